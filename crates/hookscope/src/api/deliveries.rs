@@ -1,0 +1,101 @@
+//! `/api/deliveries`: list, read, download and delete stored deliveries.
+
+use axum::Json;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Path, Query, State};
+use axum::response::{IntoResponse, Response};
+use http::{HeaderValue, StatusCode, header};
+use serde_json::json;
+
+use super::{ApiError, ApiState, blocking};
+use crate::error::Error;
+use crate::model::{DeliveryDetail, Page};
+use crate::store::ListParams;
+
+pub(super) async fn index(
+    State(state): State<ApiState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let store = state.store.clone();
+    let count = blocking(move || store.count()).await?;
+    Ok(Json(json!({
+        "name": "hookscope",
+        "version": env!("CARGO_PKG_VERSION"),
+        "capture_url": &*state.capture_url,
+        "deliveries": count,
+    })))
+}
+
+pub(super) async fn list(
+    State(state): State<ApiState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Page>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let filter = params.parse()?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.list(&filter)).await?))
+}
+
+pub(super) async fn get(
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Json<DeliveryDetail>, ApiError> {
+    let store = state.store.clone();
+    let delivery = blocking(move || store.get(id))
+        .await?
+        .ok_or(Error::NotFound(id))?;
+    Ok(Json(delivery.into()))
+}
+
+/// The body bytes as received. The content type is the sender's, so the response is marked as a
+/// download and sandboxed: a stored HTML or SVG body must never run as a page of this origin.
+pub(super) async fn raw(
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    let (content_type, body) = blocking(move || store.body(id))
+        .await?
+        .ok_or(Error::NotFound(id))?;
+    let content_type = content_type
+        .and_then(|ct| HeaderValue::from_str(&ct).ok())
+        .unwrap_or(HeaderValue::from_static("application/octet-stream"));
+    let disposition = format!("attachment; filename=\"delivery-{id}.bin\"");
+    Ok((
+        [
+            (header::CONTENT_TYPE, content_type),
+            (
+                header::CONTENT_DISPOSITION,
+                HeaderValue::from_str(&disposition).expect("ASCII header value"),
+            ),
+            (
+                header::X_CONTENT_TYPE_OPTIONS,
+                HeaderValue::from_static("nosniff"),
+            ),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                HeaderValue::from_static("sandbox; default-src 'none'"),
+            ),
+        ],
+        body,
+    )
+        .into_response())
+}
+
+pub(super) async fn delete(
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+) -> Result<StatusCode, ApiError> {
+    if state.writer.delete(id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::NotFound(id).into())
+    }
+}
+
+pub(super) async fn delete_all(
+    State(state): State<ApiState>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let deleted = state.writer.delete_all().await?;
+    Ok(Json(json!({ "deleted": deleted })))
+}

@@ -1,0 +1,101 @@
+//! The control API: the private side, for the UI and scripts. Served on its own loopback listener
+//! (never the capture port), behind the token and Host/Origin checks of [`auth`]. Handlers are
+//! thin: they parse, call the store, and shape JSON.
+
+pub mod auth;
+mod deliveries;
+mod stream;
+
+use std::sync::Arc;
+
+use axum::Router;
+use axum::middleware;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use http::StatusCode;
+
+pub use auth::{AllowedHosts, load_or_create_token};
+
+use crate::error::Error;
+use crate::store::{Store, Writer};
+
+/// What every API handler shares.
+#[derive(Clone)]
+pub struct ApiState {
+    pub store: Store,
+    pub writer: Writer,
+    pub token: Arc<str>,
+    pub allowed: AllowedHosts,
+    /// The capture listener's base URL, for clients to show.
+    pub capture_url: Arc<str>,
+}
+
+pub fn router(state: ApiState) -> Router {
+    let api = Router::new()
+        .route("/", get(deliveries::index))
+        .route(
+            "/deliveries",
+            get(deliveries::list).delete(deliveries::delete_all),
+        )
+        .route(
+            "/deliveries/{id}",
+            get(deliveries::get).delete(deliveries::delete),
+        )
+        .route("/deliveries/{id}/raw", get(deliveries::raw))
+        .route("/stream", get(stream::stream))
+        .fallback(|| async {
+            ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
+        });
+    Router::new()
+        .nest("/api", api)
+        .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
+        .with_state(state)
+}
+
+/// An error as the API answers it: a status and `{"error": "..."}`.
+#[derive(Debug)]
+pub struct ApiError {
+    status: StatusCode,
+    message: String,
+}
+
+impl ApiError {
+    pub fn new(status: StatusCode, message: impl Into<String>) -> Self {
+        ApiError {
+            status,
+            message: message.into(),
+        }
+    }
+}
+
+impl From<Error> for ApiError {
+    fn from(e: Error) -> Self {
+        let status = match &e {
+            Error::NotFound(_) => StatusCode::NOT_FOUND,
+            Error::Filter(_) => StatusCode::BAD_REQUEST,
+            Error::WriterGone => StatusCode::SERVICE_UNAVAILABLE,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        };
+        ApiError::new(status, e.to_string())
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        (
+            self.status,
+            axum::Json(serde_json::json!({ "error": self.message })),
+        )
+            .into_response()
+    }
+}
+
+/// Runs a store read off the async threads.
+async fn blocking<T: Send + 'static>(
+    f: impl FnOnce() -> crate::Result<T> + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(ApiError::from)
+}

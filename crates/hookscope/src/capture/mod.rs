@@ -1,0 +1,90 @@
+//! The capture listener: the public side, what a tunnel points at. It accepts every method on
+//! every path, stores each request exactly as it arrived (head bytes, body bytes, remote address,
+//! receive time) and acknowledges it only once the store has committed it.
+//!
+//! It must never read stored data back to a caller: nothing reachable on this port reveals what
+//! other deliveries carried. Only HTTP/1 is served, which is what tunnels forward.
+
+mod handler;
+mod wire;
+
+use std::future::Future;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper::body::Incoming;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::GracefulShutdown;
+use tokio::net::TcpListener;
+use tower::ServiceExt;
+
+pub use handler::CaptureState;
+use handler::ConnInfo;
+use wire::{Recording, WireLog};
+
+use crate::head::MAX_HEADERS;
+
+/// How long open connections get to finish their requests once shutdown starts.
+const SHUTDOWN_GRACE: Duration = Duration::from_secs(10);
+
+/// The capture router: one handler for every method and path.
+pub fn router(state: Arc<CaptureState>) -> Router {
+    Router::new().fallback(handler::capture).with_state(state)
+}
+
+/// Serves capture requests on `listener` until `shutdown` resolves, then lets requests in flight
+/// finish (and so be stored and acknowledged) for up to ten seconds.
+pub async fn serve(
+    listener: TcpListener,
+    state: Arc<CaptureState>,
+    shutdown: impl Future<Output = ()>,
+) {
+    let mut http = hyper::server::conn::http1::Builder::new();
+    http.timer(TokioTimer::new())
+        .header_read_timeout(state.config.capture.header_read_timeout)
+        .max_headers(MAX_HEADERS);
+    let router = router(state);
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+
+    loop {
+        let (stream, remote) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(conn) => conn,
+                Err(e) => {
+                    // Out of file descriptors and the like: wait, do not spin or stop.
+                    tracing::warn!(error = %e, "capture listener could not accept a connection");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        let _ = stream.set_nodelay(true);
+        let log = Arc::new(WireLog::default());
+        let info = ConnInfo {
+            log: log.clone(),
+            remote,
+        };
+        let router = router.clone();
+        let service = hyper::service::service_fn(move |mut req: http::Request<Incoming>| {
+            req.extensions_mut().insert(info.clone());
+            router.clone().oneshot(req)
+        });
+        let conn = http.serve_connection(TokioIo::new(Recording::new(stream, log)), service);
+        let conn = graceful.watch(conn);
+        tokio::spawn(async move {
+            if let Err(e) = conn.await {
+                tracing::debug!(%remote, error = %e, "capture connection ended with an error");
+            }
+        });
+    }
+    drop(listener);
+    tokio::select! {
+        () = graceful.shutdown() => {}
+        () = tokio::time::sleep(SHUTDOWN_GRACE) => {
+            tracing::warn!("capture connections still open after {SHUTDOWN_GRACE:?}; closing them");
+        }
+    }
+}

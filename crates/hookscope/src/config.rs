@@ -1,0 +1,292 @@
+//! Settings: where the data lives, what the listeners bind, limits, retention and per-endpoint
+//! responses. Read from `hookscope.toml` in the data directory (or `--config FILE`); command-line
+//! flags and `HOOKSCOPE_*` variables override the file. This module only reads and validates; it
+//! never opens sockets or the database.
+
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use bytesize::ByteSize;
+use indexmap::IndexMap;
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+
+pub const DEFAULT_CAPTURE_ADDR: &str = "127.0.0.1:8787";
+pub const DEFAULT_API_ADDR: &str = "127.0.0.1:8788";
+pub const DB_FILE: &str = "hookscope.db";
+pub const CONFIG_FILE: &str = "hookscope.toml";
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    pub capture: CaptureConfig,
+    pub api: ApiConfig,
+    pub store: StoreConfig,
+    pub retention: RetentionConfig,
+    #[serde(rename = "endpoint")]
+    pub endpoints: Vec<EndpointConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct CaptureConfig {
+    pub addr: SocketAddr,
+    /// Largest body stored whole; a larger one is answered 413 and kept truncated.
+    pub max_body: ByteSize,
+    /// How much of a refused (too large, or timed-out) body is kept.
+    pub keep_truncated: ByteSize,
+    /// Time allowed for a request head to arrive once the connection is open.
+    #[serde(with = "humantime_serde")]
+    pub header_read_timeout: Duration,
+    /// Time allowed for the whole body to arrive once the head has.
+    #[serde(with = "humantime_serde")]
+    pub body_read_timeout: Duration,
+}
+
+impl Default for CaptureConfig {
+    fn default() -> Self {
+        CaptureConfig {
+            addr: DEFAULT_CAPTURE_ADDR.parse().expect("valid default address"),
+            max_body: ByteSize::mib(16),
+            keep_truncated: ByteSize::kib(64),
+            header_read_timeout: Duration::from_secs(30),
+            body_read_timeout: Duration::from_secs(60),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct ApiConfig {
+    pub addr: SocketAddr,
+    /// Fixed API token; by default a random one is kept in the data directory.
+    pub token: Option<String>,
+}
+
+impl Default for ApiConfig {
+    fn default() -> Self {
+        ApiConfig {
+            addr: DEFAULT_API_ADDR.parse().expect("valid default address"),
+            token: None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Durability {
+    /// Every commit is fsynced before deliveries are acknowledged: survives power loss.
+    #[default]
+    Full,
+    /// Commits reach the OS before acknowledgement: survives a killed process, not power loss.
+    Normal,
+}
+
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct StoreConfig {
+    pub durability: Durability,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct RetentionConfig {
+    /// Oldest deliveries are pruned beyond this many.
+    pub max_deliveries: u64,
+    /// Oldest deliveries are pruned while stored heads and bodies exceed this.
+    pub max_bytes: ByteSize,
+}
+
+impl Default for RetentionConfig {
+    fn default() -> Self {
+        RetentionConfig {
+            max_deliveries: 1_000_000,
+            max_bytes: ByteSize::gib(2),
+        }
+    }
+}
+
+/// A path prefix with its own settings. The longest matching prefix wins; a prefix matches whole
+/// path segments (`/hooks/a` matches `/hooks/a` and `/hooks/a/b`, not `/hooks/ab`).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointConfig {
+    pub prefix: String,
+    #[serde(default)]
+    pub response: Option<ResponseConfig>,
+}
+
+/// What the capture listener answers on an endpoint, once the delivery is stored.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResponseConfig {
+    #[serde(default = "default_status")]
+    pub status: u16,
+    #[serde(default)]
+    pub headers: IndexMap<String, String>,
+    /// Body to answer with; when absent the default JSON naming the stored id is sent.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// Added before answering, to make a sender time out and retry.
+    #[serde(default, with = "humantime_serde")]
+    pub delay: Option<Duration>,
+}
+
+fn default_status() -> u16 {
+    200
+}
+
+impl Config {
+    /// Reads `path`; a missing file gives the defaults unless `required`.
+    pub fn load(path: &Path, required: bool) -> Result<Config> {
+        let text = match std::fs::read_to_string(path) {
+            Ok(text) => text,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => {
+                return Ok(Config::default());
+            }
+            Err(e) => return Err(Error::io(path, e)),
+        };
+        let config: Config = toml::from_str(&text).map_err(|e| Error::Config {
+            path: path.to_owned(),
+            message: e.to_string(),
+        })?;
+        config.validate().map_err(|message| Error::Config {
+            path: path.to_owned(),
+            message,
+        })?;
+        Ok(config)
+    }
+
+    fn validate(&self) -> std::result::Result<(), String> {
+        for ep in &self.endpoints {
+            if !ep.prefix.starts_with('/') {
+                return Err(format!(
+                    "endpoint prefix {:?} must start with '/'",
+                    ep.prefix
+                ));
+            }
+            let Some(resp) = &ep.response else { continue };
+            if http::StatusCode::from_u16(resp.status).is_err() || resp.status < 200 {
+                return Err(format!(
+                    "endpoint {}: response status {} is not a final HTTP status (200-599)",
+                    ep.prefix, resp.status
+                ));
+            }
+            for (name, value) in &resp.headers {
+                http::HeaderName::from_bytes(name.as_bytes())
+                    .map_err(|_| format!("endpoint {}: invalid header name {name:?}", ep.prefix))?;
+                http::HeaderValue::from_str(value).map_err(|_| {
+                    format!(
+                        "endpoint {}: invalid value for header {name}: {value:?}",
+                        ep.prefix
+                    )
+                })?;
+            }
+        }
+        if self.capture.keep_truncated > self.capture.max_body {
+            return Err("capture.keep_truncated must not exceed capture.max_body".into());
+        }
+        Ok(())
+    }
+
+    /// The endpoint whose prefix is the longest match for `path`.
+    pub fn endpoint_for(&self, path: &str) -> Option<&EndpointConfig> {
+        self.endpoints
+            .iter()
+            .filter(|ep| prefix_matches(&ep.prefix, path))
+            .max_by_key(|ep| ep.prefix.len())
+    }
+}
+
+fn prefix_matches(prefix: &str, path: &str) -> bool {
+    let prefix = prefix.trim_end_matches('/');
+    if prefix.is_empty() {
+        return true;
+    }
+    match path.strip_prefix(prefix) {
+        Some(rest) => rest.is_empty() || rest.starts_with('/'),
+        None => false,
+    }
+}
+
+/// The data directory: `HOOKSCOPE_DATA_DIR`, else the platform's (for example
+/// `~/.local/share/hookscope` on Linux).
+pub fn data_dir() -> Result<PathBuf> {
+    if let Some(dir) = std::env::var_os("HOOKSCOPE_DATA_DIR").filter(|d| !d.is_empty()) {
+        return Ok(PathBuf::from(dir));
+    }
+    directories::ProjectDirs::from("dev", "hookscope", "hookscope")
+        .map(|dirs| dirs.data_dir().to_owned())
+        .ok_or_else(|| Error::Config {
+            path: PathBuf::from("$HOME"),
+            message: "no home directory found; set HOOKSCOPE_DATA_DIR".into(),
+        })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> std::result::Result<Config, String> {
+        let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
+        config.validate()?;
+        Ok(config)
+    }
+
+    #[test]
+    fn defaults() {
+        let c = parse("").unwrap();
+        assert_eq!(c.capture.addr.to_string(), "127.0.0.1:8787");
+        assert_eq!(c.api.addr.to_string(), "127.0.0.1:8788");
+        assert_eq!(c.capture.max_body, ByteSize::mib(16));
+        assert_eq!(c.store.durability, Durability::Full);
+    }
+
+    #[test]
+    fn full_file() {
+        let c = parse(
+            r#"
+            [capture]
+            max_body = "1 MiB"
+            body_read_timeout = "5s"
+            [retention]
+            max_deliveries = 10
+            [[endpoint]]
+            prefix = "/hooks/stripe"
+            response = { status = 503, delay = "250ms", headers = { "Retry-After" = "5", "X-B" = "2" } }
+            "#,
+        )
+        .unwrap();
+        assert_eq!(c.capture.max_body, ByteSize::mib(1));
+        assert_eq!(c.capture.body_read_timeout, Duration::from_secs(5));
+        let resp = c.endpoints[0].response.as_ref().unwrap();
+        assert_eq!(resp.status, 503);
+        assert_eq!(resp.delay, Some(Duration::from_millis(250)));
+        let names: Vec<_> = resp.headers.keys().collect();
+        assert_eq!(names, ["Retry-After", "X-B"]);
+    }
+
+    #[test]
+    fn rejects_bad_values_with_the_reason() {
+        let err = parse("[[endpoint]]\nprefix = \"hooks\"").unwrap_err();
+        assert!(err.contains("must start with '/'"), "{err}");
+        let err = parse("[[endpoint]]\nprefix = \"/a\"\nresponse = { status = 99 }").unwrap_err();
+        assert!(err.contains("not a final HTTP status"), "{err}");
+        let err = parse("[capture]\nmax_bodyy = 1").unwrap_err();
+        assert!(err.contains("unknown field"), "{err}");
+    }
+
+    #[test]
+    fn longest_segment_prefix_wins() {
+        let c =
+            parse("[[endpoint]]\nprefix = \"/hooks\"\n[[endpoint]]\nprefix = \"/hooks/stripe/\"")
+                .unwrap();
+        let ep = |p| c.endpoint_for(p).map(|e| e.prefix.as_str());
+        assert_eq!(ep("/hooks/stripe/evt"), Some("/hooks/stripe/"));
+        assert_eq!(ep("/hooks/stripe"), Some("/hooks/stripe/"));
+        assert_eq!(ep("/hooks/stripey"), Some("/hooks"));
+        assert_eq!(ep("/hooksy"), None);
+    }
+}

@@ -1,0 +1,111 @@
+//! Reading an HTTP/1 request head from raw bytes with `httparse`: the header names as sent, in
+//! order, duplicates kept. hyper parses the request for serving; this reads the same bytes again
+//! because hyper normalises header names to lowercase and groups them.
+
+/// Most headers a stored head may carry; hyper is configured with the same limit.
+pub const MAX_HEADERS: usize = 256;
+
+/// A parsed request head borrowed from its bytes.
+#[derive(Debug, PartialEq, Eq)]
+pub struct Head<'a> {
+    pub method: &'a str,
+    pub target: &'a str,
+    /// `1` for HTTP/1.1, `0` for HTTP/1.0.
+    pub minor_version: u8,
+    pub headers: Vec<(&'a str, &'a [u8])>,
+    /// Length of the head in bytes, the final empty line included.
+    pub len: usize,
+}
+
+/// Parses the head at the start of `bytes`. `None` when the bytes do not start with a complete,
+/// valid request head.
+pub fn parse(bytes: &[u8]) -> Option<Head<'_>> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut headers);
+    let len = match req.parse(bytes) {
+        Ok(httparse::Status::Complete(len)) => len,
+        _ => return None,
+    };
+    Some(Head {
+        method: req.method?,
+        target: req.path?,
+        minor_version: req.version?,
+        headers: req.headers.iter().map(|h| (h.name, h.value)).collect(),
+        len,
+    })
+}
+
+/// Header values are bytes; HTTP allows obs-text (0x80-0xFF) in them. Shown as UTF-8 when they
+/// are, else as Latin-1, which is how HTTP/1.1 historically defined those bytes.
+pub fn value_text(value: &[u8]) -> String {
+    match std::str::from_utf8(value) {
+        Ok(s) => s.to_owned(),
+        Err(_) => value.iter().map(|&b| b as char).collect(),
+    }
+}
+
+/// The headers of a stored head as `(name, value)` text pairs, in arrival order.
+pub fn header_pairs(head: &[u8]) -> Vec<(String, String)> {
+    parse(head)
+        .map(|h| {
+            h.headers
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), value_text(v)))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+/// Splits a request target into path and raw query (`None` when there is no `?`). An
+/// absolute-form target (`http://host/p?q`) keeps only its path and query.
+pub fn split_target(target: &str) -> (&str, Option<&str>) {
+    let origin = match target.find("://") {
+        Some(scheme_end) if !target.starts_with('/') => {
+            let rest = &target[scheme_end + 3..];
+            rest.find(['/', '?']).map_or("/", |i| &rest[i..])
+        }
+        _ => target,
+    };
+    match origin.split_once('?') {
+        Some((path, query)) => (if path.is_empty() { "/" } else { path }, Some(query)),
+        None => (origin, None),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keeps_case_order_and_duplicates() {
+        let raw = b"POST /hooks/x?a=1 HTTP/1.1\r\nHost: h\r\nX-Mixed-Case: 1\r\nx-second: a\r\nX-SECOND: b\r\n\r\nbody";
+        let head = parse(raw).unwrap();
+        assert_eq!(head.method, "POST");
+        assert_eq!(head.target, "/hooks/x?a=1");
+        assert_eq!(head.len, raw.len() - 4);
+        let names: Vec<_> = head.headers.iter().map(|h| h.0).collect();
+        assert_eq!(names, ["Host", "X-Mixed-Case", "x-second", "X-SECOND"]);
+    }
+
+    #[test]
+    fn incomplete_head_is_none() {
+        assert!(parse(b"POST / HTTP/1.1\r\nHost: h\r\n").is_none());
+        assert!(parse(b"\x16\x03\x01garbage").is_none());
+    }
+
+    #[test]
+    fn non_utf8_values_read_as_latin1() {
+        assert_eq!(value_text(b"caf\xe9"), "caf\u{e9}");
+        assert_eq!(value_text("café".as_bytes()), "café");
+    }
+
+    #[test]
+    fn splits_targets() {
+        assert_eq!(split_target("/a/b?x=1&y"), ("/a/b", Some("x=1&y")));
+        assert_eq!(split_target("/a/b"), ("/a/b", None));
+        assert_eq!(split_target("/a?"), ("/a", Some("")));
+        assert_eq!(split_target("http://h:1/p?q=2"), ("/p", Some("q=2")));
+        assert_eq!(split_target("http://h:1"), ("/", None));
+        assert_eq!(split_target("*"), ("*", None));
+    }
+}

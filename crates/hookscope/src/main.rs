@@ -1,0 +1,331 @@
+//! The `hookscope` command: glue between the command line and the core library.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::{Args, Parser, Subcommand};
+use hookscope::config::{self, Config};
+use hookscope::model::{DeliveryDetail, DeliverySummary};
+use hookscope::server::{Server, Settings};
+use hookscope::store::{ListParams, Store};
+
+#[derive(Parser)]
+#[command(
+    name = "hookscope",
+    version,
+    about = "Capture, store and inspect webhook deliveries"
+)]
+struct Cli {
+    /// Data directory (database, config, API token). Default: the platform's data directory.
+    #[arg(long, global = true, env = "HOOKSCOPE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the capture listener and the control API until Ctrl-C.
+    Serve(ServeArgs),
+    /// List stored deliveries, newest first.
+    List(ListArgs),
+    /// Show one stored delivery: request line, headers as received, body.
+    Show(ShowArgs),
+}
+
+#[derive(Args)]
+struct DbArg {
+    /// Database file. Default: hookscope.db in the data directory.
+    #[arg(long, value_name = "PATH")]
+    db: Option<PathBuf>,
+}
+
+#[derive(Args)]
+struct ServeArgs {
+    /// Address of the capture listener (what webhooks and tunnels reach). Default 127.0.0.1:8787.
+    #[arg(long, env = "HOOKSCOPE_CAPTURE_ADDR", value_name = "ADDR")]
+    capture: Option<SocketAddr>,
+    /// Address of the control API (loopback only, token required). Default 127.0.0.1:8788.
+    #[arg(long, env = "HOOKSCOPE_API_ADDR", value_name = "ADDR")]
+    api: Option<SocketAddr>,
+    /// Fixed API token instead of the random one kept in the data directory.
+    #[arg(
+        long,
+        env = "HOOKSCOPE_API_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    api_token: Option<String>,
+    /// Config file. Default: hookscope.toml in the data directory, if present.
+    #[arg(long, value_name = "FILE")]
+    config: Option<PathBuf>,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+struct ListArgs {
+    /// Print JSON (the API's page object) instead of a table.
+    #[arg(long)]
+    json: bool,
+    /// How many deliveries (1-1000).
+    #[arg(long, default_value_t = 50)]
+    limit: u32,
+    /// Only deliveries older than this id (the previous page's last id).
+    #[arg(long, value_name = "ID")]
+    before: Option<i64>,
+    /// Only this configured endpoint (its prefix).
+    #[arg(long)]
+    endpoint: Option<String>,
+    /// Only this HTTP method.
+    #[arg(long)]
+    method: Option<String>,
+    /// Only paths starting with this.
+    #[arg(long)]
+    path: Option<String>,
+    /// Received at or after: RFC 3339 time or an age such as 15m, 2h, 1day.
+    #[arg(long)]
+    since: Option<String>,
+    /// Received before: RFC 3339 time or an age.
+    #[arg(long)]
+    until: Option<String>,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+#[derive(Args)]
+struct ShowArgs {
+    /// Delivery id (from `hookscope list`).
+    id: i64,
+    /// Print JSON (the API's delivery object).
+    #[arg(long, conflicts_with = "raw")]
+    json: bool,
+    /// Write only the body bytes, exactly as received.
+    #[arg(long)]
+    raw: bool,
+    #[command(flatten)]
+    db: DbArg,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "hookscope=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", error_chain(&e));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, leaving out a cause its parent already quotes.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = match cli.data_dir {
+        Some(dir) => dir,
+        None => config::data_dir()?,
+    };
+    match cli.command {
+        Command::Serve(args) => serve(args, data_dir),
+        Command::List(args) => list(args, &data_dir),
+        Command::Show(args) => show(args, &data_dir),
+    }
+}
+
+fn db_path(arg: &DbArg, data_dir: &std::path::Path) -> PathBuf {
+    arg.db
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::DB_FILE))
+}
+
+fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
+    let mut config = match &args.config {
+        Some(path) => Config::load(path, true)?,
+        None => Config::load(&data_dir.join(config::CONFIG_FILE), false)?,
+    };
+    if let Some(addr) = args.capture {
+        config.capture.addr = addr;
+    }
+    if let Some(addr) = args.api {
+        config.api.addr = addr;
+    }
+    if let Some(token) = args.api_token.filter(|t| !t.is_empty()) {
+        config.api.token = Some(token);
+    }
+    let db = db_path(&args.db, &data_dir);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let server = Server::start(Settings {
+            config,
+            db: db.clone(),
+            data_dir,
+        })
+        .await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Hookscope {} is capturing.", env!("CARGO_PKG_VERSION"))?;
+        writeln!(
+            out,
+            "  capture   {}  point webhooks here, or a tunnel: ngrok http {}",
+            server.capture_url(),
+            server.capture_addr.port()
+        )?;
+        writeln!(out, "  api       {}", server.api_url())?;
+        writeln!(out, "  database  {}", db.display())?;
+        writeln!(out, "Press Ctrl-C to stop.")?;
+        out.flush()?;
+        drop(out);
+
+        shutdown_signal().await;
+        eprintln!("Stopping: finishing requests in flight…");
+        server.shutdown().await;
+        eprintln!("Stopped.");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
+
+fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
+    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let filter = ListParams {
+        limit: Some(args.limit),
+        before: args.before,
+        endpoint: args.endpoint,
+        method: args.method,
+        path: args.path,
+        since: args.since,
+        until: args.until,
+        token: None,
+    }
+    .parse()?;
+    let page = store.list(&filter)?;
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &page)?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    if page.items.is_empty() {
+        writeln!(out, "No deliveries match.")?;
+        return Ok(());
+    }
+    writeln!(
+        out,
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  PATH",
+        "ID", "RECEIVED (UTC)", "METHOD", "STATUS", "SIZE"
+    )?;
+    for d in &page.items {
+        writeln!(out, "{}", table_row(d))?;
+    }
+    if let Some(cursor) = page.next_cursor {
+        writeln!(out, "More: hookscope list --before {cursor}")?;
+    }
+    Ok(())
+}
+
+fn table_row(d: &DeliverySummary) -> String {
+    let path = match &d.query {
+        Some(q) => format!("{}?{q}", d.path),
+        None => d.path.clone(),
+    };
+    let size = if d.truncated {
+        format!("{}*", d.body_size)
+    } else {
+        d.body_size.to_string()
+    };
+    format!(
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {}",
+        d.id, d.received_at, d.method, d.response_status, size, path
+    )
+}
+
+fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
+    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let delivery = store
+        .get(args.id)?
+        .ok_or(hookscope::Error::NotFound(args.id))
+        .context("see `hookscope list` for the stored ids")?;
+    let mut out = std::io::stdout().lock();
+    if args.raw {
+        out.write_all(&delivery.body)?;
+        return Ok(());
+    }
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &DeliveryDetail::from(delivery))?;
+        writeln!(out)?;
+        return Ok(());
+    }
+    let s = &delivery.summary;
+    writeln!(
+        out,
+        "# delivery {} received {} from {} answered {}",
+        s.id, s.received_at, s.remote_addr, s.response_status
+    )?;
+    if let Some(note) = &s.note {
+        writeln!(out, "# {note}")?;
+    }
+    if !delivery.head_exact {
+        writeln!(
+            out,
+            "# header case and order were not recoverable for this request"
+        )?;
+    }
+    out.write_all(&delivery.head)?;
+    match std::str::from_utf8(&delivery.body) {
+        Ok(text) => {
+            out.write_all(text.as_bytes())?;
+            if !text.is_empty() && !text.ends_with('\n') {
+                writeln!(out)?;
+            }
+        }
+        Err(_) => writeln!(
+            out,
+            "[binary body, {} bytes: `hookscope show {} --raw > FILE` writes it]",
+            delivery.body.len(),
+            s.id
+        )?,
+    }
+    Ok(())
+}

@@ -1,0 +1,115 @@
+//! The types that cross module boundaries and, serialised, the control API: a delivery as the
+//! capture listener hands it to the store, and as the store hands it back.
+
+use serde::Serialize;
+
+/// A request as the capture listener received it, ready to be stored.
+#[derive(Debug, Clone)]
+pub struct NewDelivery {
+    /// Receive time, UTC, microseconds since the Unix epoch.
+    pub received_at_us: i64,
+    pub method: String,
+    /// The path exactly as sent (percent-encoding untouched), without the query.
+    pub path: String,
+    /// The raw query string (without `?`), `None` when the target had no `?`.
+    pub query: Option<String>,
+    pub http_version: String,
+    pub remote_addr: String,
+    /// Prefix of the configured endpoint the path matched, if any.
+    pub endpoint: Option<String>,
+    /// The request head as it came off the wire: request line and header lines, byte-exact,
+    /// ending with the empty line. Headers (order, case, duplicates) are read back from it.
+    pub head: Vec<u8>,
+    /// `true` when `head` is the wire bytes; `false` when it was rebuilt from parsed headers
+    /// (original case and order then are not known).
+    pub head_exact: bool,
+    pub content_type: Option<String>,
+    /// The stored body: all of it, or its first bytes when `truncated`.
+    pub body: bytes::Bytes,
+    /// Size of the body the sender sent or declared, which exceeds `body.len()` when truncated.
+    pub body_size: u64,
+    pub truncated: bool,
+    /// The status the capture listener answered (or will answer once this is committed).
+    pub response_status: u16,
+    /// Why the delivery is incomplete or was refused, in plain words.
+    pub note: Option<String>,
+}
+
+/// One row of a delivery list: everything but the head and the body.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct DeliverySummary {
+    pub id: i64,
+    /// RFC 3339, UTC, microseconds.
+    pub received_at: String,
+    pub received_at_us: i64,
+    pub method: String,
+    pub path: String,
+    pub query: Option<String>,
+    pub http_version: String,
+    pub remote_addr: String,
+    pub endpoint: Option<String>,
+    pub content_type: Option<String>,
+    pub body_size: u64,
+    pub stored_size: u64,
+    pub truncated: bool,
+    pub response_status: u16,
+    pub note: Option<String>,
+}
+
+/// A stored delivery with its headers and body.
+#[derive(Debug, Clone)]
+pub struct Delivery {
+    pub summary: DeliverySummary,
+    pub head: Vec<u8>,
+    pub head_exact: bool,
+    pub body: Vec<u8>,
+}
+
+/// A page of deliveries, newest first; `next_cursor` is the `before` of the next page.
+#[derive(Debug, Clone, Serialize)]
+pub struct Page {
+    pub items: Vec<DeliverySummary>,
+    pub next_cursor: Option<i64>,
+}
+
+/// Formats microseconds since the epoch as RFC 3339 UTC with microseconds.
+pub fn format_time_us(us: i64) -> String {
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(us.max(0) as u64);
+    humantime::format_rfc3339_micros(t).to_string()
+}
+
+/// The current time in microseconds since the epoch.
+pub fn now_us() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_micros() as i64)
+        .unwrap_or(0)
+}
+
+/// A delivery as the API and `hookscope show --json` present it: headers as ordered
+/// `[name, value]` pairs in their original case, the body as text when it is UTF-8 and always as
+/// base64.
+#[derive(Debug, Clone, Serialize)]
+pub struct DeliveryDetail {
+    #[serde(flatten)]
+    pub summary: DeliverySummary,
+    pub headers: Vec<(String, String)>,
+    /// `false` when the original header case and order could not be recovered.
+    pub head_exact: bool,
+    pub body: Option<String>,
+    pub body_base64: String,
+}
+
+impl From<Delivery> for DeliveryDetail {
+    fn from(d: Delivery) -> Self {
+        use base64::Engine;
+        let body_base64 = base64::engine::general_purpose::STANDARD.encode(&d.body);
+        DeliveryDetail {
+            headers: crate::head::header_pairs(&d.head),
+            head_exact: d.head_exact,
+            body: String::from_utf8(d.body).ok(),
+            body_base64,
+            summary: d.summary,
+        }
+    }
+}

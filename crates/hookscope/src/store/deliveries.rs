@@ -1,0 +1,242 @@
+//! Queries on the `deliveries` and `payloads` tables. Every statement binds its parameters; the
+//! only dynamic SQL is the choice of which fixed conditions a filter adds.
+
+use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, types::Value};
+
+use super::filter::Filter;
+use crate::error::Result;
+use crate::model::{Delivery, DeliverySummary, NewDelivery, Page, format_time_us};
+
+const SUMMARY_COLUMNS: &str = "id, received_at_us, method, path, query, http_version, remote_addr, \
+     endpoint, content_type, body_size, stored_size, truncated, response_status, note";
+
+fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
+    let received_at_us: i64 = row.get(1)?;
+    Ok(DeliverySummary {
+        id: row.get(0)?,
+        received_at: format_time_us(received_at_us),
+        received_at_us,
+        method: row.get(2)?,
+        path: row.get(3)?,
+        query: row.get(4)?,
+        http_version: row.get(5)?,
+        remote_addr: row.get(6)?,
+        endpoint: row.get(7)?,
+        content_type: row.get(8)?,
+        body_size: row.get(9)?,
+        stored_size: row.get(10)?,
+        truncated: row.get(11)?,
+        response_status: row.get(12)?,
+        note: row.get(13)?,
+    })
+}
+
+/// Inserts one delivery; returns its id and the bytes it occupies for retention.
+pub(super) fn insert(conn: &Connection, d: &NewDelivery) -> Result<(i64, u64)> {
+    let stored_bytes = (d.head.len() + d.body.len()) as u64;
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO deliveries (received_at_us, method, path, query, http_version, remote_addr,
+             endpoint, content_type, body_size, stored_size, stored_bytes, truncated,
+             response_status, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+    )?;
+    stmt.execute(params![
+        d.received_at_us,
+        d.method,
+        d.path,
+        d.query,
+        d.http_version,
+        d.remote_addr,
+        d.endpoint,
+        d.content_type,
+        d.body_size,
+        d.body.len() as u64,
+        stored_bytes,
+        d.truncated,
+        d.response_status,
+        d.note,
+    ])?;
+    let id = conn.last_insert_rowid();
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO payloads (delivery_id, head, head_exact, body) VALUES (?1, ?2, ?3, ?4)",
+    )?;
+    stmt.execute(params![id, d.head, d.head_exact, &d.body[..]])?;
+    Ok((id, stored_bytes))
+}
+
+/// The summary a freshly inserted delivery lists as, without reading it back.
+pub(super) fn summary_of(id: i64, d: &NewDelivery) -> DeliverySummary {
+    DeliverySummary {
+        id,
+        received_at: format_time_us(d.received_at_us),
+        received_at_us: d.received_at_us,
+        method: d.method.clone(),
+        path: d.path.clone(),
+        query: d.query.clone(),
+        http_version: d.http_version.clone(),
+        remote_addr: d.remote_addr.clone(),
+        endpoint: d.endpoint.clone(),
+        content_type: d.content_type.clone(),
+        body_size: d.body_size,
+        stored_size: d.body.len() as u64,
+        truncated: d.truncated,
+        response_status: d.response_status,
+        note: d.note.clone(),
+    }
+}
+
+/// One page, newest first, by id cursor (no OFFSET: a page costs the same at any depth).
+pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+    let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM deliveries WHERE 1");
+    let mut args: Vec<Value> = Vec::new();
+    let mut cond = |clause: &str, value: Value| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        args.push(value);
+    };
+    if let Some(before) = f.before {
+        cond("id < ?", before.into());
+    }
+    if let Some(endpoint) = &f.endpoint {
+        cond("endpoint = ?", endpoint.clone().into());
+    }
+    if let Some(method) = &f.method {
+        cond("method = ?", method.clone().into());
+    }
+    if let Some(prefix) = &f.path_prefix {
+        cond(
+            &format!("substr(path, 1, {}) = ?", prefix.len()),
+            prefix.clone().into(),
+        );
+    }
+    if let Some(since) = f.since_us {
+        cond("received_at_us >= ?", since.into());
+    }
+    if let Some(until) = f.until_us {
+        cond("received_at_us < ?", until.into());
+    }
+    // One row more than asked tells whether another page exists.
+    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    args.push(i64::from(f.limit + 1).into());
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut items = stmt
+        .query_map(params_from_iter(args), summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_cursor = if items.len() > f.limit as usize {
+        items.truncate(f.limit as usize);
+        items.last().map(|d| d.id)
+    } else {
+        None
+    };
+    Ok(Page { items, next_cursor })
+}
+
+pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
+    let sql = format!(
+        "SELECT {SUMMARY_COLUMNS}, p.head, p.head_exact, p.body
+         FROM deliveries d JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
+    );
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let delivery = stmt
+        .query_row([id], |row| {
+            Ok(Delivery {
+                summary: summary(row)?,
+                head: row.get(14)?,
+                head_exact: row.get(15)?,
+                body: row.get(16)?,
+            })
+        })
+        .optional()?;
+    Ok(delivery)
+}
+
+/// The body and content type only, for raw downloads.
+pub fn body(conn: &Connection, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
+    let mut stmt = conn.prepare_cached(
+        "SELECT d.content_type, p.body FROM deliveries d JOIN payloads p ON p.delivery_id = d.id
+         WHERE d.id = ?1",
+    )?;
+    Ok(stmt
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
+        .optional()?)
+}
+
+pub fn count(conn: &Connection) -> Result<u64> {
+    Ok(conn.query_row("SELECT count(*) FROM deliveries", [], |r| r.get(0))?)
+}
+
+/// Number of deliveries and the bytes they occupy, which retention keeps within its limits.
+pub(super) fn totals(conn: &Connection) -> Result<(u64, u64)> {
+    Ok(conn.query_row(
+        "SELECT count(*), coalesce(sum(stored_bytes), 0) FROM deliveries",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Deletes one delivery; returns its stored bytes, or `None` when there was none with that id.
+pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
+    let bytes: Option<u64> = conn
+        .prepare_cached("DELETE FROM deliveries WHERE id = ?1 RETURNING stored_bytes")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
+    conn.prepare_cached("DELETE FROM payloads WHERE delivery_id = ?1")?
+        .execute([id])?;
+    Ok(bytes)
+}
+
+pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
+    let n = conn.execute("DELETE FROM deliveries", [])?;
+    conn.execute("DELETE FROM payloads", [])?;
+    Ok(n as u64)
+}
+
+/// Deletes the oldest deliveries until at most `max_count` remain and they occupy at most
+/// `max_bytes`, sparing ids from `spare_from` on (what the current transaction inserted, which is
+/// about to be acknowledged). `count` and `bytes` are the current totals. Returns the highest id
+/// deleted and the totals removed.
+pub(super) fn prune(
+    conn: &Connection,
+    count: u64,
+    bytes: u64,
+    max_count: u64,
+    max_bytes: u64,
+    spare_from: i64,
+) -> Result<Option<(i64, u64, u64)>> {
+    if count <= max_count && bytes <= max_bytes {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached(
+        "SELECT id, stored_bytes FROM deliveries WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT 1024",
+    )?;
+    let (mut removed_count, mut removed_bytes, mut last_id) = (0u64, 0u64, None);
+    let mut after = i64::MIN;
+    'walk: loop {
+        let rows = stmt
+            .query_map([after, spare_from], |r| {
+                Ok((r.get::<_, i64>(0)?, r.get::<_, u64>(1)?))
+            })?
+            .collect::<rusqlite::Result<Vec<_>>>()?;
+        let Some(&(last, _)) = rows.last() else {
+            break;
+        };
+        after = last;
+        for (id, size) in rows {
+            if count - removed_count <= max_count && bytes - removed_bytes <= max_bytes {
+                break 'walk;
+            }
+            removed_count += 1;
+            removed_bytes += size;
+            last_id = Some(id);
+        }
+    }
+    let Some(last_id) = last_id else {
+        return Ok(None);
+    };
+    conn.prepare_cached("DELETE FROM deliveries WHERE id <= ?1")?
+        .execute([last_id])?;
+    conn.prepare_cached("DELETE FROM payloads WHERE delivery_id <= ?1")?
+        .execute([last_id])?;
+    Ok(Some((last_id, removed_count, removed_bytes)))
+}

@@ -1,0 +1,144 @@
+//! Which deliveries a list asks for: the parameters as the API and the CLI take them, and their
+//! parsed form the queries use.
+
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error::{Error, Result};
+use crate::model::now_us;
+
+pub const DEFAULT_LIMIT: u32 = 50;
+pub const MAX_LIMIT: u32 = 1000;
+
+/// List parameters as text, the way a query string or command line gives them.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ListParams {
+    /// Page size (default 50, at most 1000).
+    pub limit: Option<u32>,
+    /// Cursor: only deliveries with a smaller id (the previous page's `next_cursor`).
+    pub before: Option<i64>,
+    /// Exact endpoint prefix as configured.
+    pub endpoint: Option<String>,
+    /// HTTP method, any case.
+    pub method: Option<String>,
+    /// Path prefix.
+    pub path: Option<String>,
+    /// Received at or after: RFC 3339 (`2026-11-23T10:00:00Z`) or an age (`15m`, `2h`, `1day`).
+    pub since: Option<String>,
+    /// Received before: same forms as `since`.
+    pub until: Option<String>,
+    /// The API token when a client passes it in the query string (an `EventSource` cannot send
+    /// headers); accepted here so that it is not an unknown parameter, and otherwise unused.
+    pub token: Option<String>,
+}
+
+/// Parsed, validated list parameters.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Filter {
+    pub limit: u32,
+    pub before: Option<i64>,
+    pub endpoint: Option<String>,
+    pub method: Option<String>,
+    pub path_prefix: Option<String>,
+    pub since_us: Option<i64>,
+    pub until_us: Option<i64>,
+}
+
+impl Default for Filter {
+    fn default() -> Self {
+        Filter {
+            limit: DEFAULT_LIMIT,
+            before: None,
+            endpoint: None,
+            method: None,
+            path_prefix: None,
+            since_us: None,
+            until_us: None,
+        }
+    }
+}
+
+impl ListParams {
+    pub fn parse(&self) -> Result<Filter> {
+        let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
+        if limit == 0 || limit > MAX_LIMIT {
+            return Err(Error::Filter(format!(
+                "limit must be between 1 and {MAX_LIMIT}, got {limit}"
+            )));
+        }
+        let non_empty = |s: &Option<String>| s.as_ref().filter(|s| !s.is_empty()).cloned();
+        Ok(Filter {
+            limit,
+            before: self.before,
+            endpoint: non_empty(&self.endpoint),
+            method: non_empty(&self.method).map(|m| m.to_ascii_uppercase()),
+            path_prefix: non_empty(&self.path),
+            since_us: self.since.as_deref().map(parse_time).transpose()?,
+            until_us: self.until.as_deref().map(parse_time).transpose()?,
+        })
+    }
+}
+
+/// An RFC 3339 time, or an age counted back from now (`90s`, `15m`, `2h`, `3days`).
+pub fn parse_time(text: &str) -> Result<i64> {
+    if let Ok(t) = humantime::parse_rfc3339_weak(text) {
+        let d = t
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_err(|_| Error::Filter(format!("{text:?} is before 1970")))?;
+        return Ok(d.as_micros() as i64);
+    }
+    match humantime::parse_duration(text) {
+        Ok(age) => Ok(now_us() - micros(age)),
+        Err(_) => Err(Error::Filter(format!(
+            "{text:?} is neither an RFC 3339 time (2026-11-23T10:00:00Z) nor an age (15m, 2h, 1day)"
+        ))),
+    }
+}
+
+fn micros(d: Duration) -> i64 {
+    i64::try_from(d.as_micros()).unwrap_or(i64::MAX)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_and_normalises() {
+        let f = ListParams {
+            method: Some("post".into()),
+            path: Some(String::new()),
+            since: Some("2026-11-23T10:00:00Z".into()),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap();
+        assert_eq!(f.method.as_deref(), Some("POST"));
+        assert_eq!(f.path_prefix, None);
+        assert_eq!(f.since_us, Some(1_795_428_000_000_000));
+        assert_eq!(f.limit, DEFAULT_LIMIT);
+    }
+
+    #[test]
+    fn ages_count_back_from_now() {
+        let t = parse_time("1h").unwrap();
+        let expected = now_us() - 3_600_000_000;
+        assert!((t - expected).abs() < 5_000_000, "{t} vs {expected}");
+    }
+
+    #[test]
+    fn bad_values_say_what_is_accepted() {
+        let err = parse_time("yesterday").unwrap_err().to_string();
+        assert!(err.contains("RFC 3339"), "{err}");
+        let err = ListParams {
+            limit: Some(0),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("between 1 and 1000"), "{err}");
+    }
+}

@@ -1,0 +1,189 @@
+//! The SQLite store: one database file in WAL mode holding every delivery. It owns all SQL.
+//!
+//! Writes go through one writer thread ([`Writer`]) that commits concurrent deliveries together
+//! (group commit), so durability costs one fsync per batch rather than per request. Reads use a
+//! small pool of read-only connections, which WAL lets run beside the writer.
+
+mod deliveries;
+mod filter;
+mod writer;
+
+use std::fs::File;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use r2d2_sqlite::SqliteConnectionManager;
+use rusqlite::{Connection, OpenFlags};
+use rusqlite_migration::{M, Migrations};
+
+pub use filter::{DEFAULT_LIMIT, Filter, ListParams, MAX_LIMIT, parse_time};
+pub use writer::{StoreEvent, Writer, WriterThread};
+
+use crate::config::{Durability, RetentionConfig};
+use crate::error::{Error, Result};
+use crate::model::{Delivery, Page};
+
+const MIGRATION_LIST: &[M<'static>] =
+    &[M::up(include_str!("../../migrations/0001_deliveries.sql"))];
+const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
+
+const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
+
+/// An open store: the database path and a pool of read connections.
+#[derive(Clone)]
+pub struct Store {
+    path: PathBuf,
+    pool: r2d2::Pool<SqliteConnectionManager>,
+}
+
+impl Store {
+    /// Opens (creating it and its directory when missing) and migrates the database at `path`.
+    pub fn open(path: &Path) -> Result<Store> {
+        if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut conn = open_connection(path)?;
+        MIGRATIONS.to_latest(&mut conn)?;
+        drop(conn);
+
+        // Read-write flags with `query_only`: a read-only open of a WAL database fails while its
+        // -shm file is missing, which it is whenever no other connection has it open.
+        let manager = SqliteConnectionManager::file(path)
+            .with_flags(OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .with_init(|c| {
+                c.busy_timeout(BUSY_TIMEOUT)?;
+                c.pragma_update(None, "query_only", true)
+            });
+        let pool = r2d2::Pool::builder()
+            .max_size(4)
+            .min_idle(Some(1))
+            .connection_timeout(Duration::from_secs(10))
+            .build(manager)?;
+        Ok(Store {
+            path: path.to_owned(),
+            pool,
+        })
+    }
+
+    /// Opens an existing database; used by the read-only commands, which should not create one.
+    pub fn open_existing(path: &Path) -> Result<Store> {
+        if !path.exists() {
+            return Err(Error::NoDatabase(path.to_owned()));
+        }
+        Store::open(path)
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// Starts the writer thread, which owns the only write connection.
+    pub fn start_writer(
+        &self,
+        durability: Durability,
+        retention: &RetentionConfig,
+    ) -> Result<(Writer, WriterThread)> {
+        let conn = open_connection(&self.path)?;
+        conn.pragma_update(
+            None,
+            "synchronous",
+            match durability {
+                Durability::Full => "FULL",
+                Durability::Normal => "NORMAL",
+            },
+        )?;
+        writer::start(conn, retention)
+    }
+
+    pub fn list(&self, filter: &Filter) -> Result<Page> {
+        deliveries::list(&*self.pool.get()?, filter)
+    }
+
+    pub fn get(&self, id: i64) -> Result<Option<Delivery>> {
+        deliveries::get(&*self.pool.get()?, id)
+    }
+
+    /// The body bytes and content type of one delivery.
+    pub fn body(&self, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
+        deliveries::body(&*self.pool.get()?, id)
+    }
+
+    pub fn count(&self) -> Result<u64> {
+        deliveries::count(&*self.pool.get()?)
+    }
+}
+
+fn open_connection(path: &Path) -> Result<Connection> {
+    let conn = Connection::open(path).map_err(|source| Error::OpenDatabase {
+        path: path.to_owned(),
+        source,
+    })?;
+    conn.busy_timeout(BUSY_TIMEOUT)?;
+    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        tracing::warn!(%mode, path = %path.display(), "the database could not switch to WAL mode");
+    }
+    Ok(conn)
+}
+
+/// Held while a server writes to a database, so a second server on the same file is refused with
+/// a clear error instead of two writers interleaving their retention and counters.
+pub struct ServeLock {
+    _file: File,
+}
+
+impl ServeLock {
+    pub fn acquire(db: &Path) -> Result<ServeLock> {
+        let mut lock_path = db.as_os_str().to_owned();
+        lock_path.push(".lock");
+        let lock_path = PathBuf::from(lock_path);
+        if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
+            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+        }
+        let mut file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .create(true)
+            .truncate(false)
+            .open(&lock_path)
+            .map_err(|e| Error::io(&lock_path, e))?;
+        match file.try_lock() {
+            Ok(()) => {}
+            Err(std::fs::TryLockError::WouldBlock) => {
+                let mut pid = String::new();
+                let _ = file.read_to_string(&mut pid);
+                return Err(Error::DatabaseInUse {
+                    path: db.to_owned(),
+                    pid: pid.trim().to_owned(),
+                });
+            }
+            Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
+        }
+        file.set_len(0).map_err(|e| Error::io(&lock_path, e))?;
+        write!(file, "{}", std::process::id()).map_err(|e| Error::io(&lock_path, e))?;
+        Ok(ServeLock { _file: file })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrations_are_valid() {
+        MIGRATIONS.validate().unwrap();
+    }
+
+    #[test]
+    fn second_lock_on_one_database_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.db");
+        let first = ServeLock::acquire(&db).unwrap();
+        let err = ServeLock::acquire(&db).err().unwrap().to_string();
+        assert!(err.contains("in use by another"), "{err}");
+        assert!(err.contains(&std::process::id().to_string()), "{err}");
+        drop(first);
+        ServeLock::acquire(&db).unwrap();
+    }
+}

@@ -1,0 +1,343 @@
+//! The single writer: a thread that owns the write connection and commits whatever jobs are
+//! waiting as one transaction (group commit). A job's reply is sent only after its transaction
+//! committed, so the capture listener acknowledges a delivery only once it is durable.
+
+use std::thread::JoinHandle;
+
+use rusqlite::Connection;
+use serde::Serialize;
+use tokio::sync::{broadcast, mpsc, oneshot};
+
+use super::deliveries;
+use crate::config::RetentionConfig;
+use crate::error::{Error, Result};
+use crate::model::{DeliverySummary, NewDelivery};
+
+/// Most jobs one transaction takes; more wait for the next.
+const MAX_BATCH: usize = 1024;
+/// Most body bytes one transaction takes (at least one job always goes in).
+const MAX_BATCH_BYTES: usize = 32 << 20;
+/// Jobs that may wait for the writer before senders wait for room.
+const QUEUE: usize = 4096;
+
+/// What changed in the store, as it is committed. The control API streams these.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum StoreEvent {
+    Delivery {
+        delivery: Box<DeliverySummary>,
+    },
+    Deleted {
+        id: i64,
+    },
+    Cleared {
+        count: u64,
+    },
+    /// Retention deleted every delivery with an id up to `through_id`.
+    Pruned {
+        through_id: i64,
+        count: u64,
+    },
+}
+
+enum Job {
+    Insert {
+        delivery: Box<NewDelivery>,
+        reply: oneshot::Sender<Result<i64>>,
+    },
+    Delete {
+        id: i64,
+        reply: oneshot::Sender<Result<bool>>,
+    },
+    DeleteAll {
+        reply: oneshot::Sender<Result<u64>>,
+    },
+    /// Commit what was sent before, refuse what comes after, and stop.
+    Close,
+}
+
+/// A handle to the writer thread; cheap to clone. The thread stops once every handle is dropped
+/// and the jobs already sent are committed.
+#[derive(Clone)]
+pub struct Writer {
+    jobs: mpsc::Sender<Job>,
+    /// Weak, so that event streams end when the writer thread stops.
+    events: broadcast::WeakSender<StoreEvent>,
+}
+
+/// The writer thread, to join on shutdown once every [`Writer`] is dropped.
+pub struct WriterThread(JoinHandle<()>);
+
+impl WriterThread {
+    pub fn join(self) {
+        if self.0.join().is_err() {
+            tracing::error!("the store writer thread panicked");
+        }
+    }
+}
+
+impl Writer {
+    /// Stores a delivery; resolves with its id once the transaction holding it has committed.
+    pub async fn insert(&self, delivery: NewDelivery) -> Result<i64> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Insert {
+            delivery: Box::new(delivery),
+            reply,
+        })
+        .await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Deletes one delivery; `false` when there was none with that id.
+    pub async fn delete(&self, id: i64) -> Result<bool> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Delete { id, reply }).await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Deletes every delivery; returns how many there were.
+    pub async fn delete_all(&self) -> Result<u64> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::DeleteAll { reply }).await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Changes as they commit; a receiver that falls behind gets `Lagged` and should re-read.
+    /// The stream ends when the writer stops.
+    pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {
+        match self.events.upgrade() {
+            Some(events) => events.subscribe(),
+            None => broadcast::channel(1).1,
+        }
+    }
+
+    /// Stops the writer once everything sent before has been committed; later writes fail with
+    /// [`Error::WriterGone`]. Join the [`WriterThread`] to wait for it.
+    pub async fn close(&self) {
+        let _ = self.jobs.send(Job::Close).await;
+    }
+
+    async fn send(&self, job: Job) -> Result<()> {
+        self.jobs.send(job).await.map_err(|_| Error::WriterGone)
+    }
+}
+
+pub(super) fn start(
+    conn: Connection,
+    retention: &RetentionConfig,
+) -> Result<(Writer, WriterThread)> {
+    let (count, bytes) = deliveries::totals(&conn)?;
+    let (jobs, rx) = mpsc::channel(QUEUE);
+    let (events, _) = broadcast::channel(1024);
+    let weak_events = events.downgrade();
+    let mut state = WriterState {
+        conn,
+        events,
+        count,
+        bytes,
+        max_count: retention.max_deliveries,
+        max_bytes: retention.max_bytes.as_u64(),
+    };
+    let thread = std::thread::Builder::new()
+        .name("hookscope-store-writer".into())
+        .spawn(move || state.run(rx))
+        .map_err(|e| Error::Commit(format!("cannot start the writer thread: {e}")))?;
+    Ok((
+        Writer {
+            jobs,
+            events: weak_events,
+        },
+        WriterThread(thread),
+    ))
+}
+
+struct WriterState {
+    conn: Connection,
+    events: broadcast::Sender<StoreEvent>,
+    count: u64,
+    bytes: u64,
+    max_count: u64,
+    max_bytes: u64,
+}
+
+/// What a job did inside the transaction, announced after commit.
+enum Done {
+    Inserted { id: i64 },
+    Deleted { id: i64, existed: bool },
+    Cleared { count: u64 },
+}
+
+/// A committed batch: each job's result, the new totals, and what retention pruned.
+struct Applied {
+    done: Vec<Done>,
+    count: u64,
+    bytes: u64,
+    pruned: Option<(i64, u64)>,
+}
+
+impl WriterState {
+    fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+        let mut batch = Vec::with_capacity(MAX_BATCH);
+        while let Some(job) = rx.blocking_recv() {
+            let mut closing = matches!(job, Job::Close);
+            let mut batch_bytes = job_bytes(&job);
+            if !closing {
+                batch.push(job);
+            }
+            while !closing && batch.len() < MAX_BATCH && batch_bytes < MAX_BATCH_BYTES {
+                match rx.try_recv() {
+                    Ok(Job::Close) => closing = true,
+                    Ok(job) => {
+                        batch_bytes += job_bytes(&job);
+                        batch.push(job);
+                    }
+                    Err(_) => break,
+                }
+            }
+            if !batch.is_empty() {
+                self.commit(&mut batch);
+            }
+            if closing {
+                // Jobs already queued behind the close are refused: their senders see the
+                // writer gone and answer that nothing was stored.
+                rx.close();
+                break;
+            }
+        }
+    }
+
+    fn commit(&mut self, batch: &mut Vec<Job>) {
+        match self.apply(batch) {
+            Ok(applied) => {
+                (self.count, self.bytes) = (applied.count, applied.bytes);
+                // Announce before answering: whoever sees an acknowledgement can rely on the
+                // event having gone out already.
+                if self.events.receiver_count() > 0 {
+                    for (job, done) in batch.iter().zip(&applied.done) {
+                        if let Some(event) = event_for(job, done) {
+                            let _ = self.events.send(event);
+                        }
+                    }
+                    if let Some((through_id, count)) = applied.pruned {
+                        let _ = self.events.send(StoreEvent::Pruned { through_id, count });
+                    }
+                }
+                if let Some((through_id, count)) = applied.pruned {
+                    tracing::debug!(through_id, count, "retention pruned the oldest deliveries");
+                }
+                for (job, done) in batch.drain(..).zip(applied.done) {
+                    reply(job, done);
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, jobs = batch.len(), "store transaction failed");
+                let message = e.to_string();
+                for job in batch.drain(..) {
+                    let err = || Error::Commit(message.clone());
+                    // A receiver that is gone (its request was cancelled) needs no answer.
+                    let _ = match job {
+                        Job::Insert { reply, .. } => reply.send(Err(err())).map_err(drop),
+                        Job::Delete { reply, .. } => reply.send(Err(err())).map_err(drop),
+                        Job::DeleteAll { reply } => reply.send(Err(err())).map_err(drop),
+                        Job::Close => Ok(()),
+                    };
+                }
+            }
+        }
+    }
+
+    /// Runs the batch in one transaction; the writer's totals change only once it commits.
+    fn apply(&self, batch: &[Job]) -> Result<Applied> {
+        let tx = self.conn.unchecked_transaction()?;
+        let mut done = Vec::with_capacity(batch.len());
+        let (mut count, mut bytes) = (self.count, self.bytes);
+        let mut first_inserted = i64::MAX;
+        for job in batch {
+            done.push(match job {
+                Job::Insert { delivery, .. } => {
+                    let (id, b) = deliveries::insert(&tx, delivery)?;
+                    count += 1;
+                    bytes += b;
+                    first_inserted = first_inserted.min(id);
+                    Done::Inserted { id }
+                }
+                Job::Delete { id, .. } => {
+                    let removed = deliveries::delete(&tx, *id)?;
+                    if let Some(b) = removed {
+                        count -= 1;
+                        bytes -= b;
+                    }
+                    Done::Deleted {
+                        id: *id,
+                        existed: removed.is_some(),
+                    }
+                }
+                Job::DeleteAll { .. } => {
+                    let n = deliveries::delete_all(&tx)?;
+                    (count, bytes) = (0, 0);
+                    Done::Cleared { count: n }
+                }
+                Job::Close => unreachable!("a close is never part of a batch"),
+            });
+        }
+        let pruned = deliveries::prune(
+            &tx,
+            count,
+            bytes,
+            self.max_count,
+            self.max_bytes,
+            first_inserted,
+        )?;
+        tx.commit()?;
+        let pruned = pruned.map(|(through_id, n, b)| {
+            count -= n;
+            bytes -= b;
+            (through_id, n)
+        });
+        Ok(Applied {
+            done,
+            count,
+            bytes,
+            pruned,
+        })
+    }
+}
+
+/// The event that announces a committed job.
+fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
+    match (job, done) {
+        (Job::Insert { delivery, .. }, Done::Inserted { id }) => Some(StoreEvent::Delivery {
+            delivery: Box::new(deliveries::summary_of(*id, delivery)),
+        }),
+        (Job::Delete { .. }, Done::Deleted { id, existed: true }) => {
+            Some(StoreEvent::Deleted { id: *id })
+        }
+        (Job::DeleteAll { .. }, Done::Cleared { count }) => {
+            Some(StoreEvent::Cleared { count: *count })
+        }
+        _ => None,
+    }
+}
+
+/// Answers a committed job. A receiver that is gone (its request was cancelled) needs no answer.
+fn reply(job: Job, done: Done) {
+    match (job, done) {
+        (Job::Insert { reply, .. }, Done::Inserted { id }) => {
+            let _ = reply.send(Ok(id));
+        }
+        (Job::Delete { reply, .. }, Done::Deleted { existed, .. }) => {
+            let _ = reply.send(Ok(existed));
+        }
+        (Job::DeleteAll { reply }, Done::Cleared { count }) => {
+            let _ = reply.send(Ok(count));
+        }
+        _ => unreachable!("results are produced in job order"),
+    }
+}
+
+fn job_bytes(job: &Job) -> usize {
+    match job {
+        Job::Insert { delivery, .. } => delivery.body.len() + delivery.head.len(),
+        _ => 0,
+    }
+}

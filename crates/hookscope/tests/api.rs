@@ -1,0 +1,313 @@
+//! The control API over real HTTP: token and Host checks, paging, filters, deletes, the stream.
+
+mod common;
+
+use std::time::Duration;
+
+use common::start;
+use futures_util::StreamExt;
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_token_is_required_from_header_or_query() {
+    let t = start("").await;
+    let url = t.api_url("/api/deliveries");
+    let status = |r: reqwest::Response| r.status().as_u16();
+
+    let none = t.http.get(&url).send().await.unwrap();
+    assert_eq!(none.status(), 401);
+    let body: Value = none.json().await.unwrap();
+    assert!(
+        body["error"]
+            .as_str()
+            .unwrap()
+            .contains("Authorization: Bearer")
+    );
+    assert_eq!(
+        status(t.http.get(&url).bearer_auth("wrong").send().await.unwrap()),
+        401
+    );
+    assert_eq!(
+        status(t.http.get(&url).bearer_auth(&t.token).send().await.unwrap()),
+        200
+    );
+    let with_query = format!("{url}?token={}&limit=5", t.token);
+    assert_eq!(status(t.http.get(&with_query).send().await.unwrap()), 200);
+    assert_eq!(
+        status(
+            t.http
+                .get(format!("{url}?token=nope"))
+                .send()
+                .await
+                .unwrap()
+        ),
+        401
+    );
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn foreign_host_and_origin_are_refused() {
+    let t = start("").await;
+    let url = t.api_url("/api/deliveries");
+    let get = |host: Option<&str>, origin: Option<&str>| {
+        let mut req = t.http.get(&url).bearer_auth(&t.token);
+        if let Some(h) = host {
+            req = req.header("Host", h);
+        }
+        if let Some(o) = origin {
+            req = req.header("Origin", o);
+        }
+        req.send()
+    };
+    let port = t.api.port();
+    let rebinding = get(Some(&format!("attacker.example:{port}")), None)
+        .await
+        .unwrap();
+    assert_eq!(rebinding.status(), 403);
+    let body: Value = rebinding.json().await.unwrap();
+    assert!(body["error"].as_str().unwrap().contains("attacker.example"));
+    assert_eq!(
+        get(Some(&format!("localhost:{port}")), None)
+            .await
+            .unwrap()
+            .status(),
+        200
+    );
+    let page = format!("http://localhost:{port}");
+    assert_eq!(get(None, Some(&page)).await.unwrap().status(), 200);
+    assert_eq!(
+        get(None, Some("https://evil.example"))
+            .await
+            .unwrap()
+            .status(),
+        403
+    );
+    assert_eq!(get(None, Some("null")).await.unwrap().status(), 403);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pages_walk_newest_first_by_cursor_without_gaps() {
+    let t = start("").await;
+    let mut ids = Vec::new();
+    for i in 0..7 {
+        ids.push(t.post(&format!("/p/{i}"), format!("{i}")).await);
+    }
+    let mut seen = Vec::new();
+    let mut cursor: Option<i64> = None;
+    let mut pages = 0;
+    loop {
+        let path = match cursor {
+            Some(c) => format!("/api/deliveries?limit=3&before={c}"),
+            None => "/api/deliveries?limit=3".to_owned(),
+        };
+        let (status, page) = t.api_get(&path).await;
+        assert_eq!(status, 200);
+        pages += 1;
+        seen.extend(
+            page["items"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|d| d["id"].as_i64().unwrap()),
+        );
+        match page["next_cursor"].as_i64() {
+            Some(c) => cursor = Some(c),
+            None => break,
+        }
+    }
+    ids.reverse();
+    assert_eq!(seen, ids);
+    assert_eq!(pages, 3);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn filters_by_method_path_endpoint_and_time() {
+    let t = start("[[endpoint]]\nprefix = \"/hooks/stripe\"").await;
+    let a = t.post("/hooks/stripe/1", "a").await;
+    let b = t.post("/hooks/github", "b").await;
+    let c = t
+        .http
+        .put(t.capture_url("/hooks/stripe/2"))
+        .body("c")
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let ids = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect()
+    };
+
+    let (_, p) = t.api_get("/api/deliveries?method=put").await;
+    assert_eq!(ids(&p), [c]);
+    let (_, p) = t.api_get("/api/deliveries?path=/hooks/stripe").await;
+    assert_eq!(ids(&p), [c, a]);
+    let (_, p) = t.api_get("/api/deliveries?endpoint=/hooks/stripe").await;
+    assert_eq!(ids(&p), [c, a]);
+    let (_, p) = t.api_get("/api/deliveries?path=/hooks/git").await;
+    assert_eq!(ids(&p), [b]);
+
+    let first = t.delivery(a).await;
+    let since = first["received_at"].as_str().unwrap();
+    let (_, p) = t.api_get(&format!("/api/deliveries?until={since}")).await;
+    assert!(ids(&p).is_empty());
+    let (_, p) = t.api_get(&format!("/api/deliveries?since={since}")).await;
+    assert_eq!(ids(&p), [c, b, a]);
+    let (_, p) = t.api_get("/api/deliveries?since=1h").await;
+    assert_eq!(ids(&p).len(), 3);
+
+    let (status, err) = t.api_get("/api/deliveries?since=yesterday").await;
+    assert_eq!(status, 400);
+    assert!(err["error"].as_str().unwrap().contains("RFC 3339"));
+    let (status, err) = t.api_get("/api/deliveries?colour=red").await;
+    assert_eq!(status, 400);
+    assert!(err["error"].as_str().unwrap().contains("colour"), "{err}");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn delete_one_then_all() {
+    let t = start("").await;
+    let a = t.post("/a", "a").await;
+    let b = t.post("/b", "b").await;
+    let delete = |path: String| t.http.delete(t.api_url(&path)).bearer_auth(&t.token).send();
+
+    assert_eq!(
+        delete(format!("/api/deliveries/{a}"))
+            .await
+            .unwrap()
+            .status(),
+        204
+    );
+    assert_eq!(
+        delete(format!("/api/deliveries/{a}"))
+            .await
+            .unwrap()
+            .status(),
+        404
+    );
+    let (status, _) = t.api_get(&format!("/api/deliveries/{a}")).await;
+    assert_eq!(status, 404);
+    t.delivery(b).await;
+
+    let all: Value = delete("/api/deliveries".into())
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(all["deleted"], 1);
+    let (_, page) = t.api_get("/api/deliveries").await;
+    assert!(page["items"].as_array().unwrap().is_empty());
+    // Ids are not reused after a delete.
+    assert!(t.post("/c", "c").await > b);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn raw_bodies_download_sandboxed_with_their_content_type() {
+    let t = start("").await;
+    let html = "<script>alert(1)</script>";
+    let resp = t
+        .http
+        .post(t.capture_url("/x"))
+        .header("Content-Type", "text/html")
+        .body(html)
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let raw = t
+        .http
+        .get(t.api_url(&format!("/api/deliveries/{id}/raw")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    let h = raw.headers().clone();
+    assert_eq!(h["content-type"], "text/html");
+    assert!(
+        h["content-disposition"]
+            .to_str()
+            .unwrap()
+            .starts_with("attachment")
+    );
+    assert_eq!(h["x-content-type-options"], "nosniff");
+    assert!(
+        h["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("sandbox")
+    );
+    assert_eq!(raw.text().await.unwrap(), html);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_stream_announces_each_delivery_as_it_commits() {
+    let t = start("").await;
+    let resp = t
+        .http
+        .get(t.api_url("/api/stream"))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.headers()["content-type"], "text/event-stream");
+    let mut stream = resp.bytes_stream();
+    let mut text = String::new();
+    // The stream says it is ready before anything is posted, so no event can be missed.
+    while !text.contains("event: ready") {
+        text.push_str(&String::from_utf8_lossy(
+            &stream.next().await.unwrap().unwrap(),
+        ));
+    }
+    let id = t.post("/hooks/live", "{\"live\":true}").await;
+    let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
+    while !text.contains("event: delivery") {
+        let chunk = tokio::time::timeout_at(deadline, stream.next())
+            .await
+            .expect("a delivery event arrives")
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    let data = text
+        .lines()
+        .skip_while(|l| *l != "event: delivery")
+        .find_map(|l| l.strip_prefix("data: "))
+        .unwrap();
+    let event: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(event["type"], "delivery");
+    assert_eq!(event["delivery"]["id"], id);
+    assert_eq!(event["delivery"]["path"], "/hooks/live");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn unknown_ids_and_routes_are_json_errors() {
+    let t = start("").await;
+    let (status, body) = t.api_get("/api/deliveries/999").await;
+    assert_eq!(status, 404);
+    assert!(body["error"].as_str().unwrap().contains("999"));
+    let (status, body) = t.api_get("/api/nothing-here").await;
+    assert_eq!(status, 404);
+    assert!(body["error"].as_str().unwrap().contains("docs/api.md"));
+    let (status, body) = t.api_get("/api").await;
+    assert_eq!(status, 200, "{body}");
+    assert_eq!(body["name"], "hookscope");
+    assert_eq!(body["capture_url"], format!("http://{}/", t.capture));
+    t.stop().await;
+}

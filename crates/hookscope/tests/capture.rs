@@ -1,0 +1,333 @@
+//! The capture listener over real HTTP: bytes, heads, limits and responses as a sender sees them.
+
+mod common;
+
+use std::time::{Duration, Instant};
+
+use common::{acked_ids, body_bytes, header_pairs, raw_exchange, start};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+#[tokio::test(flavor = "multi_thread")]
+async fn binary_and_invalid_utf8_bodies_round_trip_byte_exact() {
+    let t = start("").await;
+    let mut body: Vec<u8> = (0..=255u8).collect();
+    body.extend_from_slice(b"\xff\xfe\x00\xc3\x28 not utf-8 \x80");
+    let id = t.post("/hooks/bin", body.clone()).await;
+
+    let d = t.delivery(id).await;
+    assert_eq!(body_bytes(&d), body);
+    assert!(d["body"].is_null(), "non-UTF-8 body has no text form");
+    assert_eq!(d["body_size"], body.len());
+
+    let raw = t
+        .http
+        .get(t.api_url(&format!("/api/deliveries/{id}/raw")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(raw.status(), 200);
+    assert_eq!(raw.bytes().await.unwrap().as_ref(), &body[..]);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn headers_keep_arrival_order_case_and_duplicates() {
+    let t = start("").await;
+    let resp = raw_exchange(
+        t.capture,
+        b"POST /hooks/h HTTP/1.1\r\nHost: example.test\r\nX-Mixed-Case: 1\r\nx-second: a\r\nX-SECOND: b\r\nx-weird-VALUE: caf\xe9 \"q\"\r\nContent-Length: 2\r\nConnection: close\r\n\r\n{}",
+    )
+    .await;
+    assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
+    let id = acked_ids(&resp)[0];
+    let d = t.delivery(id).await;
+    let pairs = header_pairs(&d);
+    let expected = [
+        ("Host", "example.test"),
+        ("X-Mixed-Case", "1"),
+        ("x-second", "a"),
+        ("X-SECOND", "b"),
+        ("x-weird-VALUE", "caf\u{e9} \"q\""),
+        ("Content-Length", "2"),
+        ("Connection", "close"),
+    ];
+    let expected: Vec<(String, String)> = expected
+        .iter()
+        .map(|(n, v)| ((*n).to_owned(), (*v).to_owned()))
+        .collect();
+    assert_eq!(pairs, expected);
+    assert_eq!(d["head_exact"], true);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn raw_path_and_query_are_kept() {
+    let t = start("").await;
+    let resp = raw_exchange(
+        t.capture,
+        b"PATCH /a%20b//c?x=1&x=2&y&e=%F0%9F HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+    )
+    .await;
+    let id = acked_ids(&resp)[0];
+    let d = t.delivery(id).await;
+    assert_eq!(d["method"], "PATCH");
+    assert_eq!(d["path"], "/a%20b//c");
+    assert_eq!(d["query"], "x=1&x=2&y&e=%F0%9F");
+    assert_eq!(d["http_version"], "HTTP/1.1");
+    assert!(d["remote_addr"].as_str().unwrap().starts_with("127.0.0.1:"));
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn empty_bodies_and_every_method() {
+    let t = start("").await;
+    for method in [
+        "GET", "POST", "PUT", "DELETE", "OPTIONS", "HEAD", "PROPFIND",
+    ] {
+        let req = format!("{method} /m HTTP/1.1\r\nHost: h\r\nConnection: close\r\n\r\n");
+        let resp = raw_exchange(t.capture, req.as_bytes()).await;
+        assert!(resp.starts_with("HTTP/1.1 200"), "{method}: {resp}");
+    }
+    let (_, page) = t.api_get("/api/deliveries?limit=10").await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 7);
+    assert_eq!(items[0]["method"], "PROPFIND");
+    for item in items {
+        assert_eq!(item["body_size"], 0);
+        assert_eq!(item["truncated"], false);
+    }
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn chunked_bodies_are_reassembled_and_the_next_request_keeps_its_head() {
+    let t = start("").await;
+    let resp = raw_exchange(
+        t.capture,
+        b"POST /chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=x\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nPOST /after HTTP/1.1\r\nHost: h\r\nX-After-Case: Yes\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
+    )
+    .await;
+    let ids = acked_ids(&resp);
+    assert_eq!(ids.len(), 2, "{resp}");
+    let first = t.delivery(ids[0]).await;
+    assert_eq!(first["body"], "hello, world");
+    assert_eq!(first["path"], "/chunked");
+    assert!(header_pairs(&first).contains(&("Transfer-Encoding".into(), "chunked".into())));
+    let second = t.delivery(ids[1]).await;
+    assert_eq!(second["path"], "/after");
+    assert_eq!(second["body"], "abc");
+    assert_eq!(second["head_exact"], true);
+    assert!(header_pairs(&second).contains(&("X-After-Case".into(), "Yes".into())));
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pipelined_requests_each_keep_their_own_head_and_body() {
+    let t = start("").await;
+    let mut wire = Vec::new();
+    for i in 0..5 {
+        let body = format!("{{\"n\":{i}}}");
+        let close = if i == 4 { "Connection: close\r\n" } else { "" };
+        wire.extend_from_slice(
+            format!(
+                "POST /p/{i} HTTP/1.1\r\nHost: h\r\nX-Req-{i}: v{i}\r\nContent-Length: {}\r\n{close}\r\n{body}",
+                body.len()
+            )
+            .as_bytes(),
+        );
+    }
+    let resp = raw_exchange(t.capture, &wire).await;
+    let ids = acked_ids(&resp);
+    assert_eq!(ids.len(), 5, "{resp}");
+    for (i, id) in ids.iter().enumerate() {
+        let d = t.delivery(*id).await;
+        assert_eq!(d["path"], format!("/p/{i}"));
+        assert_eq!(d["body"], format!("{{\"n\":{i}}}"));
+        assert_eq!(header_pairs(&d)[1], (format!("X-Req-{i}"), format!("v{i}")));
+    }
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn oversized_bodies_get_413_and_are_kept_truncated() {
+    let t = start("[capture]\nmax_body = \"1 KiB\"\nkeep_truncated = \"100 B\"").await;
+
+    // Declared length over the limit.
+    let body = vec![b'x'; 5000];
+    let resp = t
+        .http
+        .post(t.capture_url("/big"))
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 413);
+    let ack: serde_json::Value = resp.json().await.unwrap();
+    let id = ack["id"].as_i64().unwrap();
+    assert!(
+        ack["error"].as_str().unwrap().contains("1.0 KiB limit"),
+        "{ack}"
+    );
+    let d = t.delivery(id).await;
+    assert_eq!(d["truncated"], true);
+    assert_eq!(d["body_size"], 5000);
+    assert_eq!(d["stored_size"], 100);
+    assert_eq!(d["response_status"], 413);
+    assert_eq!(body_bytes(&d), vec![b'x'; 100]);
+    assert!(d["note"].as_str().unwrap().contains("capture.max_body"));
+
+    // Chunked, so the size is only known by reading.
+    let chunk = format!("{:x}\r\n{}\r\n", 600, "y".repeat(600));
+    let req = format!(
+        "POST /big-chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n{chunk}{chunk}{chunk}0\r\n\r\n"
+    );
+    let resp = raw_exchange(t.capture, req.as_bytes()).await;
+    assert!(resp.starts_with("HTTP/1.1 413"), "{resp}");
+    let d = t.delivery(acked_ids(&resp)[0]).await;
+    assert_eq!(d["truncated"], true);
+    assert_eq!(d["stored_size"], 100);
+    assert!(d["body_size"].as_u64().unwrap() > 1024);
+
+    // A body at the limit is stored whole.
+    let id = t.post("/exact", vec![b'z'; 1024]).await;
+    assert_eq!(t.delivery(id).await["truncated"], false);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn expect_continue_over_the_limit_is_refused_before_the_body() {
+    let t = start("[capture]\nmax_body = \"1 KiB\"").await;
+    let mut stream = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    stream
+        .write_all(b"POST /e HTTP/1.1\r\nHost: h\r\nContent-Length: 100000\r\nExpect: 100-continue\r\n\r\n")
+        .await
+        .unwrap();
+    let mut buf = vec![0u8; 4096];
+    let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut buf))
+        .await
+        .unwrap()
+        .unwrap();
+    let resp = String::from_utf8_lossy(&buf[..n]);
+    assert!(resp.starts_with("HTTP/1.1 413"), "{resp}");
+    let d = t.delivery(acked_ids(&resp)[0]).await;
+    assert_eq!(d["body_size"], 100000);
+    assert_eq!(d["stored_size"], 0);
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn slow_bodies_time_out_with_408_and_keep_what_arrived() {
+    let t = start("[capture]\nbody_read_timeout = \"300ms\"").await;
+    let mut stream = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    stream
+        .write_all(b"POST /slow HTTP/1.1\r\nHost: h\r\nContent-Length: 100\r\n\r\n0123456789")
+        .await
+        .unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(10), stream.read_to_end(&mut out))
+        .await
+        .unwrap()
+        .unwrap();
+    let resp = String::from_utf8_lossy(&out);
+    assert!(resp.starts_with("HTTP/1.1 408"), "{resp}");
+    let d = t.delivery(acked_ids(&resp)[0]).await;
+    assert_eq!(d["body"], "0123456789");
+    assert_eq!(d["truncated"], true);
+    assert!(d["note"].as_str().unwrap().contains("body_read_timeout"));
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_that_hangs_up_mid_body_is_still_recorded() {
+    let t = start("").await;
+    {
+        let mut stream = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+        stream
+            .write_all(b"POST /cut HTTP/1.1\r\nHost: h\r\nContent-Length: 50\r\n\r\npartial")
+            .await
+            .unwrap();
+    }
+    let mut items = serde_json::Value::Null;
+    for _ in 0..100 {
+        let (_, page) = t.api_get("/api/deliveries").await;
+        if !page["items"].as_array().unwrap().is_empty() {
+            items = page["items"].clone();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    let d = t.delivery(items[0]["id"].as_i64().unwrap()).await;
+    assert_eq!(d["body"], "partial");
+    assert_eq!(d["truncated"], true);
+    assert!(
+        d["note"]
+            .as_str()
+            .unwrap()
+            .contains("before the body was complete"),
+        "{d}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn endpoints_answer_with_their_configured_response_after_a_delay() {
+    let t = start(
+        r#"
+        [[endpoint]]
+        prefix = "/hooks/flaky"
+        response = { status = 503, body = "try later", delay = "400ms", headers = { "Retry-After" = "7", "X-Custom" = "yes" } }
+        "#,
+    )
+    .await;
+    let started = Instant::now();
+    let resp = t
+        .http
+        .post(t.capture_url("/hooks/flaky/evt?x=1"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    let elapsed = started.elapsed();
+    assert_eq!(resp.status(), 503);
+    assert!(elapsed >= Duration::from_millis(400), "{elapsed:?}");
+    assert_eq!(resp.headers()["retry-after"], "7");
+    assert_eq!(resp.headers()["x-custom"], "yes");
+    assert_eq!(resp.text().await.unwrap(), "try later");
+
+    let (_, page) = t.api_get("/api/deliveries").await;
+    let item = &page["items"][0];
+    assert_eq!(item["endpoint"], "/hooks/flaky");
+    assert_eq!(item["response_status"], 503);
+    // Another path gets the default acknowledgement, at once.
+    let id = t.post("/hooks/other", "{}").await;
+    assert!(id > item["id"].as_i64().unwrap());
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn the_capture_port_never_reveals_stored_data() {
+    let t = start("").await;
+    let secret = "s3cret-payload-value";
+    let id = t.post("/hooks/a", secret).await;
+    for path in [
+        "/api/deliveries",
+        &format!("/api/deliveries/{id}"),
+        &format!("/api/deliveries/{id}/raw"),
+        "/api/stream",
+        "/",
+    ] {
+        let resp = t
+            .http
+            .get(t.capture_url(path))
+            .bearer_auth(&t.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200, "{path}");
+        let text = resp.text().await.unwrap();
+        assert!(!text.contains(secret), "{path} leaked: {text}");
+        assert_eq!(common::acked_ids(&text).len(), 1, "{path}: {text}");
+    }
+    t.stop().await;
+}

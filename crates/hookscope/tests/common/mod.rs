@@ -1,0 +1,141 @@
+//! Starts a real server (real SQLite file, real listeners on ephemeral loopback ports) for a test,
+//! and talks to it over real HTTP.
+
+#![allow(dead_code)] // each test binary uses a different part
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use hookscope::config::Config;
+use hookscope::server::{Server, Settings};
+use serde_json::Value;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+pub struct TestServer {
+    pub server: Server,
+    pub capture: SocketAddr,
+    pub api: SocketAddr,
+    pub token: String,
+    pub http: reqwest::Client,
+    pub dir: tempfile::TempDir,
+}
+
+/// A server with the given TOML config (ports are always ephemeral).
+pub async fn start(config_toml: &str) -> TestServer {
+    let dir = tempfile::tempdir().unwrap();
+    let mut config: Config = toml::from_str(config_toml).expect("test config parses");
+    config.capture.addr = "127.0.0.1:0".parse().unwrap();
+    config.api.addr = "127.0.0.1:0".parse().unwrap();
+    let server = Server::start(Settings {
+        config,
+        db: dir.path().join("hookscope.db"),
+        data_dir: dir.path().to_owned(),
+    })
+    .await
+    .expect("server starts");
+    TestServer {
+        capture: server.capture_addr,
+        api: server.api_addr,
+        token: server.token.clone(),
+        server,
+        http: reqwest::Client::builder()
+            .timeout(Duration::from_secs(20))
+            .build()
+            .unwrap(),
+        dir,
+    }
+}
+
+impl TestServer {
+    pub fn capture_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.capture)
+    }
+
+    pub fn api_url(&self, path: &str) -> String {
+        format!("http://{}{path}", self.api)
+    }
+
+    /// GET on the API with the token; returns status and JSON.
+    pub async fn api_get(&self, path: &str) -> (u16, Value) {
+        let resp = self
+            .http
+            .get(self.api_url(path))
+            .bearer_auth(&self.token)
+            .send()
+            .await
+            .unwrap();
+        let status = resp.status().as_u16();
+        (status, resp.json().await.unwrap_or(Value::Null))
+    }
+
+    /// The stored delivery with this id, as the API returns it.
+    pub async fn delivery(&self, id: i64) -> Value {
+        let (status, body) = self.api_get(&format!("/api/deliveries/{id}")).await;
+        assert_eq!(status, 200, "GET delivery {id}: {body}");
+        body
+    }
+
+    /// POSTs `body` to the capture port; returns the stored id from the acknowledgement.
+    pub async fn post(&self, path: &str, body: impl Into<reqwest::Body>) -> i64 {
+        let resp = self
+            .http
+            .post(self.capture_url(path))
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        let ack: Value = resp.json().await.unwrap();
+        ack["id"].as_i64().expect("ack names the id")
+    }
+
+    pub async fn stop(self) {
+        self.server.shutdown().await;
+    }
+}
+
+/// Sends raw bytes on one connection and reads until the server closes it.
+pub async fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
+    let mut stream = TcpStream::connect(addr).await.unwrap();
+    stream.write_all(request).await.unwrap();
+    let mut out = Vec::new();
+    tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut out))
+        .await
+        .expect("server answers and closes")
+        .unwrap();
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The ids named in the JSON bodies of one or more raw responses.
+pub fn acked_ids(responses: &str) -> Vec<i64> {
+    responses
+        .match_indices("\"id\":")
+        .map(|(i, m)| {
+            let rest = &responses[i + m.len()..];
+            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap();
+            rest[..end].parse().unwrap()
+        })
+        .collect()
+}
+
+pub fn header_pairs(delivery: &Value) -> Vec<(String, String)> {
+    delivery["headers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|pair| {
+            (
+                pair[0].as_str().unwrap().to_owned(),
+                pair[1].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+pub fn body_bytes(delivery: &Value) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .decode(delivery["body_base64"].as_str().unwrap())
+        .unwrap()
+}

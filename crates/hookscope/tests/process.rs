@@ -1,0 +1,270 @@
+//! `hookscope` as a user runs it: a child process, real signals, the CLI reading the store.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Output, Stdio};
+use std::sync::Arc;
+use std::time::Duration;
+
+use hookscope::store::{Filter, Store};
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookscope");
+
+/// A `hookscope serve` child on ephemeral ports, with the URLs it printed.
+struct Serve {
+    child: Child,
+    capture: String,
+    api: String,
+}
+
+fn serve(data_dir: &Path, extra: &[&str]) -> Serve {
+    let mut child = Command::new(BIN)
+        .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+        .args(extra)
+        .env("HOOKSCOPE_DATA_DIR", data_dir)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let (mut capture, mut api) = (None, None);
+    while capture.is_none() || api.is_none() {
+        let line = lines.next().expect("serve prints its URLs").unwrap();
+        let mut words = line.split_whitespace();
+        match (words.next(), words.next()) {
+            (Some("capture"), Some(url)) => capture = Some(url.trim_end_matches('/').to_owned()),
+            (Some("api"), Some(url)) => api = Some(url.to_owned()),
+            _ => {}
+        }
+    }
+    // Keep reading so the child never blocks on a full pipe.
+    std::thread::spawn(move || for _ in lines {});
+    Serve {
+        child,
+        capture: capture.unwrap(),
+        api: api.unwrap(),
+    }
+}
+
+fn hookscope(data_dir: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .args(args)
+        .env("HOOKSCOPE_DATA_DIR", data_dir)
+        .output()
+        .unwrap()
+}
+
+fn client() -> reqwest::Client {
+    reqwest::Client::builder()
+        .timeout(Duration::from_secs(30))
+        .build()
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledged_deliveries_survive_sigkill() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path(), &[]);
+    let http = client();
+    let capture = Arc::new(server.capture.clone());
+
+    // 400 deliveries over 64 concurrent senders; each body is unique and partly binary.
+    let n = 400;
+    let mut tasks = tokio::task::JoinSet::new();
+    let semaphore = Arc::new(tokio::sync::Semaphore::new(64));
+    for i in 0..n {
+        let (http, capture, semaphore) = (http.clone(), capture.clone(), semaphore.clone());
+        tasks.spawn(async move {
+            let _permit = semaphore.acquire().await.unwrap();
+            let mut body = format!("{{\"n\":{i},\"pad\":\"{}\"}}", "x".repeat(i % 97)).into_bytes();
+            body.extend_from_slice(&[0xff, 0x00, (i % 256) as u8]);
+            let resp = http
+                .post(format!("{capture}/hooks/durable/{i}"))
+                .body(body.clone())
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(resp.status(), 200);
+            let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            (id, body)
+        });
+    }
+    let mut acked = Vec::new();
+    while let Some(done) = tasks.join_next().await {
+        acked.push(done.unwrap());
+    }
+    // SIGKILL right after the last acknowledgement: no shutdown, no checkpoint.
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let db = dir.path().join("hookscope.db");
+    let store = Store::open_existing(&db).unwrap();
+    assert_eq!(store.count().unwrap(), n as u64);
+    for (id, body) in &acked {
+        let stored = store
+            .get(*id)
+            .unwrap()
+            .unwrap_or_else(|| panic!("delivery {id} lost"));
+        assert_eq!(&stored.body, body, "delivery {id}");
+    }
+    drop(store);
+
+    // A restarted server serves them all, and keeps numbering after them.
+    let server = serve(dir.path(), &[]);
+    let resp = http
+        .post(format!("{}/after", server.capture))
+        .body("x")
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    assert!(acked.iter().all(|(acked_id, _)| *acked_id < id));
+    stop(server);
+}
+
+fn stop(mut server: Serve) -> std::process::ExitStatus {
+    Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    server.child.wait().unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_second_serve_on_the_same_database_is_refused_and_the_first_keeps_working() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = serve(dir.path(), &[]);
+    let second = Command::new(BIN)
+        .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+        .env("HOOKSCOPE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!second.status.success());
+    let err = String::from_utf8_lossy(&second.stderr);
+    assert!(
+        err.contains("is in use by another `hookscope serve`"),
+        "{err}"
+    );
+    assert!(
+        err.contains(&first.child.id().to_string()),
+        "names the pid: {err}"
+    );
+    assert!(err.contains("--db"), "says what to do: {err}");
+
+    let resp = client()
+        .post(format!("{}/still", first.capture))
+        .body("ok")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let status = stop(first);
+    assert!(status.success(), "Ctrl-C exits cleanly: {status}");
+
+    let list = hookscope(dir.path(), &["list", "--json"]);
+    let page: Value = serde_json::from_slice(&list.stdout).unwrap();
+    assert_eq!(page["items"][0]["path"], "/still");
+    // Integrity holds after both.
+    let store = Store::open_existing(&dir.path().join("hookscope.db")).unwrap();
+    assert_eq!(store.list(&Filter::default()).unwrap().items.len(), 1);
+}
+
+#[test]
+fn a_port_in_use_names_the_port_and_the_flag() {
+    let dir = tempfile::tempdir().unwrap();
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = taken.local_addr().unwrap().port();
+    let out = Command::new(BIN)
+        .args([
+            "serve",
+            "--capture",
+            &format!("127.0.0.1:{port}"),
+            "--api",
+            "127.0.0.1:0",
+        ])
+        .env("HOOKSCOPE_DATA_DIR", dir.path())
+        .output()
+        .unwrap();
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        err.contains(&format!("127.0.0.1:{port} is already in use")),
+        "{err}"
+    );
+    assert!(err.contains("--capture"), "{err}");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_and_show_read_what_was_captured_byte_for_byte() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &[]);
+    let http = client();
+    let body: Vec<u8> = b"{\"k\":\"v\"}\n\x00\xfe binary tail".to_vec();
+    let resp = http
+        .post(format!("{}/hooks/cli?x=1", server.capture))
+        .header("X-Case-Kept", "Yes")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+
+    // While the server runs (WAL lets readers in), and through the API with the printed token.
+    let raw = hookscope(dir.path(), &["show", &id.to_string(), "--raw"]);
+    assert!(raw.status.success());
+    assert_eq!(raw.stdout, body);
+    let api_body = http
+        .get(
+            server
+                .api
+                .replace("/api/?token=", &format!("/api/deliveries/{id}/raw?token=")),
+        )
+        .send()
+        .await
+        .unwrap()
+        .bytes()
+        .await
+        .unwrap();
+    assert_eq!(api_body.as_ref(), &body[..]);
+
+    let table = hookscope(dir.path(), &["list"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    assert!(table.contains("/hooks/cli?x=1"), "{table}");
+    assert!(table.contains("POST"), "{table}");
+
+    let shown = hookscope(dir.path(), &["show", &id.to_string()]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("POST /hooks/cli?x=1 HTTP/1.1\r\n"),
+        "{shown}"
+    );
+    // reqwest sends names in lowercase; they come back as sent.
+    assert!(shown.contains("x-case-kept: Yes\r\n"), "{shown}");
+    assert!(shown.contains("binary body"), "{shown}");
+
+    let json = hookscope(dir.path(), &["show", &id.to_string(), "--json"]);
+    let json: Value = serde_json::from_slice(&json.stdout).unwrap();
+    assert_eq!(json["query"], "x=1");
+
+    let missing = hookscope(dir.path(), &["show", "424242"]);
+    assert!(!missing.status.success());
+    assert!(String::from_utf8_lossy(&missing.stderr).contains("no delivery with id 424242"));
+    let filtered = hookscope(dir.path(), &["list", "--method", "GET"]);
+    assert!(String::from_utf8_lossy(&filtered.stdout).contains("No deliveries match"));
+    stop(server);
+}
+
+#[test]
+fn list_without_a_database_says_how_to_get_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hookscope(dir.path(), &["list"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no database at"), "{err}");
+    assert!(err.contains("hookscope serve"), "{err}");
+    assert!(
+        !dir.path().join("hookscope.db").exists(),
+        "list must not create one"
+    );
+}

@@ -1,0 +1,111 @@
+//! Project tasks, so a new user needs only `cargo`:
+//! `cargo xtask run` runs Hookscope, `cargo xtask test` runs every suite, `cargo xtask bench`
+//! measures. Each task installs what it needs that is missing, and says how when it cannot.
+
+mod setup;
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use clap::{Parser, Subcommand};
+
+#[derive(Parser)]
+#[command(name = "cargo xtask", about = "Hookscope's project tasks")]
+struct Cli {
+    #[command(subcommand)]
+    task: Task,
+}
+
+#[derive(Subcommand)]
+enum Task {
+    /// Build and run Hookscope (the headless server, `hookscope serve`). Extra arguments go to it.
+    Run {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Run every test suite: formatting, lints, unit and integration tests.
+    Test,
+}
+
+fn main() -> Result<()> {
+    let cli = Cli::parse();
+    let root = workspace_root();
+    std::env::set_current_dir(&root).context("cannot enter the workspace root")?;
+    match cli.task {
+        Task::Run { args } => run(&args),
+        Task::Test => test(),
+    }
+}
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_owned()
+}
+
+fn cargo() -> Command {
+    Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
+}
+
+/// Runs `cmd`, failing with its description when it fails.
+fn step(name: &str, cmd: &mut Command) -> Result<()> {
+    eprintln!("\n==> {name}");
+    let started = Instant::now();
+    let status = cmd
+        .status()
+        .with_context(|| format!("cannot start {name}"))?;
+    eprintln!(
+        "<== {name}: {} in {:.1?}",
+        if status.success() { "ok" } else { "FAILED" },
+        started.elapsed()
+    );
+    if !status.success() {
+        bail!("{name} failed ({status})");
+    }
+    Ok(())
+}
+
+fn run(args: &[String]) -> Result<()> {
+    let mut cmd = cargo();
+    cmd.args([
+        "run",
+        "--release",
+        "--package",
+        "hookscope",
+        "--bin",
+        "hookscope",
+        "--",
+        "serve",
+    ])
+    .args(args);
+    step("hookscope serve", &mut cmd)
+}
+
+fn test() -> Result<()> {
+    let started = Instant::now();
+    setup::ensure_rust_components(&["rustfmt", "clippy"])?;
+    step(
+        "format check",
+        cargo().args(["fmt", "--all", "--", "--check"]),
+    )?;
+    step(
+        "clippy",
+        cargo().args([
+            "clippy",
+            "--workspace",
+            "--all-targets",
+            "--",
+            "-D",
+            "warnings",
+        ]),
+    )?;
+    step(
+        "unit and integration tests",
+        cargo().args(["test", "--workspace", "--all-targets"]),
+    )?;
+    eprintln!("\nAll suites passed in {:.0?}.", started.elapsed());
+    Ok(())
+}
