@@ -2,6 +2,7 @@
 //! `cargo xtask run` runs Hookscope, `cargo xtask test` runs every suite, `cargo xtask bench`
 //! measures. Each task installs what it needs that is missing, and says how when it cannot.
 
+mod bench;
 mod setup;
 
 use std::path::{Path, PathBuf};
@@ -27,6 +28,8 @@ enum Task {
     },
     /// Run every test suite: formatting, lints, unit and integration tests.
     Test,
+    /// Measure capture throughput and latency against a bare axum server.
+    Bench(bench::BenchArgs),
 }
 
 fn main() -> Result<()> {
@@ -36,6 +39,7 @@ fn main() -> Result<()> {
     match cli.task {
         Task::Run { args } => run(&args),
         Task::Test => test(),
+        Task::Bench(args) => bench::bench(&args),
     }
 }
 

@@ -33,14 +33,12 @@ pub fn ensure_rust_components(components: &[&str]) -> Result<()> {
 }
 
 /// A Debian package and the command whose presence shows it is installed.
-#[allow(dead_code)] // used by the bench and browser suites
 pub struct Package {
     pub deb: &'static str,
     pub provides: &'static str,
 }
 
 /// Installs the packages whose command is missing.
-#[allow(dead_code)] // used by the bench and browser suites
 pub fn ensure_packages(packages: &[Package]) -> Result<()> {
     let missing: Vec<&str> = packages
         .iter()

@@ -331,3 +331,58 @@ async fn the_capture_port_never_reveals_stored_data() {
     }
     t.stop().await;
 }
+
+/// Waits for the newest stored delivery (for requests whose sender gets no acknowledgement).
+async fn newest(t: &common::TestServer) -> serde_json::Value {
+    for _ in 0..200 {
+        let (_, page) = t.api_get("/api/deliveries").await;
+        if let Some(item) = page["items"].get(0) {
+            return t.delivery(item["id"].as_i64().unwrap()).await;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("nothing was stored");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn requests_hyper_refuses_are_recorded_with_the_reason() {
+    let t = start("").await;
+    let resp = raw_exchange(
+        t.capture,
+        b"POST /bad HTTP/1.1\r\nHost: h\r\nBad Header Name: x\r\nContent-Length: 2\r\n\r\n{}",
+    )
+    .await;
+    assert!(resp.starts_with("HTTP/1.1 400"), "{resp}");
+    let d = newest(&t).await;
+    assert_eq!(d["method"], "POST");
+    assert_eq!(d["path"], "/bad");
+    assert_eq!(d["response_status"], 400);
+    assert!(
+        d["note"].as_str().unwrap().contains("not valid HTTP/1"),
+        "{d}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_head_that_never_completes_is_recorded_after_the_header_timeout() {
+    let t = start("[capture]\nheader_read_timeout = \"300ms\"").await;
+    let mut stream = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    stream
+        .write_all(b"POST /slowloris HTTP/1.1\r\nHost: h\r\nX-Partial")
+        .await
+        .unwrap();
+    let d = newest(&t).await;
+    assert_eq!(d["path"], "/slowloris");
+    assert_eq!(d["response_status"], 408);
+    assert!(
+        d["note"].as_str().unwrap().contains("header_read_timeout"),
+        "{d}"
+    );
+    // An idle connection that sends nothing leaves nothing behind.
+    let _idle = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    let (_, page) = t.api_get("/api/deliveries").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 1);
+    t.stop().await;
+}

@@ -6,6 +6,7 @@
 //! other deliveries carried. Only HTTP/1 is served, which is what tunnels forward.
 
 mod handler;
+mod rejected;
 mod wire;
 
 use std::future::Future;
@@ -44,6 +45,8 @@ pub async fn serve(
     http.timer(TokioTimer::new())
         .header_read_timeout(state.config.capture.header_read_timeout)
         .max_headers(MAX_HEADERS);
+    let keep = state.config.capture.keep_truncated.as_u64() as usize;
+    let writer = state.writer.clone();
     let router = router(state);
     let graceful = GracefulShutdown::new();
     tokio::pin!(shutdown);
@@ -72,11 +75,17 @@ pub async fn serve(
             req.extensions_mut().insert(info.clone());
             router.clone().oneshot(req)
         });
-        let conn = http.serve_connection(TokioIo::new(Recording::new(stream, log)), service);
+        let conn =
+            http.serve_connection(TokioIo::new(Recording::new(stream, log.clone())), service);
         let conn = graceful.watch(conn);
+        let writer = writer.clone();
         tokio::spawn(async move {
-            if let Err(e) = conn.await {
-                tracing::debug!(%remote, error = %e, "capture connection ended with an error");
+            let Err(e) = conn.await else { return };
+            tracing::debug!(%remote, error = %e, "capture connection ended with an error");
+            if let Some(d) = rejected::rejected_delivery(log.take_all(), remote, &e, keep)
+                && let Err(e) = writer.insert(d).await
+            {
+                tracing::warn!(%remote, error = %e, "a refused request could not be recorded");
             }
         });
     }

@@ -74,6 +74,13 @@ impl WireLog {
         }
     }
 
+    /// Removes and returns everything not yet consumed.
+    pub fn take_all(&self) -> Vec<u8> {
+        let mut st = self.lock();
+        st.skip = 0;
+        st.data.split().to_vec()
+    }
+
     /// Forgets everything read so far: the connection will be closed.
     pub fn clear(&self) {
         let mut st = self.lock();
