@@ -20,9 +20,10 @@ pub struct BenchArgs {
     /// Concurrent connections.
     #[arg(long, default_value_t = 64)]
     connections: u32,
-    /// Store durability for Hookscope: full (fsync before ack) or normal.
-    #[arg(long, default_value = "full")]
-    durability: String,
+    /// Store durability modes to measure Hookscope in: full (fsync before each acknowledgement)
+    /// and normal (committed to the OS: survives a killed process, not a power cut).
+    #[arg(long, value_delimiter = ',', default_value = "full,normal")]
+    durability: Vec<String>,
 }
 
 /// What wrk measured.
@@ -67,57 +68,39 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     let baseline = wrk(&base_url, &script, args.seconds, args.connections)?;
     base.stop();
 
-    let data_dir = out.join("data");
-    let _ = std::fs::remove_dir_all(&data_dir);
-    std::fs::create_dir_all(&data_dir)?;
-    std::fs::write(
-        data_dir.join("hookscope.toml"),
-        format!(
-            "[store]\ndurability = \"{}\"\n[retention]\nmax_bytes = \"8 GiB\"\n",
-            args.durability
-        ),
-    )?;
-    let mut hs = Spawned::start(
-        Command::new("target/release/hookscope")
-            .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
-            .env("HOOKSCOPE_DATA_DIR", &data_dir),
-        "  capture   http://",
-    )?;
-    let hs_url = format!("http://{}hooks/bench", hs.addr);
-    wrk(&hs_url, &script, 2, args.connections)?;
-    let capture = wrk(&hs_url, &script, args.seconds, args.connections)?;
-    let rss_mb = rss_mb(hs.child.id());
-    hs.stop();
-    let stored = stored_count(&data_dir)?;
-
-    let ratio = capture.per_second / baseline.per_second;
     println!(
-        "\nCapture, 1 KiB JSON bodies, {} connections, {} s, durability {}:",
-        args.connections, args.seconds, args.durability
+        "\nCapture, 1 KiB JSON bodies, {} connections, {} s:",
+        args.connections, args.seconds
     );
-    for (name, l) in [("bare axum", baseline), ("hookscope", capture)] {
+    print_load("bare axum", baseline);
+    let mut results = Vec::new();
+    for durability in &args.durability {
+        let run = measure_hookscope(&out, &script, durability, args)?;
+        print_load(&format!("hookscope, durability {durability}"), run.load);
         println!(
-            "  {name:<10} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   errors {}",
-            l.per_second, l.p50_ms, l.p99_ms, l.errors
+            "  {:<28} {:>8.1} % of bare axum (target >= 70 %), {:.1} MB RSS, {} stored",
+            "",
+            run.load.per_second / baseline.per_second * 100.0,
+            run.rss_mb,
+            run.stored
         );
+        if run.load.errors > 0 {
+            bail!("{} capture requests failed under load", run.load.errors);
+        }
+        results.push(serde_json::json!({
+            "durability": durability,
+            "load": load_json(run.load),
+            "ratio": run.load.per_second / baseline.per_second,
+            "rss_mb": run.rss_mb,
+            "stored": run.stored,
+        }));
     }
-    println!("  ratio      {:>8.1} %   (target >= 70 %)", ratio * 100.0);
-    println!("  memory     {rss_mb:>8.1} MB RSS of hookscope serve after the run");
-    println!("  stored     {stored} deliveries (warm-up and measured runs)");
-    if capture.errors > 0 {
-        bail!("{} capture requests failed under load", capture.errors);
-    }
-
     let json = serde_json::json!({
         "body_bytes": 1024,
         "connections": args.connections,
         "seconds": args.seconds,
-        "durability": args.durability,
         "baseline": load_json(baseline),
-        "hookscope": load_json(capture),
-        "ratio": ratio,
-        "hookscope_rss_mb": rss_mb,
-        "stored": stored,
+        "hookscope": results,
     });
     std::fs::write(
         out.join("capture.json"),
@@ -125,6 +108,48 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     )?;
     println!("  written to target/bench/capture.json");
     Ok(())
+}
+
+struct Run {
+    load: Load,
+    rss_mb: f64,
+    stored: u64,
+}
+
+/// A fresh store, a warm-up, then the measured run.
+fn measure_hookscope(out: &Path, script: &Path, durability: &str, args: &BenchArgs) -> Result<Run> {
+    let data_dir = out.join("data");
+    let _ = std::fs::remove_dir_all(&data_dir);
+    std::fs::create_dir_all(&data_dir)?;
+    std::fs::write(
+        data_dir.join("hookscope.toml"),
+        format!("[store]\ndurability = \"{durability}\"\n[retention]\nmax_bytes = \"8 GiB\"\n"),
+    )?;
+    let mut hs = Spawned::start(
+        Command::new("target/release/hookscope")
+            .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+            .env("HOOKSCOPE_DATA_DIR", &data_dir),
+        "  capture   http://",
+    )?;
+    let url = format!("http://{}hooks/bench", hs.addr);
+    wrk(&url, script, 2, args.connections)?;
+    let load = wrk(&url, script, args.seconds, args.connections)?;
+    let rss_mb = rss_mb(hs.child.id());
+    hs.stop();
+    let stored = stored_count(&data_dir)?;
+    let _ = std::fs::remove_dir_all(&data_dir);
+    Ok(Run {
+        load,
+        rss_mb,
+        stored,
+    })
+}
+
+fn print_load(name: &str, l: Load) {
+    println!(
+        "  {name:<28} {:>9.0} req/s   p50 {:>6.2} ms   p99 {:>6.2} ms   errors {}",
+        l.per_second, l.p50_ms, l.p99_ms, l.errors
+    );
 }
 
 fn load_json(l: Load) -> serde_json::Value {

@@ -1,7 +1,11 @@
 -- Deliveries as the capture listener received them. Listing and filtering read only this table,
 -- whose rows stay small; heads and bodies live in `payloads`.
+--
+-- Each commit rewrites the last page of every B-tree it touches, so the write path keeps the
+-- number of trees small: the store writer assigns ids itself (no AUTOINCREMENT bookkeeping per
+-- row), and only selective filters get an index. Newest-first pages walk the primary key.
 CREATE TABLE deliveries (
-    id              INTEGER PRIMARY KEY AUTOINCREMENT, -- never reused, so a UI's cached id stays valid
+    id              INTEGER PRIMARY KEY,               -- assigned by the writer, never reused
     received_at_us  INTEGER NOT NULL,                  -- UTC, microseconds since the Unix epoch
     method          TEXT    NOT NULL,
     path            TEXT    NOT NULL,                  -- as sent, percent-encoding untouched
@@ -18,10 +22,8 @@ CREATE TABLE deliveries (
     note            TEXT
 ) STRICT;
 
--- Newest-first pages within one filter value walk these in id order.
+-- Only deliveries on a configured endpoint carry one; the others cost this index nothing.
 CREATE INDEX deliveries_by_endpoint ON deliveries(endpoint, id) WHERE endpoint IS NOT NULL;
-CREATE INDEX deliveries_by_method ON deliveries(method, id);
-CREATE INDEX deliveries_by_time ON deliveries(received_at_us);
 
 -- The request head (request line and header lines, byte-exact, so header order, case and
 -- duplicates come back as sent) and the body. One row per delivery, same id.
@@ -30,4 +32,11 @@ CREATE TABLE payloads (
     head        BLOB    NOT NULL,
     head_exact  INTEGER NOT NULL,
     body        BLOB    NOT NULL
+) STRICT;
+
+-- Store-wide counters. `id_high_water`: the highest id ever assigned, written when deliveries are
+-- deleted so that ids are not reused after the newest ones go.
+CREATE TABLE meta (
+    key   TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
 ) STRICT;

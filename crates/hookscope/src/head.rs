@@ -20,9 +20,11 @@ pub struct Head<'a> {
 /// Parses the head at the start of `bytes`. `None` when the bytes do not start with a complete,
 /// valid request head.
 pub fn parse(bytes: &[u8]) -> Option<Head<'_>> {
-    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
-    let mut req = httparse::Request::new(&mut headers);
-    let len = match req.parse(bytes) {
+    // Uninitialised slots: this runs for every captured request, and 256 headers are 8 KiB.
+    let mut headers =
+        [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
+    let mut req = httparse::Request::new(&mut []);
+    let len = match req.parse_with_uninit_headers(bytes, &mut headers) {
         Ok(httparse::Status::Complete(len)) => len,
         _ => return None,
     };
@@ -33,6 +35,16 @@ pub fn parse(bytes: &[u8]) -> Option<Head<'_>> {
         headers: req.headers.iter().map(|h| (h.name, h.value)).collect(),
         len,
     })
+}
+
+/// Length of the complete request head at the start of `bytes`, without collecting its headers.
+pub fn head_len(bytes: &[u8]) -> Option<usize> {
+    let mut headers =
+        [const { std::mem::MaybeUninit::<httparse::Header<'_>>::uninit() }; MAX_HEADERS];
+    match httparse::Request::new(&mut []).parse_with_uninit_headers(bytes, &mut headers) {
+        Ok(httparse::Status::Complete(len)) => Some(len),
+        _ => None,
+    }
 }
 
 /// Header values are bytes; HTTP allows obs-text (0x80-0xFF) in them. Shown as UTF-8 when they

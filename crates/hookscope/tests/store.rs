@@ -138,3 +138,30 @@ fn list_params_reject_what_they_cannot_mean() {
     .unwrap_err();
     assert!(err.to_string().contains("limit"));
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn ids_are_never_reused_after_deletes_even_across_restarts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let store = Store::open(&db).unwrap();
+    let retention = RetentionConfig::default();
+    let (writer, thread) = store.start_writer(Durability::Full, &retention).unwrap();
+    let a = writer.insert(delivery("/a", b"")).await.unwrap();
+    let b = writer.insert(delivery("/b", b"")).await.unwrap();
+    assert_eq!(b, a + 1);
+    assert!(writer.delete(b).await.unwrap());
+    let c = writer.insert(delivery("/c", b"")).await.unwrap();
+    assert_eq!(c, b + 1, "the newest id is not handed out again");
+    assert_eq!(writer.delete_all().await.unwrap(), 2);
+    writer.close().await;
+    thread.join();
+    drop(store);
+
+    let store = Store::open(&db).unwrap();
+    let (writer, _thread) = store.start_writer(Durability::Full, &retention).unwrap();
+    let d = writer.insert(delivery("/d", b"")).await.unwrap();
+    assert_eq!(d, c + 1, "an emptied store keeps counting after a restart");
+    let e = writer.insert(delivery("/e", b"")).await.unwrap();
+    assert_eq!(e, d + 1);
+    assert_eq!(ids(&store), [e, d]);
+}

@@ -215,7 +215,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
             }
             let mut resp = match &custom.body {
                 Some(body) => (status, body.clone()).into_response(),
-                None => json_response(status, serde_json::json!({ "id": id })),
+                None => ack(status, id),
             };
             for (name, value) in &custom.headers {
                 // Validated when the config was loaded.
@@ -230,7 +230,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         }
         None => match note {
             Some(error) => json_response(status, serde_json::json!({ "id": id, "error": error })),
-            None => json_response(status, serde_json::json!({ "id": id })),
+            None => ack(status, id),
         },
     };
     if close {
@@ -367,6 +367,19 @@ fn rebuild_head(
     }
     out.extend_from_slice(b"\r\n");
     out
+}
+
+/// The usual acknowledgement, `{"id":N}`, written directly: it is on every request's path.
+fn ack(status: StatusCode, id: i64) -> Response {
+    (
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        format!("{{\"id\":{id}}}"),
+    )
+        .into_response()
 }
 
 fn json_response(status: StatusCode, value: serde_json::Value) -> Response {

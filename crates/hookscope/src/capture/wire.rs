@@ -44,7 +44,7 @@ impl WireLog {
     /// precede a request. `None` when the front is not a complete head.
     pub fn take_head(&self) -> Option<Vec<u8>> {
         let mut st = self.lock();
-        let len = head::parse(&st.data)?.len;
+        let len = head::head_len(&st.data)?;
         let mut raw = st.data.split_to(len);
         let blank = raw
             .iter()

@@ -31,16 +31,19 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     })
 }
 
-/// Inserts one delivery; returns its id and the bytes it occupies for retention.
-pub(super) fn insert(conn: &Connection, d: &NewDelivery) -> Result<(i64, u64)> {
+/// Inserts one delivery; returns its id and the bytes it occupies for retention. `id` is `None`
+/// when the table's largest id is the highest ever assigned, so SQLite's own next rowid (one past
+/// the largest, its cheapest insert) is the right one.
+pub(super) fn insert(conn: &Connection, id: Option<i64>, d: &NewDelivery) -> Result<(i64, u64)> {
     let stored_bytes = (d.head.len() + d.body.len()) as u64;
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO deliveries (received_at_us, method, path, query, http_version, remote_addr,
-             endpoint, content_type, body_size, stored_size, stored_bytes, truncated,
-             response_status, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14)",
+        "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
+             remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
+             truncated, response_status, note)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
     )?;
     stmt.execute(params![
+        id,
         d.received_at_us,
         d.method,
         d.path,
@@ -62,6 +65,27 @@ pub(super) fn insert(conn: &Connection, d: &NewDelivery) -> Result<(i64, u64)> {
     )?;
     stmt.execute(params![id, d.head, d.head_exact, &d.body[..]])?;
     Ok((id, stored_bytes))
+}
+
+/// The newest delivery's id, and the highest id ever assigned (larger when the newest were
+/// deleted).
+pub(super) fn last_ids(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT max(id) FROM deliveries), 0),
+                coalesce((SELECT value FROM meta WHERE key = 'id_high_water'), 0)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
+/// Records `id` as assigned, before deliveries that may include the newest are deleted.
+pub(super) fn keep_high_water(conn: &Connection, id: i64) -> Result<()> {
+    conn.prepare_cached(
+        "INSERT INTO meta (key, value) VALUES ('id_high_water', ?1)
+         ON CONFLICT (key) DO UPDATE SET value = max(value, excluded.value)",
+    )?
+    .execute([id])?;
+    Ok(())
 }
 
 /// The summary a freshly inserted delivery lists as, without reading it back.

@@ -127,6 +127,7 @@ pub(super) fn start(
     retention: &RetentionConfig,
 ) -> Result<(Writer, WriterThread)> {
     let (count, bytes) = deliveries::totals(&conn)?;
+    let (newest_id, high_water) = deliveries::last_ids(&conn)?;
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (events, _) = broadcast::channel(1024);
     let weak_events = events.downgrade();
@@ -135,6 +136,8 @@ pub(super) fn start(
         events,
         count,
         bytes,
+        last_id: newest_id.max(high_water),
+        newest_gone: high_water > newest_id,
         max_count: retention.max_deliveries,
         max_bytes: retention.max_bytes.as_u64(),
     };
@@ -156,6 +159,11 @@ struct WriterState {
     events: broadcast::Sender<StoreEvent>,
     count: u64,
     bytes: u64,
+    /// The highest id assigned; the next insert takes the one after.
+    last_id: i64,
+    /// Deliveries were deleted since the last insert, perhaps the newest: the next insert names
+    /// its id instead of taking SQLite's next rowid, which could reuse a deleted one.
+    newest_gone: bool,
     max_count: u64,
     max_bytes: u64,
 }
@@ -172,6 +180,8 @@ struct Applied {
     done: Vec<Done>,
     count: u64,
     bytes: u64,
+    last_id: i64,
+    newest_gone: bool,
     pruned: Option<(i64, u64)>,
 }
 
@@ -210,6 +220,8 @@ impl WriterState {
         match self.apply(batch) {
             Ok(applied) => {
                 (self.count, self.bytes) = (applied.count, applied.bytes);
+                self.last_id = applied.last_id;
+                self.newest_gone = applied.newest_gone;
                 // Announce before answering: whoever sees an acknowledgement can rely on the
                 // event having gone out already.
                 if self.events.receiver_count() > 0 {
@@ -250,18 +262,24 @@ impl WriterState {
     fn apply(&self, batch: &[Job]) -> Result<Applied> {
         let tx = self.conn.unchecked_transaction()?;
         let mut done = Vec::with_capacity(batch.len());
-        let (mut count, mut bytes) = (self.count, self.bytes);
+        let (mut count, mut bytes, mut last_id) = (self.count, self.bytes, self.last_id);
+        let mut newest_gone = self.newest_gone;
         let mut first_inserted = i64::MAX;
         for job in batch {
             done.push(match job {
                 Job::Insert { delivery, .. } => {
-                    let (id, b) = deliveries::insert(&tx, delivery)?;
+                    let named = newest_gone.then_some(last_id + 1);
+                    let (id, b) = deliveries::insert(&tx, named, delivery)?;
+                    debug_assert_eq!(id, last_id + 1, "ids are assigned in order");
+                    (last_id, newest_gone) = (id, false);
                     count += 1;
                     bytes += b;
                     first_inserted = first_inserted.min(id);
                     Done::Inserted { id }
                 }
                 Job::Delete { id, .. } => {
+                    deliveries::keep_high_water(&tx, last_id)?;
+                    newest_gone = true;
                     let removed = deliveries::delete(&tx, *id)?;
                     if let Some(b) = removed {
                         count -= 1;
@@ -273,6 +291,8 @@ impl WriterState {
                     }
                 }
                 Job::DeleteAll { .. } => {
+                    deliveries::keep_high_water(&tx, last_id)?;
+                    newest_gone = true;
                     let n = deliveries::delete_all(&tx)?;
                     (count, bytes) = (0, 0);
                     Done::Cleared { count: n }
@@ -288,6 +308,11 @@ impl WriterState {
             self.max_bytes,
             first_inserted,
         )?;
+        if pruned.is_some() && first_inserted == i64::MAX {
+            // Retention spares this batch's inserts; a batch without any may prune the newest.
+            deliveries::keep_high_water(&tx, last_id)?;
+            newest_gone = true;
+        }
         tx.commit()?;
         let pruned = pruned.map(|(through_id, n, b)| {
             count -= n;
@@ -298,6 +323,8 @@ impl WriterState {
             done,
             count,
             bytes,
+            last_id,
+            newest_gone,
             pruned,
         })
     }
