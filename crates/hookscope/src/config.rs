@@ -25,7 +25,6 @@ pub struct Config {
     pub api: ApiConfig,
     pub store: StoreConfig,
     pub retention: RetentionConfig,
-    #[serde(rename = "endpoint")]
     pub endpoints: Vec<EndpointConfig>,
 }
 
@@ -113,7 +112,8 @@ impl Default for RetentionConfig {
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointConfig {
-    pub prefix: String,
+    /// Path prefix on the capture port.
+    pub path: String,
     #[serde(default)]
     pub response: Option<ResponseConfig>,
 }
@@ -161,26 +161,23 @@ impl Config {
 
     fn validate(&self) -> std::result::Result<(), String> {
         for ep in &self.endpoints {
-            if !ep.prefix.starts_with('/') {
-                return Err(format!(
-                    "endpoint prefix {:?} must start with '/'",
-                    ep.prefix
-                ));
+            if !ep.path.starts_with('/') {
+                return Err(format!("endpoint path {:?} must start with '/'", ep.path));
             }
             let Some(resp) = &ep.response else { continue };
             if http::StatusCode::from_u16(resp.status).is_err() || resp.status < 200 {
                 return Err(format!(
                     "endpoint {}: response status {} is not a final HTTP status (200-599)",
-                    ep.prefix, resp.status
+                    ep.path, resp.status
                 ));
             }
             for (name, value) in &resp.headers {
                 http::HeaderName::from_bytes(name.as_bytes())
-                    .map_err(|_| format!("endpoint {}: invalid header name {name:?}", ep.prefix))?;
+                    .map_err(|_| format!("endpoint {}: invalid header name {name:?}", ep.path))?;
                 http::HeaderValue::from_str(value).map_err(|_| {
                     format!(
                         "endpoint {}: invalid value for header {name}: {value:?}",
-                        ep.prefix
+                        ep.path
                     )
                 })?;
             }
@@ -195,8 +192,8 @@ impl Config {
     pub fn endpoint_for(&self, path: &str) -> Option<&EndpointConfig> {
         self.endpoints
             .iter()
-            .filter(|ep| prefix_matches(&ep.prefix, path))
-            .max_by_key(|ep| ep.prefix.len())
+            .filter(|ep| prefix_matches(&ep.path, path))
+            .max_by_key(|ep| ep.path.len())
     }
 }
 
@@ -253,8 +250,8 @@ mod tests {
             body_read_timeout = "5s"
             [retention]
             max_deliveries = 10
-            [[endpoint]]
-            prefix = "/hooks/stripe"
+            [[endpoints]]
+            path = "/hooks/stripe"
             response = { status = 503, delay = "250ms", headers = { "Retry-After" = "5", "X-B" = "2" } }
             "#,
         )
@@ -270,9 +267,9 @@ mod tests {
 
     #[test]
     fn rejects_bad_values_with_the_reason() {
-        let err = parse("[[endpoint]]\nprefix = \"hooks\"").unwrap_err();
+        let err = parse("[[endpoints]]\npath = \"hooks\"").unwrap_err();
         assert!(err.contains("must start with '/'"), "{err}");
-        let err = parse("[[endpoint]]\nprefix = \"/a\"\nresponse = { status = 99 }").unwrap_err();
+        let err = parse("[[endpoints]]\npath = \"/a\"\nresponse = { status = 99 }").unwrap_err();
         assert!(err.contains("not a final HTTP status"), "{err}");
         let err = parse("[capture]\nmax_bodyy = 1").unwrap_err();
         assert!(err.contains("unknown field"), "{err}");
@@ -280,10 +277,9 @@ mod tests {
 
     #[test]
     fn longest_segment_prefix_wins() {
-        let c =
-            parse("[[endpoint]]\nprefix = \"/hooks\"\n[[endpoint]]\nprefix = \"/hooks/stripe/\"")
-                .unwrap();
-        let ep = |p| c.endpoint_for(p).map(|e| e.prefix.as_str());
+        let c = parse("[[endpoints]]\npath = \"/hooks\"\n[[endpoints]]\npath = \"/hooks/stripe/\"")
+            .unwrap();
+        let ep = |p| c.endpoint_for(p).map(|e| e.path.as_str());
         assert_eq!(ep("/hooks/stripe/evt"), Some("/hooks/stripe/"));
         assert_eq!(ep("/hooks/stripe"), Some("/hooks/stripe/"));
         assert_eq!(ep("/hooks/stripey"), Some("/hooks"));

@@ -125,7 +125,7 @@ async fn pages_walk_newest_first_by_cursor_without_gaps() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn filters_by_method_path_endpoint_and_time() {
-    let t = start("[[endpoint]]\nprefix = \"/hooks/stripe\"").await;
+    let t = start("[[endpoints]]\npath = \"/hooks/stripe\"").await;
     let a = t.post("/hooks/stripe/1", "a").await;
     let b = t.post("/hooks/github", "b").await;
     let c = t

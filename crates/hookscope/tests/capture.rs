@@ -274,8 +274,8 @@ async fn a_sender_that_hangs_up_mid_body_is_still_recorded() {
 async fn endpoints_answer_with_their_configured_response_after_a_delay() {
     let t = start(
         r#"
-        [[endpoint]]
-        prefix = "/hooks/flaky"
+        [[endpoints]]
+        path = "/hooks/flaky"
         response = { status = 503, body = "try later", delay = "400ms", headers = { "Retry-After" = "7", "X-Custom" = "yes" } }
         "#,
     )

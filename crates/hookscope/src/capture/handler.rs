@@ -178,7 +178,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         query,
         http_version: version_text(parts.version).to_owned(),
         remote_addr,
-        endpoint: endpoint.map(|e| e.prefix.clone()),
+        endpoint: endpoint.map(|e| e.path.clone()),
         head,
         head_exact,
         content_type: parts
