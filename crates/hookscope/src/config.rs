@@ -114,6 +114,15 @@ impl Default for RetentionConfig {
 pub struct EndpointConfig {
     /// Path prefix on the capture port.
     pub path: String,
+    /// Vendor profile id; when absent the vendor is detected per delivery.
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// Signing secrets, tried in order (rotation): the check names the one that matched.
+    #[serde(default)]
+    pub secrets: Vec<String>,
+    /// Replaces the vendor profile's signature scheme on this endpoint.
+    #[serde(default)]
+    pub signature: Option<crate::signature::SignatureScheme>,
     #[serde(default)]
     pub response: Option<ResponseConfig>,
 }
@@ -161,6 +170,9 @@ impl Config {
 
     fn validate(&self) -> std::result::Result<(), String> {
         for ep in &self.endpoints {
+            if ep.secrets.iter().any(|s| s.trim().is_empty()) {
+                return Err(format!("endpoint {}: a secret is empty", ep.path));
+            }
             if !ep.path.starts_with('/') {
                 return Err(format!("endpoint path {:?} must start with '/'", ep.path));
             }
@@ -186,6 +198,18 @@ impl Config {
             return Err("capture.keep_truncated must not exceed capture.max_body".into());
         }
         Ok(())
+    }
+
+    /// Every configured secret with the endpoint it belongs to, for the signature doctor.
+    pub fn all_secrets(&self) -> Vec<(String, String)> {
+        self.endpoints
+            .iter()
+            .flat_map(|ep| {
+                ep.secrets
+                    .iter()
+                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()))
+            })
+            .collect()
     }
 
     /// The endpoint whose prefix is the longest match for `path`.

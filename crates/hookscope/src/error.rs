@@ -62,6 +62,9 @@ pub enum Error {
         source: std::io::Error,
     },
 
+    #[error("vendor profile: {0}")]
+    Vendor(String),
+
     #[error("invalid filter: {0}")]
     Filter(String),
 

@@ -1,6 +1,7 @@
 //! Hookscope's core: capture webhook deliveries, store them in SQLite, serve them to the UI.
 //!
-//! One module per concern: [`capture`] (the public listener), [`store`] (SQLite), [`api`] (the
+//! One module per concern: [`capture`] (the public listener), [`store`] (SQLite), [`vendor`] and
+//! [`signature`] (decoding and verifying), [`api`] (the
 //! private control API), [`config`], and [`server`] which runs them together. The desktop shell
 //! and the `hookscope` command line are front ends over this library.
 
@@ -12,6 +13,8 @@ pub mod head;
 pub mod model;
 pub mod net;
 pub mod server;
+pub mod signature;
 pub mod store;
+pub mod vendor;
 
 pub use error::{Error, Result};

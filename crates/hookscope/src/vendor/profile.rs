@@ -1,0 +1,127 @@
+//! A vendor profile as data: how to recognise the vendor, where its envelope keeps each field,
+//! where the dedupe id comes from, how it signs, and its event catalog with a JSON Schema per
+//! event. Built-in profiles are JSON files embedded in the binary; users add or override one by
+//! dropping a file of the same shape in the data directory's `vendors/` folder.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use crate::signature::SignatureScheme;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct VendorProfile {
+    /// Stable id: what endpoints bind to and the API reports (`stripe`, `cooledge`, ...).
+    pub id: String,
+    /// Display name; the user may rename a profile by overriding it.
+    pub name: String,
+    /// Where the profile's facts come from, shown beside it.
+    #[serde(default)]
+    pub source: String,
+    #[serde(default)]
+    pub detect: Detect,
+    #[serde(default)]
+    pub envelope: Envelope,
+    /// Where the event id used for dedupe comes from, tried in order.
+    #[serde(default)]
+    pub dedupe: Vec<IdSource>,
+    #[serde(default)]
+    pub signature: Option<SignatureScheme>,
+    /// A schema every event of this vendor must match (the envelope), besides its own.
+    #[serde(default)]
+    pub envelope_schema: Option<serde_json::Value>,
+    /// The event catalog: type → description and schema. Empty means "not catalogued": unknown
+    /// types are then not flagged.
+    #[serde(default)]
+    pub events: BTreeMap<String, EventSpec>,
+}
+
+/// How the vendor is recognised when no endpoint names it.
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Detect {
+    /// Any of these headers present (case-insensitive) identifies the vendor.
+    #[serde(default)]
+    pub headers: Vec<String>,
+    /// All of these JSON pointers present in a JSON body identify the vendor by shape.
+    #[serde(default)]
+    pub body: Vec<String>,
+    /// For the fallback profile: any JSON object body matches, after every other profile.
+    #[serde(default)]
+    pub any_json: bool,
+}
+
+/// Where one envelope field is found: the first source present wins.
+pub type Sources = Vec<FieldSource>;
+
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FieldSource {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub header: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pointer: Option<String>,
+    /// How a time value is written, when it is not RFC 3339.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub format: Option<TimeFormat>,
+}
+
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "snake_case")]
+pub enum TimeFormat {
+    UnixSeconds,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Envelope {
+    #[serde(default, rename = "type")]
+    pub event_type: Sources,
+    /// Appended to the type with a dot when present (GitHub's `action`: `issues.opened`).
+    #[serde(default)]
+    pub type_suffix: Sources,
+    #[serde(default)]
+    pub id: Sources,
+    #[serde(default)]
+    pub occurred_at: Sources,
+    #[serde(default)]
+    pub tenant: Sources,
+    #[serde(default)]
+    pub version: Sources,
+    /// JSON pointer of the event's own data ("" for a flat envelope).
+    #[serde(default)]
+    pub data: Option<String>,
+}
+
+/// One way to find the dedupe id. Several parts are joined into one key (CloudEvents dedupes on
+/// `source` + `id`); the last part is the id shown.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdSource {
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub headers: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub pointers: Vec<String>,
+    /// The key is a fingerprint of these body fields, not an id the vendor assigned.
+    #[serde(default)]
+    pub fingerprint: bool,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EventSpec {
+    #[serde(default)]
+    pub description: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub category: Option<String>,
+    /// A note on the event's status in the vendor's documents ("documented as not yet sent").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub note: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub schema: Option<serde_json::Value>,
+    /// An example delivery; when there is no `schema`, one is inferred from it (every field the
+    /// example has is required, with the example's JSON type; a null field may hold anything).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<serde_json::Value>,
+}
