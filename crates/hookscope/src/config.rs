@@ -214,10 +214,17 @@ impl Config {
 
     /// The endpoint whose prefix is the longest match for `path`.
     pub fn endpoint_for(&self, path: &str) -> Option<&EndpointConfig> {
+        self.endpoint_index(path).map(|i| &self.endpoints[i])
+    }
+
+    /// Position in `endpoints` of the longest prefix matching `path`.
+    pub fn endpoint_index(&self, path: &str) -> Option<usize> {
         self.endpoints
             .iter()
-            .filter(|ep| prefix_matches(&ep.path, path))
-            .max_by_key(|ep| ep.path.len())
+            .enumerate()
+            .filter(|(_, ep)| prefix_matches(&ep.path, path))
+            .max_by_key(|(_, ep)| ep.path.len())
+            .map(|(i, _)| i)
     }
 }
 

@@ -6,10 +6,13 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::{Args, Parser, Subcommand};
+use hookscope::config::EndpointConfig;
 use hookscope::config::{self, Config};
-use hookscope::model::{DeliveryDetail, DeliverySummary};
+use hookscope::model::{DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind};
 use hookscope::server::{Server, Settings};
+use hookscope::signature::{SignatureCheck, SignatureStatus};
 use hookscope::store::{ListParams, Store};
+use hookscope::vendor::{EventInfo, Finding, Inspect, Registry};
 
 #[derive(Parser)]
 #[command(
@@ -32,8 +35,10 @@ enum Command {
     Serve(ServeArgs),
     /// List stored deliveries, newest first.
     List(ListArgs),
-    /// Show one stored delivery: request line, headers as received, body.
+    /// Show one stored delivery: what was decoded, then the request as received.
     Show(ShowArgs),
+    /// Check a saved request's vendor, signature and payload without a server.
+    Verify(VerifyArgs),
 }
 
 #[derive(Args)]
@@ -92,6 +97,24 @@ struct ListArgs {
     /// Received before: RFC 3339 time or an age.
     #[arg(long)]
     until: Option<String>,
+    /// Only this vendor (profile id: stripe, github, cooledge, ...).
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Only this event type.
+    #[arg(long)]
+    event_type: Option<String>,
+    /// Only this event id: every delivery of one event.
+    #[arg(long)]
+    event_id: Option<String>,
+    /// Only this signature status: valid, invalid, missing, stale, malformed, unchecked.
+    #[arg(long)]
+    signature: Option<String>,
+    /// Only duplicates: first, retry, conflict, or any.
+    #[arg(long)]
+    duplicate: Option<String>,
+    /// Only deliveries with validation warnings (`warning`) or without (`clean`).
+    #[arg(long)]
+    validation: Option<String>,
     #[command(flatten)]
     db: DbArg,
 }
@@ -104,10 +127,38 @@ struct ShowArgs {
     #[arg(long, conflicts_with = "raw")]
     json: bool,
     /// Write only the body bytes, exactly as received.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "request")]
     raw: bool,
+    /// Write the whole request as received (head and body), for `hookscope verify`.
+    #[arg(long)]
+    request: bool,
     #[command(flatten)]
     db: DbArg,
+}
+
+#[derive(Args)]
+struct VerifyArgs {
+    /// A saved request: an HTTP/1 request as received (`hookscope show ID --request`), or with
+    /// --body-only just the body, its headers given with -H.
+    file: PathBuf,
+    /// Vendor profile id; omitted: detected as the capture listener would.
+    #[arg(long)]
+    vendor: Option<String>,
+    /// Signing secret; repeat for several (tried in order).
+    #[arg(long = "secret", value_name = "SECRET")]
+    secrets: Vec<String>,
+    /// The file holds only the body.
+    #[arg(long)]
+    body_only: bool,
+    /// A header, `Name: value`; repeat for several.
+    #[arg(short = 'H', long = "header", value_name = "HEADER")]
+    headers: Vec<String>,
+    /// When the request arrived, for timestamp tolerance: RFC 3339 or an age. Default: now.
+    #[arg(long)]
+    at: Option<String>,
+    /// Print JSON (the analysis object).
+    #[arg(long)]
+    json: bool,
 }
 
 fn main() -> std::process::ExitCode {
@@ -152,6 +203,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve(args, data_dir),
         Command::List(args) => list(args, &data_dir),
         Command::Show(args) => show(args, &data_dir),
+        Command::Verify(args) => verify(args, &data_dir),
     }
 }
 
@@ -237,6 +289,12 @@ fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         path: args.path,
         since: args.since,
         until: args.until,
+        vendor: args.vendor,
+        event_type: args.event_type,
+        event_id: args.event_id,
+        signature: args.signature,
+        duplicate: args.duplicate,
+        validation: args.validation,
         token: None,
     }
     .parse()?;
@@ -253,8 +311,16 @@ fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
     }
     writeln!(
         out,
-        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  PATH",
-        "ID", "RECEIVED (UTC)", "METHOD", "STATUS", "SIZE"
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  PATH",
+        "ID",
+        "RECEIVED (UTC)",
+        "METHOD",
+        "STATUS",
+        "SIZE",
+        "VENDOR",
+        "EVENT",
+        "SIGNATURE",
+        "DUPLICATE"
     )?;
     for d in &page.items {
         writeln!(out, "{}", table_row(d))?;
@@ -275,10 +341,112 @@ fn table_row(d: &DeliverySummary) -> String {
     } else {
         d.body_size.to_string()
     };
+    let vendor = d.vendor.as_deref().unwrap_or("-");
+    let mut event = d
+        .event
+        .as_ref()
+        .and_then(|e| e.event_type.clone())
+        .unwrap_or_else(|| "-".into());
+    if d.validation.iter().any(|f| f.level == "warning") {
+        event.push_str(" (!)");
+    }
+    let signature = d.signature.as_ref().map_or("-", |s| s.status.as_str());
+    let duplicate = match &d.duplicate {
+        Some(dup) if dup.kind != DuplicateKind::First => {
+            format!("{} #{}", dup.kind.as_str(), dup.attempt)
+        }
+        Some(_) => "first".to_owned(),
+        None => "-".to_owned(),
+    };
     format!(
-        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {}",
-        d.id, d.received_at, d.method, d.response_status, size, path
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  {}",
+        d.id,
+        d.received_at,
+        d.method,
+        d.response_status,
+        size,
+        vendor,
+        event,
+        signature,
+        duplicate,
+        path
     )
+}
+
+/// The decoded facts of a delivery as `# key: value` lines.
+fn describe(
+    out: &mut impl Write,
+    vendor: Option<&str>,
+    detected_by: Option<&str>,
+    event: Option<&EventInfo>,
+    signature: Option<&SignatureCheck>,
+    duplicate: Option<&Duplicate>,
+    validation: &[Finding],
+) -> std::io::Result<()> {
+    if let Some(v) = vendor {
+        writeln!(out, "# vendor     {v} ({})", detected_by.unwrap_or("?"))?;
+    }
+    if let Some(e) = event {
+        let field = |v: &Option<String>| v.clone().unwrap_or_else(|| "-".into());
+        writeln!(out, "# event      {}", field(&e.event_type))?;
+        writeln!(
+            out,
+            "# event id   {} ({})",
+            field(&e.id),
+            field(&e.id_source)
+        )?;
+        if e.occurred_at.is_some() || e.tenant.is_some() {
+            writeln!(
+                out,
+                "# occurred   {}   tenant {}",
+                field(&e.occurred_at),
+                field(&e.tenant)
+            )?;
+        }
+    }
+    if let Some(s) = signature {
+        let mut line = format!("# signature  {}", s.status.as_str());
+        if let Some(scheme) = &s.scheme {
+            line.push_str(&format!(" ({scheme}"));
+            if let Some(secret) = &s.secret {
+                line.push_str(&format!(", secret {secret}"));
+            }
+            line.push(')');
+        }
+        if !s.documented && s.scheme.is_some() {
+            line.push_str(" [scheme assumed by Hookscope: not in the vendor's documents]");
+        }
+        writeln!(out, "{line}")?;
+        if let Some(reason) = &s.reason {
+            writeln!(out, "#            {reason}")?;
+        }
+        if let Some(doctor) = &s.doctor {
+            writeln!(out, "# doctor     {doctor}")?;
+        }
+    }
+    if let Some(d) = duplicate {
+        let text = match d.kind {
+            DuplicateKind::First => format!("first arrival of its event ({} so far)", d.count),
+            DuplicateKind::Retry => format!(
+                "retry: arrival {} of {}, same body as delivery {}",
+                d.attempt, d.count, d.first_id
+            ),
+            DuplicateKind::Conflict => format!(
+                "CONFLICT: arrival {} of {}, same event id as delivery {} but a different body",
+                d.attempt, d.count, d.first_id
+            ),
+        };
+        writeln!(out, "# duplicate  {text}")?;
+    }
+    for f in validation {
+        let at = if f.path.is_empty() {
+            ""
+        } else {
+            f.path.as_str()
+        };
+        writeln!(out, "# {:<10} {at} {}", f.level, f.message)?;
+    }
+    Ok(())
 }
 
 fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
@@ -289,6 +457,11 @@ fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
         .context("see `hookscope list` for the stored ids")?;
     let mut out = std::io::stdout().lock();
     if args.raw {
+        out.write_all(&delivery.body)?;
+        return Ok(());
+    }
+    if args.request {
+        out.write_all(&delivery.head)?;
         out.write_all(&delivery.body)?;
         return Ok(());
     }
@@ -306,6 +479,15 @@ fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
     if let Some(note) = &s.note {
         writeln!(out, "# {note}")?;
     }
+    describe(
+        &mut out,
+        s.vendor.as_deref(),
+        s.detected_by.as_deref(),
+        s.event.as_ref(),
+        s.signature.as_ref(),
+        s.duplicate.as_ref(),
+        &s.validation,
+    )?;
     if !delivery.head_exact {
         writeln!(
             out,
@@ -326,6 +508,78 @@ fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
             delivery.body.len(),
             s.id
         )?,
+    }
+    Ok(())
+}
+
+fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
+    let bytes = std::fs::read(&args.file)
+        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let (mut headers, body) = if args.body_only {
+        (Vec::new(), bytes)
+    } else {
+        let head = hookscope::head::parse(&bytes).with_context(|| {
+            format!(
+                "{} is not an HTTP/1 request (request line, headers, empty line, body); pass --body-only if it holds just the body",
+                args.file.display()
+            )
+        })?;
+        let len = head.len;
+        (
+            hookscope::head::header_pairs(&bytes[..len]),
+            bytes[len..].to_vec(),
+        )
+    };
+    for h in &args.headers {
+        let (name, value) = h
+            .split_once(':')
+            .with_context(|| format!("header {h:?} is not `Name: value`"))?;
+        headers.push((name.trim().to_owned(), value.trim().to_owned()));
+    }
+    let received_at_us = match &args.at {
+        Some(at) => hookscope::store::parse_time(at)?,
+        None => hookscope::model::now_us(),
+    };
+    let registry = Registry::load(&data_dir.join(hookscope::server::VENDORS_DIR))?;
+    if let Some(v) = &args.vendor
+        && registry.get(v).is_none()
+    {
+        let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
+        anyhow::bail!("unknown vendor {v:?}; known profiles: {}", known.join(", "));
+    }
+    let endpoint = EndpointConfig {
+        path: "/".into(),
+        vendor: args.vendor.clone(),
+        secrets: args.secrets.clone(),
+        signature: None,
+        response: None,
+    };
+    let analysis = registry.analyze(&Inspect {
+        headers: &headers,
+        body: &body,
+        received_at_us,
+        endpoint: Some(&endpoint),
+        all_secrets: &[],
+    });
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &analysis)?;
+        writeln!(out)?;
+    } else {
+        describe(
+            &mut out,
+            analysis.vendor.as_deref(),
+            analysis.detected_by.as_deref(),
+            Some(&analysis.event),
+            Some(&analysis.signature),
+            None,
+            &analysis.validation,
+        )?;
+    }
+    out.flush()?;
+    if analysis.signature.status != SignatureStatus::Valid {
+        // Scripts branch on it: 0 only for a valid signature.
+        std::process::exit(1);
     }
     Ok(())
 }

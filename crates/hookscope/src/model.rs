@@ -1,7 +1,10 @@
 //! The types that cross module boundaries and, serialised, the control API: a delivery as the
 //! capture listener hands it to the store, and as the store hands it back.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+
+use crate::signature::SignatureCheck;
+use crate::vendor::{Analysis, EventInfo, Finding};
 
 /// A request as the capture listener received it, ready to be stored.
 #[derive(Debug, Clone)]
@@ -33,6 +36,73 @@ pub struct NewDelivery {
     pub response_status: u16,
     /// Why the delivery is incomplete or was refused, in plain words.
     pub note: Option<String>,
+    /// What the inspector decoded; `None` for requests refused before they were read.
+    pub decoded: Option<Box<Decoded>>,
+}
+
+/// The analysis of a delivery, with the facts the store indexes drawn out of it.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub analysis: Analysis,
+    /// `analysis` as JSON, made off the writer thread.
+    pub json: String,
+}
+
+impl Decoded {
+    pub fn new(analysis: Analysis) -> Self {
+        let json = serde_json::to_string(&analysis).unwrap_or_default();
+        Decoded { analysis, json }
+    }
+
+    pub fn warnings(&self) -> usize {
+        self.analysis
+            .validation
+            .iter()
+            .filter(|f| f.level == "warning")
+            .count()
+    }
+}
+
+/// Whether a delivery repeats an event already seen.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum DuplicateKind {
+    /// The first arrival of its event.
+    First,
+    /// Same event id, same body bytes: the sender retried.
+    Retry,
+    /// Same event id, different body: a sender bug, flagged loudly.
+    Conflict,
+}
+
+impl DuplicateKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DuplicateKind::First => "first",
+            DuplicateKind::Retry => "retry",
+            DuplicateKind::Conflict => "conflict",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<DuplicateKind> {
+        match text {
+            "first" => Some(DuplicateKind::First),
+            "retry" => Some(DuplicateKind::Retry),
+            "conflict" => Some(DuplicateKind::Conflict),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+pub struct Duplicate {
+    pub kind: DuplicateKind,
+    /// The first delivery of this event (it may since have been deleted).
+    pub first_id: i64,
+    /// How many times the event has arrived so far.
+    pub count: u64,
+    /// Which arrival this delivery was (1 for the first).
+    pub attempt: u64,
 }
 
 /// One row of a delivery list: everything but the head and the body.
@@ -54,6 +124,14 @@ pub struct DeliverySummary {
     pub truncated: bool,
     pub response_status: u16,
     pub note: Option<String>,
+    /// Profile id of the sender, when recognised.
+    pub vendor: Option<String>,
+    /// How the vendor was decided.
+    pub detected_by: Option<String>,
+    pub event: Option<EventInfo>,
+    pub signature: Option<SignatureCheck>,
+    pub duplicate: Option<Duplicate>,
+    pub validation: Vec<Finding>,
 }
 
 /// A stored delivery with its headers and body.

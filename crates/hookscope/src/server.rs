@@ -16,6 +16,10 @@ use crate::config::Config;
 use crate::error::Result;
 use crate::net;
 use crate::store::{ServeLock, Store, Writer, WriterThread};
+use crate::vendor::Registry;
+
+/// Folder of the data directory holding the user's vendor profiles (`*.json`).
+pub const VENDORS_DIR: &str = "vendors";
 
 /// How long the API's open connections (event streams) get once shutdown starts.
 const API_GRACE: Duration = Duration::from_secs(3);
@@ -85,10 +89,28 @@ impl Server {
         let wait = |mut rx: watch::Receiver<bool>| async move {
             let _ = rx.wait_for(|stop| *stop).await;
         };
+        let registry = Arc::new(Registry::load(&data_dir.join(VENDORS_DIR))?);
+        for ep in &config.endpoints {
+            if let Some(vendor) = &ep.vendor
+                && registry.get(vendor).is_none()
+            {
+                let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
+                return Err(crate::Error::Config {
+                    path: data_dir.join(crate::config::CONFIG_FILE),
+                    message: format!(
+                        "endpoint {} names vendor {vendor:?}, which is not a known profile ({})",
+                        ep.path,
+                        known.join(", ")
+                    ),
+                });
+            }
+        }
         let config = Arc::new(config);
         let capture_state = Arc::new(CaptureState {
+            all_secrets: config.all_secrets(),
             config: config.clone(),
             writer: writer.clone(),
+            registry: registry.clone(),
         });
         let capture_task = tokio::spawn(capture::serve(
             capture_listener,
@@ -102,6 +124,7 @@ impl Server {
             token: token.as_str().into(),
             allowed: AllowedHosts::for_addr(api_addr),
             capture_url: capture_url(capture_addr).into(),
+            registry,
         };
         let api_stopped = stopped.clone();
         let api_task = tokio::spawn(async move {

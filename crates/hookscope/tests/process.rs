@@ -268,3 +268,84 @@ fn list_without_a_database_says_how_to_get_one() {
         "list must not create one"
     );
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hookscope.toml"),
+        "[[endpoints]]\npath = \"/gh\"\nsecrets = [\"It's a Secret to Everybody\"]\n",
+    )
+    .unwrap();
+    let server = serve(dir.path(), &[]);
+    let resp = client()
+        .post(format!("{}/gh", server.capture))
+        .header("X-GitHub-Event", "ping")
+        .header("X-GitHub-Delivery", "72d3162e-cc78-11e3-81ab-4c9367dc0958")
+        .header(
+            "X-Hub-Signature-256",
+            "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+        )
+        .body("Hello, World!")
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    stop(server);
+
+    let table = hookscope(dir.path(), &["list"]);
+    let table = String::from_utf8_lossy(&table.stdout);
+    let row = table.lines().nth(1).unwrap();
+    for word in ["github", "ping", "valid", "first", "/gh"] {
+        assert!(row.contains(word), "{word} missing from {row:?}");
+    }
+    let shown = hookscope(dir.path(), &["show", &id.to_string()]);
+    let shown = String::from_utf8_lossy(&shown.stdout);
+    assert!(
+        shown.contains("# signature  valid (github, secret #1 (…body))"),
+        "{shown}"
+    );
+
+    let saved = dir.path().join("request.http");
+    let request = hookscope(dir.path(), &["show", &id.to_string(), "--request"]);
+    std::fs::write(&saved, &request.stdout).unwrap();
+    let saved = saved.to_str().unwrap();
+
+    let ok = hookscope(
+        dir.path(),
+        &["verify", "--secret", "It's a Secret to Everybody", saved],
+    );
+    let text = String::from_utf8_lossy(&ok.stdout);
+    assert!(ok.status.success(), "{text}");
+    assert!(
+        text.contains("# vendor     github (header X-GitHub-Event)"),
+        "{text}"
+    );
+
+    let bad = hookscope(dir.path(), &["verify", "--secret", "wrong", saved]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&bad.stdout).contains("signature  invalid"));
+
+    let unknown = hookscope(dir.path(), &["verify", "--vendor", "gitlab", saved]);
+    assert!(String::from_utf8_lossy(&unknown.stderr).contains("unknown vendor \"gitlab\""));
+
+    let body_only = dir.path().join("body.txt");
+    std::fs::write(&body_only, "Hello, World!").unwrap();
+    let out = hookscope(
+        dir.path(),
+        &[
+            "verify",
+            "--body-only",
+            "--vendor",
+            "github",
+            "--secret",
+            "It's a Secret to Everybody",
+            "-H",
+            "X-Hub-Signature-256: sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17",
+            "--json",
+            body_only.to_str().unwrap(),
+        ],
+    );
+    let analysis: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(analysis["signature"]["status"], "valid");
+}

@@ -22,6 +22,7 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         truncated: false,
         response_status: 200,
         note: None,
+        decoded: None,
     }
 }
 

@@ -99,3 +99,9 @@ pub(super) async fn delete_all(
     let deleted = state.writer.delete_all().await?;
     Ok(Json(json!({ "deleted": deleted })))
 }
+
+/// The vendor profiles in detection order, with their catalogs.
+pub(super) async fn vendors(State(state): State<ApiState>) -> Json<serde_json::Value> {
+    let profiles: Vec<_> = state.registry.profiles().collect();
+    Json(json!({ "items": profiles }))
+}

@@ -28,6 +28,7 @@ pub struct ApiState {
     pub allowed: AllowedHosts,
     /// The capture listener's base URL, for clients to show.
     pub capture_url: Arc<str>,
+    pub registry: Arc<crate::vendor::Registry>,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -43,6 +44,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
         .route("/stream", get(stream::stream))
+        .route("/vendors", get(deliveries::vendors))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });

@@ -17,13 +17,64 @@ use tokio::time::Instant;
 use super::wire::WireLog;
 use crate::config::Config;
 use crate::head;
-use crate::model::{NewDelivery, now_us};
+use crate::model::{Decoded, NewDelivery, now_us};
+use crate::signature::SignatureStatus;
 use crate::store::Writer;
+use crate::vendor::{Inspect, Registry};
 
 /// Shared by every capture request.
 pub struct CaptureState {
     pub config: Arc<Config>,
     pub writer: Writer,
+    pub registry: Arc<Registry>,
+    /// Every endpoint's secrets, for the signature doctor.
+    pub all_secrets: Vec<(String, String)>,
+}
+
+/// Bodies larger than this are analysed on a blocking thread, off the async workers.
+const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
+
+/// Decodes, verifies and validates a delivery.
+async fn analyze(
+    state: &Arc<CaptureState>,
+    endpoint: Option<usize>,
+    head: &[u8],
+    body: &Bytes,
+    received_at_us: i64,
+    truncated: bool,
+) -> Decoded {
+    let headers = head::header_pairs(head);
+    let run = move |state: &CaptureState, headers: Vec<(String, String)>, body: &[u8]| {
+        let mut analysis = state.registry.analyze(&Inspect {
+            headers: &headers,
+            body,
+            received_at_us,
+            endpoint: endpoint.map(|i| &state.config.endpoints[i]),
+            all_secrets: &state.all_secrets,
+        });
+        if truncated && analysis.signature.status == SignatureStatus::Invalid {
+            analysis.signature.reason =
+                Some("the body was truncated (see the note), so its signature cannot match".into());
+            analysis.signature.doctor = None;
+        }
+        Decoded::new(analysis)
+    };
+    if body.len() <= INLINE_ANALYSIS_MAX {
+        return run(state, headers, body);
+    }
+    let (state, body) = (state.clone(), body.clone());
+    let blocking = tokio::task::spawn_blocking(move || run(&state, headers, &body));
+    blocking.await.unwrap_or_else(|e| {
+        tracing::error!(error = %e, "delivery analysis failed");
+        Decoded::new(crate::vendor::Analysis {
+            vendor: None,
+            detected_by: None,
+            event: Default::default(),
+            signature: crate::signature::no_scheme(None),
+            validation: Vec::new(),
+            dedupe: None,
+        })
+    })
 }
 
 /// Per-connection facts the accept loop hands to each request.
@@ -161,10 +212,20 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         conn.log.clear();
     }
 
-    let endpoint = state.config.endpoint_for(&path);
+    let endpoint_index = state.config.endpoint_index(&path);
+    let endpoint = endpoint_index.map(|i| &state.config.endpoints[i]);
     let custom = endpoint
         .and_then(|e| e.response.as_ref())
         .filter(|_| status.is_none());
+    let decoded = analyze(
+        &state,
+        endpoint_index,
+        &head,
+        &body,
+        received_at_us,
+        truncated,
+    )
+    .await;
     let status = status.unwrap_or_else(|| {
         custom.map_or(StatusCode::OK, |r| {
             StatusCode::from_u16(r.status).unwrap_or(StatusCode::OK)
@@ -190,6 +251,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         truncated,
         response_status: status.as_u16(),
         note: note.clone(),
+        decoded: Some(Box::new(decoded)),
     };
 
     let id = match state.writer.insert(delivery).await {

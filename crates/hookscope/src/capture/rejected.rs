@@ -72,6 +72,7 @@ pub(super) fn rejected_delivery(
         body_size: 0,
         truncated: size > keep,
         response_status: status,
+        decoded: None,
         note: Some(format!(
             "refused before reading: {why} ({error}); {size} bytes arrived and are kept as the head"
         )),

@@ -5,14 +5,57 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, typ
 
 use super::filter::Filter;
 use crate::error::Result;
-use crate::model::{Delivery, DeliverySummary, NewDelivery, Page, format_time_us};
+use crate::model::{
+    Delivery, DeliverySummary, Duplicate, DuplicateKind, NewDelivery, Page, format_time_us,
+};
+use crate::vendor::{Analysis, DedupeKey};
 
-const SUMMARY_COLUMNS: &str = "id, received_at_us, method, path, query, http_version, remote_addr, \
-     endpoint, content_type, body_size, stored_size, truncated, response_status, note";
+/// A summary's columns, from `deliveries d LEFT JOIN events e ON e.id = d.event_ref`.
+const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
+     d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
+     d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
+     e.first_id, e.count";
+const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
+/// Columns of the summary, for reads that add their own after them.
+const SUMMARY_LEN: usize = 20;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
+    let analysis: Option<Analysis> = row
+        .get::<_, Option<String>>(15)?
+        .and_then(|json| serde_json::from_str(&json).ok());
+    let duplicate = match (
+        row.get::<_, Option<String>>(16)?
+            .as_deref()
+            .and_then(DuplicateKind::parse),
+        row.get::<_, Option<u64>>(17)?,
+        row.get::<_, Option<i64>>(18)?,
+        row.get::<_, Option<u64>>(19)?,
+    ) {
+        (Some(kind), Some(attempt), Some(first_id), Some(count)) => Some(Duplicate {
+            kind,
+            first_id,
+            count,
+            attempt,
+        }),
+        _ => None,
+    };
+    let (detected_by, event, signature, validation) = match analysis {
+        Some(a) => (
+            a.detected_by,
+            Some(a.event),
+            Some(a.signature),
+            a.validation,
+        ),
+        None => (None, None, None, Vec::new()),
+    };
     Ok(DeliverySummary {
+        vendor: row.get(14)?,
+        detected_by,
+        event,
+        signature,
+        duplicate,
+        validation,
         id: row.get(0)?,
         received_at: format_time_us(received_at_us),
         received_at_us,
@@ -31,16 +74,59 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     })
 }
 
+/// Counts an arrival of the event `key` for the delivery that will get id `id`: the event's row
+/// id, and whether this arrival is its first, a retry (same body) or a conflict.
+pub(super) fn record_event(
+    conn: &Connection,
+    key: &DedupeKey,
+    id: i64,
+) -> Result<(i64, Duplicate)> {
+    let mut stmt = conn.prepare_cached(
+        "INSERT INTO events (scope, key, first_id, last_id, count, body_hash)
+         VALUES (?1, ?2, ?3, ?3, 1, ?4)
+         ON CONFLICT (scope, key) DO UPDATE SET count = count + 1, last_id = excluded.last_id
+         RETURNING id, first_id, count, body_hash",
+    )?;
+    let (event_ref, first_id, count, hash): (i64, i64, u64, Vec<u8>) = stmt
+        .query_row(params![key.scope, key.key, id, &key.body_hash[..]], |r| {
+            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
+        })?;
+    let kind = if count == 1 {
+        DuplicateKind::First
+    } else if hash == key.body_hash {
+        DuplicateKind::Retry
+    } else {
+        DuplicateKind::Conflict
+    };
+    Ok((
+        event_ref,
+        Duplicate {
+            kind,
+            first_id,
+            count,
+            attempt: count,
+        },
+    ))
+}
+
 /// Inserts one delivery; returns its id and the bytes it occupies for retention. `id` is `None`
 /// when the table's largest id is the highest ever assigned, so SQLite's own next rowid (one past
 /// the largest, its cheapest insert) is the right one.
-pub(super) fn insert(conn: &Connection, id: Option<i64>, d: &NewDelivery) -> Result<(i64, u64)> {
+pub(super) fn insert(
+    conn: &Connection,
+    id: Option<i64>,
+    d: &NewDelivery,
+    event: Option<&(i64, Duplicate)>,
+) -> Result<(i64, u64)> {
     let stored_bytes = (d.head.len() + d.body.len()) as u64;
+    let a = d.decoded.as_deref();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
-             truncated, response_status, note)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15)",
+             truncated, response_status, note, vendor, event_type, event_id, signature_status,
+             warnings, event_ref, dup_kind, dup_attempt, analysis)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
     )?;
     stmt.execute(params![
         id,
@@ -58,6 +144,15 @@ pub(super) fn insert(conn: &Connection, id: Option<i64>, d: &NewDelivery) -> Res
         d.truncated,
         d.response_status,
         d.note,
+        a.and_then(|a| a.analysis.vendor.as_deref()),
+        a.and_then(|a| a.analysis.event.event_type.as_deref()),
+        a.and_then(|a| a.analysis.event.id.as_deref()),
+        a.map(|a| a.analysis.signature.status.as_str()),
+        a.map_or(0, |a| a.warnings() as i64),
+        event.map(|e| e.0),
+        event.map(|e| e.1.kind.as_str()),
+        event.map(|e| e.1.attempt),
+        a.map(|a| a.json.as_str()),
     ])?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
@@ -89,8 +184,19 @@ pub(super) fn keep_high_water(conn: &Connection, id: i64) -> Result<()> {
 }
 
 /// The summary a freshly inserted delivery lists as, without reading it back.
-pub(super) fn summary_of(id: i64, d: &NewDelivery) -> DeliverySummary {
+pub(super) fn summary_of(
+    id: i64,
+    d: &NewDelivery,
+    duplicate: Option<Duplicate>,
+) -> DeliverySummary {
+    let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
+        vendor: a.and_then(|a| a.vendor.clone()),
+        detected_by: a.and_then(|a| a.detected_by.clone()),
+        event: a.map(|a| a.event.clone()),
+        signature: a.map(|a| a.signature.clone()),
+        duplicate,
+        validation: a.map(|a| a.validation.clone()).unwrap_or_default(),
         id,
         received_at: format_time_us(d.received_at_us),
         received_at_us: d.received_at_us,
@@ -111,7 +217,7 @@ pub(super) fn summary_of(id: i64, d: &NewDelivery) -> DeliverySummary {
 
 /// One page, newest first, by id cursor (no OFFSET: a page costs the same at any depth).
 pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
-    let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM deliveries WHERE 1");
+    let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE 1");
     let mut args: Vec<Value> = Vec::new();
     let mut cond = |clause: &str, value: Value| {
         sql.push_str(" AND ");
@@ -119,28 +225,50 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
         args.push(value);
     };
     if let Some(before) = f.before {
-        cond("id < ?", before.into());
+        cond("d.id < ?", before.into());
     }
     if let Some(endpoint) = &f.endpoint {
-        cond("endpoint = ?", endpoint.clone().into());
+        cond("d.endpoint = ?", endpoint.clone().into());
     }
     if let Some(method) = &f.method {
-        cond("method = ?", method.clone().into());
+        cond("d.method = ?", method.clone().into());
     }
     if let Some(prefix) = &f.path_prefix {
         cond(
-            &format!("substr(path, 1, {}) = ?", prefix.len()),
+            &format!("substr(d.path, 1, {}) = ?", prefix.len()),
             prefix.clone().into(),
         );
     }
     if let Some(since) = f.since_us {
-        cond("received_at_us >= ?", since.into());
+        cond("d.received_at_us >= ?", since.into());
     }
     if let Some(until) = f.until_us {
-        cond("received_at_us < ?", until.into());
+        cond("d.received_at_us < ?", until.into());
+    }
+    if let Some(vendor) = &f.vendor {
+        cond("d.vendor = ?", vendor.clone().into());
+    }
+    if let Some(t) = &f.event_type {
+        cond("d.event_type = ?", t.clone().into());
+    }
+    if let Some(id) = &f.event_id {
+        cond("d.event_id = ?", id.clone().into());
+    }
+    if let Some(status) = &f.signature {
+        cond("d.signature_status = ?", status.clone().into());
+    }
+    match f.duplicate.as_deref() {
+        Some("any") => sql.push_str(" AND d.dup_kind IN ('retry', 'conflict')"),
+        Some(kind) => cond("d.dup_kind = ?", kind.to_owned().into()),
+        None => {}
+    }
+    match f.warnings {
+        Some(true) => sql.push_str(" AND d.warnings > 0"),
+        Some(false) => sql.push_str(" AND d.warnings = 0"),
+        None => {}
     }
     // One row more than asked tells whether another page exists.
-    sql.push_str(" ORDER BY id DESC LIMIT ?");
+    sql.push_str(" ORDER BY d.id DESC LIMIT ?");
     args.push(i64::from(f.limit + 1).into());
 
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -159,16 +287,16 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, p.head, p.head_exact, p.body
-         FROM deliveries d JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
+         FROM {SUMMARY_FROM} JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
     let delivery = stmt
         .query_row([id], |row| {
             Ok(Delivery {
                 summary: summary(row)?,
-                head: row.get(14)?,
-                head_exact: row.get(15)?,
-                body: row.get(16)?,
+                head: row.get(SUMMARY_LEN)?,
+                head_exact: row.get(SUMMARY_LEN + 1)?,
+                body: row.get(SUMMARY_LEN + 2)?,
             })
         })
         .optional()?;
@@ -210,9 +338,11 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
     Ok(bytes)
 }
 
+/// Deletes every delivery and forgets every event seen: a fresh start for duplicate detection.
 pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     let n = conn.execute("DELETE FROM deliveries", [])?;
     conn.execute("DELETE FROM payloads", [])?;
+    conn.execute("DELETE FROM events", [])?;
     Ok(n as u64)
 }
 

@@ -29,6 +29,18 @@ pub struct ListParams {
     pub since: Option<String>,
     /// Received before: same forms as `since`.
     pub until: Option<String>,
+    /// Vendor profile id.
+    pub vendor: Option<String>,
+    /// Event type, exactly.
+    pub event_type: Option<String>,
+    /// Event id, exactly: every delivery of one event.
+    pub event_id: Option<String>,
+    /// Signature status: valid, invalid, missing, stale, malformed or unchecked.
+    pub signature: Option<String>,
+    /// Duplicates: first, retry, conflict, or any (retry or conflict).
+    pub duplicate: Option<String>,
+    /// Validation: `warning` for deliveries with warnings, `clean` for those without.
+    pub validation: Option<String>,
     /// The API token when a client passes it in the query string (an `EventSource` cannot send
     /// headers); accepted here so that it is not an unknown parameter, and otherwise unused.
     pub token: Option<String>,
@@ -44,6 +56,13 @@ pub struct Filter {
     pub path_prefix: Option<String>,
     pub since_us: Option<i64>,
     pub until_us: Option<i64>,
+    pub vendor: Option<String>,
+    pub event_type: Option<String>,
+    pub event_id: Option<String>,
+    pub signature: Option<String>,
+    pub duplicate: Option<String>,
+    /// `Some(true)`: only with validation warnings; `Some(false)`: only without.
+    pub warnings: Option<bool>,
 }
 
 impl Default for Filter {
@@ -56,6 +75,12 @@ impl Default for Filter {
             path_prefix: None,
             since_us: None,
             until_us: None,
+            vendor: None,
+            event_type: None,
+            event_id: None,
+            signature: None,
+            duplicate: None,
+            warnings: None,
         }
     }
 }
@@ -77,7 +102,48 @@ impl ListParams {
             path_prefix: non_empty(&self.path),
             since_us: self.since.as_deref().map(parse_time).transpose()?,
             until_us: self.until.as_deref().map(parse_time).transpose()?,
+            vendor: non_empty(&self.vendor),
+            event_type: non_empty(&self.event_type),
+            event_id: non_empty(&self.event_id),
+            signature: one_of(
+                "signature",
+                non_empty(&self.signature),
+                &[
+                    "valid",
+                    "invalid",
+                    "missing",
+                    "stale",
+                    "malformed",
+                    "unchecked",
+                ],
+            )?,
+            duplicate: one_of(
+                "duplicate",
+                non_empty(&self.duplicate),
+                &["first", "retry", "conflict", "any"],
+            )?,
+            warnings: match one_of(
+                "validation",
+                non_empty(&self.validation),
+                &["warning", "clean"],
+            )?
+            .as_deref()
+            {
+                Some("warning") => Some(true),
+                Some(_) => Some(false),
+                None => None,
+            },
         })
+    }
+}
+
+fn one_of(name: &str, value: Option<String>, allowed: &[&str]) -> Result<Option<String>> {
+    match value {
+        Some(v) if !allowed.contains(&v.as_str()) => Err(Error::Filter(format!(
+            "{name} must be one of {}, got {v:?}",
+            allowed.join(", ")
+        ))),
+        v => Ok(v),
     }
 }
 

@@ -24,8 +24,10 @@ use crate::config::{Durability, RetentionConfig};
 use crate::error::{Error, Result};
 use crate::model::{Delivery, Page};
 
-const MIGRATION_LIST: &[M<'static>] =
-    &[M::up(include_str!("../../migrations/0001_deliveries.sql"))];
+const MIGRATION_LIST: &[M<'static>] = &[
+    M::up(include_str!("../../migrations/0001_deliveries.sql")),
+    M::up(include_str!("../../migrations/0002_analysis.sql")),
+];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
 const BUSY_TIMEOUT: Duration = Duration::from_secs(5);

@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use super::deliveries;
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
-use crate::model::{DeliverySummary, NewDelivery};
+use crate::model::{DeliverySummary, Duplicate, NewDelivery};
 
 /// Most jobs one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 1024;
@@ -170,9 +170,17 @@ struct WriterState {
 
 /// What a job did inside the transaction, announced after commit.
 enum Done {
-    Inserted { id: i64 },
-    Deleted { id: i64, existed: bool },
-    Cleared { count: u64 },
+    Inserted {
+        id: i64,
+        duplicate: Option<Duplicate>,
+    },
+    Deleted {
+        id: i64,
+        existed: bool,
+    },
+    Cleared {
+        count: u64,
+    },
 }
 
 /// A committed batch: each job's result, the new totals, and what retention pruned.
@@ -268,14 +276,26 @@ impl WriterState {
         for job in batch {
             done.push(match job {
                 Job::Insert { delivery, .. } => {
-                    let named = newest_gone.then_some(last_id + 1);
-                    let (id, b) = deliveries::insert(&tx, named, delivery)?;
+                    let next = last_id + 1;
+                    let event = match delivery
+                        .decoded
+                        .as_ref()
+                        .and_then(|d| d.analysis.dedupe.as_ref())
+                    {
+                        Some(key) => Some(deliveries::record_event(&tx, key, next)?),
+                        None => None,
+                    };
+                    let named = newest_gone.then_some(next);
+                    let (id, b) = deliveries::insert(&tx, named, delivery, event.as_ref())?;
                     debug_assert_eq!(id, last_id + 1, "ids are assigned in order");
                     (last_id, newest_gone) = (id, false);
                     count += 1;
                     bytes += b;
                     first_inserted = first_inserted.min(id);
-                    Done::Inserted { id }
+                    Done::Inserted {
+                        id,
+                        duplicate: event.map(|e| e.1),
+                    }
                 }
                 Job::Delete { id, .. } => {
                     deliveries::keep_high_water(&tx, last_id)?;
@@ -333,9 +353,11 @@ impl WriterState {
 /// The event that announces a committed job.
 fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
     match (job, done) {
-        (Job::Insert { delivery, .. }, Done::Inserted { id }) => Some(StoreEvent::Delivery {
-            delivery: Box::new(deliveries::summary_of(*id, delivery)),
-        }),
+        (Job::Insert { delivery, .. }, Done::Inserted { id, duplicate }) => {
+            Some(StoreEvent::Delivery {
+                delivery: Box::new(deliveries::summary_of(*id, delivery, duplicate.clone())),
+            })
+        }
         (Job::Delete { .. }, Done::Deleted { id, existed: true }) => {
             Some(StoreEvent::Deleted { id: *id })
         }
@@ -349,7 +371,7 @@ fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
 /// Answers a committed job. A receiver that is gone (its request was cancelled) needs no answer.
 fn reply(job: Job, done: Done) {
     match (job, done) {
-        (Job::Insert { reply, .. }, Done::Inserted { id }) => {
+        (Job::Insert { reply, .. }, Done::Inserted { id, .. }) => {
             let _ = reply.send(Ok(id));
         }
         (Job::Delete { reply, .. }, Done::Deleted { existed, .. }) => {
