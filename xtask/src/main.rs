@@ -110,6 +110,27 @@ fn test() -> Result<()> {
         "unit and integration tests",
         cargo().args(["test", "--workspace", "--all-targets"]),
     )?;
+
+    // Deliveries signed by the vendors' own SDKs, posted to a real capture port.
+    let python = setup::python_venv(
+        &workspace_root().join("target/sdk-venv"),
+        Path::new("tests/sdk/requirements.txt"),
+    )?;
+    setup::npm_ci(Path::new("tests/sdk"))?;
+    step(
+        "vendor SDK signatures",
+        cargo()
+            .args([
+                "test",
+                "--package",
+                "hookscope",
+                "--test",
+                "sdk_vectors",
+                "--",
+                "--ignored",
+            ])
+            .env("HOOKSCOPE_SDK_PYTHON", &python),
+    )?;
     eprintln!("\nAll suites passed in {:.0?}.", started.elapsed());
     Ok(())
 }

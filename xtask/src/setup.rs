@@ -48,6 +48,12 @@ pub fn ensure_packages(packages: &[Package]) -> Result<()> {
     if missing.is_empty() {
         return Ok(());
     }
+    install(&missing)
+}
+
+/// Installs Debian packages through apt-get, as root or with passwordless sudo; otherwise fails
+/// with the command to run.
+pub fn install(missing: &[&str]) -> Result<()> {
     let list = missing.join(" ");
     let sudo: &[&str] = if is_root() {
         &[]
@@ -71,7 +77,7 @@ pub fn ensure_packages(packages: &[Package]) -> Result<()> {
         bail!("apt-get update failed; install by hand: apt-get install -y {list}");
     }
     let mut install = apt(&["install", "-y", "-q", "--no-install-recommends"]);
-    install.args(&missing);
+    install.args(missing);
     if !succeeds(&mut install) {
         bail!("apt-get install failed for: {list}");
     }
@@ -95,4 +101,68 @@ fn succeeds(cmd: &mut Command) -> bool {
         .stderr(Stdio::null())
         .status()
         .is_ok_and(|s| s.success())
+}
+
+/// A Python virtual environment at `venv` with `requirements` installed; returns its python.
+pub fn python_venv(
+    venv: &std::path::Path,
+    requirements: &std::path::Path,
+) -> Result<std::path::PathBuf> {
+    let python = venv.join("bin/python");
+    if !python.is_file() {
+        if !succeeds(Command::new("python3").args(["-c", "import venv, ensurepip"])) {
+            install(&["python3-venv"])?;
+        }
+        eprintln!("==> creating a Python environment in {}", venv.display());
+        let status = Command::new("python3")
+            .arg("-m")
+            .arg("venv")
+            .arg(venv)
+            .status()?;
+        if !status.success() {
+            bail!("python3 -m venv {} failed", venv.display());
+        }
+    }
+    let status = Command::new(&python)
+        .args([
+            "-m",
+            "pip",
+            "install",
+            "--quiet",
+            "--disable-pip-version-check",
+            "-r",
+        ])
+        .arg(requirements)
+        .status()?;
+    if !status.success() {
+        bail!("pip install -r {} failed", requirements.display());
+    }
+    Ok(python)
+}
+
+/// `npm ci` in `dir` unless its node_modules is newer than its lock file.
+pub fn npm_ci(dir: &std::path::Path) -> Result<()> {
+    if !on_path("npm") {
+        bail!("npm is missing: install Node.js (which brings npm), then run this command again");
+    }
+    let modified = |p: std::path::PathBuf| std::fs::metadata(p).and_then(|m| m.modified()).ok();
+    let fresh = match (
+        modified(dir.join("node_modules/.package-lock.json")),
+        modified(dir.join("package-lock.json")),
+    ) {
+        (Some(installed), Some(lock)) => installed >= lock,
+        _ => false,
+    };
+    if fresh {
+        return Ok(());
+    }
+    eprintln!("==> npm ci in {}", dir.display());
+    let status = Command::new("npm")
+        .args(["ci", "--no-audit", "--no-fund", "--loglevel=error"])
+        .current_dir(dir)
+        .status()?;
+    if !status.success() {
+        bail!("npm ci failed in {}", dir.display());
+    }
+    Ok(())
 }

@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytesize::ByteSize;
 use indexmap::IndexMap;
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
 
@@ -109,7 +109,7 @@ impl Default for RetentionConfig {
 
 /// A path prefix with its own settings. The longest matching prefix wins; a prefix matches whole
 /// path segments (`/hooks/a` matches `/hooks/a` and `/hooks/a/b`, not `/hooks/ab`).
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct EndpointConfig {
     /// Path prefix on the capture port.
@@ -121,14 +121,94 @@ pub struct EndpointConfig {
     #[serde(default)]
     pub secrets: Vec<String>,
     /// Replaces the vendor profile's signature scheme on this endpoint.
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<crate::signature::SignatureScheme>,
-    #[serde(default)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ResponseConfig>,
 }
 
+impl EndpointConfig {
+    /// Whether a delivery's signature check or decoding could differ between the two.
+    pub fn inspects_like(a: Option<&EndpointConfig>, b: Option<&EndpointConfig>) -> bool {
+        match (a, b) {
+            (None, None) => true,
+            (Some(a), Some(b)) => {
+                a.path == b.path
+                    && a.vendor == b.vendor
+                    && a.secrets == b.secrets
+                    && a.signature == b.signature
+            }
+            _ => false,
+        }
+    }
+}
+
+/// The endpoints in force, swapped whole when the user edits them while the server runs.
+#[derive(Debug, Default)]
+pub struct Endpoints {
+    pub list: Vec<EndpointConfig>,
+    /// Every configured secret with the endpoint it belongs to, for the signature doctor.
+    pub all_secrets: Vec<(String, String)>,
+}
+
+impl Endpoints {
+    pub fn new(list: Vec<EndpointConfig>) -> Self {
+        let all_secrets = list
+            .iter()
+            .flat_map(|ep| {
+                ep.secrets
+                    .iter()
+                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()))
+            })
+            .collect();
+        Endpoints { list, all_secrets }
+    }
+
+    /// The endpoint whose prefix is the longest match for `path`.
+    pub fn matching(&self, path: &str) -> Option<&EndpointConfig> {
+        self.index(path).map(|i| &self.list[i])
+    }
+
+    /// Position in `list` of the longest prefix matching `path`.
+    pub fn index(&self, path: &str) -> Option<usize> {
+        self.list
+            .iter()
+            .enumerate()
+            .filter(|(_, ep)| prefix_matches(&ep.path, path))
+            .max_by_key(|(_, ep)| ep.path.len())
+            .map(|(i, _)| i)
+    }
+
+    /// The endpoint with exactly this prefix.
+    pub fn by_path(&self, prefix: &str) -> Option<&EndpointConfig> {
+        self.list.iter().find(|ep| ep.path == prefix)
+    }
+}
+
+/// The current [`Endpoints`], readable from every request and replaceable as a whole.
+#[derive(Debug, Default)]
+pub struct LiveEndpoints(std::sync::RwLock<std::sync::Arc<Endpoints>>);
+
+impl LiveEndpoints {
+    pub fn new(list: Vec<EndpointConfig>) -> Self {
+        LiveEndpoints(std::sync::RwLock::new(std::sync::Arc::new(Endpoints::new(
+            list,
+        ))))
+    }
+
+    pub fn get(&self) -> std::sync::Arc<Endpoints> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Installs `list`; returns what was in force before.
+    pub fn replace(&self, list: Vec<EndpointConfig>) -> std::sync::Arc<Endpoints> {
+        let new = std::sync::Arc::new(Endpoints::new(list));
+        std::mem::replace(&mut *self.0.write().unwrap_or_else(|e| e.into_inner()), new)
+    }
+}
+
 /// What the capture listener answers on an endpoint, once the delivery is stored.
-#[derive(Debug, Clone, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
 pub struct ResponseConfig {
     #[serde(default = "default_status")]
@@ -139,7 +219,11 @@ pub struct ResponseConfig {
     #[serde(default)]
     pub body: Option<String>,
     /// Added before answering, to make a sender time out and retry.
-    #[serde(default, with = "humantime_serde")]
+    #[serde(
+        default,
+        with = "humantime_serde",
+        skip_serializing_if = "Option::is_none"
+    )]
     pub delay: Option<Duration>,
 }
 
@@ -169,7 +253,21 @@ impl Config {
     }
 
     fn validate(&self) -> std::result::Result<(), String> {
-        for ep in &self.endpoints {
+        validate_endpoints(&self.endpoints)?;
+        if self.capture.keep_truncated > self.capture.max_body {
+            return Err("capture.keep_truncated must not exceed capture.max_body".into());
+        }
+        if self.retention.max_deliveries == 0 {
+            return Err("retention.max_deliveries must be at least 1".into());
+        }
+        Ok(())
+    }
+}
+
+/// Checks endpoints as written by a user, naming the first problem.
+pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(), String> {
+    {
+        for ep in endpoints {
             if ep.secrets.iter().any(|s| s.trim().is_empty()) {
                 return Err(format!("endpoint {}: a secret is empty", ep.path));
             }
@@ -194,37 +292,23 @@ impl Config {
                 })?;
             }
         }
-        if self.capture.keep_truncated > self.capture.max_body {
-            return Err("capture.keep_truncated must not exceed capture.max_body".into());
+        let mut seen = std::collections::HashSet::new();
+        for ep in endpoints {
+            if !seen.insert(ep.path.as_str()) {
+                return Err(format!("endpoint path {} is configured twice", ep.path));
+            }
         }
         Ok(())
     }
+}
 
-    /// Every configured secret with the endpoint it belongs to, for the signature doctor.
-    pub fn all_secrets(&self) -> Vec<(String, String)> {
-        self.endpoints
-            .iter()
-            .flat_map(|ep| {
-                ep.secrets
-                    .iter()
-                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()))
-            })
-            .collect()
-    }
-
+impl Config {
     /// The endpoint whose prefix is the longest match for `path`.
     pub fn endpoint_for(&self, path: &str) -> Option<&EndpointConfig> {
-        self.endpoint_index(path).map(|i| &self.endpoints[i])
-    }
-
-    /// Position in `endpoints` of the longest prefix matching `path`.
-    pub fn endpoint_index(&self, path: &str) -> Option<usize> {
         self.endpoints
             .iter()
-            .enumerate()
-            .filter(|(_, ep)| prefix_matches(&ep.path, path))
-            .max_by_key(|(_, ep)| ep.path.len())
-            .map(|(i, _)| i)
+            .filter(|ep| prefix_matches(&ep.path, path))
+            .max_by_key(|ep| ep.path.len())
     }
 }
 

@@ -12,6 +12,7 @@ pub mod error;
 pub mod head;
 pub mod model;
 pub mod net;
+pub mod reverify;
 pub mod server;
 pub mod signature;
 pub mod store;

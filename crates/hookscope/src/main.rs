@@ -39,6 +39,24 @@ enum Command {
     Show(ShowArgs),
     /// Check a saved request's vendor, signature and payload without a server.
     Verify(VerifyArgs),
+    /// Vendor profiles: list them, import a vendor's event catalog.
+    #[command(subcommand)]
+    Vendor(VendorCommand),
+}
+
+#[derive(Subcommand)]
+enum VendorCommand {
+    /// List the vendor profiles in detection order.
+    List,
+    /// Extend a profile's events from a catalog response (Leadron's GET .../webhooks/catalog):
+    /// writes the extended profile to the data directory's vendors/ folder, which overrides the
+    /// built-in one.
+    ImportCatalog {
+        /// Profile id, e.g. leadron.
+        vendor: String,
+        /// The catalog response, as JSON.
+        file: PathBuf,
+    },
 }
 
 #[derive(Args)]
@@ -204,6 +222,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::List(args) => list(args, &data_dir),
         Command::Show(args) => show(args, &data_dir),
         Command::Verify(args) => verify(args, &data_dir),
+        Command::Vendor(command) => vendor(command, &data_dir),
     }
 }
 
@@ -214,10 +233,11 @@ fn db_path(arg: &DbArg, data_dir: &std::path::Path) -> PathBuf {
 }
 
 fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
-    let mut config = match &args.config {
-        Some(path) => Config::load(path, true)?,
-        None => Config::load(&data_dir.join(config::CONFIG_FILE), false)?,
-    };
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
+    let mut config = Config::load(&config_path, args.config.is_some())?;
     if let Some(addr) = args.capture {
         config.capture.addr = addr;
     }
@@ -234,6 +254,7 @@ fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             config,
             db: db.clone(),
             data_dir,
+            config_path,
         })
         .await?;
         let mut out = std::io::stdout().lock();
@@ -580,6 +601,61 @@ fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
     if analysis.signature.status != SignatureStatus::Valid {
         // Scripts branch on it: 0 only for a valid signature.
         std::process::exit(1);
+    }
+    Ok(())
+}
+
+fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> {
+    let vendors_dir = data_dir.join(hookscope::server::VENDORS_DIR);
+    let registry = Registry::load(&vendors_dir)?;
+    let mut out = std::io::stdout().lock();
+    match command {
+        VendorCommand::List => {
+            writeln!(
+                out,
+                "{:<24}  {:<32}  {:>6}  SIGNATURE",
+                "ID", "NAME", "EVENTS"
+            )?;
+            for p in registry.profiles() {
+                let signature = match &p.signature {
+                    Some(s) if s.documented => s.header.clone(),
+                    Some(s) => format!("{} (assumed)", s.header),
+                    None => "-".to_owned(),
+                };
+                writeln!(
+                    out,
+                    "{:<24}  {:<32}  {:>6}  {signature}",
+                    p.id,
+                    p.name,
+                    p.events.len()
+                )?;
+            }
+        }
+        VendorCommand::ImportCatalog { vendor, file } => {
+            let mut profile = registry.get(&vendor).cloned().with_context(|| {
+                format!("unknown vendor {vendor:?}; see `hookscope vendor list`")
+            })?;
+            let text = std::fs::read_to_string(&file)
+                .with_context(|| format!("cannot read {}", file.display()))?;
+            let catalog: serde_json::Value = serde_json::from_str(&text)
+                .with_context(|| format!("{} is not JSON", file.display()))?;
+            let before = profile.events.len();
+            let n = hookscope::vendor::catalog::import_catalog(&mut profile, &catalog)?;
+            std::fs::create_dir_all(&vendors_dir)
+                .with_context(|| format!("cannot create {}", vendors_dir.display()))?;
+            let path = vendors_dir.join(format!("{vendor}.json"));
+            std::fs::write(&path, serde_json::to_string_pretty(&profile)?)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+            // Loading it back proves the file is a valid profile before the server reads it.
+            Registry::load(&vendors_dir)?;
+            writeln!(
+                out,
+                "{n} events imported ({} new); {vendor} now has {} events. Written to {}.",
+                profile.events.len() - before,
+                profile.events.len(),
+                path.display()
+            )?;
+        }
     }
     Ok(())
 }

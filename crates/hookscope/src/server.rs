@@ -12,7 +12,7 @@ use tokio::task::JoinHandle;
 
 use crate::api::{self, AllowedHosts, ApiState};
 use crate::capture::{self, CaptureState};
-use crate::config::Config;
+use crate::config::{Config, LiveEndpoints};
 use crate::error::Result;
 use crate::net;
 use crate::store::{ServeLock, Store, Writer, WriterThread};
@@ -32,6 +32,8 @@ pub struct Settings {
     pub db: PathBuf,
     /// Holds the API token file when no token is given.
     pub data_dir: PathBuf,
+    /// The config file endpoint changes are written to.
+    pub config_path: PathBuf,
 }
 
 /// A running server. Dropping it without [`Server::shutdown`] leaves its tasks running until the
@@ -56,6 +58,7 @@ impl Server {
             config,
             db,
             data_dir,
+            config_path,
         } = settings;
         let lock = ServeLock::acquire(&db)?;
         let store = {
@@ -105,10 +108,11 @@ impl Server {
                 });
             }
         }
+        let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
         let config = Arc::new(config);
         let capture_state = Arc::new(CaptureState {
-            all_secrets: config.all_secrets(),
             config: config.clone(),
+            endpoints: endpoints.clone(),
             writer: writer.clone(),
             registry: registry.clone(),
         });
@@ -125,6 +129,8 @@ impl Server {
             allowed: AllowedHosts::for_addr(api_addr),
             capture_url: capture_url(capture_addr).into(),
             registry,
+            endpoints,
+            config_path,
         };
         let api_stopped = stopped.clone();
         let api_task = tokio::spawn(async move {

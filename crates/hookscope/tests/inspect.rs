@@ -227,3 +227,69 @@ async fn warnings_and_unsigned_vendors_show_in_the_list() {
     assert!(names.contains(&"event-timestamp-payload"));
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn changing_a_secret_re_verifies_stored_deliveries_in_the_background() {
+    let t = start("[[endpoints]]\npath = \"/gh\"\n").await;
+    let signature = "sha256=757107ea0eb2509fc211221cce984b8a37570b6d7586c22c46f4379c8b043e17";
+    let headers = [
+        ("X-GitHub-Event", "ping".to_owned()),
+        ("X-Hub-Signature-256", signature.to_owned()),
+    ];
+    let before = post(&t, "/gh/x", &headers, b"Hello, World!".to_vec()).await;
+    assert_eq!(before["signature"]["status"], "unchecked");
+    let other = post(&t, "/elsewhere", &headers, b"Hello, World!".to_vec()).await;
+
+    let resp = t
+        .http
+        .put(t.api_url("/api/endpoints"))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({"items": [
+            {"path": "/gh", "secrets": ["It's a Secret to Everybody"]}
+        ]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(body["reverify"]["started"], true);
+
+    let mut after = Value::Null;
+    for _ in 0..200 {
+        after = t.delivery(before["id"].as_i64().unwrap()).await;
+        if after["signature"]["status"] == "valid" {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        after["signature"]["status"], "valid",
+        "{}",
+        after["signature"]
+    );
+    assert_eq!(after["signature"]["secret"], "#1 (…body)");
+    // A delivery on no endpoint is left as it was.
+    let untouched = t.delivery(other["id"].as_i64().unwrap()).await;
+    assert_eq!(untouched["signature"]["status"], "unchecked");
+    // New deliveries use the new secret at once, and the filter sees the update.
+    let (_, page) = t.api_get("/api/deliveries?signature=valid").await;
+    assert_eq!(ids(&page), [before["id"].as_i64().unwrap()]);
+
+    let saved = std::fs::read_to_string(t.dir.path().join("hookscope.toml")).unwrap();
+    assert!(saved.contains("It's a Secret to Everybody"), "{saved}");
+    let (_, current) = t.api_get("/api/endpoints").await;
+    assert_eq!(current["items"][0]["path"], "/gh");
+
+    let bad = t
+        .http
+        .put(t.api_url("/api/endpoints"))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({"items": [{"path": "/a", "vendor": "gitlab"}]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let err: Value = bad.json().await.unwrap();
+    assert!(err["error"].as_str().unwrap().contains("gitlab"));
+    t.stop().await;
+}

@@ -349,3 +349,77 @@ async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
     let analysis: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(analysis["signature"]["status"], "valid");
 }
+
+#[test]
+fn a_catalog_import_extends_a_vendor_for_later_runs() {
+    let dir = tempfile::tempdir().unwrap();
+    let catalog = dir.path().join("catalog.json");
+    std::fs::write(
+        &catalog,
+        r#"{"success": true, "data": {"invoices": [{"event": "invoice.sent", "description": "Invoice sent", "examplePayload": {"invoiceId": "inv_1"}}]}}"#,
+    )
+    .unwrap();
+    let out = hookscope(
+        dir.path(),
+        &[
+            "vendor",
+            "import-catalog",
+            "leadron",
+            catalog.to_str().unwrap(),
+        ],
+    );
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{text}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        text.contains("1 events imported (1 new); leadron now has 15 events"),
+        "{text}"
+    );
+    assert!(dir.path().join("vendors/leadron.json").is_file());
+
+    let list = hookscope(dir.path(), &["vendor", "list"]);
+    let list = String::from_utf8_lossy(&list.stdout);
+    let leadron = list.lines().find(|l| l.starts_with("leadron")).unwrap();
+    assert!(leadron.contains("15"), "{leadron}");
+    assert!(
+        leadron.contains("X-Leadron-Signature (assumed)"),
+        "{leadron}"
+    );
+
+    let body = dir.path().join("sent.json");
+    std::fs::write(
+        &body,
+        r#"{"id":"evt_9","type":"invoice.sent","createdAt":"2026-05-27T23:34:12.000Z","data":{}}"#,
+    )
+    .unwrap();
+    let out = hookscope(
+        dir.path(),
+        &["verify", "--body-only", "--json", body.to_str().unwrap()],
+    );
+    let analysis: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(analysis["vendor"], "leadron");
+    let messages: Vec<&str> = analysis["validation"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["message"].as_str().unwrap())
+        .collect();
+    assert!(
+        messages.iter().any(|m| m.contains("invoiceId")),
+        "the imported schema applies: {messages:?}"
+    );
+
+    let bad = hookscope(
+        dir.path(),
+        &[
+            "vendor",
+            "import-catalog",
+            "nope",
+            catalog.to_str().unwrap(),
+        ],
+    );
+    assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown vendor \"nope\""));
+}

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod deliveries;
+mod endpoints;
 mod stream;
 
 use std::sync::Arc;
@@ -29,6 +30,9 @@ pub struct ApiState {
     /// The capture listener's base URL, for clients to show.
     pub capture_url: Arc<str>,
     pub registry: Arc<crate::vendor::Registry>,
+    pub endpoints: Arc<crate::config::LiveEndpoints>,
+    /// Where endpoint changes are written.
+    pub config_path: std::path::PathBuf,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -45,6 +49,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/deliveries/{id}/raw", get(deliveries::raw))
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
+        .route("/endpoints", get(endpoints::get).put(endpoints::put))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });

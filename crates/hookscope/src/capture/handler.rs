@@ -15,7 +15,7 @@ use http_body_util::BodyExt;
 use tokio::time::Instant;
 
 use super::wire::WireLog;
-use crate::config::Config;
+use crate::config::{Config, Endpoints, LiveEndpoints};
 use crate::head;
 use crate::model::{Decoded, NewDelivery, now_us};
 use crate::signature::SignatureStatus;
@@ -24,46 +24,77 @@ use crate::vendor::{Inspect, Registry};
 
 /// Shared by every capture request.
 pub struct CaptureState {
+    /// Limits and timeouts, fixed while the server runs.
     pub config: Arc<Config>,
+    /// Endpoints, which the user may change while the server runs.
+    pub endpoints: Arc<LiveEndpoints>,
     pub writer: Writer,
     pub registry: Arc<Registry>,
-    /// Every endpoint's secrets, for the signature doctor.
-    pub all_secrets: Vec<(String, String)>,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
-/// Decodes, verifies and validates a delivery.
+/// Decodes, verifies and validates a delivery: what re-verification also runs.
+pub fn analyze_now(
+    registry: &Registry,
+    endpoints: &Endpoints,
+    endpoint: Option<usize>,
+    head: &[u8],
+    body: &[u8],
+    received_at_us: i64,
+    truncated: bool,
+) -> Decoded {
+    let headers = head::header_pairs(head);
+    let mut analysis = registry.analyze(&Inspect {
+        headers: &headers,
+        body,
+        received_at_us,
+        endpoint: endpoint.map(|i| &endpoints.list[i]),
+        all_secrets: &endpoints.all_secrets,
+    });
+    if truncated && analysis.signature.status == SignatureStatus::Invalid {
+        analysis.signature.reason =
+            Some("the body was truncated (see the note), so its signature cannot match".into());
+        analysis.signature.doctor = None;
+    }
+    Decoded::new(analysis)
+}
+
+/// [`analyze_now`], on a blocking thread for large bodies.
 async fn analyze(
     state: &Arc<CaptureState>,
+    endpoints: &Arc<Endpoints>,
     endpoint: Option<usize>,
     head: &[u8],
     body: &Bytes,
     received_at_us: i64,
     truncated: bool,
 ) -> Decoded {
-    let headers = head::header_pairs(head);
-    let run = move |state: &CaptureState, headers: Vec<(String, String)>, body: &[u8]| {
-        let mut analysis = state.registry.analyze(&Inspect {
-            headers: &headers,
+    if body.len() <= INLINE_ANALYSIS_MAX {
+        return analyze_now(
+            &state.registry,
+            endpoints,
+            endpoint,
+            head,
             body,
             received_at_us,
-            endpoint: endpoint.map(|i| &state.config.endpoints[i]),
-            all_secrets: &state.all_secrets,
-        });
-        if truncated && analysis.signature.status == SignatureStatus::Invalid {
-            analysis.signature.reason =
-                Some("the body was truncated (see the note), so its signature cannot match".into());
-            analysis.signature.doctor = None;
-        }
-        Decoded::new(analysis)
-    };
-    if body.len() <= INLINE_ANALYSIS_MAX {
-        return run(state, headers, body);
+            truncated,
+        );
     }
-    let (state, body) = (state.clone(), body.clone());
-    let blocking = tokio::task::spawn_blocking(move || run(&state, headers, &body));
+    let (registry, endpoints) = (state.registry.clone(), endpoints.clone());
+    let (head, body) = (head.to_vec(), body.clone());
+    let blocking = tokio::task::spawn_blocking(move || {
+        analyze_now(
+            &registry,
+            &endpoints,
+            endpoint,
+            &head,
+            &body,
+            received_at_us,
+            truncated,
+        )
+    });
     blocking.await.unwrap_or_else(|e| {
         tracing::error!(error = %e, "delivery analysis failed");
         Decoded::new(crate::vendor::Analysis {
@@ -212,13 +243,15 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         conn.log.clear();
     }
 
-    let endpoint_index = state.config.endpoint_index(&path);
-    let endpoint = endpoint_index.map(|i| &state.config.endpoints[i]);
+    let endpoints = state.endpoints.get();
+    let endpoint_index = endpoints.index(&path);
+    let endpoint = endpoint_index.map(|i| &endpoints.list[i]);
     let custom = endpoint
         .and_then(|e| e.response.as_ref())
         .filter(|_| status.is_none());
     let decoded = analyze(
         &state,
+        &endpoints,
         endpoint_index,
         &head,
         &body,

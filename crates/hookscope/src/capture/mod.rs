@@ -20,8 +20,8 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-pub use handler::CaptureState;
 use handler::ConnInfo;
+pub use handler::{CaptureState, analyze_now};
 use wire::{Recording, WireLog};
 
 use crate::head::MAX_HEADERS;

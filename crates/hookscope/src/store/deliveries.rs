@@ -183,6 +183,33 @@ pub(super) fn keep_high_water(conn: &Connection, id: i64) -> Result<()> {
     Ok(())
 }
 
+/// Replaces the analysis of delivery `id`; `false` when it no longer exists.
+pub(super) fn update_analysis(
+    conn: &Connection,
+    id: i64,
+    endpoint: Option<&str>,
+    d: &crate::model::Decoded,
+) -> Result<bool> {
+    let a = &d.analysis;
+    let n = conn
+        .prepare_cached(
+            "UPDATE deliveries SET endpoint = ?2, vendor = ?3, event_type = ?4, event_id = ?5,
+                 signature_status = ?6, warnings = ?7, analysis = ?8
+             WHERE id = ?1",
+        )?
+        .execute(params![
+            id,
+            endpoint,
+            a.vendor,
+            a.event.event_type,
+            a.event.id,
+            a.signature.status.as_str(),
+            d.warnings() as i64,
+            d.json,
+        ])?;
+    Ok(n == 1)
+}
+
 /// The summary a freshly inserted delivery lists as, without reading it back.
 pub(super) fn summary_of(
     id: i64,

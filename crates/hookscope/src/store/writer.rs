@@ -11,7 +11,7 @@ use tokio::sync::{broadcast, mpsc, oneshot};
 use super::deliveries;
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
-use crate::model::{DeliverySummary, Duplicate, NewDelivery};
+use crate::model::{Decoded, DeliverySummary, Duplicate, NewDelivery};
 
 /// Most jobs one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 1024;
@@ -38,6 +38,13 @@ pub enum StoreEvent {
         through_id: i64,
         count: u64,
     },
+    /// A background task's progress (`reverify`: stored deliveries checked again after the
+    /// endpoints changed). Re-read the list when `done == total`.
+    Progress {
+        task: String,
+        done: u64,
+        total: u64,
+    },
 }
 
 enum Job {
@@ -51,6 +58,13 @@ enum Job {
     },
     DeleteAll {
         reply: oneshot::Sender<Result<u64>>,
+    },
+    /// Replace a stored delivery's analysis (and the endpoint it now belongs to).
+    Reanalyze {
+        id: i64,
+        endpoint: Option<String>,
+        decoded: Box<Decoded>,
+        reply: oneshot::Sender<Result<bool>>,
     },
     /// Commit what was sent before, refuse what comes after, and stop.
     Close,
@@ -100,6 +114,31 @@ impl Writer {
         let (reply, rx) = oneshot::channel();
         self.send(Job::DeleteAll { reply }).await?;
         rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Replaces a stored delivery's analysis; `false` when it no longer exists.
+    pub async fn reanalyze(
+        &self,
+        id: i64,
+        endpoint: Option<String>,
+        decoded: Decoded,
+    ) -> Result<bool> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Reanalyze {
+            id,
+            endpoint,
+            decoded: Box::new(decoded),
+            reply,
+        })
+        .await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Sends an event to the stream's listeners, as the writer's own are.
+    pub fn announce(&self, event: StoreEvent) {
+        if let Some(events) = self.events.upgrade() {
+            let _ = events.send(event);
+        }
     }
 
     /// Changes as they commit; a receiver that falls behind gets `Lagged` and should re-read.
@@ -181,6 +220,9 @@ enum Done {
     Cleared {
         count: u64,
     },
+    Reanalyzed {
+        existed: bool,
+    },
 }
 
 /// A committed batch: each job's result, the new totals, and what retention pruned.
@@ -259,6 +301,7 @@ impl WriterState {
                         Job::Insert { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Delete { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::DeleteAll { reply } => reply.send(Err(err())).map_err(drop),
+                        Job::Reanalyze { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Close => Ok(()),
                     };
                 }
@@ -317,6 +360,14 @@ impl WriterState {
                     (count, bytes) = (0, 0);
                     Done::Cleared { count: n }
                 }
+                Job::Reanalyze {
+                    id,
+                    endpoint,
+                    decoded,
+                    ..
+                } => Done::Reanalyzed {
+                    existed: deliveries::update_analysis(&tx, *id, endpoint.as_deref(), decoded)?,
+                },
                 Job::Close => unreachable!("a close is never part of a batch"),
             });
         }
@@ -379,6 +430,9 @@ fn reply(job: Job, done: Done) {
         }
         (Job::DeleteAll { reply }, Done::Cleared { count }) => {
             let _ = reply.send(Ok(count));
+        }
+        (Job::Reanalyze { reply, .. }, Done::Reanalyzed { existed }) => {
+            let _ = reply.send(Ok(existed));
         }
         _ => unreachable!("results are produced in job order"),
     }

@@ -31,6 +31,7 @@ pub async fn start(config_toml: &str) -> TestServer {
         config,
         db: dir.path().join("hookscope.db"),
         data_dir: dir.path().to_owned(),
+        config_path: dir.path().join("hookscope.toml"),
     })
     .await
     .expect("server starts");

@@ -1,0 +1,90 @@
+//! `/api/endpoints`: the endpoints in force, and replacing them while the server runs. A
+//! replacement is validated, written to the config file, installed for the next delivery, and
+//! followed by a background re-verification of the deliveries it affects.
+
+use std::path::Path;
+
+use axum::Json;
+use axum::extract::State;
+use http::StatusCode;
+use serde::{Deserialize, Serialize};
+
+use super::{ApiError, ApiState};
+use crate::config::{EndpointConfig, validate_endpoints};
+
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EndpointList {
+    pub items: Vec<EndpointConfig>,
+}
+
+pub(super) async fn get(State(state): State<ApiState>) -> Json<EndpointList> {
+    Json(EndpointList {
+        items: state.endpoints.get().list.clone(),
+    })
+}
+
+pub(super) async fn put(
+    State(state): State<ApiState>,
+    body: Result<Json<EndpointList>, axum::extract::rejection::JsonRejection>,
+) -> Result<Json<serde_json::Value>, ApiError> {
+    let Json(list) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    validate_endpoints(&list.items).map_err(|m| ApiError::new(StatusCode::BAD_REQUEST, m))?;
+    for ep in &list.items {
+        if let Some(vendor) = &ep.vendor
+            && state.registry.get(vendor).is_none()
+        {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                format!(
+                    "endpoint {} names vendor {vendor:?}, which is not a known profile (see /api/vendors)",
+                    ep.path
+                ),
+            ));
+        }
+    }
+    let path = state.config_path.clone();
+    let items = list.items.clone();
+    tokio::task::spawn_blocking(move || write_endpoints(&path, &items))
+        .await
+        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
+        .map_err(|m| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m))?;
+
+    let old = state.endpoints.replace(list.items);
+    let new = state.endpoints.get();
+    let task = crate::reverify::run(
+        state.store.clone(),
+        state.writer.clone(),
+        state.registry.clone(),
+        old,
+        new.clone(),
+    );
+    tokio::spawn(async move {
+        match task.await {
+            Ok(n) => tracing::info!(updated = n, "stored deliveries re-verified"),
+            Err(e) => tracing::error!(error = %e, "re-verification stopped"),
+        }
+    });
+    Ok(Json(serde_json::json!({
+        "items": new.list,
+        "reverify": { "task": crate::reverify::TASK, "started": true },
+    })))
+}
+
+/// Rewrites the `endpoints` of the config file at `path`, keeping its other settings.
+fn write_endpoints(path: &Path, endpoints: &[EndpointConfig]) -> Result<(), String> {
+    let mut doc: toml::Table = match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
+    doc.insert("endpoints".into(), value);
+    let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
