@@ -457,7 +457,13 @@ fn describe(
                 d.attempt, d.count, d.first_id
             ),
         };
-        writeln!(out, "# duplicate  {text}")?;
+        let timing = match (d.since_previous_secs, d.since_first_secs) {
+            (Some(prev), Some(first)) => {
+                format!("; {prev:.1} s after the previous arrival, {first:.1} s after the first")
+            }
+            _ => String::new(),
+        };
+        writeln!(out, "# duplicate  {text}{timing}")?;
     }
     for f in validation {
         let at = if f.path.is_empty() {

@@ -94,7 +94,7 @@ impl DuplicateKind {
     }
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 pub struct Duplicate {
     pub kind: DuplicateKind,
     /// The first delivery of this event (it may since have been deleted).
@@ -103,10 +103,14 @@ pub struct Duplicate {
     pub count: u64,
     /// Which arrival this delivery was (1 for the first).
     pub attempt: u64,
+    /// Seconds since the event's first arrival, and since its previous one: the sender's retry
+    /// schedule. `None` for the first.
+    pub since_first_secs: Option<f64>,
+    pub since_previous_secs: Option<f64>,
 }
 
 /// One row of a delivery list: everything but the head and the body.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 pub struct DeliverySummary {
     pub id: i64,
     /// RFC 3339, UTC, microseconds.

@@ -140,14 +140,7 @@ async fn filters_by_method_path_endpoint_and_time() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let ids = |page: &Value| -> Vec<i64> {
-        page["items"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|d| d["id"].as_i64().unwrap())
-            .collect()
-    };
+    let ids = common::page_ids;
 
     let (_, p) = t.api_get("/api/deliveries?method=put").await;
     assert_eq!(ids(&p), [c]);

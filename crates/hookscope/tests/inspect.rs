@@ -38,14 +38,7 @@ async fn post(
     t.delivery(id).await
 }
 
-fn ids(page: &Value) -> Vec<i64> {
-    page["items"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|d| d["id"].as_i64().unwrap())
-        .collect()
-}
+use common::page_ids as ids;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {
@@ -93,6 +86,13 @@ async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {
     assert_eq!(retry["duplicate"]["kind"], "retry");
     assert_eq!(retry["duplicate"]["first_id"], first["id"]);
     assert_eq!(retry["duplicate"]["attempt"], 2);
+    let gap = retry["duplicate"]["since_previous_secs"].as_f64().unwrap();
+    assert!(gap > 0.0 && gap < 30.0, "{gap}");
+    assert_eq!(
+        retry["duplicate"]["since_first_secs"],
+        retry["duplicate"]["since_previous_secs"]
+    );
+    assert!(first["duplicate"]["since_first_secs"].is_null());
 
     let mut changed: Value = serde_json::from_slice(&body).unwrap();
     changed["won_via"] = "manual".into();
@@ -101,6 +101,16 @@ async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {
     let conflict = post(&t, "/cooledge/hooks", &headers(&changed), changed).await;
     assert_eq!(conflict["duplicate"]["kind"], "conflict");
     assert_eq!(conflict["duplicate"]["count"], 3);
+    let (since_first, since_previous) = (
+        conflict["duplicate"]["since_first_secs"].as_f64().unwrap(),
+        conflict["duplicate"]["since_previous_secs"]
+            .as_f64()
+            .unwrap(),
+    );
+    assert!(
+        since_first > since_previous,
+        "{since_first} vs {since_previous}"
+    );
     assert_eq!(conflict["signature"]["status"], "valid");
 
     // The first delivery now knows its event arrived three times.

@@ -14,10 +14,10 @@ use crate::vendor::{Analysis, DedupeKey};
 const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
-     e.first_id, e.count";
+     e.first_id, e.count, d.dup_gap_us, e.first_received_us";
 const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 /// Columns of the summary, for reads that add their own after them.
-const SUMMARY_LEN: usize = 20;
+const SUMMARY_LEN: usize = 22;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -32,12 +32,20 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
         row.get::<_, Option<i64>>(18)?,
         row.get::<_, Option<u64>>(19)?,
     ) {
-        (Some(kind), Some(attempt), Some(first_id), Some(count)) => Some(Duplicate {
-            kind,
-            first_id,
-            count,
-            attempt,
-        }),
+        (Some(kind), Some(attempt), Some(first_id), Some(count)) => {
+            let gap: Option<i64> = row.get(20)?;
+            let first_at: Option<i64> = row.get(21)?;
+            Some(Duplicate {
+                kind,
+                first_id,
+                count,
+                attempt,
+                since_first_secs: first_at
+                    .filter(|_| attempt > 1)
+                    .map(|t| secs(received_at_us - t)),
+                since_previous_secs: gap.map(secs),
+            })
+        }
         _ => None,
     };
     let (detected_by, event, signature, validation) = match analysis {
@@ -74,23 +82,44 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     })
 }
 
-/// Counts an arrival of the event `key` for the delivery that will get id `id`: the event's row
-/// id, and whether this arrival is its first, a retry (same body) or a conflict.
+fn secs(us: i64) -> f64 {
+    us as f64 / 1e6
+}
+
+/// Counts an arrival of the event `key` for the delivery that will get id `id`, received at
+/// `at_us`: the event's row id, whether this arrival is its first, a retry (same body) or a
+/// conflict, and the time since the previous arrival (for the delivery's `dup_gap_us`).
 pub(super) fn record_event(
     conn: &Connection,
     key: &DedupeKey,
     id: i64,
-) -> Result<(i64, Duplicate)> {
+    at_us: i64,
+) -> Result<(i64, Duplicate, Option<i64>)> {
+    // In the update, right-hand sides see the old row: `prev_received_us` becomes the arrival
+    // before this one.
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO events (scope, key, first_id, last_id, count, body_hash)
-         VALUES (?1, ?2, ?3, ?3, 1, ?4)
-         ON CONFLICT (scope, key) DO UPDATE SET count = count + 1, last_id = excluded.last_id
-         RETURNING id, first_id, count, body_hash",
+        "INSERT INTO events (scope, key, first_id, last_id, count, first_received_us,
+             last_received_us, body_hash)
+         VALUES (?1, ?2, ?3, ?3, 1, ?4, ?4, ?5)
+         ON CONFLICT (scope, key) DO UPDATE SET count = count + 1, last_id = excluded.last_id,
+             prev_received_us = last_received_us, last_received_us = excluded.last_received_us
+         RETURNING id, first_id, count, body_hash, first_received_us, prev_received_us",
     )?;
-    let (event_ref, first_id, count, hash): (i64, i64, u64, Vec<u8>) = stmt
-        .query_row(params![key.scope, key.key, id, &key.body_hash[..]], |r| {
-            Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?))
-        })?;
+    type Row = (i64, i64, u64, Vec<u8>, i64, Option<i64>);
+    let (event_ref, first_id, count, hash, first_at, previous): Row = stmt.query_row(
+        params![key.scope, key.key, id, at_us, &key.body_hash[..]],
+        |r| {
+            Ok((
+                r.get(0)?,
+                r.get(1)?,
+                r.get(2)?,
+                r.get(3)?,
+                r.get(4)?,
+                r.get(5)?,
+            ))
+        },
+    )?;
+    let gap = previous.map(|p| at_us - p);
     let kind = if count == 1 {
         DuplicateKind::First
     } else if hash == key.body_hash {
@@ -105,7 +134,10 @@ pub(super) fn record_event(
             first_id,
             count,
             attempt: count,
+            since_first_secs: (count > 1).then(|| secs(at_us - first_at)),
+            since_previous_secs: gap.map(secs),
         },
+        gap,
     ))
 }
 
@@ -116,7 +148,7 @@ pub(super) fn insert(
     conn: &Connection,
     id: Option<i64>,
     d: &NewDelivery,
-    event: Option<&(i64, Duplicate)>,
+    event: Option<&(i64, Duplicate, Option<i64>)>,
 ) -> Result<(i64, u64)> {
     let stored_bytes = (d.head.len() + d.body.len()) as u64;
     let a = d.decoded.as_deref();
@@ -124,9 +156,9 @@ pub(super) fn insert(
         "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
-             warnings, event_ref, dup_kind, dup_attempt, analysis)
+             warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
     )?;
     stmt.execute(params![
         id,
@@ -153,6 +185,7 @@ pub(super) fn insert(
         event.map(|e| e.1.kind.as_str()),
         event.map(|e| e.1.attempt),
         a.map(|a| a.json.as_str()),
+        event.and_then(|e| e.2),
     ])?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(

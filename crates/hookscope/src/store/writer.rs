@@ -21,7 +21,7 @@ const MAX_BATCH_BYTES: usize = 32 << 20;
 const QUEUE: usize = 4096;
 
 /// What changed in the store, as it is committed. The control API streams these.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum StoreEvent {
     Delivery {
@@ -325,7 +325,12 @@ impl WriterState {
                         .as_ref()
                         .and_then(|d| d.analysis.dedupe.as_ref())
                     {
-                        Some(key) => Some(deliveries::record_event(&tx, key, next)?),
+                        Some(key) => Some(deliveries::record_event(
+                            &tx,
+                            key,
+                            next,
+                            delivery.received_at_us,
+                        )?),
                         None => None,
                     };
                     let named = newest_gone.then_some(next);

@@ -140,3 +140,13 @@ pub fn body_bytes(delivery: &Value) -> Vec<u8> {
         .decode(delivery["body_base64"].as_str().unwrap())
         .unwrap()
 }
+
+/// The ids of a list page's items, in order.
+pub fn page_ids(page: &Value) -> Vec<i64> {
+    page["items"]
+        .as_array()
+        .expect("a page has items")
+        .iter()
+        .map(|d| d["id"].as_i64().expect("items have ids"))
+        .collect()
+}
