@@ -120,6 +120,10 @@ pub struct EndpointConfig {
     /// Signing secrets, tried in order (rotation): the check names the one that matched.
     #[serde(default)]
     pub secrets: Vec<String>,
+    /// Secrets this endpoint no longer accepts, newest first. Not used to verify; the signature
+    /// doctor names one when a sender still signs with it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub retired_secrets: Vec<String>,
     /// Replaces the vendor profile's signature scheme on this endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub signature: Option<crate::signature::SignatureScheme>,
@@ -143,6 +147,31 @@ impl EndpointConfig {
     }
 }
 
+/// Most retired secrets kept per endpoint.
+pub const MAX_RETIRED_SECRETS: usize = 5;
+
+/// `new` with the secrets `old` had and `new` dropped added to its retired ones, newest first.
+pub fn retire_secrets(old: &[EndpointConfig], mut new: Vec<EndpointConfig>) -> Vec<EndpointConfig> {
+    for ep in &mut new {
+        let Some(before) = old.iter().find(|o| o.path == ep.path) else {
+            continue;
+        };
+        let dropped = before.secrets.iter().filter(|s| !ep.secrets.contains(s));
+        let mut retired: Vec<String> = Vec::new();
+        for s in dropped
+            .chain(&ep.retired_secrets)
+            .chain(&before.retired_secrets)
+        {
+            if !ep.secrets.contains(s) && !retired.contains(s) {
+                retired.push(s.clone());
+            }
+        }
+        retired.truncate(MAX_RETIRED_SECRETS);
+        ep.retired_secrets = retired;
+    }
+    new
+}
+
 /// The endpoints in force, swapped whole when the user edits them while the server runs.
 #[derive(Debug, Default)]
 pub struct Endpoints {
@@ -156,9 +185,17 @@ impl Endpoints {
         let all_secrets = list
             .iter()
             .flat_map(|ep| {
-                ep.secrets
+                let current = ep
+                    .secrets
                     .iter()
-                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()))
+                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()));
+                let retired = ep.retired_secrets.iter().map(move |s| {
+                    (
+                        format!("endpoint {} before it was rotated out", ep.path),
+                        s.clone(),
+                    )
+                });
+                current.chain(retired)
             })
             .collect();
         Endpoints { list, all_secrets }

@@ -578,6 +578,7 @@ fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
         path: "/".into(),
         vendor: args.vendor.clone(),
         secrets: args.secrets.clone(),
+        retired_secrets: Vec::new(),
         signature: None,
         response: None,
     };

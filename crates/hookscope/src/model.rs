@@ -156,7 +156,9 @@ pub struct Page {
 
 /// Formats microseconds since the epoch as RFC 3339 UTC with microseconds.
 pub fn format_time_us(us: i64) -> String {
-    let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(us.max(0) as u64);
+    // RFC 3339 ends at the year 9999; later times (a broken clock) are written at that limit.
+    let us = us.clamp(0, 253_402_300_799_999_999) as u64;
+    let t = std::time::UNIX_EPOCH + std::time::Duration::from_micros(us);
     humantime::format_rfc3339_micros(t).to_string()
 }
 
@@ -193,5 +195,18 @@ impl From<Delivery> for DeliveryDetail {
             body_base64,
             summary: d.summary,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn times_format_at_any_value() {
+        assert_eq!(super::format_time_us(0), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(super::format_time_us(-5), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            super::format_time_us(i64::MAX),
+            "9999-12-31T23:59:59.999999Z"
+        );
     }
 }

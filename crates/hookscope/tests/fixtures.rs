@@ -34,6 +34,7 @@ fn every_signed_fixture_gets_its_expected_verdict() {
             path: "/".into(),
             vendor: None,
             secrets: vec![f["secret"].as_str().unwrap().to_owned()],
+            retired_secrets: Vec::new(),
             signature: None,
             response: None,
         };

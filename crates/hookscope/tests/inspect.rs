@@ -285,6 +285,31 @@ async fn changing_a_secret_re_verifies_stored_deliveries_in_the_background() {
     let (_, page) = t.api_get("/api/deliveries?signature=valid").await;
     assert_eq!(ids(&page), [before["id"].as_i64().unwrap()]);
 
+    // Rotating the secret out: the old signature no longer holds, and the doctor says why.
+    let resp = t
+        .http
+        .put(t.api_url("/api/endpoints"))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({"items": [{"path": "/gh", "secrets": ["the-new-one"]}]}))
+        .send()
+        .await
+        .unwrap();
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body["items"][0]["retired_secrets"][0],
+        "It's a Secret to Everybody"
+    );
+    let late = post(&t, "/gh/x", &headers, b"Hello, World!".to_vec()).await;
+    assert_eq!(late["signature"]["status"], "invalid");
+    assert!(
+        late["signature"]["doctor"]
+            .as_str()
+            .unwrap()
+            .contains("before it was rotated out"),
+        "{}",
+        late["signature"]
+    );
+
     let saved = std::fs::read_to_string(t.dir.path().join("hookscope.toml")).unwrap();
     assert!(saved.contains("It's a Secret to Everybody"), "{saved}");
     let (_, current) = t.api_get("/api/endpoints").await;

@@ -10,7 +10,7 @@ use http::StatusCode;
 use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiState};
-use crate::config::{EndpointConfig, validate_endpoints};
+use crate::config::{EndpointConfig, retire_secrets, validate_endpoints};
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -43,14 +43,15 @@ pub(super) async fn put(
             ));
         }
     }
+    let items = retire_secrets(&state.endpoints.get().list, list.items);
     let path = state.config_path.clone();
-    let items = list.items.clone();
-    tokio::task::spawn_blocking(move || write_endpoints(&path, &items))
+    let to_write = items.clone();
+    tokio::task::spawn_blocking(move || write_endpoints(&path, &to_write))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
         .map_err(|m| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m))?;
 
-    let old = state.endpoints.replace(list.items);
+    let old = state.endpoints.replace(items);
     let new = state.endpoints.get();
     let task = crate::reverify::run(
         state.store.clone(),

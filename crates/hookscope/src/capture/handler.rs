@@ -71,16 +71,21 @@ async fn analyze(
     received_at_us: i64,
     truncated: bool,
 ) -> Decoded {
+    // A bug in analysis must not cost the delivery: it is stored with the failure noted.
     if body.len() <= INLINE_ANALYSIS_MAX {
-        return analyze_now(
-            &state.registry,
-            endpoints,
-            endpoint,
-            head,
-            body,
-            received_at_us,
-            truncated,
-        );
+        let run = || {
+            analyze_now(
+                &state.registry,
+                endpoints,
+                endpoint,
+                head,
+                body,
+                received_at_us,
+                truncated,
+            )
+        };
+        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
+            .unwrap_or_else(|panic| failed_analysis(&panic_text(&*panic)));
     }
     let (registry, endpoints) = (state.registry.clone(), endpoints.clone());
     let (head, body) = (head.to_vec(), body.clone());
@@ -96,15 +101,36 @@ async fn analyze(
         )
     });
     blocking.await.unwrap_or_else(|e| {
-        tracing::error!(error = %e, "delivery analysis failed");
-        Decoded::new(crate::vendor::Analysis {
-            vendor: None,
-            detected_by: None,
-            event: Default::default(),
-            signature: crate::signature::no_scheme(None),
-            validation: Vec::new(),
-            dedupe: None,
-        })
+        let text = match e.try_into_panic() {
+            Ok(panic) => panic_text(&*panic),
+            Err(e) => e.to_string(),
+        };
+        failed_analysis(&text)
+    })
+}
+
+fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
+    panic
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
+}
+
+fn failed_analysis(why: &str) -> Decoded {
+    tracing::error!(%why, "delivery analysis failed; the delivery is stored without it");
+    Decoded::new(crate::vendor::Analysis {
+        vendor: None,
+        detected_by: None,
+        event: Default::default(),
+        signature: crate::signature::no_scheme(None),
+        validation: vec![crate::vendor::Finding::warning(
+            "",
+            format!(
+                "Hookscope could not analyse this delivery ({why}); it is stored as received. Please report this."
+            ),
+        )],
+        dedupe: None,
     })
 }
 

@@ -49,6 +49,9 @@ const BUILTIN: &[(&str, &str)] = &[
 ];
 const LEADRON_CATALOG: &str = include_str!("../../profiles/leadron-catalog.json");
 
+/// The first second RFC 3339 cannot write (the year 10000).
+const MAX_RFC3339_SECS: f64 = 253_402_300_800.0;
+
 /// At most this many validation findings are kept per delivery.
 const MAX_FINDINGS: usize = 20;
 
@@ -416,13 +419,16 @@ fn find_field(
             (scalar_text(json?.pointer(p)?)?, format!("body {p}"))
         };
         let value = match s.format {
-            Some(TimeFormat::UnixSeconds) => {
-                let secs: u64 = value.parse::<f64>().ok().filter(|s| *s >= 0.0)? as u64;
-                humantime::format_rfc3339_seconds(
-                    std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs),
-                )
-                .to_string()
-            }
+            // A time RFC 3339 cannot write (before 1970, after 9999) stays as sent.
+            Some(TimeFormat::UnixSeconds) => match value.parse::<f64>() {
+                Ok(secs) if (0.0..MAX_RFC3339_SECS).contains(&secs) => {
+                    humantime::format_rfc3339_seconds(
+                        std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs as u64),
+                    )
+                    .to_string()
+                }
+                _ => value,
+            },
             None => value,
         };
         Some((value, from))

@@ -44,6 +44,7 @@ fn endpoint(path: &str, vendor: Option<&str>) -> EndpointConfig {
         path: path.into(),
         vendor: vendor.map(str::to_owned),
         secrets: Vec::new(),
+        retired_secrets: Vec::new(),
         signature: None,
         response: None,
     }
@@ -385,6 +386,23 @@ fn stripe_times_are_unix_seconds() {
 }
 
 #[test]
+fn unix_times_rfc_3339_cannot_write_stay_as_sent() {
+    let r = Registry::builtin();
+    for created in ["253402300800", "-1", "99999999999999"] {
+        let body = format!(
+            r#"{{"id":"evt_1","object":"event","type":"t","created":{created},"data":{{"object":{{}}}}}}"#
+        );
+        let a = analyze(
+            &r,
+            &[("Stripe-Signature", "t=1,v1=00")],
+            body.as_bytes(),
+            None,
+        );
+        assert_eq!(a.event.occurred_at.as_deref(), Some(created));
+    }
+}
+
+#[test]
 fn user_profiles_override_and_extend() {
     let dir = tempfile::tempdir().unwrap();
     let mut crm = Registry::builtin()
@@ -413,4 +431,81 @@ fn user_profiles_override_and_extend() {
     std::fs::write(dir.path().join("broken.json"), b"{\"id\": 1}").unwrap();
     let err = Registry::load(dir.path()).err().unwrap().to_string();
     assert!(err.contains("broken.json"), "{err}");
+}
+
+mod never_panics {
+    use proptest::prelude::*;
+
+    use super::*;
+
+    /// Header names the profiles look at, so that arbitrary values reach their parsers.
+    const NAMES: &[&str] = &[
+        "Stripe-Signature",
+        "X-Hub-Signature-256",
+        "X-GitHub-Event",
+        "webhook-id",
+        "webhook-timestamp",
+        "webhook-signature",
+        "svix-signature",
+        "X-Slack-Signature",
+        "X-Slack-Request-Timestamp",
+        "X-Shopify-Hmac-Sha256",
+        "ce-specversion",
+        "ce-id",
+        "X-Cooledge-Event-Id",
+        "X-Cooledge-Signature",
+        "X-Leadron-Signature",
+        "Content-Type",
+    ];
+
+    fn body() -> impl Strategy<Value = Vec<u8>> {
+        prop_oneof![
+            proptest::collection::vec(any::<u8>(), 0..400),
+            // JSON shaped like the envelopes, with arbitrary values where fields go.
+            (".{0,20}", any::<i64>(), ".{0,30}").prop_map(|(s, n, t)| {
+                serde_json::to_vec(&json!({
+                    "event_type": s, "event_id": t, "business_id": n, "occurred_at": t,
+                    "version": n, "id": s, "type": t, "createdAt": n, "data": s,
+                    "event": t, "timestamp": s, "payload": {"id": n},
+                    "specversion": "1.0", "source": t, "object": "event", "created": n,
+                    "won_via": s, "quote_id": n, "job_number": [n]
+                }))
+                .unwrap()
+            }),
+        ]
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(300))]
+        #[test]
+        fn analysis_never_panics(
+            headers in proptest::collection::vec((0..NAMES.len(), ".{0,60}"), 0..6),
+            body in body(),
+            at in any::<i64>(),
+            secret in ".{1,30}",
+            bind in proptest::option::of(0..11usize),
+        ) {
+            let r = Registry::builtin();
+            let headers: Vec<(String, String)> =
+                headers.into_iter().map(|(i, v)| (NAMES[i].to_owned(), v)).collect();
+            let vendor = bind.map(|i| r.profiles().nth(i).unwrap().id.clone());
+            let ep = EndpointConfig {
+                path: "/".into(),
+                vendor,
+                secrets: vec![secret],
+                retired_secrets: Vec::new(),
+                signature: None,
+                response: None,
+            };
+            let a = r.analyze(&Inspect {
+                headers: &headers,
+                body: &body,
+                received_at_us: at,
+                endpoint: Some(&ep),
+                all_secrets: &[],
+            });
+            prop_assert!(a.validation.len() <= MAX_FINDINGS + 1);
+            prop_assert!(serde_json::to_string(&a).is_ok());
+        }
+    }
 }
