@@ -133,6 +133,9 @@ struct ListArgs {
     /// Only deliveries with validation warnings (`warning`) or without (`clean`).
     #[arg(long)]
     validation: Option<String>,
+    /// Only deliveries whose headers or body contain every one of these words.
+    #[arg(long, value_name = "WORDS")]
+    search: Option<String>,
     #[command(flatten)]
     db: DbArg,
 }
@@ -316,6 +319,7 @@ fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         signature: args.signature,
         duplicate: args.duplicate,
         validation: args.validation,
+        q: args.search,
         token: None,
     }
     .parse()?;

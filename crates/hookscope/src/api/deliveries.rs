@@ -16,12 +16,14 @@ pub(super) async fn index(
     State(state): State<ApiState>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     let store = state.store.clone();
-    let count = blocking(move || store.count()).await?;
+    let (count, (indexed, newest)) =
+        blocking(move || Ok((store.count()?, store.search_progress()?))).await?;
     Ok(Json(json!({
         "name": "hookscope",
         "version": env!("CARGO_PKG_VERSION"),
         "capture_url": &*state.capture_url,
         "deliveries": count,
+        "search": { "indexed_through": indexed, "newest": newest },
     })))
 }
 

@@ -317,6 +317,12 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     if let Some(status) = &f.signature {
         cond("d.signature_status = ?", status.clone().into());
     }
+    if let Some(q) = &f.search {
+        cond(
+            "d.id IN (SELECT rowid FROM search WHERE search MATCH ?)",
+            fts_query(q).into(),
+        );
+    }
     match f.duplicate.as_deref() {
         Some("any") => sql.push_str(" AND d.dup_kind IN ('retry', 'conflict')"),
         Some(kind) => cond("d.dup_kind = ?", kind.to_owned().into()),
@@ -387,6 +393,81 @@ pub(super) fn totals(conn: &Connection) -> Result<(u64, u64)> {
     )?)
 }
 
+/// Free text as an FTS5 query: every word must appear (each quoted, so that FTS5's operators
+/// and punctuation in the text are taken literally).
+pub(crate) fn fts_query(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Most body text indexed per delivery.
+const INDEX_BODY_MAX: usize = 256 * 1024;
+
+/// Indexes up to `limit` deliveries newer than the search high-water mark, in one transaction;
+/// returns how many.
+pub(super) fn index_pending(conn: &Connection, limit: usize) -> Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let n = index_into(&tx, limit)?;
+    tx.commit()?;
+    Ok(n)
+}
+
+fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
+    let through: i64 = conn.query_row(
+        "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_indexed_through'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut rows = conn.prepare_cached(
+        "SELECT delivery_id, head, body FROM payloads WHERE delivery_id > ?1
+         ORDER BY delivery_id LIMIT ?2",
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO search (rowid, head, body) VALUES (?1, ?2, ?3)")?;
+    let mut last = through;
+    let mut n = 0;
+    let mut found = rows.query(params![through, limit as i64])?;
+    while let Some(row) = found.next()? {
+        let id: i64 = row.get(0)?;
+        let head: Vec<u8> = row.get(1)?;
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let body_bytes: Vec<u8> = row.get(2)?;
+        let cut = &body_bytes[..body_bytes.len().min(INDEX_BODY_MAX)];
+        let body = match std::str::from_utf8(cut) {
+            Ok(text) => text,
+            // Cut inside a character at the limit: index the text before it.
+            Err(e) if e.error_len().is_none() => {
+                std::str::from_utf8(&cut[..e.valid_up_to()]).unwrap_or_default()
+            }
+            // Not UTF-8: a binary body is not text to search (its head still is).
+            Err(_) => "",
+        };
+        insert.execute(params![id, head, body])?;
+        last = id;
+        n += 1;
+    }
+    if n > 0 {
+        conn.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('search_indexed_through', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([last])?;
+    }
+    Ok(n)
+}
+
+/// How far the search index has got, and the newest delivery.
+pub fn search_progress(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_indexed_through'), 0),
+                coalesce((SELECT max(id) FROM deliveries), 0)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}
+
 /// Deletes one delivery; returns its stored bytes, or `None` when there was none with that id.
 pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
     let bytes: Option<u64> = conn
@@ -394,6 +475,8 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
         .query_row([id], |r| r.get(0))
         .optional()?;
     conn.prepare_cached("DELETE FROM payloads WHERE delivery_id = ?1")?
+        .execute([id])?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
         .execute([id])?;
     Ok(bytes)
 }
@@ -403,6 +486,7 @@ pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     let n = conn.execute("DELETE FROM deliveries", [])?;
     conn.execute("DELETE FROM payloads", [])?;
     conn.execute("DELETE FROM events", [])?;
+    conn.execute("DELETE FROM search", [])?;
     Ok(n as u64)
 }
 
@@ -451,6 +535,8 @@ pub(super) fn prune(
     conn.prepare_cached("DELETE FROM deliveries WHERE id <= ?1")?
         .execute([last_id])?;
     conn.prepare_cached("DELETE FROM payloads WHERE delivery_id <= ?1")?
+        .execute([last_id])?;
+    conn.prepare_cached("DELETE FROM search WHERE rowid <= ?1")?
         .execute([last_id])?;
     Ok(Some((last_id, removed_count, removed_bytes)))
 }

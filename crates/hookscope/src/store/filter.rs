@@ -41,6 +41,8 @@ pub struct ListParams {
     pub duplicate: Option<String>,
     /// Validation: `warning` for deliveries with warnings, `clean` for those without.
     pub validation: Option<String>,
+    /// Free text: deliveries whose head or body contains every word.
+    pub q: Option<String>,
     /// The API token when a client passes it in the query string (an `EventSource` cannot send
     /// headers); accepted here so that it is not an unknown parameter, and otherwise unused.
     pub token: Option<String>,
@@ -63,6 +65,8 @@ pub struct Filter {
     pub duplicate: Option<String>,
     /// `Some(true)`: only with validation warnings; `Some(false)`: only without.
     pub warnings: Option<bool>,
+    /// Free-text search words.
+    pub search: Option<String>,
 }
 
 impl Default for Filter {
@@ -81,6 +85,7 @@ impl Default for Filter {
             signature: None,
             duplicate: None,
             warnings: None,
+            search: None,
         }
     }
 }
@@ -133,6 +138,7 @@ impl ListParams {
                 Some(_) => Some(false),
                 None => None,
             },
+            search: non_empty(&self.q).filter(|q| !q.trim().is_empty()),
         })
     }
 }

@@ -27,6 +27,7 @@ use crate::model::{Delivery, Page};
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_deliveries.sql")),
     M::up(include_str!("../../migrations/0002_analysis.sql")),
+    M::up(include_str!("../../migrations/0003_search.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -113,6 +114,11 @@ impl Store {
 
     pub fn count(&self) -> Result<u64> {
         deliveries::count(&*self.pool.get()?)
+    }
+
+    /// The newest delivery id the search index covers, and the newest delivery id.
+    pub fn search_progress(&self) -> Result<(i64, i64)> {
+        deliveries::search_progress(&*self.pool.get()?)
     }
 }
 

@@ -17,6 +17,9 @@ use crate::model::{Decoded, DeliverySummary, Duplicate, NewDelivery};
 const MAX_BATCH: usize = 1024;
 /// Most body bytes one transaction takes (at least one job always goes in).
 const MAX_BATCH_BYTES: usize = 32 << 20;
+/// Deliveries indexed for search per idle-time transaction: small, because a capture arriving
+/// meanwhile waits for it.
+const INDEX_BATCH: usize = 64;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
 
@@ -177,6 +180,7 @@ pub(super) fn start(
         bytes,
         last_id: newest_id.max(high_water),
         newest_gone: high_water > newest_id,
+        search_caught_up: false,
         max_count: retention.max_deliveries,
         max_bytes: retention.max_bytes.as_u64(),
     };
@@ -200,6 +204,8 @@ struct WriterState {
     bytes: u64,
     /// The highest id assigned; the next insert takes the one after.
     last_id: i64,
+    /// Nothing is waiting to be indexed for search (until the next insert).
+    search_caught_up: bool,
     /// Deliveries were deleted since the last insert, perhaps the newest: the next insert names
     /// its id instead of taking SQLite's next rowid, which could reuse a deleted one.
     newest_gone: bool,
@@ -238,7 +244,21 @@ struct Applied {
 impl WriterState {
     fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
-        while let Some(job) = rx.blocking_recv() {
+        loop {
+            // Search indexing only fills the writer's idle time: a waiting job always goes first.
+            let job = match rx.try_recv() {
+                Ok(job) => job,
+                Err(mpsc::error::TryRecvError::Disconnected) => break,
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    if self.index_some() {
+                        continue;
+                    }
+                    match rx.blocking_recv() {
+                        Some(job) => job,
+                        None => break,
+                    }
+                }
+            };
             let mut closing = matches!(job, Job::Close);
             let mut batch_bytes = job_bytes(&job);
             if !closing {
@@ -270,6 +290,7 @@ impl WriterState {
         match self.apply(batch) {
             Ok(applied) => {
                 (self.count, self.bytes) = (applied.count, applied.bytes);
+                self.search_caught_up &= !batch.iter().any(|j| matches!(j, Job::Insert { .. }));
                 self.last_id = applied.last_id;
                 self.newest_gone = applied.newest_gone;
                 // Announce before answering: whoever sees an acknowledgement can rely on the
@@ -305,6 +326,26 @@ impl WriterState {
                         Job::Close => Ok(()),
                     };
                 }
+            }
+        }
+    }
+
+    /// Indexes a few deliveries for search, in their own transaction; `true` when there may be
+    /// more to index.
+    fn index_some(&mut self) -> bool {
+        if self.search_caught_up {
+            return false;
+        }
+        let indexed = deliveries::index_pending(&self.conn, INDEX_BATCH);
+        match indexed {
+            Ok(n) => {
+                self.search_caught_up = n < INDEX_BATCH;
+                !self.search_caught_up
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "search indexing failed; search will miss new deliveries");
+                self.search_caught_up = true;
+                false
             }
         }
     }

@@ -1,0 +1,75 @@
+//! Full-text search over heads and bodies, indexed in the writer's idle time.
+
+mod common;
+
+use std::time::Duration;
+
+use common::{page_ids, start};
+
+async fn wait_indexed(t: &common::TestServer) {
+    for _ in 0..400 {
+        let (_, info) = t.api_get("/api").await;
+        let s = &info["search"];
+        if s["indexed_through"] == s["newest"] {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("the search index did not catch up");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn search_finds_words_in_bodies_and_headers() {
+    let t = start("").await;
+    let a = t.post("/a", "{\"note\": \"alpha bravo\"}").await;
+    let b = t.post("/b", "{\"note\": \"Bravo charlie\"}").await;
+    let binary = t.post("/bin", b"alpha \xff\xfe bravo".to_vec()).await;
+    let resp = t
+        .http
+        .post(t.capture_url("/h"))
+        .header("X-Trace", "zulu-7")
+        .body("nothing here")
+        .send()
+        .await
+        .unwrap();
+    let h = resp.json::<serde_json::Value>().await.unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    wait_indexed(&t).await;
+
+    let t = &t;
+    let found = |q: &str| {
+        let q = q.to_owned();
+        async move {
+            let url =
+                reqwest::Url::parse_with_params("http://x/api/deliveries", [("q", &q)]).unwrap();
+            let path = format!("{}?{}", url.path(), url.query().unwrap());
+            let (status, page) = t.api_get(&path).await;
+            assert_eq!(status, 200, "{q}: {page}");
+            page_ids(&page)
+        }
+    };
+    assert_eq!(
+        found("bravo").await,
+        [b, a],
+        "case-insensitive, binary bodies not indexed"
+    );
+    assert_eq!(found("alpha bravo").await, [a], "every word must appear");
+    assert_eq!(found("zulu").await, [h], "headers are searched too");
+    assert!(found("missing").await.is_empty());
+    assert!(!found("alpha").await.contains(&binary));
+    // FTS5 syntax in the text is taken literally, never an error.
+    for q in ["\"", "AND OR NOT", "(bravo", "note:", "*", "bravo\""] {
+        found(q).await;
+    }
+
+    let deleted = t
+        .http
+        .delete(t.api_url(&format!("/api/deliveries/{a}")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), 204);
+    assert_eq!(found("bravo").await, [b]);
+}
