@@ -20,6 +20,10 @@ const MAX_BATCH_BYTES: usize = 32 << 20;
 /// Deliveries indexed for search per idle-time transaction: small, because a capture arriving
 /// meanwhile waits for it.
 const INDEX_BATCH: usize = 64;
+/// How long the writer waits for a job before it indexes for search.
+const INDEX_WHEN_IDLE_FOR: std::time::Duration = std::time::Duration::from_millis(50);
+/// Under a burst, one index batch per this many commits.
+const INDEX_AT_LEAST_EVERY: usize = 512;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
 
@@ -186,7 +190,25 @@ pub(super) fn start(
     };
     let thread = std::thread::Builder::new()
         .name("hookscope-store-writer".into())
-        .spawn(move || state.run(rx))
+        .spawn(move || {
+            let mut rx = rx;
+            // A bug that panics mid-batch loses that batch's answers (its senders reply 503,
+            // nothing unstored is acknowledged) but must not stop every later capture.
+            while let Err(panic) =
+                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.run(&mut rx)))
+            {
+                let what = panic
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| panic.downcast_ref::<String>().cloned())
+                    .unwrap_or_default();
+                tracing::error!(panic = %what, "the store writer panicked; restarting it");
+                if let Err(e) = state.reload_totals() {
+                    tracing::error!(error = %e, "the store writer cannot restart");
+                    break;
+                }
+            }
+        })
         .map_err(|e| Error::Commit(format!("cannot start the writer thread: {e}")))?;
     Ok((
         Writer {
@@ -242,23 +264,57 @@ struct Applied {
 }
 
 impl WriterState {
-    fn run(&mut self, mut rx: mpsc::Receiver<Job>) {
+    /// Re-reads the totals and ids from the database, after a panic left them unknown.
+    fn reload_totals(&mut self) -> Result<()> {
+        (self.count, self.bytes) = deliveries::totals(&self.conn)?;
+        let (newest_id, high_water) = deliveries::last_ids(&self.conn)?;
+        self.last_id = newest_id.max(high_water);
+        self.newest_gone = high_water > newest_id;
+        self.search_caught_up = false;
+        Ok(())
+    }
+
+    fn run(&mut self, rx: &mut mpsc::Receiver<Job>) {
         let mut batch = Vec::with_capacity(MAX_BATCH);
+        // Only to wait for a job with a time limit.
+        let timer = tokio::runtime::Builder::new_current_thread()
+            .enable_time()
+            .build()
+            .expect("a current-thread runtime starts");
+        let mut commits_since_index = 0usize;
         loop {
-            // Search indexing only fills the writer's idle time: a waiting job always goes first.
+            // Search indexing fills the writer's idle time: it starts once no job has come for
+            // a while, and a waiting job always goes first. Under a long burst it still takes a
+            // batch now and then, so search lags by a bounded amount.
+            if !self.search_caught_up && commits_since_index >= INDEX_AT_LEAST_EVERY {
+                commits_since_index = 0;
+                self.index_some();
+            }
             let job = match rx.try_recv() {
                 Ok(job) => job,
                 Err(mpsc::error::TryRecvError::Disconnected) => break,
-                Err(mpsc::error::TryRecvError::Empty) => {
-                    if self.index_some() {
-                        continue;
-                    }
+                Err(mpsc::error::TryRecvError::Empty) if self.search_caught_up => {
                     match rx.blocking_recv() {
                         Some(job) => job,
                         None => break,
                     }
                 }
+                Err(mpsc::error::TryRecvError::Empty) => {
+                    let waited = timer.block_on(async {
+                        tokio::time::timeout(INDEX_WHEN_IDLE_FOR, rx.recv()).await
+                    });
+                    match waited {
+                        Ok(Some(job)) => job,
+                        Ok(None) => break,
+                        Err(_) => {
+                            commits_since_index = 0;
+                            self.index_some();
+                            continue;
+                        }
+                    }
+                }
             };
+            commits_since_index += 1;
             let mut closing = matches!(job, Job::Close);
             let mut batch_bytes = job_bytes(&job);
             if !closing {
