@@ -282,6 +282,8 @@ impl WriterState {
             .build()
             .expect("a current-thread runtime starts");
         let mut commits_since_index = 0usize;
+        // Set once the writer has been idle long enough; cleared by the next job.
+        let mut idle = false;
         loop {
             // Search indexing fills the writer's idle time: it starts once no job has come for
             // a while, and a waiting job always goes first. Under a long burst it still takes a
@@ -299,6 +301,11 @@ impl WriterState {
                         None => break,
                     }
                 }
+                Err(mpsc::error::TryRecvError::Empty) if idle => {
+                    // Still idle: index the next batch straight away.
+                    self.index_some();
+                    continue;
+                }
                 Err(mpsc::error::TryRecvError::Empty) => {
                     let waited = timer.block_on(async {
                         tokio::time::timeout(INDEX_WHEN_IDLE_FOR, rx.recv()).await
@@ -308,12 +315,14 @@ impl WriterState {
                         Ok(None) => break,
                         Err(_) => {
                             commits_since_index = 0;
+                            idle = true;
                             self.index_some();
                             continue;
                         }
                     }
                 }
             };
+            idle = false;
             commits_since_index += 1;
             let mut closing = matches!(job, Job::Close);
             let mut batch_bytes = job_bytes(&job);
