@@ -37,10 +37,16 @@ struct Load {
 }
 
 pub fn bench(args: &BenchArgs) -> Result<()> {
-    setup::ensure_packages(&[Package {
-        deb: "wrk",
-        provides: "wrk",
-    }])?;
+    setup::ensure_packages(&[
+        Package {
+            deb: "wrk",
+            provides: "wrk",
+        },
+        Package {
+            deb: "curl",
+            provides: "curl",
+        },
+    ])?;
     step(
         "release build",
         cargo().args([
@@ -61,6 +67,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
 
     let mut base = Spawned::start(
         Command::new("target/release/examples/bare_axum").arg("127.0.0.1:0"),
+        "listening on ",
         "listening on ",
     )?;
     let base_url = format!("http://{}/hooks/bench", base.addr);
@@ -84,6 +91,18 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             run.rss_mb,
             run.stored
         );
+        let s = &run.search;
+        println!(
+            "  {:<28} search index caught up {} deliveries in {:.1} s ({:.0}/s) after the burst",
+            "",
+            s.backlog,
+            s.catch_up_secs,
+            s.backlog as f64 / s.catch_up_secs.max(1e-9)
+        );
+        println!(
+            "  {:<28} first page {:.1} ms; q=invoice (every row matches) {:.1} ms; q=nomatch {:.1} ms",
+            "", s.first_page_ms, s.common_word_ms, s.no_match_ms
+        );
         if run.load.errors > 0 {
             bail!("{} capture requests failed under load", run.load.errors);
         }
@@ -93,6 +112,13 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "ratio": run.load.per_second / baseline.per_second,
             "rss_mb": run.rss_mb,
             "stored": run.stored,
+            "search": {
+                "backlog": run.search.backlog,
+                "catch_up_secs": run.search.catch_up_secs,
+                "first_page_ms": run.search.first_page_ms,
+                "common_word_ms": run.search.common_word_ms,
+                "no_match_ms": run.search.no_match_ms,
+            },
         }));
     }
     let json = serde_json::json!({
@@ -114,6 +140,17 @@ struct Run {
     load: Load,
     rss_mb: f64,
     stored: u64,
+    search: Search,
+}
+
+/// Search after the burst: how fast the index caught up, and list timings through the API
+/// (medians of five, as curl measures them).
+struct Search {
+    backlog: u64,
+    catch_up_secs: f64,
+    first_page_ms: f64,
+    common_word_ms: f64,
+    no_match_ms: f64,
 }
 
 /// A fresh store, a warm-up, then the measured run.
@@ -128,13 +165,16 @@ fn measure_hookscope(out: &Path, script: &Path, durability: &str, args: &BenchAr
     let mut hs = Spawned::start(
         Command::new("target/release/hookscope")
             .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+            .args(["--api-token", API_TOKEN])
             .env("HOOKSCOPE_DATA_DIR", &data_dir),
         "  capture   http://",
+        "Press Ctrl-C",
     )?;
     let url = format!("http://{}hooks/bench", hs.addr);
     wrk(&url, script, 2, args.connections)?;
     let load = wrk(&url, script, args.seconds, args.connections)?;
     let rss_mb = rss_mb(hs.child.id());
+    let search = measure_search(&hs.api)?;
     hs.stop();
     let stored = stored_count(&data_dir)?;
     let _ = std::fs::remove_dir_all(&data_dir);
@@ -142,6 +182,69 @@ fn measure_hookscope(out: &Path, script: &Path, durability: &str, args: &BenchAr
         load,
         rss_mb,
         stored,
+        search,
+    })
+}
+
+const API_TOKEN: &str = "bench";
+
+/// GET on the API: the body, and the seconds curl took.
+fn api_get(api: &str, path: &str) -> Result<(String, f64)> {
+    let out = Command::new("curl")
+        .args([
+            "-sS",
+            "--fail",
+            "-H",
+            &format!("Authorization: Bearer {API_TOKEN}"),
+        ])
+        .args(["-w", "\n%{time_total}"])
+        .arg(format!("http://{api}{path}"))
+        .output()
+        .context("cannot run curl")?;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    if !out.status.success() {
+        bail!("GET {path}: {}", String::from_utf8_lossy(&out.stderr));
+    }
+    let (body, time) = text.rsplit_once('\n').unwrap_or((&text, "0"));
+    Ok((body.to_owned(), time.trim().parse().unwrap_or(0.0)))
+}
+
+fn measure_search(api: &str) -> Result<Search> {
+    let progress = || -> Result<(u64, u64)> {
+        let (body, _) = api_get(api, "/api")?;
+        let v: serde_json::Value = serde_json::from_str(&body)?;
+        let s = &v["search"];
+        Ok((
+            s["indexed_through"].as_u64().unwrap_or(0),
+            s["newest"].as_u64().unwrap_or(0),
+        ))
+    };
+    let (start, newest) = progress()?;
+    let started = std::time::Instant::now();
+    loop {
+        let (done, newest) = progress()?;
+        if done >= newest {
+            break;
+        }
+        if started.elapsed() > Duration::from_secs(600) {
+            bail!("the search index did not catch up within 10 minutes");
+        }
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let catch_up_secs = started.elapsed().as_secs_f64();
+    let median_ms = |path: &str| -> Result<f64> {
+        let mut times = (0..5)
+            .map(|_| api_get(api, path).map(|(_, t)| t * 1000.0))
+            .collect::<Result<Vec<_>>>()?;
+        times.sort_by(f64::total_cmp);
+        Ok(times[2])
+    };
+    Ok(Search {
+        backlog: newest.saturating_sub(start),
+        catch_up_secs,
+        first_page_ms: median_ms("/api/deliveries?limit=50")?,
+        common_word_ms: median_ms("/api/deliveries?limit=50&q=invoice")?,
+        no_match_ms: median_ms("/api/deliveries?limit=50&q=nomatch")?,
     })
 }
 
@@ -266,16 +369,21 @@ fn stored_count(data_dir: &Path) -> Result<u64> {
 struct Spawned {
     child: Child,
     addr: String,
+    /// The control API's `host:port`, when the server printed one.
+    api: String,
 }
 
 impl Spawned {
-    fn start(cmd: &mut Command, marker: &str) -> Result<Spawned> {
+    /// Starts `cmd` and reads its output up to the line starting with `last`, taking the
+    /// address from the line starting with `marker`.
+    fn start(cmd: &mut Command, marker: &str, last: &str) -> Result<Spawned> {
         let mut child = cmd
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
             .context("cannot start the server")?;
         let mut lines = BufReader::new(child.stdout.take().expect("piped"));
+        let (mut addr, mut api) = (None, String::new());
         let mut line = String::new();
         loop {
             line.clear();
@@ -283,11 +391,19 @@ impl Spawned {
                 bail!("the server exited before printing its address");
             }
             if let Some(rest) = line.strip_prefix(marker) {
-                let addr = rest.split_whitespace().next().unwrap_or("").to_owned();
-                std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
-                return Ok(Spawned { child, addr });
+                addr = Some(rest.split_whitespace().next().unwrap_or("").to_owned());
+            }
+            if let Some(rest) = line.trim_start().strip_prefix("api       http://") {
+                api = rest.split('/').next().unwrap_or("").to_owned();
+            }
+            if line.starts_with(last) {
+                break;
             }
         }
+        std::thread::spawn(move || std::io::copy(&mut lines, &mut std::io::sink()));
+        let addr =
+            addr.with_context(|| format!("the server printed no line starting {marker:?}"))?;
+        Ok(Spawned { child, addr, api })
     }
 
     /// Ctrl-C, so the server shuts down as a user's would; killed if it does not stop.
