@@ -1,0 +1,109 @@
+//! The `hookscope` command: the command line and its wiring to the core library. Each group of
+//! commands has its module; the work is in the library.
+
+mod inspect;
+mod serve;
+mod vendor;
+mod verify;
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Result;
+use clap::{Args, Parser, Subcommand};
+use hookscope::config;
+
+use inspect::{ListArgs, ShowArgs};
+use serve::ServeArgs;
+use vendor::VendorCommand;
+use verify::VerifyArgs;
+
+#[derive(Parser)]
+#[command(
+    name = "hookscope",
+    version,
+    about = "Capture, store and inspect webhook deliveries"
+)]
+struct Cli {
+    /// Data directory (database, config, API token). Default: the platform's data directory.
+    #[arg(long, global = true, env = "HOOKSCOPE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the capture listener and the control API until Ctrl-C.
+    Serve(ServeArgs),
+    /// List stored deliveries, newest first.
+    List(ListArgs),
+    /// Show one stored delivery: what was decoded, then the request as received.
+    Show(ShowArgs),
+    /// Check a saved request's vendor, signature and payload without a server.
+    Verify(VerifyArgs),
+    /// Vendor profiles: list them, import a vendor's event catalog.
+    #[command(subcommand)]
+    Vendor(VendorCommand),
+}
+
+#[derive(Args)]
+pub struct DbArg {
+    /// Database file. Default: hookscope.db in the data directory.
+    #[arg(long, value_name = "PATH")]
+    pub db: Option<PathBuf>,
+}
+
+fn main() -> std::process::ExitCode {
+    let cli = Cli::parse();
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| "hookscope=info".into()),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    match run(cli) {
+        Ok(()) => std::process::ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("error: {}", error_chain(&e));
+            std::process::ExitCode::FAILURE
+        }
+    }
+}
+
+/// The error and its causes on one line, leaving out a cause its parent already quotes.
+fn error_chain(e: &anyhow::Error) -> String {
+    let mut text = String::new();
+    for cause in e.chain() {
+        let part = cause.to_string();
+        if !text.contains(&part) {
+            if !text.is_empty() {
+                text.push_str(": ");
+            }
+            text.push_str(&part);
+        }
+    }
+    text
+}
+
+fn run(cli: Cli) -> Result<()> {
+    let data_dir = match cli.data_dir {
+        Some(dir) => dir,
+        None => config::data_dir()?,
+    };
+    match cli.command {
+        Command::Serve(args) => serve::serve(args, data_dir),
+        Command::List(args) => inspect::list(args, &data_dir),
+        Command::Show(args) => inspect::show(args, &data_dir),
+        Command::Verify(args) => verify::verify(args, &data_dir),
+        Command::Vendor(command) => vendor::vendor(command, &data_dir),
+    }
+}
+
+/// The database: `--db`, or hookscope.db in the data directory.
+pub fn db_path(arg: &DbArg, data_dir: &Path) -> PathBuf {
+    arg.db
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::DB_FILE))
+}

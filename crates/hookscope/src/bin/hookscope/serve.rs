@@ -1,0 +1,103 @@
+//! `hookscope serve`: run the capture listener and the control API until Ctrl-C.
+
+use std::io::Write;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+use anyhow::{Context, Result};
+use clap::Args;
+use hookscope::config::{self, Config};
+use hookscope::server::{Server, Settings};
+
+use crate::{DbArg, db_path};
+
+#[derive(Args)]
+pub struct ServeArgs {
+    /// Address of the capture listener (what webhooks and tunnels reach). Default 127.0.0.1:8787.
+    #[arg(long, env = "HOOKSCOPE_CAPTURE_ADDR", value_name = "ADDR")]
+    pub capture: Option<SocketAddr>,
+    /// Address of the control API (loopback only, token required). Default 127.0.0.1:8788.
+    #[arg(long, env = "HOOKSCOPE_API_ADDR", value_name = "ADDR")]
+    pub api: Option<SocketAddr>,
+    /// Fixed API token instead of the random one kept in the data directory.
+    #[arg(
+        long,
+        env = "HOOKSCOPE_API_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub api_token: Option<String>,
+    /// Config file. Default: hookscope.toml in the data directory, if present.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
+    let mut config = Config::load(&config_path, args.config.is_some())?;
+    if let Some(addr) = args.capture {
+        config.capture.addr = addr;
+    }
+    if let Some(addr) = args.api {
+        config.api.addr = addr;
+    }
+    if let Some(token) = args.api_token.filter(|t| !t.is_empty()) {
+        config.api.token = Some(token);
+    }
+    let db = db_path(&args.db, &data_dir);
+    let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
+    runtime.block_on(async move {
+        let server = Server::start(Settings {
+            config,
+            db: db.clone(),
+            data_dir,
+            config_path,
+        })
+        .await?;
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Hookscope {} is capturing.", env!("CARGO_PKG_VERSION"))?;
+        writeln!(
+            out,
+            "  capture   {}  point webhooks here, or a tunnel: ngrok http {}",
+            server.capture_url(),
+            server.capture_addr.port()
+        )?;
+        writeln!(out, "  api       {}", server.api_url())?;
+        writeln!(out, "  database  {}", db.display())?;
+        writeln!(out, "Press Ctrl-C to stop.")?;
+        out.flush()?;
+        drop(out);
+
+        shutdown_signal().await;
+        eprintln!("Stopping: finishing requests in flight…");
+        server.shutdown().await;
+        eprintln!("Stopped.");
+        Ok(())
+    })
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = terminate => {}
+    }
+}
