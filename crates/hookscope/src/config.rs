@@ -374,6 +374,27 @@ pub fn data_dir() -> Result<PathBuf> {
         })
 }
 
+/// Rewrites the `endpoints` of the config file at `path`, keeping its other settings.
+pub fn write_endpoints(
+    path: &Path,
+    endpoints: &[EndpointConfig],
+) -> std::result::Result<(), String> {
+    let mut doc: toml::Table = match std::fs::read_to_string(path) {
+        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
+        Err(e) => return Err(format!("{}: {e}", path.display())),
+    };
+    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
+    doc.insert("endpoints".into(), value);
+    let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
+    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    }
+    let tmp = path.with_extension("toml.tmp");
+    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
+    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

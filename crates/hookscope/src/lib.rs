@@ -9,6 +9,7 @@ pub mod api;
 pub mod capture;
 pub mod config;
 pub mod error;
+pub mod generate;
 pub mod head;
 pub mod model;
 pub mod net;

@@ -423,3 +423,51 @@ fn a_catalog_import_extends_a_vendor_for_later_runs() {
     );
     assert!(String::from_utf8_lossy(&bad.stderr).contains("unknown vendor \"nope\""));
 }
+
+#[test]
+fn generate_fills_a_store_that_reads_back_like_captured_traffic() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = hookscope(dir.path(), &["generate", "--count", "2000", "--seed", "3"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let config = std::fs::read_to_string(dir.path().join("hookscope.toml")).unwrap();
+    assert!(config.contains("path = \"/gen/stripe\""), "{config}");
+
+    let page = |args: &[&str]| -> serde_json::Value {
+        let mut all = vec!["list", "--json", "--limit", "1000"];
+        all.extend_from_slice(args);
+        let out = hookscope(dir.path(), &all);
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let newest = page(&[]);
+    assert_eq!(newest["items"][0]["id"], 2000);
+    // Signed with the endpoints' secrets, mostly valid, some not; some sent twice.
+    let count = |args: &[&str]| page(args)["items"].as_array().unwrap().len();
+    let valid = count(&["--signature", "valid"]);
+    let invalid = count(&["--signature", "invalid"]);
+    assert!(
+        valid > 500 && invalid > 0,
+        "valid {valid}, invalid {invalid}"
+    );
+    assert!(count(&["--duplicate", "retry"]) > 0);
+    assert!(count(&["--vendor", "cooledge"]) > 0);
+    assert!(count(&["--vendor", "leadron"]) > 0);
+    // The search index covers them when the command returns.
+    assert!(count(&["--search", "quetzalcoatl"]) <= count(&["--search", "customer"]));
+    assert!(count(&["--search", "customer"]) > 100);
+
+    // A second run adds to the store and keeps the endpoints once.
+    let out = hookscope(dir.path(), &["generate", "--count", "10", "--seed", "4"]);
+    assert!(out.status.success());
+    assert_eq!(page(&[])["items"][0]["id"], 2010);
+    let config = std::fs::read_to_string(dir.path().join("hookscope.toml")).unwrap();
+    assert_eq!(config.matches("path = \"/gen/stripe\"").count(), 1);
+}

@@ -2,8 +2,6 @@
 //! replacement is validated, written to the config file, installed for the next delivery, and
 //! followed by a background re-verification of the deliveries it affects.
 
-use std::path::Path;
-
 use axum::Json;
 use axum::extract::State;
 use http::StatusCode;
@@ -46,7 +44,7 @@ pub(super) async fn put(
     let items = retire_secrets(&state.endpoints.get().list, list.items);
     let path = state.config_path.clone();
     let to_write = items.clone();
-    tokio::task::spawn_blocking(move || write_endpoints(&path, &to_write))
+    tokio::task::spawn_blocking(move || crate::config::write_endpoints(&path, &to_write))
         .await
         .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
         .map_err(|m| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, m))?;
@@ -70,22 +68,4 @@ pub(super) async fn put(
         "items": new.list,
         "reverify": { "task": crate::reverify::TASK, "started": true },
     })))
-}
-
-/// Rewrites the `endpoints` of the config file at `path`, keeping its other settings.
-fn write_endpoints(path: &Path, endpoints: &[EndpointConfig]) -> Result<(), String> {
-    let mut doc: toml::Table = match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
-    doc.insert("endpoints".into(), value);
-    let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }

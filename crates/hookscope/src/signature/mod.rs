@@ -430,3 +430,52 @@ pub fn secret_label(index: usize, total: usize, secret: &str) -> String {
 
 #[cfg(test)]
 mod tests;
+
+/// What [`sign`] needs besides the body: the event id and Unix time the scheme may sign.
+#[derive(Debug, Clone, Copy)]
+pub struct SignParams<'a> {
+    pub secret: &'a str,
+    pub id: Option<&'a str>,
+    pub timestamp: i64,
+}
+
+/// Signs `body` as `scheme` says: the headers a sender would add (signature, and the timestamp
+/// and id headers when the scheme has them), in the order a sender writes them. The inverse of
+/// [`verify`]; `hookscope generate` and the send and replay commands use it.
+pub fn sign(
+    scheme: &SignatureScheme,
+    body: &[u8],
+    p: SignParams<'_>,
+) -> Result<Vec<(String, String)>, String> {
+    let key = scheme.secret.key(p.secret).ok_or_else(|| {
+        "the secret cannot be used with this scheme: it expects whsec_ followed by base64"
+            .to_owned()
+    })?;
+    if scheme.template.contains("{id}") && p.id.is_none() {
+        return Err("this scheme signs the event id, and none was given".to_owned());
+    }
+    let timestamp = p.timestamp.to_string();
+    let uses_timestamp = scheme.template.contains("{timestamp}");
+    let content = render(&scheme.template, p.id, Some(&timestamp), body);
+    let signature = scheme
+        .encoding
+        .encode(&mac(scheme.algorithm, &key, &content));
+    let mut headers = Vec::new();
+    if let (Some(h), Some(id)) = (&scheme.id_header, p.id) {
+        headers.push((h.clone(), id.to_owned()));
+    }
+    if let Some(h) = &scheme.timestamp_header
+        && (uses_timestamp || scheme.tolerance_secs.is_some())
+    {
+        headers.push((h.clone(), timestamp.clone()));
+    }
+    let value = match &scheme.pairs {
+        Some(pairs) => format!(
+            "{}={timestamp},{}={signature}",
+            pairs.timestamp, pairs.signature
+        ),
+        None => format!("{}{signature}", scheme.prefix.as_deref().unwrap_or("")),
+    };
+    headers.push((scheme.header.clone(), value));
+    Ok(headers)
+}

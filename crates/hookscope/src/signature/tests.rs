@@ -321,3 +321,67 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn signing_matches_the_published_github_vector() {
+    let h = sign(
+        &scheme("github"),
+        b"Hello, World!",
+        SignParams {
+            secret: GITHUB_SECRET,
+            id: None,
+            timestamp: 0,
+        },
+    )
+    .unwrap();
+    assert_eq!(h, headers(&[("X-Hub-Signature-256", GITHUB_SIG)]));
+}
+
+#[test]
+fn signing_refuses_what_the_scheme_cannot_use() {
+    let sw = scheme("standard-webhooks");
+    let no_id = sign(
+        &sw,
+        b"{}",
+        SignParams {
+            secret: "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+            id: None,
+            timestamp: 1,
+        },
+    );
+    assert!(no_id.unwrap_err().contains("event id"));
+    let bad_secret = sign(
+        &sw,
+        b"{}",
+        SignParams {
+            secret: "whsec_!!!",
+            id: Some("msg_1"),
+            timestamp: 1,
+        },
+    );
+    assert!(bad_secret.unwrap_err().contains("whsec_"));
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    /// Whatever the body, what `sign` makes, `verify` accepts, for every built-in scheme.
+    #[test]
+    fn what_sign_makes_verify_accepts(
+        body in proptest::collection::vec(any::<u8>(), 0..300),
+        at in 1_500_000_000i64..2_000_000_000,
+    ) {
+        let registry = Registry::builtin();
+        for profile in registry.profiles() {
+            let Some(scheme) = &profile.signature else { continue };
+            let secret = match scheme.secret {
+                scheme::SecretFormat::Whsec => "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw",
+                scheme::SecretFormat::Raw => "a raw secret",
+            };
+            let h = sign(scheme, &body, SignParams { secret, id: Some("evt_42"), timestamp: at })
+                .map_err(TestCaseError::fail)?;
+            let req = SignedRequest { headers: &h, body: &body, received_at_us: at * 1_000_000 };
+            let c = verify(&profile.id, scheme, &req, &[secret.to_owned()], DoctorContext::default());
+            prop_assert_eq!(c.status, SignatureStatus::Valid, "{}: {:?}", profile.id, c);
+        }
+    }
+}

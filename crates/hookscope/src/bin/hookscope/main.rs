@@ -1,6 +1,7 @@
 //! The `hookscope` command: the command line and its wiring to the core library. Each group of
 //! commands has its module; the work is in the library.
 
+mod generate;
 mod inspect;
 mod serve;
 mod vendor;
@@ -12,6 +13,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use hookscope::config;
 
+use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
 use serve::ServeArgs;
 use vendor::VendorCommand;
@@ -45,6 +47,8 @@ enum Command {
     /// Vendor profiles: list them, import a vendor's event catalog.
     #[command(subcommand)]
     Vendor(VendorCommand),
+    /// Fill the store with realistic deliveries (benchmarks, demos, large-store checks).
+    Generate(GenerateArgs),
 }
 
 #[derive(Args)]
@@ -98,6 +102,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Show(args) => inspect::show(args, &data_dir),
         Command::Verify(args) => verify::verify(args, &data_dir),
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
+        Command::Generate(args) => generate::generate(args, &data_dir),
     }
 }
 
