@@ -154,6 +154,66 @@ pub struct Page {
     pub next_cursor: Option<i64>,
 }
 
+/// Counts for the filter sidebar: how many deliveries have each value, most first.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+pub struct Facets {
+    pub total: u64,
+    pub vendors: Vec<FacetCount>,
+    /// Event types, each with its vendor.
+    pub event_types: Vec<FacetCount>,
+    pub signatures: Vec<FacetCount>,
+    pub duplicates: Vec<FacetCount>,
+    pub methods: Vec<FacetCount>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct FacetCount {
+    /// The value; `null` for deliveries without one (no vendor recognised, no event type).
+    pub value: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub vendor: Option<String>,
+    pub count: u64,
+}
+
+impl Facets {
+    /// From counts per (vendor, event type, signature, duplicate kind, method), `""` for none.
+    pub fn from_rows(rows: &[([String; 5], u64)]) -> Facets {
+        use std::collections::BTreeMap;
+        let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
+        /// (value, vendor) → count
+        type Counts = BTreeMap<(Option<String>, Option<String>), u64>;
+        let mut maps: [Counts; 5] = Default::default();
+        let mut total = 0;
+        for (keys, n) in rows {
+            total += n;
+            for (i, map) in maps.iter_mut().enumerate() {
+                let vendor = if i == 1 { some(&keys[0]) } else { None };
+                *map.entry((some(&keys[i]), vendor)).or_default() += n;
+            }
+        }
+        let [vendors, event_types, signatures, duplicates, methods] = maps.map(|m| {
+            let mut list: Vec<FacetCount> = m
+                .into_iter()
+                .map(|((value, vendor), count)| FacetCount {
+                    value,
+                    vendor,
+                    count,
+                })
+                .collect();
+            list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+            list
+        });
+        Facets {
+            total,
+            vendors,
+            event_types,
+            signatures,
+            duplicates,
+            methods,
+        }
+    }
+}
+
 /// Formats microseconds since the epoch as RFC 3339 UTC with microseconds.
 pub fn format_time_us(us: i64) -> String {
     // RFC 3339 ends at the year 9999; later times (a broken clock) are written at that limit.

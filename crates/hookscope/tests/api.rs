@@ -304,3 +304,69 @@ async fn unknown_ids_and_routes_are_json_errors() {
     assert_eq!(body["capture_url"], format!("http://{}/", t.capture));
     t.stop().await;
 }
+
+/// The count of `value` in one facet list of `/api/facets`.
+fn facet(facets: &Value, list: &str, value: Option<&str>) -> u64 {
+    facets[list]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|f| f["value"].as_str() == value)
+        .map_or(0, |f| f["count"].as_u64().unwrap())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn facets_count_what_the_filters_would_select_and_follow_deletes() {
+    let t =
+        start("[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\nsecrets = [\"s\"]\n")
+            .await;
+    let stripe = |n: u32| {
+        format!(
+            r#"{{"id":"evt_{n}","object":"event","type":"invoice.paid","created":1800000000,"data":{{"object":{{}}}}}}"#
+        )
+    };
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        ids.push(t.post("/hooks/stripe", stripe(n)).await);
+    }
+    t.post("/hooks/stripe", stripe(0)).await; // a retry
+    t.post("/elsewhere", "plain text").await;
+
+    let (status, all) = t.api_get("/api/facets").await;
+    assert_eq!(status, 200, "{all}");
+    assert_eq!(all["total"], 5);
+    assert_eq!(facet(&all, "vendors", Some("stripe")), 4);
+    assert_eq!(facet(&all, "vendors", None), 1);
+    assert_eq!(facet(&all, "signatures", Some("missing")), 4);
+    assert_eq!(facet(&all, "duplicates", Some("retry")), 1);
+    assert_eq!(facet(&all, "methods", Some("POST")), 5);
+    let types = all["event_types"].as_array().unwrap();
+    assert!(
+        types
+            .iter()
+            .any(|f| f["value"] == "invoice.paid" && f["vendor"] == "stripe" && f["count"] == 4),
+        "{types:?}"
+    );
+
+    // The same filters as the list narrow the counts.
+    let (_, filtered) = t.api_get("/api/facets?duplicate=first&vendor=stripe").await;
+    assert_eq!(filtered["total"], 3);
+    assert_eq!(facet(&filtered, "duplicates", Some("retry")), 0);
+
+    // Deletes are counted out.
+    let del = t
+        .http
+        .delete(t.api_url(&format!("/api/deliveries/{}", ids[1])))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(del.status().is_success());
+    let (_, after) = t.api_get("/api/facets").await;
+    assert_eq!(after["total"], 4);
+    assert_eq!(facet(&after, "vendors", Some("stripe")), 3);
+
+    let (status, bad) = t.api_get("/api/facets?signature=purple").await;
+    assert_eq!(status, 400, "{bad}");
+    t.stop().await;
+}

@@ -9,7 +9,7 @@ use serde_json::json;
 
 use super::{ApiError, ApiState, blocking};
 use crate::error::Error;
-use crate::model::{DeliveryDetail, Page};
+use crate::model::{DeliveryDetail, Facets, Page};
 use crate::store::ListParams;
 
 pub(super) async fn index(
@@ -36,6 +36,18 @@ pub(super) async fn list(
     let filter = params.parse()?;
     let store = state.store.clone();
     Ok(Json(blocking(move || store.list(&filter)).await?))
+}
+
+/// Counts for the filter sidebar, over the deliveries the same filters select.
+pub(super) async fn facets(
+    State(state): State<ApiState>,
+    params: Result<Query<ListParams>, QueryRejection>,
+) -> Result<Json<Facets>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let filter = params.parse()?;
+    let store = state.store.clone();
+    Ok(Json(blocking(move || store.facets(&filter)).await?))
 }
 
 pub(super) async fn get(

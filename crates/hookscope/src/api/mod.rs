@@ -47,6 +47,7 @@ pub fn router(state: ApiState) -> Router {
             get(deliveries::get).delete(deliveries::delete),
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
+        .route("/facets", get(deliveries::facets))
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))

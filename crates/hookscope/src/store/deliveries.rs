@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, Row, params, params_from_iter, typ
 use super::filter::Filter;
 use crate::error::Result;
 use crate::model::{
-    Delivery, DeliverySummary, Duplicate, DuplicateKind, NewDelivery, Page, format_time_us,
+    Delivery, DeliverySummary, Duplicate, DuplicateKind, Facets, NewDelivery, Page, format_time_us,
 };
 use crate::vendor::{Analysis, DedupeKey};
 
@@ -15,6 +15,7 @@ const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
      e.first_id, e.count, d.dup_gap_us, e.first_received_us";
+const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 /// Columns of the summary, for reads that add their own after them.
 const SUMMARY_LEN: usize = 22;
@@ -275,17 +276,33 @@ pub(super) fn summary_of(
     }
 }
 
-/// One page, newest first, by id cursor (no OFFSET: a page costs the same at any depth).
-pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
-    let mut sql = format!("SELECT {SUMMARY_COLUMNS} FROM {SUMMARY_FROM} WHERE 1");
+/// The `FROM … WHERE …` of a filtered read, with its arguments, and the column the rows come
+/// newest-first by. `joins` are added after `deliveries d`.
+fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
+    // With free text, the full-text index drives: it yields matches newest first and stops at
+    // the page's end, so a word in every body costs what a rare one does.
+    let mut sql = match &f.search {
+        Some(_) => format!(
+            " FROM search s JOIN deliveries d ON d.id = s.rowid {joins} WHERE search MATCH ?"
+        ),
+        None => format!(" FROM deliveries d {joins} WHERE 1"),
+    };
     let mut args: Vec<Value> = Vec::new();
+    if let Some(q) = &f.search {
+        args.push(fts_query(q).into());
+    }
+    let order = if f.search.is_some() {
+        "s.rowid"
+    } else {
+        "d.id"
+    };
     let mut cond = |clause: &str, value: Value| {
         sql.push_str(" AND ");
         sql.push_str(clause);
         args.push(value);
     };
     if let Some(before) = f.before {
-        cond("d.id < ?", before.into());
+        cond(&format!("{order} < ?"), before.into());
     }
     if let Some(endpoint) = &f.endpoint {
         cond("d.endpoint = ?", endpoint.clone().into());
@@ -317,12 +334,6 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     if let Some(status) = &f.signature {
         cond("d.signature_status = ?", status.clone().into());
     }
-    if let Some(q) = &f.search {
-        cond(
-            "d.id IN (SELECT rowid FROM search WHERE search MATCH ?)",
-            fts_query(q).into(),
-        );
-    }
     match f.duplicate.as_deref() {
         Some("any") => sql.push_str(" AND d.dup_kind IN ('retry', 'conflict')"),
         Some(kind) => cond("d.dup_kind = ?", kind.to_owned().into()),
@@ -333,8 +344,14 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
         Some(false) => sql.push_str(" AND d.warnings = 0"),
         None => {}
     }
+    (sql, args, order)
+}
+
+/// One page, newest first, by id cursor (no OFFSET: a page costs the same at any depth).
+pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+    let (from_where, mut args, order) = filtered(f, SUMMARY_JOIN);
     // One row more than asked tells whether another page exists.
-    sql.push_str(" ORDER BY d.id DESC LIMIT ?");
+    let sql = format!("SELECT {SUMMARY_COLUMNS}{from_where} ORDER BY {order} DESC LIMIT ?");
     args.push(i64::from(f.limit + 1).into());
 
     let mut stmt = conn.prepare_cached(&sql)?;
@@ -348,6 +365,48 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
         None
     };
     Ok(Page { items, next_cursor })
+}
+
+/// How many deliveries have each vendor, event type, signature status, duplicate kind and
+/// method: the filter sidebar's counts. Without a filter they come from the counts the store
+/// keeps as it writes; with one, from the matching deliveries.
+pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
+    let unfiltered = Filter {
+        limit: f.limit,
+        ..Filter::default()
+    };
+    let rows: Vec<([String; 5], u64)> = if *f == unfiltered {
+        let mut stmt = conn.prepare_cached(
+            "SELECT vendor, event_type, signature_status, dup_kind, method, n
+             FROM facet_counts WHERE n > 0",
+        )?;
+        stmt.query_map([], facet_row)?
+            .collect::<rusqlite::Result<_>>()?
+    } else {
+        let (from_where, args, _) = filtered(f, "");
+        let sql = format!(
+            "SELECT ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
+             ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, count(*)\
+             {from_where} GROUP BY 1, 2, 3, 4, 5"
+        );
+        let mut stmt = conn.prepare_cached(&sql)?;
+        stmt.query_map(params_from_iter(args), facet_row)?
+            .collect::<rusqlite::Result<_>>()?
+    };
+    Ok(Facets::from_rows(&rows))
+}
+
+fn facet_row(row: &Row<'_>) -> rusqlite::Result<([String; 5], u64)> {
+    Ok((
+        [
+            row.get(0)?,
+            row.get(1)?,
+            row.get(2)?,
+            row.get(3)?,
+            row.get(4)?,
+        ],
+        row.get(5)?,
+    ))
 }
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
@@ -484,6 +543,7 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
 /// Deletes every delivery and forgets every event seen: a fresh start for duplicate detection.
 pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     let n = conn.execute("DELETE FROM deliveries", [])?;
+    conn.execute("DELETE FROM facet_counts", [])?;
     conn.execute("DELETE FROM payloads", [])?;
     conn.execute("DELETE FROM events", [])?;
     conn.execute("DELETE FROM search", [])?;

@@ -22,12 +22,13 @@ pub use writer::{StoreEvent, Writer, WriterThread};
 
 use crate::config::{Durability, RetentionConfig};
 use crate::error::{Error, Result};
-use crate::model::{Delivery, Page};
+use crate::model::{Delivery, Facets, Page};
 
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_deliveries.sql")),
     M::up(include_str!("../../migrations/0002_analysis.sql")),
     M::up(include_str!("../../migrations/0003_search.sql")),
+    M::up(include_str!("../../migrations/0004_filters.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -101,6 +102,11 @@ impl Store {
 
     pub fn list(&self, filter: &Filter) -> Result<Page> {
         deliveries::list(&*self.pool.get()?, filter)
+    }
+
+    /// Counts for the filter sidebar, of the deliveries matching `filter`.
+    pub fn facets(&self, filter: &Filter) -> Result<Facets> {
+        deliveries::facets(&*self.pool.get()?, filter)
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Delivery>> {

@@ -74,6 +74,20 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
     let _lock = ServeLock::acquire(&db)?;
     let store = Store::open(&db)?;
     let before = store.count()?;
+    if before + args.count > config.retention.max_deliveries {
+        eprintln!(
+            "Note: retention keeps at most {} deliveries ([retention] max_deliveries in {}); the oldest beyond that are pruned.",
+            config.retention.max_deliveries,
+            config_path.display()
+        );
+    }
+    if args.count.saturating_mul(3 * 1024) > config.retention.max_bytes.as_u64() {
+        eprintln!(
+            "Note: generated deliveries average about 3 KiB and retention keeps at most {} of them ([retention] max_bytes in {}); the oldest beyond that are pruned.",
+            config.retention.max_bytes,
+            config_path.display()
+        );
+    }
     let (writer, writer_thread) = store.start_writer(config.store.durability, &config.retention)?;
     let opts = Options {
         count: args.count,
