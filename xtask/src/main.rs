@@ -28,7 +28,8 @@ enum Task {
     },
     /// Run every test suite: formatting, lints, unit and integration tests.
     Test,
-    /// Measure capture throughput and latency against a bare axum server.
+    /// Benchmarks beside the machine's limit and a peer: capture, latency, durability, the
+    /// store at a million deliveries. `--quick` for a two-minute check of the harness.
     Bench(bench::BenchArgs),
 }
 
@@ -131,6 +132,20 @@ fn test() -> Result<()> {
             ])
             .env("HOOKSCOPE_SDK_PYTHON", &python),
     )?;
+    // The benchmark harness, with tiny sizes, so that it cannot rot: the report must come out
+    // complete and well-formed; the figures themselves are not judged here.
+    eprintln!("\n==> benchmark harness (cargo xtask bench --quick)");
+    bench::bench(&bench::BenchArgs {
+        quick: true,
+        only: None,
+        seconds: None,
+        connections: 64,
+        deliveries: None,
+        repeat: None,
+        kills: None,
+    })?;
+    bench::check_report(Path::new("target/bench"))?;
+    eprintln!("<== benchmark harness: report complete");
     eprintln!("\nAll suites passed in {:.0?}.", started.elapsed());
     Ok(())
 }
