@@ -143,6 +143,7 @@ fn test() -> Result<()> {
         deliveries: None,
         repeat: None,
         kills: None,
+        redraw: false,
     })?;
     bench::check_report(Path::new("target/bench"))?;
     eprintln!("<== benchmark harness: report complete");

@@ -52,6 +52,9 @@ pub struct BenchArgs {
     /// kill -9 runs of the durability benchmark [default: 3; 1 with --quick].
     #[arg(long)]
     pub kills: Option<u32>,
+    /// Measure nothing: write report.md and report.svg again from target/bench/report.json.
+    #[arg(long)]
+    pub redraw: bool,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -89,6 +92,12 @@ const HOOKSCOPE: &str = "target/release/hookscope";
 
 pub fn bench(args: &BenchArgs) -> Result<()> {
     let started = Instant::now();
+    let out = PathBuf::from("target/bench");
+    if args.redraw {
+        let report = report::Report::load(&out)?;
+        println!("Written: {}", report.write(&out)?.join(", "));
+        return Ok(());
+    }
     let q = args.quick;
     setup::ensure_packages(&[Package {
         deb: "wrk",
@@ -107,7 +116,6 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "bare_axum",
         ]),
     )?;
-    let out = PathBuf::from("target/bench");
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
     let needs_load = args.only.is_none_or(|o| o != Bench::Store);

@@ -94,6 +94,15 @@ impl Report {
         }
     }
 
+    /// A report written before, to draw again.
+    pub fn load(dir: &Path) -> Result<Report> {
+        let text = std::fs::read_to_string(dir.join("report.json"))
+            .context("no report to draw: run cargo xtask bench first")?;
+        Ok(Report {
+            json: serde_json::from_str(&text)?,
+        })
+    }
+
     pub fn set(&mut self, key: &str, value: Value) {
         self.json[key] = value;
     }
@@ -328,14 +337,19 @@ impl Report {
         root.fill(&WHITE)?;
         let (left, right) = root.split_horizontally(560);
 
-        let capture: Vec<(&str, f64)> = [
-            ("bare axum", "baseline"),
-            ("Mockoon", "mockoon"),
-            ("hookscope", "hookscope_durable"),
-            ("+ verify", "hookscope_signed"),
+        let grey = RGBColor(148, 163, 184);
+        let orange = RGBColor(234, 88, 12);
+        let blue = RGBColor(37, 99, 235);
+        let capture: Vec<(&str, f64, RGBColor)> = [
+            ("bare axum", "baseline", grey),
+            ("Mockoon", "mockoon", orange),
+            ("hookscope", "hookscope_durable", blue),
+            ("+ verify, dedupe", "hookscope_signed", blue),
         ]
         .iter()
-        .filter_map(|(name, key)| Some((*name, j["capture"][key]["per_second"].as_f64()?)))
+        .filter_map(|(name, key, colour)| {
+            Some((*name, j["capture"][key]["per_second"].as_f64()?, *colour))
+        })
         .collect();
         bars(
             &left,
@@ -344,22 +358,22 @@ impl Report {
             false,
         )?;
 
-        let queries: Vec<(&str, f64)> = j["store"]["queries"]
+        let queries: Vec<(&str, f64, RGBColor)> = j["store"]["queries"]
             .as_array()
             .into_iter()
             .flatten()
             .zip([
                 "newest",
                 "deep",
-                "filter 7d",
+                "filter",
                 "filter old",
-                "search rare",
-                "search common",
+                "rare word",
+                "common",
                 "by id",
                 "counts",
-                "counts vendor",
+                "by vendor",
             ])
-            .filter_map(|(q, name)| Some((name, q["p99_ms"].as_f64()?)))
+            .filter_map(|(q, name)| Some((name, q["p99_ms"].as_f64()?, blue)))
             .collect();
         let title = format!(
             "Store queries at {} deliveries, p99 ms (log)",
@@ -377,7 +391,7 @@ type Area<'a> = DrawingArea<SVGBackend<'a>, plotters::coord::Shift>;
 fn bars(
     area: &Area<'_>,
     title: &str,
-    data: &[(&str, f64)],
+    data: &[(&str, f64, RGBColor)],
     log: bool,
 ) -> Result<(), Box<dyn std::error::Error>> {
     let n = data.len().max(1);
@@ -391,7 +405,6 @@ fn bars(
             String::new()
         }
     };
-    let blue = RGBColor(37, 99, 235);
     let value_text = |v: f64| {
         if v >= 100.0 {
             format!("{v:.0}")
@@ -414,12 +427,13 @@ fn bars(
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&label)
+            .y_label_formatter(&|v| format!("{v}"))
             .draw()?;
-        chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
+        chart.draw_series(data.iter().enumerate().map(|(i, (_, v, c))| {
             let i = i as f64;
-            Rectangle::new([(i - 0.35, lo), (i + 0.35, v.max(lo))], blue.filled())
+            Rectangle::new([(i - 0.35, lo), (i + 0.35, v.max(lo))], c.filled())
         }))?;
-        chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
+        chart.draw_series(data.iter().enumerate().map(|(i, (_, v, _))| {
             Text::new(
                 value_text(*v),
                 (i as f64 - 0.3, v.max(lo) * 1.25),
@@ -433,12 +447,13 @@ fn bars(
             .disable_x_mesh()
             .x_labels(n)
             .x_label_formatter(&label)
+            .y_label_formatter(&|v| format!("{v:.0}"))
             .draw()?;
-        chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
+        chart.draw_series(data.iter().enumerate().map(|(i, (_, v, c))| {
             let i = i as f64;
-            Rectangle::new([(i - 0.35, 0.0), (i + 0.35, *v)], blue.filled())
+            Rectangle::new([(i - 0.35, 0.0), (i + 0.35, *v)], c.filled())
         }))?;
-        chart.draw_series(data.iter().enumerate().map(|(i, (_, v))| {
+        chart.draw_series(data.iter().enumerate().map(|(i, (_, v, _))| {
             Text::new(
                 value_text(*v),
                 (i as f64 - 0.25, v + max * 0.03),

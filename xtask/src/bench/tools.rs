@@ -214,9 +214,14 @@ pub fn parse_oha(text: &str) -> Option<Load> {
         .filter_map(|(_, n)| n.as_u64())
         .sum();
     let all: u64 = codes.values().filter_map(|n| n.as_u64()).sum();
-    let failed: u64 = v["errorDistribution"]
-        .as_object()
-        .map_or(0, |m| m.values().filter_map(|n| n.as_u64()).sum());
+    // Requests still in flight when the run's time is up are cut off by oha ("aborted due to
+    // deadline"): the end of the measurement, not a failure of the server.
+    let failed: u64 = v["errorDistribution"].as_object().map_or(0, |m| {
+        m.iter()
+            .filter(|(e, _)| !e.contains("deadline"))
+            .filter_map(|(_, n)| n.as_u64())
+            .sum()
+    });
     Some(Load {
         requests: all,
         per_second: v["summary"]["requestsPerSec"].as_f64()?,
@@ -410,7 +415,7 @@ mod tests {
 
     #[test]
     fn reads_oha_json() {
-        let text = r#"{"summary":{"requestsPerSec":1000.5},"latencyPercentiles":{"p50":0.0005,"p99":0.002,"p99.9":0.004},"statusCodeDistribution":{"200":990,"503":10},"errorDistribution":{"connection refused":3}}"#;
+        let text = r#"{"summary":{"requestsPerSec":1000.5},"latencyPercentiles":{"p50":0.0005,"p99":0.002,"p99.9":0.004},"statusCodeDistribution":{"200":990,"503":10},"errorDistribution":{"connection refused":3,"aborted due to deadline":64}}"#;
         let l = parse_oha(text).unwrap();
         assert_eq!(l.requests, 1000);
         assert_eq!(l.errors, 13);
