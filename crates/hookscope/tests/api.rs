@@ -352,6 +352,16 @@ async fn facets_count_what_the_filters_would_select_and_follow_deletes() {
     let (_, filtered) = t.api_get("/api/facets?duplicate=first&vendor=stripe").await;
     assert_eq!(filtered["total"], 3);
     assert_eq!(facet(&filtered, "duplicates", Some("retry")), 0);
+    // Other filters count the matching rows themselves, and agree.
+    let (_, counted) = t
+        .api_get("/api/facets?duplicate=first&vendor=stripe&since=1h")
+        .await;
+    assert_eq!(counted, filtered);
+    let (_, by_path) = t.api_get("/api/facets?path=/elsewhere").await;
+    assert_eq!(by_path["total"], 1);
+    assert_eq!(facet(&by_path, "vendors", None), 1);
+    let (_, any) = t.api_get("/api/facets?duplicate=any").await;
+    assert_eq!(any["total"], 1);
 
     // Deletes are counted out.
     let del = t
