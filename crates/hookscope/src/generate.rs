@@ -471,14 +471,9 @@ impl Generator {
         let r = self.rng.u128(..);
         let id = match mix.vendor {
             Some("stripe") => format!("evt_{:024x}", r >> 32),
-            _ => format!(
-                "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-                r >> 96,
-                (r >> 80) & 0xffff,
-                (r >> 68) & 0xfff,
-                0x8000 | ((r >> 48) & 0x3fff),
-                r & 0xffff_ffff_ffff
-            ),
+            _ => uuid::Builder::from_random_bytes(r.to_le_bytes())
+                .into_uuid()
+                .to_string(),
         };
         if let Some(profile) = &self.profiles[which] {
             set_sources(

@@ -32,15 +32,9 @@ pub const OHA_VERSION: &str = "1.16.0";
 
 /// A Cooledge `lead.won` delivery of exactly [`BODY_BYTES`], with its event id and signature.
 pub fn signed_request(rng: &mut fastrand::Rng) -> (String, String, String) {
-    let r = rng.u128(..);
-    let id = format!(
-        "{:08x}-{:04x}-4{:03x}-{:04x}-{:012x}",
-        r >> 96,
-        (r >> 80) & 0xffff,
-        (r >> 68) & 0xfff,
-        0x8000 | ((r >> 48) & 0x3fff),
-        r & 0xffff_ffff_ffff
-    );
+    let id = uuid::Builder::from_random_bytes(rng.u128(..).to_le_bytes())
+        .into_uuid()
+        .to_string();
     let head = format!(
         r#"{{"version":"v1","event_type":"lead.won","event_id":"{id}","business_id":"a7f3c9d1-2e84-4b6f-8c01-5d9e2a1f7b30","occurred_at":"2026-11-23T10:00:00.000Z","lead_id":"2f6d9a18-4c73-4e85-bf02-7a1e5c8d3b96","customer_id":"8c3e1a72-5d49-4b06-9f81-2e7a0c4d6b18","won_via":"manual","quote_id":null,"invoice_id":null,"job_id":null,"external_ghl_opportunity_id":""#
     );
