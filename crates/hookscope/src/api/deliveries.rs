@@ -10,7 +10,7 @@ use serde_json::json;
 use super::{ApiError, ApiState, blocking};
 use crate::error::Error;
 use crate::model::{DeliveryDetail, Facets, Page};
-use crate::store::ListParams;
+use crate::store::{Filter, ListParams};
 
 pub(super) async fn index(
     State(state): State<ApiState>,
@@ -31,11 +31,16 @@ pub(super) async fn list(
     State(state): State<ApiState>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<Page>, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let filter = params.parse()?;
+    let filter = filter_of(params)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || store.list(&filter)).await?))
+}
+
+/// The list filters of a query string, or a 400 that says what is wrong with them.
+fn filter_of(params: Result<Query<ListParams>, QueryRejection>) -> Result<Filter, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    Ok(params.parse()?)
 }
 
 /// Counts for the filter sidebar, over the deliveries the same filters select.
@@ -43,9 +48,7 @@ pub(super) async fn facets(
     State(state): State<ApiState>,
     params: Result<Query<ListParams>, QueryRejection>,
 ) -> Result<Json<Facets>, ApiError> {
-    let Query(params) =
-        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
-    let filter = params.parse()?;
+    let filter = filter_of(params)?;
     let store = state.store.clone();
     Ok(Json(blocking(move || store.facets(&filter)).await?))
 }
