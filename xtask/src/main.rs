@@ -4,6 +4,7 @@
 
 mod bench;
 mod setup;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -21,7 +22,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Build and run Hookscope (the headless server, `hookscope serve`). Extra arguments go to it.
+    /// Build the UI and run Hookscope (the headless server, `hookscope serve`, with the UI at the
+    /// address it prints). Extra arguments go to it.
     Run {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
@@ -74,6 +76,7 @@ fn step(name: &str, cmd: &mut Command) -> Result<()> {
 }
 
 fn run(args: &[String]) -> Result<()> {
+    ui::build()?;
     let mut cmd = cargo();
     cmd.args([
         "run",
@@ -107,10 +110,14 @@ fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
+    // The UI first: the Rust suites check the TypeScript bindings it imports, and the browser
+    // suite needs its build.
+    ui::test()?;
     step(
         "unit and integration tests",
         cargo().args(["test", "--workspace", "--all-targets"]),
     )?;
+    ui::browser_tests()?;
 
     // Deliveries signed by the vendors' own SDKs, posted to a real capture port.
     let python = setup::python_venv(

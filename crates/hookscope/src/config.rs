@@ -62,6 +62,8 @@ pub struct ApiConfig {
     pub addr: SocketAddr,
     /// Fixed API token; by default a random one is kept in the data directory.
     pub token: Option<String>,
+    /// The built UI to serve at `/` (by default the repository's `ui/dist` when it is built).
+    pub ui: Option<std::path::PathBuf>,
 }
 
 impl Default for ApiConfig {
@@ -69,6 +71,7 @@ impl Default for ApiConfig {
         ApiConfig {
             addr: DEFAULT_API_ADDR.parse().expect("valid default address"),
             token: None,
+            ui: None,
         }
     }
 }
@@ -111,6 +114,7 @@ impl Default for RetentionConfig {
 /// path segments (`/hooks/a` matches `/hooks/a` and `/hooks/a/b`, not `/hooks/ab`).
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EndpointConfig {
     /// Path prefix on the capture port.
     pub path: String,
@@ -126,6 +130,7 @@ pub struct EndpointConfig {
     pub retired_secrets: Vec<String>,
     /// Replaces the vendor profile's signature scheme on this endpoint.
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(type = "Record<string, unknown>", optional))]
     pub signature: Option<crate::signature::SignatureScheme>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ResponseConfig>,
@@ -247,6 +252,7 @@ impl LiveEndpoints {
 /// What the capture listener answers on an endpoint, once the delivery is stored.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ResponseConfig {
     #[serde(default = "default_status")]
     pub status: u16,
@@ -261,6 +267,7 @@ pub struct ResponseConfig {
         with = "humantime_serde",
         skip_serializing_if = "Option::is_none"
     )]
+    #[cfg_attr(test, ts(type = "string", optional))]
     pub delay: Option<Duration>,
 }
 

@@ -58,6 +58,46 @@ impl Sample {
     }
 }
 
+/// The vendors [`sample`] can make a delivery for, in the order the UI offers them: the
+/// first-class vendors first, then the common schemes.
+pub fn sample_vendors() -> impl Iterator<Item = &'static str> {
+    const FIRST: [&str; 3] = ["cooledge", "leadron", "event-timestamp-payload"];
+    let rest = MIX
+        .iter()
+        .filter_map(|m| m.vendor)
+        .filter(|v| !FIRST.contains(v));
+    FIRST.into_iter().chain(rest)
+}
+
+/// One realistic delivery from `vendor` (see [`sample_vendors`]), as it would arrive now: a
+/// documented example with a fresh event id and time, signed with `secret` (by default the
+/// secret of the vendor's [`endpoints`] entry).
+/// `pick` chooses among the vendor's examples. The UI's "send a sample" uses this.
+pub fn sample(
+    registry: &Registry,
+    vendor: &str,
+    secret: Option<&str>,
+    pick: usize,
+) -> Option<Sample> {
+    let which = MIX.iter().position(|m| m.vendor == Some(vendor))?;
+    let now = crate::model::now_us();
+    let mut g = Generator::new(
+        registry,
+        Options {
+            count: 1,
+            days: 1,
+            end_us: now,
+            seed: now as u64,
+        },
+    );
+    let (id, mut sample) = g.build(which, pick, 0, now);
+    let secret = secret
+        .map(str::to_owned)
+        .or_else(|| g.secrets[which].clone());
+    g.sign(which, &mut sample, &id, secret.as_deref());
+    Some(sample)
+}
+
 /// The word that [`Generator`] puts in about one body in ten thousand: a search for it is the
 /// benchmark's rare-word search.
 pub const RARE_WORD: &str = "quetzalcoatl";
@@ -433,13 +473,33 @@ impl Generator {
                 hit
             })
             .unwrap_or(0);
-        let mix = &MIX[which];
         let size = self.body_size();
+        let template = self.rng.usize(0..MIX[which].templates.len().max(1));
+        let (id, mut sample) = self.build(which, template, size, at);
+        if MIX[which].templates.is_empty() {
+            return (which, id, sample);
+        }
+        // 2 % signed with a secret the endpoint does not know, 0.5 % not signed at all.
+        let roll = self.rng.u32(0..1000);
+        if roll >= 5 {
+            let secret = if roll < 25 {
+                Some("a-secret-the-endpoint-does-not-know".to_owned())
+            } else {
+                self.secrets[which].clone()
+            };
+            self.sign(which, &mut sample, &id, secret.as_deref());
+        }
+        (which, id, sample)
+    }
+
+    /// One unsigned delivery of `MIX[which]` from its `template`th template, padded to about
+    /// `size` bytes, with a fresh event id (returned beside it).
+    fn build(&mut self, which: usize, template: usize, size: usize, at: i64) -> (String, Sample) {
+        let mix = &MIX[which];
         if mix.templates.is_empty() {
             let mut body = vec![0u8; size];
             self.rng.fill(&mut body);
             return (
-                which,
                 String::new(),
                 Sample {
                     path: "/gen/upload".to_owned(),
@@ -450,7 +510,7 @@ impl Generator {
                 },
             );
         }
-        let template = &mix.templates[self.rng.usize(0..mix.templates.len())];
+        let template = &mix.templates[template % mix.templates.len()];
         let mut json: Value = serde_json::from_str(template.body).unwrap_or(Value::Null);
         let mut headers: Vec<(String, String)> = vec![
             ("Content-Type".into(), "application/json".into()),
@@ -508,24 +568,14 @@ impl Generator {
             Some(v) => format!("{PATH_PREFIX}{v}"),
             None => format!("{PATH_PREFIX}internal"),
         };
-        let mut sample = Sample {
+        let sample = Sample {
             path,
             headers,
             body,
             received_at_us: at,
             content_type: "application/json",
         };
-        // 2 % signed with a secret the endpoint does not know, 0.5 % not signed at all.
-        let roll = self.rng.u32(0..1000);
-        if roll >= 5 {
-            let secret = if roll < 25 {
-                Some("a-secret-the-endpoint-does-not-know".to_owned())
-            } else {
-                self.secrets[which].clone()
-            };
-            self.sign(which, &mut sample, &id, secret.as_deref());
-        }
-        (which, id, sample)
+        (id, sample)
     }
 
     fn sign(&self, which: usize, sample: &mut Sample, id: &str, secret: Option<&str>) {

@@ -6,8 +6,11 @@
 //! and the `hookscope` command line are front ends over this library.
 
 pub mod api;
+#[cfg(test)]
+mod bindings;
 pub mod capture;
 pub mod config;
+pub mod encoding;
 pub mod error;
 pub mod generate;
 pub mod head;

@@ -66,6 +66,7 @@ impl Decoded {
 /// Whether a delivery repeats an event already seen.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum DuplicateKind {
     /// The first arrival of its event.
     First,
@@ -95,6 +96,7 @@ impl DuplicateKind {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Duplicate {
     pub kind: DuplicateKind,
     /// The first delivery of this event (it may since have been deleted).
@@ -111,6 +113,7 @@ pub struct Duplicate {
 
 /// One row of a delivery list: everything but the head and the body.
 #[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DeliverySummary {
     pub id: i64,
     /// RFC 3339, UTC, microseconds.
@@ -136,6 +139,8 @@ pub struct DeliverySummary {
     pub signature: Option<SignatureCheck>,
     pub duplicate: Option<Duplicate>,
     pub validation: Vec<Finding>,
+    /// Pinned by the user: kept by retention.
+    pub pinned: bool,
 }
 
 /// A stored delivery with its headers and body.
@@ -149,13 +154,42 @@ pub struct Delivery {
 
 /// A page of deliveries, newest first; `next_cursor` is the `before` of the next page.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Page {
     pub items: Vec<DeliverySummary>,
     pub next_cursor: Option<i64>,
+    /// How many deliveries the filter selects below the `before` cursor (when asked for).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub total: Option<u64>,
+}
+
+/// What `GET /api` answers: who is serving, where deliveries go, and how far the search index
+/// has caught up.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ServerInfo {
+    pub name: String,
+    pub version: String,
+    /// The capture listener's base URL, for the user to give senders and tunnels.
+    pub capture_url: String,
+    pub deliveries: u64,
+    pub search: SearchProgress,
+    /// Vendors `POST /api/samples` can send a sample delivery of.
+    pub samples: Vec<String>,
+}
+
+/// The search index fills while the store is idle; `q` searches see ids up to `indexed_through`.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SearchProgress {
+    pub indexed_through: i64,
+    pub newest: i64,
 }
 
 /// Counts for the filter sidebar: how many deliveries have each value, most first.
 #[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Facets {
     pub total: u64,
     pub vendors: Vec<FacetCount>,
@@ -167,10 +201,12 @@ pub struct Facets {
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct FacetCount {
     /// The value; `null` for deliveries without one (no vendor recognised, no event type).
     pub value: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
     pub vendor: Option<String>,
     pub count: u64,
 }
@@ -234,6 +270,7 @@ pub fn now_us() -> i64 {
 /// `[name, value]` pairs in their original case, the body as text when it is UTF-8 and always as
 /// base64.
 #[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct DeliveryDetail {
     #[serde(flatten)]
     pub summary: DeliverySummary,
@@ -242,14 +279,22 @@ pub struct DeliveryDetail {
     pub head_exact: bool,
     pub body: Option<String>,
     pub body_base64: String,
+    /// The body with its `Content-Encoding` (gzip, deflate, br) undone, for display.
+    pub decoded: Option<crate::encoding::DecodedBody>,
 }
 
 impl From<Delivery> for DeliveryDetail {
     fn from(d: Delivery) -> Self {
         use base64::Engine;
         let body_base64 = base64::engine::general_purpose::STANDARD.encode(&d.body);
+        let headers = crate::head::header_pairs(&d.head);
+        let decoded = headers
+            .iter()
+            .find(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
+            .and_then(|(_, value)| crate::encoding::decode(value, &d.body));
         DeliveryDetail {
-            headers: crate::head::header_pairs(&d.head),
+            decoded,
+            headers,
             head_exact: d.head_exact,
             body: String::from_utf8(d.body).ok(),
             body_base64,

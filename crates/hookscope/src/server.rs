@@ -131,6 +131,11 @@ impl Server {
             registry,
             endpoints,
             config_path,
+            ui_dir: config.api.ui.clone().or_else(api::ui::default_dir),
+            http: reqwest::Client::builder()
+                .no_proxy()
+                .build()
+                .unwrap_or_default(),
         };
         let api_stopped = stopped.clone();
         let api_task = tokio::spawn(async move {
@@ -171,6 +176,15 @@ impl Server {
     pub fn api_url(&self) -> String {
         format!(
             "http://{}/api/?token={}",
+            loopback_view(self.api_addr),
+            self.token
+        )
+    }
+
+    /// The UI's address, with the token, for a browser.
+    pub fn ui_url(&self) -> String {
+        format!(
+            "http://{}/?token={}",
             loopback_view(self.api_addr),
             self.token
         )

@@ -124,6 +124,71 @@ async fn pages_walk_newest_first_by_cursor_without_gaps() {
 }
 
 #[tokio::test(flavor = "multi_thread")]
+async fn windows_by_offset_count_totals_and_read_what_came_after() {
+    let t = start("").await;
+    let mut ids = Vec::new();
+    for i in 0..9 {
+        let method = if i % 3 == 0 { "PUT" } else { "POST" };
+        let id = t
+            .http
+            .request(method.parse().unwrap(), t.capture_url(&format!("/w/{i}")))
+            .body(format!("{i}"))
+            .send()
+            .await
+            .unwrap()
+            .json::<Value>()
+            .await
+            .unwrap()["id"]
+            .as_i64()
+            .unwrap();
+        ids.push(id);
+    }
+    let ids_of = |page: &Value| -> Vec<i64> {
+        page["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|d| d["id"].as_i64().unwrap())
+            .collect()
+    };
+    // Anchored below the newest, a window four rows down.
+    let anchor = ids[7] + 1;
+    let (status, page) = t
+        .api_get(&format!(
+            "/api/deliveries?before={anchor}&offset=4&limit=2&total=true"
+        ))
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert_eq!(ids_of(&page), vec![ids[3], ids[2]]);
+    assert_eq!(page["total"], 8);
+    // Past the end: empty, total still given.
+    let (_, page) = t.api_get("/api/deliveries?offset=40&total=true").await;
+    assert_eq!(ids_of(&page), Vec::<i64>::new());
+    assert_eq!(page["total"], 9);
+    // Totals with a facet filter (kept counts) and with a path filter (counted).
+    let (_, page) = t
+        .api_get("/api/deliveries?method=put&total=true&limit=1")
+        .await;
+    assert_eq!(page["total"], 3);
+    assert_eq!(ids_of(&page), vec![ids[6]]);
+    let (_, page) = t
+        .api_get("/api/deliveries?method=post&path=/w/&offset=1&limit=1&total=true")
+        .await;
+    assert_eq!(page["total"], 6);
+    assert_eq!(ids_of(&page), vec![ids[7]]);
+    // What arrived since the anchor.
+    let (_, page) = t
+        .api_get(&format!("/api/deliveries?after={}&total=true", ids[6]))
+        .await;
+    assert_eq!(ids_of(&page), vec![ids[8], ids[7]]);
+    assert_eq!(page["total"], 2);
+    // Without the flag, no total.
+    let (_, page) = t.api_get("/api/deliveries?limit=1").await;
+    assert!(page.get("total").is_none(), "{page}");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
 async fn filters_by_method_path_endpoint_and_time() {
     let t = start("[[endpoints]]\npath = \"/hooks/stripe\"").await;
     let a = t.post("/hooks/stripe/1", "a").await;
@@ -378,5 +443,172 @@ async fn facets_count_what_the_filters_would_select_and_follow_deletes() {
 
     let (status, bad) = t.api_get("/api/facets?signature=purple").await;
     assert_eq!(status, 400, "{bad}");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn pins_are_kept_listed_and_announced() {
+    let t = start("").await;
+    let a = t.post("/p/a", "a").await;
+    let b = t.post("/p/b", "b").await;
+    let mut stream = t
+        .http
+        .get(t.api_url("/api/stream"))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap()
+        .bytes_stream();
+    let pin = |id: i64, pinned: bool| {
+        t.http
+            .put(t.api_url(&format!("/api/deliveries/{id}/pin")))
+            .bearer_auth(&t.token)
+            .json(&serde_json::json!({ "pinned": pinned }))
+            .send()
+    };
+    assert_eq!(pin(a, true).await.unwrap().status(), 204);
+    assert_eq!(pin(9999, true).await.unwrap().status(), 404);
+    let bad = t
+        .http
+        .put(t.api_url(&format!("/api/deliveries/{a}/pin")))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({ "pin": "yes" }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+
+    let (_, page) = t.api_get("/api/deliveries?pinned=true").await;
+    assert_eq!(common::page_ids(&page), vec![a]);
+    assert_eq!(page["items"][0]["pinned"], true);
+    let (_, page) = t.api_get("/api/deliveries?pinned=false").await;
+    assert_eq!(common::page_ids(&page), vec![b]);
+    assert_eq!(t.delivery(a).await["pinned"], true);
+
+    let mut seen = String::new();
+    tokio::time::timeout(Duration::from_secs(5), async {
+        while !seen.contains("event: pinned") {
+            let chunk = stream.next().await.unwrap().unwrap();
+            seen.push_str(&String::from_utf8_lossy(&chunk));
+        }
+    })
+    .await
+    .expect("a pinned event on the stream");
+    assert!(
+        seen.contains(&format!("\"id\":{a},\"pinned\":true")),
+        "{seen}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retention_spares_pinned_deliveries() {
+    let t = start("[retention]\nmax_deliveries = 3").await;
+    let first = t.post("/r/0", "0").await;
+    let status = t
+        .http
+        .put(t.api_url(&format!("/api/deliveries/{first}/pin")))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({ "pinned": true }))
+        .send()
+        .await
+        .unwrap()
+        .status();
+    assert_eq!(status, 204);
+    let mut ids = vec![first];
+    for i in 1..6 {
+        ids.push(t.post(&format!("/r/{i}"), format!("{i}")).await);
+    }
+    let (_, page) = t.api_get("/api/deliveries").await;
+    let kept = common::page_ids(&page);
+    assert!(kept.contains(&first), "the pinned one is kept: {kept:?}");
+    assert!(
+        !kept.contains(&ids[1]),
+        "the oldest unpinned one is pruned: {kept:?}"
+    );
+    assert_eq!(common::body_bytes(&t.delivery(first).await), b"0");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret() {
+    let t = start(
+        "[[endpoints]]\npath = \"/hooks/cooledge\"\nvendor = \"cooledge\"\nsecrets = [\"s3cret\"]",
+    )
+    .await;
+    let send = |body: Value| {
+        t.http
+            .post(t.api_url("/api/samples"))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+    };
+    let sent: Value = send(serde_json::json!({ "vendor": "cooledge" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["path"], "/hooks/cooledge");
+    assert_eq!(sent["status"], 200);
+    let d = t.delivery(sent["id"].as_i64().unwrap()).await;
+    assert_eq!(d["vendor"], "cooledge");
+    assert_eq!(d["signature"]["status"], "valid", "{d}");
+    assert_eq!(d["endpoint"], "/hooks/cooledge");
+
+    // Without an endpoint for the vendor: a sample path, signed with a secret no one holds.
+    let sent: Value = send(serde_json::json!({ "vendor": "github" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(sent["path"], "/sample/github");
+    let d = t.delivery(sent["id"].as_i64().unwrap()).await;
+    assert_eq!(d["vendor"], "github");
+    assert_eq!(d["signature"]["status"], "unchecked");
+
+    let refused = send(serde_json::json!({ "vendor": "nobody" }))
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let err: Value = refused.json().await.unwrap();
+    assert!(err["error"].as_str().unwrap().contains("cooledge"), "{err}");
+    let (_, info) = t.api_get("/api").await;
+    assert_eq!(info["samples"][0], "cooledge");
+    t.stop().await;
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn compressed_bodies_are_stored_as_sent_and_shown_decoded() {
+    use std::io::Write;
+    let t = start("").await;
+    let json = br#"{"event":"lead.won","payload":{"id":1}}"#;
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    gz.write_all(json).unwrap();
+    let compressed = gz.finish().unwrap();
+    let id = t
+        .http
+        .post(t.capture_url("/gz"))
+        .header("Content-Encoding", "gzip")
+        .header("Content-Type", "application/json")
+        .body(compressed.clone())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let d = t.delivery(id).await;
+    assert_eq!(common::body_bytes(&d), compressed);
+    assert_eq!(d["decoded"]["encoding"], "gzip");
+    assert_eq!(
+        d["decoded"]["text"].as_str().unwrap().as_bytes(),
+        json.as_slice()
+    );
+    let plain = t.post("/plain", "x").await;
+    assert!(t.delivery(plain).await["decoded"].is_null());
     t.stop().await;
 }

@@ -105,7 +105,41 @@ pub async fn guard(State(state): State<ApiState>, req: Request, next: Next) -> R
     }
 }
 
+/// The Host and Origin checks alone, for the UI's files: they hold no data, but a page of
+/// another site must not frame or read them either.
+pub async fn host_guard(State(state): State<ApiState>, req: Request, next: Next) -> Response {
+    match check_host(&state, &req) {
+        Ok(()) => next.run(req).await,
+        Err(e) => axum::response::IntoResponse::into_response(e),
+    }
+}
+
 fn check(state: &ApiState, req: &Request) -> std::result::Result<(), ApiError> {
+    check_host(state, req)?;
+    let headers = req.headers();
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|h| h.to_str().ok())
+        .and_then(|h| h.strip_prefix("Bearer "))
+        .map(str::trim);
+    let query_token = req.uri().query().and_then(|q| {
+        q.split('&')
+            .filter_map(|pair| pair.split_once('='))
+            .find(|(k, _)| *k == "token")
+            .map(|(_, v)| v)
+    });
+    let presented = bearer.or(query_token).unwrap_or("");
+    if constant_time_eq::constant_time_eq(presented.as_bytes(), state.token.as_bytes()) {
+        Ok(())
+    } else {
+        Err(ApiError::new(
+            StatusCode::UNAUTHORIZED,
+            "missing or wrong API token: send `Authorization: Bearer TOKEN` (the token `hookscope serve` prints, kept in the data directory's api-token file)",
+        ))
+    }
+}
+
+fn check_host(state: &ApiState, req: &Request) -> std::result::Result<(), ApiError> {
     let headers = req.headers();
     let host = headers
         .get(header::HOST)
@@ -130,26 +164,7 @@ fn check(state: &ApiState, req: &Request) -> std::result::Result<(), ApiError> {
             ));
         }
     }
-    let bearer = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim);
-    let query_token = req.uri().query().and_then(|q| {
-        q.split('&')
-            .filter_map(|pair| pair.split_once('='))
-            .find(|(k, _)| *k == "token")
-            .map(|(_, v)| v)
-    });
-    let presented = bearer.or(query_token).unwrap_or("");
-    if constant_time_eq::constant_time_eq(presented.as_bytes(), state.token.as_bytes()) {
-        Ok(())
-    } else {
-        Err(ApiError::new(
-            StatusCode::UNAUTHORIZED,
-            "missing or wrong API token: send `Authorization: Bearer TOKEN` (the token `hookscope serve` prints, kept in the data directory's api-token file)",
-        ))
-    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -9,22 +9,26 @@ use serde_json::json;
 
 use super::{ApiError, ApiState, blocking};
 use crate::error::Error;
-use crate::model::{DeliveryDetail, Facets, Page};
+use crate::model::{DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
 use crate::store::{Filter, ListParams};
 
-pub(super) async fn index(
-    State(state): State<ApiState>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+pub(super) async fn index(State(state): State<ApiState>) -> Result<Json<ServerInfo>, ApiError> {
     let store = state.store.clone();
-    let (count, (indexed, newest)) =
+    let (deliveries, (indexed_through, newest)) =
         blocking(move || Ok((store.count()?, store.search_progress()?))).await?;
-    Ok(Json(json!({
-        "name": "hookscope",
-        "version": env!("CARGO_PKG_VERSION"),
-        "capture_url": &*state.capture_url,
-        "deliveries": count,
-        "search": { "indexed_through": indexed, "newest": newest },
-    })))
+    Ok(Json(ServerInfo {
+        name: "hookscope".to_owned(),
+        version: env!("CARGO_PKG_VERSION").to_owned(),
+        capture_url: state.capture_url.to_string(),
+        deliveries,
+        search: SearchProgress {
+            indexed_through,
+            newest,
+        },
+        samples: crate::generate::sample_vendors()
+            .map(str::to_owned)
+            .collect(),
+    }))
 }
 
 pub(super) async fn list(
@@ -104,6 +108,26 @@ pub(super) async fn delete(
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
     if state.writer.delete(id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(Error::NotFound(id).into())
+    }
+}
+
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct PinRequest {
+    pinned: bool,
+}
+
+/// `PUT /api/deliveries/{id}/pin` with `{"pinned": true|false}`.
+pub(super) async fn pin(
+    State(state): State<ApiState>,
+    Path(id): Path<i64>,
+    body: Result<Json<PinRequest>, axum::extract::rejection::JsonRejection>,
+) -> Result<StatusCode, ApiError> {
+    let Json(body) = body.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    if state.writer.set_pinned(id, body.pinned).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(Error::NotFound(id).into())

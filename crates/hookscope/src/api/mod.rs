@@ -5,17 +5,20 @@
 pub mod auth;
 mod deliveries;
 mod endpoints;
+mod samples;
 mod stream;
+pub mod ui;
 
 use std::sync::Arc;
 
 use axum::Router;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use http::StatusCode;
 
 pub use auth::{AllowedHosts, load_or_create_token};
+pub use samples::SampleSent;
 
 use crate::error::Error;
 use crate::store::{Store, Writer};
@@ -33,6 +36,10 @@ pub struct ApiState {
     pub endpoints: Arc<crate::config::LiveEndpoints>,
     /// Where endpoint changes are written.
     pub config_path: std::path::PathBuf,
+    /// The built UI served at `/`, when there is one.
+    pub ui_dir: Option<std::path::PathBuf>,
+    /// For requests the server makes itself (samples to its own capture listener).
+    pub http: reqwest::Client,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -47,17 +54,21 @@ pub fn router(state: ApiState) -> Router {
             get(deliveries::get).delete(deliveries::delete),
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
+        .route("/deliveries/{id}/pin", axum::routing::put(deliveries::pin))
         .route("/facets", get(deliveries::facets))
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
+        .route("/samples", post(samples::send))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });
-    Router::new()
-        .nest("/api", api)
-        .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
-        .with_state(state)
+    let api = api.layer(middleware::from_fn_with_state(state.clone(), auth::guard));
+    let ui = ui::router(state.ui_dir.as_deref()).layer(middleware::from_fn_with_state(
+        state.clone(),
+        auth::host_guard,
+    ));
+    Router::new().nest("/api", api).merge(ui).with_state(state)
 }
 
 /// An error as the API answers it: a status and `{"error": "..."}`.

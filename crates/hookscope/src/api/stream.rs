@@ -25,6 +25,7 @@ pub(super) async fn stream(
                     StoreEvent::Delivery { .. } => "delivery",
                     StoreEvent::Deleted { .. } => "deleted",
                     StoreEvent::Cleared { .. } => "cleared",
+                    StoreEvent::Pinned { .. } => "pinned",
                     StoreEvent::Pruned { .. } => "pruned",
                     StoreEvent::Progress { .. } => "progress",
                 };

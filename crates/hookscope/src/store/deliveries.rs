@@ -14,11 +14,11 @@ use crate::vendor::{Analysis, DedupeKey};
 const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
-     e.first_id, e.count, d.dup_gap_us, e.first_received_us";
+     e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned";
 const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 /// Columns of the summary, for reads that add their own after them.
-const SUMMARY_LEN: usize = 22;
+const SUMMARY_LEN: usize = 23;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -59,6 +59,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
         None => (None, None, None, Vec::new()),
     };
     Ok(DeliverySummary {
+        pinned: row.get(22)?,
         vendor: row.get(14)?,
         detected_by,
         event,
@@ -252,6 +253,7 @@ pub(super) fn summary_of(
 ) -> DeliverySummary {
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
+        pinned: false,
         vendor: a.and_then(|a| a.vendor.clone()),
         detected_by: a.and_then(|a| a.detected_by.clone()),
         event: a.map(|a| a.event.clone()),
@@ -304,6 +306,9 @@ fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
     if let Some(before) = f.before {
         cond(&format!("{order} < ?"), before.into());
     }
+    if let Some(after) = f.after {
+        cond(&format!("{order} > ?"), after.into());
+    }
     if let Some(endpoint) = &f.endpoint {
         cond("d.endpoint = ?", endpoint.clone().into());
     }
@@ -339,6 +344,11 @@ fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
         Some(kind) => cond("d.dup_kind = ?", kind.to_owned().into()),
         None => {}
     }
+    match f.pinned {
+        Some(true) => sql.push_str(" AND d.pinned = 1"),
+        Some(false) => sql.push_str(" AND d.pinned = 0"),
+        None => {}
+    }
     match f.warnings {
         Some(true) => sql.push_str(" AND d.warnings > 0"),
         Some(false) => sql.push_str(" AND d.warnings = 0"),
@@ -347,8 +357,35 @@ fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
     (sql, args, order)
 }
 
-/// One page, newest first, by id cursor (no OFFSET: a page costs the same at any depth).
+/// One page, newest first, by id cursor: a page costs the same at any depth. An `offset` is
+/// turned into a cursor first, by a walk over the filter's index alone.
 pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+    let total = if f.want_total {
+        Some(count_matching(conn, f)?)
+    } else {
+        None
+    };
+    let mut f = std::borrow::Cow::Borrowed(f);
+    if f.offset > 0 {
+        let (from_where, mut args, order) = filtered(&f, "");
+        let sql = format!("SELECT {order}{from_where} ORDER BY {order} DESC LIMIT 1 OFFSET ?");
+        args.push(i64::from(f.offset).into());
+        let id: Option<i64> = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args), |r| r.get(0))
+            .optional()?;
+        let Some(id) = id else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+                total,
+            });
+        };
+        let owned = f.to_mut();
+        owned.before = Some(id + 1);
+        owned.offset = 0;
+    }
+    let f = &*f;
     let (from_where, mut args, order) = filtered(f, SUMMARY_JOIN);
     // One row more than asked tells whether another page exists.
     let sql = format!("SELECT {SUMMARY_COLUMNS}{from_where} ORDER BY {order} DESC LIMIT ?");
@@ -364,7 +401,40 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     } else {
         None
     };
-    Ok(Page { items, next_cursor })
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
+}
+
+/// How many deliveries `f` selects (its cursors included, its page size and offset ignored).
+pub fn count_matching(conn: &Connection, f: &Filter) -> Result<u64> {
+    if f.search.is_none() && on_facets_only(f) == *f {
+        // Read from the kept totals: the same cost at any size.
+        return Ok(facets(conn, f)?.total);
+    }
+    let (from_where, args, _) = filtered(f, "");
+    let n: i64 = conn
+        .prepare_cached(&format!("SELECT count(*){from_where}"))?
+        .query_row(params_from_iter(args), |r| r.get(0))?;
+    Ok(n as u64)
+}
+
+/// The part of `f` the kept facet totals can answer: vendor, event type, signature, duplicate
+/// kind and method (page size and offset carried over, as they change no count).
+fn on_facets_only(f: &Filter) -> Filter {
+    Filter {
+        limit: f.limit,
+        offset: f.offset,
+        want_total: f.want_total,
+        vendor: f.vendor.clone(),
+        event_type: f.event_type.clone(),
+        signature: f.signature.clone(),
+        duplicate: f.duplicate.clone(),
+        method: f.method.clone(),
+        ..Filter::default()
+    }
 }
 
 /// How many deliveries have each vendor, event type, signature status, duplicate kind and
@@ -372,16 +442,7 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
 /// the counts the store keeps as it writes (a read of a few hundred rows at any size);
 /// otherwise from the matching deliveries.
 pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
-    let on_facets_only = Filter {
-        limit: f.limit,
-        vendor: f.vendor.clone(),
-        event_type: f.event_type.clone(),
-        signature: f.signature.clone(),
-        duplicate: f.duplicate.clone(),
-        method: f.method.clone(),
-        ..Filter::default()
-    };
-    let rows: Vec<([String; 5], u64)> = if *f == on_facets_only {
+    let rows: Vec<([String; 5], u64)> = if *f == on_facets_only(f) {
         let mut sql = String::from(
             "SELECT vendor, event_type, signature_status, dup_kind, method, n
              FROM facet_counts WHERE n > 0",
@@ -567,6 +628,14 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
     Ok(bytes)
 }
 
+/// Pins or unpins one delivery; `false` when there is no such delivery.
+pub(super) fn set_pinned(conn: &Connection, id: i64, pinned: bool) -> Result<bool> {
+    let n = conn
+        .prepare_cached("UPDATE deliveries SET pinned = ?2 WHERE id = ?1")?
+        .execute(params![id, pinned])?;
+    Ok(n > 0)
+}
+
 /// Deletes every delivery and forgets every event seen: a fresh start for duplicate detection.
 pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     let n = conn.execute("DELETE FROM deliveries", [])?;
@@ -579,8 +648,8 @@ pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
 
 /// Deletes the oldest deliveries until at most `max_count` remain and they occupy at most
 /// `max_bytes`, sparing ids from `spare_from` on (what the current transaction inserted, which is
-/// about to be acknowledged). `count` and `bytes` are the current totals. Returns the highest id
-/// deleted and the totals removed.
+/// about to be acknowledged) and pinned ones. `count` and `bytes` are the current totals. Returns
+/// the highest id deleted and the totals removed.
 pub(super) fn prune(
     conn: &Connection,
     count: u64,
@@ -593,7 +662,8 @@ pub(super) fn prune(
         return Ok(None);
     }
     let mut stmt = conn.prepare_cached(
-        "SELECT id, stored_bytes FROM deliveries WHERE id > ?1 AND id < ?2 ORDER BY id LIMIT 1024",
+        "SELECT id, stored_bytes FROM deliveries WHERE id > ?1 AND id < ?2 AND pinned = 0 \
+         ORDER BY id LIMIT 1024",
     )?;
     let (mut removed_count, mut removed_bytes, mut last_id) = (0u64, 0u64, None);
     let mut after = i64::MIN;
@@ -619,11 +689,17 @@ pub(super) fn prune(
     let Some(last_id) = last_id else {
         return Ok(None);
     };
-    conn.prepare_cached("DELETE FROM deliveries WHERE id <= ?1")?
+    conn.prepare_cached("DELETE FROM deliveries WHERE id <= ?1 AND pinned = 0")?
         .execute([last_id])?;
-    conn.prepare_cached("DELETE FROM payloads WHERE delivery_id <= ?1")?
-        .execute([last_id])?;
-    conn.prepare_cached("DELETE FROM search WHERE rowid <= ?1")?
-        .execute([last_id])?;
+    // The pinned ones keep their payload and search entry.
+    let kept = "SELECT id FROM deliveries WHERE pinned = 1 AND id <= ?1";
+    conn.prepare_cached(&format!(
+        "DELETE FROM payloads WHERE delivery_id <= ?1 AND delivery_id NOT IN ({kept})"
+    ))?
+    .execute([last_id])?;
+    conn.prepare_cached(&format!(
+        "DELETE FROM search WHERE rowid <= ?1 AND rowid NOT IN ({kept})"
+    ))?
+    .execute([last_id])?;
     Ok(Some((last_id, removed_count, removed_bytes)))
 }

@@ -19,6 +19,13 @@ pub struct ListParams {
     pub limit: Option<u32>,
     /// Cursor: only deliveries with a smaller id (the previous page's `next_cursor`).
     pub before: Option<i64>,
+    /// Only deliveries with a larger id: what arrived since a list was read.
+    pub after: Option<i64>,
+    /// Skip this many matching deliveries first (below `before`): a window far down a list, for
+    /// a scrollbar dragged to the middle. Costs an index walk over the skipped rows.
+    pub offset: Option<u32>,
+    /// `true`: also answer how many deliveries the filter selects (below `before`).
+    pub total: Option<bool>,
     /// Exact endpoint prefix as configured.
     pub endpoint: Option<String>,
     /// HTTP method, any case.
@@ -43,6 +50,8 @@ pub struct ListParams {
     pub validation: Option<String>,
     /// Free text: deliveries whose head or body contains every word.
     pub q: Option<String>,
+    /// `true`: only pinned deliveries; `false`: only the others.
+    pub pinned: Option<bool>,
     /// The API token when a client passes it in the query string (an `EventSource` cannot send
     /// headers); accepted here so that it is not an unknown parameter, and otherwise unused.
     pub token: Option<String>,
@@ -53,6 +62,10 @@ pub struct ListParams {
 pub struct Filter {
     pub limit: u32,
     pub before: Option<i64>,
+    pub after: Option<i64>,
+    pub offset: u32,
+    /// Count the matching deliveries too.
+    pub want_total: bool,
     pub endpoint: Option<String>,
     pub method: Option<String>,
     pub path_prefix: Option<String>,
@@ -67,6 +80,7 @@ pub struct Filter {
     pub warnings: Option<bool>,
     /// Free-text search words.
     pub search: Option<String>,
+    pub pinned: Option<bool>,
 }
 
 impl Default for Filter {
@@ -74,6 +88,9 @@ impl Default for Filter {
         Filter {
             limit: DEFAULT_LIMIT,
             before: None,
+            after: None,
+            offset: 0,
+            want_total: false,
             endpoint: None,
             method: None,
             path_prefix: None,
@@ -86,6 +103,7 @@ impl Default for Filter {
             duplicate: None,
             warnings: None,
             search: None,
+            pinned: None,
         }
     }
 }
@@ -102,6 +120,9 @@ impl ListParams {
         Ok(Filter {
             limit,
             before: self.before,
+            after: self.after,
+            offset: self.offset.unwrap_or(0),
+            want_total: self.total.unwrap_or(false),
             endpoint: non_empty(&self.endpoint),
             method: non_empty(&self.method).map(|m| m.to_ascii_uppercase()),
             path_prefix: non_empty(&self.path),
@@ -139,6 +160,7 @@ impl ListParams {
                 None => None,
             },
             search: non_empty(&self.q).filter(|q| !q.trim().is_empty()),
+            pinned: self.pinned,
         })
     }
 }

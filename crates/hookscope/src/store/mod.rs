@@ -29,6 +29,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0002_analysis.sql")),
     M::up(include_str!("../../migrations/0003_search.sql")),
     M::up(include_str!("../../migrations/0004_filters.sql")),
+    M::up(include_str!("../../migrations/0005_pins.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

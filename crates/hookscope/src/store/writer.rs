@@ -30,6 +30,7 @@ const QUEUE: usize = 4096;
 /// What changed in the store, as it is committed. The control API streams these.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[serde(tag = "type", rename_all = "snake_case")]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub enum StoreEvent {
     Delivery {
         delivery: Box<DeliverySummary>,
@@ -39,6 +40,11 @@ pub enum StoreEvent {
     },
     Cleared {
         count: u64,
+    },
+    /// A delivery was pinned or unpinned.
+    Pinned {
+        id: i64,
+        pinned: bool,
     },
     /// Retention deleted every delivery with an id up to `through_id`.
     Pruned {
@@ -65,6 +71,11 @@ enum Job {
     },
     DeleteAll {
         reply: oneshot::Sender<Result<u64>>,
+    },
+    Pin {
+        id: i64,
+        pinned: bool,
+        reply: oneshot::Sender<Result<bool>>,
     },
     /// Replace a stored delivery's analysis (and the endpoint it now belongs to).
     Reanalyze {
@@ -113,6 +124,13 @@ impl Writer {
     pub async fn delete(&self, id: i64) -> Result<bool> {
         let (reply, rx) = oneshot::channel();
         self.send(Job::Delete { id, reply }).await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Pins or unpins a delivery; `false` when there is no such delivery.
+    pub async fn set_pinned(&self, id: i64, pinned: bool) -> Result<bool> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Pin { id, pinned, reply }).await?;
         rx.await.map_err(|_| Error::WriterGone)?
     }
 
@@ -251,6 +269,11 @@ enum Done {
     Reanalyzed {
         existed: bool,
     },
+    Pinned {
+        id: i64,
+        pinned: bool,
+        existed: bool,
+    },
 }
 
 /// A committed batch: each job's result, the new totals, and what retention pruned.
@@ -387,6 +410,7 @@ impl WriterState {
                         Job::Insert { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Delete { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::DeleteAll { reply } => reply.send(Err(err())).map_err(drop),
+                        Job::Pin { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Reanalyze { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Close => Ok(()),
                     };
@@ -471,6 +495,11 @@ impl WriterState {
                     (count, bytes) = (0, 0);
                     Done::Cleared { count: n }
                 }
+                Job::Pin { id, pinned, .. } => Done::Pinned {
+                    id: *id,
+                    pinned: *pinned,
+                    existed: deliveries::set_pinned(&tx, *id, *pinned)?,
+                },
                 Job::Reanalyze {
                     id,
                     endpoint,
@@ -526,6 +555,17 @@ fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
         (Job::DeleteAll { .. }, Done::Cleared { count }) => {
             Some(StoreEvent::Cleared { count: *count })
         }
+        (
+            Job::Pin { .. },
+            Done::Pinned {
+                id,
+                pinned,
+                existed: true,
+            },
+        ) => Some(StoreEvent::Pinned {
+            id: *id,
+            pinned: *pinned,
+        }),
         _ => None,
     }
 }
@@ -541,6 +581,9 @@ fn reply(job: Job, done: Done) {
         }
         (Job::DeleteAll { reply }, Done::Cleared { count }) => {
             let _ = reply.send(Ok(count));
+        }
+        (Job::Pin { reply, .. }, Done::Pinned { existed, .. }) => {
+            let _ = reply.send(Ok(existed));
         }
         (Job::Reanalyze { reply, .. }, Done::Reanalyzed { existed }) => {
             let _ = reply.send(Ok(existed));

@@ -57,6 +57,7 @@ const MAX_FINDINGS: usize = 20;
 
 /// The decoded envelope.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EventInfo {
     #[serde(rename = "type")]
     pub event_type: Option<String>,

@@ -11,6 +11,7 @@ use crate::signature::SignatureScheme;
 
 #[derive(Debug, Clone, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct VendorProfile {
     /// Stable id: what endpoints bind to and the API reports (`stripe`, `cooledge`, ...).
     pub id: String,
@@ -20,20 +21,26 @@ pub struct VendorProfile {
     #[serde(default)]
     pub source: String,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub detect: Detect,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub envelope: Envelope,
     /// Where the event id used for dedupe comes from, tried in order.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub dedupe: Vec<IdSource>,
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub signature: Option<SignatureScheme>,
     /// A schema every event of this vendor must match (the envelope), besides its own.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "unknown"))]
     pub envelope_schema: Option<serde_json::Value>,
     /// The event catalog: type → description and schema. Empty means "not catalogued": unknown
     /// types are then not flagged.
     #[serde(default)]
+    #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
     pub events: BTreeMap<String, EventSpec>,
 }
 

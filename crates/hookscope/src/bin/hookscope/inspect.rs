@@ -97,7 +97,7 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         duplicate: args.duplicate,
         validation: args.validation,
         q: args.search,
-        token: None,
+        ..Default::default()
     }
     .parse()?;
     let page = store.list(&filter)?;

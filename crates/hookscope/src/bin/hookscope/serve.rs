@@ -27,6 +27,10 @@ pub struct ServeArgs {
         hide_env_values = true
     )]
     pub api_token: Option<String>,
+    /// The built UI to serve at the API's address (a folder holding index.html). Default: the
+    /// repository's ui/dist, when it is built.
+    #[arg(long, env = "HOOKSCOPE_UI_DIR", value_name = "DIR")]
+    pub ui: Option<PathBuf>,
     /// Config file. Default: hookscope.toml in the data directory, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -45,6 +49,9 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     }
     if let Some(addr) = args.api {
         config.api.addr = addr;
+    }
+    if let Some(dir) = args.ui {
+        config.api.ui = Some(dir);
     }
     if let Some(token) = args.api_token.filter(|t| !t.is_empty()) {
         config.api.token = Some(token);
@@ -67,6 +74,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             server.capture_url(),
             server.capture_addr.port()
         )?;
+        writeln!(out, "  ui        {}", server.ui_url())?;
         writeln!(out, "  api       {}", server.api_url())?;
         writeln!(out, "  database  {}", db.display())?;
         writeln!(out, "Press Ctrl-C to stop.")?;

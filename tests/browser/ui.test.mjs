@@ -1,0 +1,413 @@
+// The UI in a real browser (Debian's Chromium) against a real `hookscope serve` with a temporary
+// database: live updates, byte-exact detail, filters in the URL, search, keyboard, pins, and
+// payloads that try to run script. Screenshots of the main views go to target/browser/.
+
+import assert from "node:assert/strict";
+import { copyFileSync, mkdirSync } from "node:fs";
+import net from "node:net";
+import { after, before, describe, it } from "node:test";
+import { join } from "node:path";
+import { ROOT, artifact, launchBrowser, openPage, startServer } from "./harness.mjs";
+
+const CONFIG = `
+[[endpoints]]
+path = "/hooks/cooledge"
+vendor = "cooledge"
+secrets = ["cooledge-test-secret"]
+
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+secrets = ["whsec_test"]
+`;
+
+/// Sends exactly these bytes as a request; resolves to the stored id from the answer.
+function rawRequest(port, head, body) {
+  return new Promise((resolve, reject) => {
+    const socket = net.connect(port, "127.0.0.1", () => {
+      socket.write(Buffer.concat([Buffer.from(head, "latin1"), body]));
+    });
+    let answer = "";
+    socket.on("data", (d) => {
+      answer += d;
+      const match = answer.match(/"id":(\d+)/);
+      if (match) {
+        resolve(Number(match[1]));
+        socket.end();
+      }
+    });
+    socket.on("error", reject);
+    setTimeout(() => reject(new Error(`no answer: ${answer}`)), 10_000);
+  });
+}
+
+/// The rows the list shows, top to bottom, as ids.
+async function rowIds(page) {
+  return page.$$eval(".row[data-id]", (rows) =>
+    rows
+      .map((r) => ({ id: Number(r.dataset.id), top: r.getBoundingClientRect().top }))
+      .sort((a, b) => a.top - b.top)
+      .map((r) => r.id),
+  );
+}
+
+async function codeText(page) {
+  return page.$$eval("[data-testid=body-code] .cm-line", (lines) => lines.map((l) => l.textContent).join("\n"));
+}
+
+async function sample(server, vendor) {
+  const r = await fetch(`${server.api}/api/samples`, {
+    method: "POST",
+    headers: { Authorization: `Bearer ${server.token}`, "Content-Type": "application/json" },
+    body: JSON.stringify({ vendor }),
+  });
+  assert.equal(r.status, 200, await r.clone().text());
+  return (await r.json()).id;
+}
+
+/// Sends a stored delivery again, as the sender's retry would: same headers, same body (or a
+/// changed body: a conflict, and its signature fails).
+async function resend(server, id, change) {
+  const d = await server.apiGet(`/api/deliveries/${id}`);
+  const headers = Object.fromEntries(d.headers.filter(([k]) => !/^(host|content-length)$/i.test(k)));
+  const body = change ? change(d.body) : d.body;
+  return server.post(d.path, body, headers);
+}
+
+let browser;
+before(async () => {
+  browser = await launchBrowser();
+});
+after(async () => {
+  await browser?.close();
+});
+
+describe("live list and detail", () => {
+  let server;
+  before(async () => {
+    server = await startServer({ config: CONFIG });
+  });
+  after(async () => server?.stop());
+
+  it("shows the capture URL, then a posted delivery without a reload, byte-exact", async () => {
+    const { page, problems } = await openPage(browser, server.ui);
+    await page.waitForSelector("[data-testid=empty-state]");
+    assert.equal(await page.textContent("[data-testid=capture-url]"), server.capture);
+    // The token left the address bar.
+    assert.ok(!page.url().includes("token"), page.url());
+
+    const port = Number(new URL(server.capture).port);
+    const body = Buffer.from('{"name":"Zoë","note":"  two spaces  ","n":[1,2]}\n', "utf8");
+    const head =
+      `POST /hooks/exact?x=1&y=%20 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Mixed-Case: One\r\n` +
+      `x-second: two\r\nX-SECOND: three\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n`;
+    const id = await rawRequest(port, head, body);
+    await page.waitForSelector(`.row[data-id="${id}"]`, { timeout: 10_000 });
+    await page.click(`.row[data-id="${id}"]`);
+    await page.waitForSelector("[data-testid=detail]");
+    assert.equal(await page.textContent("[data-testid=detail-path]"), "/hooks/exact?x=1&y=%20");
+    assert.ok(page.url().includes(`id=${id}`));
+
+    await page.click("[data-testid=tab-headers]");
+    const headers = await page.$$eval("[data-testid=headers] tr", (rows) =>
+      rows.map((r) => [r.querySelector("th").textContent, r.querySelector("td").textContent]),
+    );
+    assert.deepEqual(headers, [
+      ["Host", `127.0.0.1:${port}`],
+      ["X-Mixed-Case", "One"],
+      ["x-second", "two"],
+      ["X-SECOND", "three"],
+      ["Content-Type", "application/json"],
+      ["Content-Length", String(body.length)],
+    ]);
+
+    await page.click("[data-testid=tab-body]");
+    await page.click("[data-testid=body-raw]");
+    await page.waitForSelector("[data-testid=body-code] .cm-line");
+    assert.equal(await codeText(page), body.toString("utf8"));
+    await page.click("[data-testid=body-pretty]");
+    assert.equal(await codeText(page), JSON.stringify(JSON.parse(body.toString("utf8")), null, 2));
+    await page.click("[data-testid=body-hex]");
+    const hex = await page.textContent("[data-testid=body-hex-view]");
+    assert.ok(hex.startsWith("00000000  7b 22 6e 61 6d 65 22 3a"), hex);
+
+    // A binary body: hex only, bytes as sent.
+    const binary = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x41]);
+    const binId = await rawRequest(
+      port,
+      `POST /bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 5\r\n\r\n`,
+      binary,
+    );
+    await page.waitForSelector(`.row[data-id="${binId}"]`);
+    await page.click(`.row[data-id="${binId}"]`);
+    await page.click("[data-testid=tab-body]");
+    await page.waitForSelector("[data-testid=body-hex-view]");
+    assert.match(await page.textContent("[data-testid=body-hex-view]"), /^00000000 {2}00 01 fe ff 41 .*\|\.\.\.\.A\|$/);
+    assert.equal(await page.$("[data-testid=body-raw]"), null);
+
+    assert.deepEqual(problems, []);
+    assert.equal(await page.evaluate(() => window.__cspViolations?.length ?? 0), 0);
+    await page.context().close();
+  });
+
+  it("sends a sample from the empty state's button, and it arrives signed", async () => {
+    const fresh = await startServer({ config: CONFIG });
+    try {
+      const { page, problems } = await openPage(browser, fresh.ui);
+      await page.waitForSelector("[data-testid=send-sample]");
+      await page.selectOption("[data-testid=sample-vendor]", "cooledge");
+      await page.click("[data-testid=send-sample]");
+      const row = await page.waitForSelector(".row[data-id]");
+      assert.match(await row.textContent(), /cooledge/);
+      assert.match(await row.textContent(), /valid/);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await fresh.stop();
+    }
+  });
+});
+
+describe("filters, search and keyboard", () => {
+  let server;
+  const ids = {};
+  before(async () => {
+    server = await startServer({ config: CONFIG });
+    ids.cooledge = await sample(server, "cooledge");
+    ids.github = await sample(server, "github");
+    ids.stripe = await sample(server, "stripe");
+    ids.retry = await resend(server, ids.cooledge);
+    ids.word = await server.post("/hooks/notes", JSON.stringify({ note: "the quokka smiled" }), {
+      "Content-Type": "application/json",
+    });
+    await server.indexed();
+  });
+  after(async () => server?.stop());
+
+  it("narrows by facet, keeps the filter in the URL, and restores it on reload", async () => {
+    const { page, problems } = await openPage(browser, server.ui);
+    await page.waitForSelector(`.row[data-id="${ids.word}"]`);
+    assert.equal((await rowIds(page)).length, 5);
+
+    await page.click("button.facet:has-text('github')");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
+    assert.deepEqual(await rowIds(page), [ids.github]);
+    assert.ok(new URL(page.url()).searchParams.get("vendor") === "github", page.url());
+
+    await page.reload();
+    await page.waitForSelector(`.row[data-id="${ids.github}"]`);
+    assert.deepEqual(await rowIds(page), [ids.github]);
+
+    await page.click("text=Clear all");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
+
+    await page.click("button.facet:has-text('retries')");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
+    assert.deepEqual(await rowIds(page), [ids.retry]);
+    await page.click("text=Clear all");
+
+    await page.fill("[data-testid=path-filter]", "/hooks/cooledge");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 2);
+    assert.deepEqual(await rowIds(page), [ids.retry, ids.cooledge]);
+    await page.fill("[data-testid=path-filter]", "");
+
+    await page.selectOption("[data-testid=time-range]", "15m");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("since") === "15m");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("finds a word in a body with the search box, opened with /", async () => {
+    const { page, problems } = await openPage(browser, server.ui);
+    await page.waitForSelector(`.row[data-id="${ids.word}"]`);
+    await page.click("body");
+    await page.keyboard.press("/");
+    assert.equal(await page.evaluate(() => document.activeElement?.dataset.testid), "search");
+    await page.keyboard.type("quokka");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
+    assert.deepEqual(await rowIds(page), [ids.word]);
+    assert.equal(new URL(page.url()).searchParams.get("q"), "quokka");
+    await page.fill("[data-testid=search]", "nosuchwordanywhere");
+    await page.waitForSelector("text=No deliveries match these filters");
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("moves with j and k, and opens with Enter", async () => {
+    const { page } = await openPage(browser, server.ui);
+    await page.waitForSelector(`.row[data-id="${ids.word}"]`);
+    await page.click("body");
+    await page.keyboard.press("j");
+    await page.waitForSelector(`.row-selected[data-id="${ids.word}"]`);
+    await page.keyboard.press("j");
+    await page.waitForSelector(`.row-selected[data-id="${ids.retry}"]`);
+    await page.keyboard.press("k");
+    await page.waitForSelector(`.row-selected[data-id="${ids.word}"]`);
+    await page.keyboard.press("ArrowDown");
+    await page.keyboard.press("Enter");
+    await page.waitForFunction(() => document.activeElement?.getAttribute("role") === "tab");
+    assert.equal(new URL(page.url()).searchParams.get("id"), String(ids.retry));
+    await page.context().close();
+  });
+
+  it("pins, shows the duplicate's history, and deletes", async () => {
+    const { page, problems } = await openPage(browser, `${server.ui}&id=${ids.retry}`);
+    page.acceptConfirms = true;
+    await page.waitForSelector("[data-testid=detail]");
+    await page.click("[data-testid=tab-duplicates]");
+    await page.waitForSelector("[data-testid=diff-same]");
+    assert.match(await page.textContent("[data-testid=duplicates]"), /arrived 2 times/);
+
+    await page.click("[data-testid=pin]");
+    await page.waitForSelector(`.row[data-id="${ids.retry}"] .pin`);
+    await page.click("button.facet:has-text('pinned')");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
+    await page.click("text=Clear all");
+
+    await page.click(`.row[data-id="${ids.stripe}"]`);
+    await page.click("button.danger:has-text('Delete')");
+    await page.waitForSelector(`.row[data-id="${ids.stripe}"]`, { state: "detached" });
+    const gone = await fetch(`${server.api}/api/deliveries/${ids.stripe}`, {
+      headers: { Authorization: `Bearer ${server.token}` },
+    });
+    assert.equal(gone.status, 404);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+});
+
+describe("a reader lower in the list", () => {
+  it("is not moved by new deliveries; the pill brings them", async () => {
+    const server = await startServer();
+    try {
+      for (let i = 0; i < 80; i++) await server.post(`/bulk/${i}`, `{"i":${i}}`, { "Content-Type": "application/json" });
+      const { page } = await openPage(browser, server.ui);
+      await page.waitForSelector(".row[data-id]");
+      await page.$eval("[data-testid=list-scroll]", (el) => {
+        el.scrollTop = 600;
+      });
+      await page.waitForTimeout(200);
+      const before = await rowIds(page);
+      for (let i = 0; i < 3; i++) await server.post(`/late/${i}`, "late");
+      await page.waitForSelector("[data-testid=new-pill]");
+      assert.match(await page.textContent("[data-testid=new-pill]"), /3 new deliveries/);
+      assert.deepEqual(await rowIds(page), before);
+      await page.click("[data-testid=new-pill]");
+      await page.waitForFunction(() => document.querySelector("[data-testid=list-scroll]").scrollTop === 0);
+      await page.waitForFunction(() => !document.querySelector("[data-testid=new-pill]"));
+      const top = await rowIds(page);
+      assert.ok(top[0] > Math.max(...before), `${top[0]} is newer than what was shown`);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("untrusted payloads", () => {
+  it("never run as script, in any tab", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      const attacks = [
+        `<img src=x onerror="window.__xss='img'">`,
+        `</script><script>window.__xss='script'</script>`,
+        `<svg onload="window.__xss='svg'"></svg>`,
+        `javascript:window.__xss='href'`,
+        `<iframe srcdoc="<script>parent.__xss='iframe'</script>"></iframe>`,
+      ];
+      const ids = [];
+      for (const [i, attack] of attacks.entries()) {
+        ids.push(
+          await server.post(`/xss/${encodeURIComponent(attack)}?q=${encodeURIComponent(attack)}`, JSON.stringify({ html: attack, [attack]: i }), {
+            "Content-Type": "text/html",
+            "X-Attack": attack.replace(/[\r\n]/g, ""),
+          }),
+        );
+      }
+      ids.push(await server.post("/xss/raw", attacks.join("\n"), { "Content-Type": "text/html" }));
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.waitForSelector(`.row[data-id="${ids.at(-1)}"]`);
+      for (const id of ids) {
+        await page.click(`.row[data-id="${id}"]`);
+        for (const tab of ["overview", "body", "headers", "signature", "duplicates", "replay"]) {
+          await page.click(`[data-testid=tab-${tab}]`);
+          await page.waitForTimeout(30);
+        }
+        await page.click("[data-testid=tab-body]");
+        for (const view of ["raw", "hex", "pretty"]) {
+          if (await page.$(`[data-testid=body-${view}]`)) await page.click(`[data-testid=body-${view}]`);
+        }
+      }
+      await page.click(`.row[data-id="${ids.at(-1)}"]`);
+      await page.click("[data-testid=tab-body]");
+      await page.click("[data-testid=body-raw]");
+      // Shown as text, exactly.
+      assert.equal(await codeText(page), attacks.join("\n"));
+      await page.click("[data-testid=tab-headers]");
+      assert.equal(await page.evaluate(() => window.__xss), undefined);
+      assert.equal(await page.evaluate(() => document.querySelectorAll("#root img, #root svg, #root iframe, #root script").length), 0);
+      assert.deepEqual(problems, []);
+      assert.equal(await page.evaluate(() => window.__cspViolations?.length ?? 0), 0);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("screenshots", () => {
+  it("of the list with a selected delivery, light and dark", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      const vendors = ["cooledge", "leadron", "event-timestamp-payload", "stripe", "github", "shopify", "slack", "standard-webhooks"];
+      let chosen;
+      for (const v of vendors) {
+        const id = await sample(server, v);
+        if (v === "cooledge") chosen = id;
+      }
+      await resend(server, chosen);
+      const conflict = await resend(server, chosen, (body) => body.replace(/}\s*$/, ',"amended":true}'));
+      await sample(server, "leadron");
+      await server.post("/hooks/stripe", '{"id":"evt_9","type":"charge.failed"}', {
+        "Content-Type": "application/json",
+        "Stripe-Signature": "t=1700000000,v1=00000000",
+      });
+      await sample(server, "cooledge");
+      mkdirSync(join(ROOT, "target/browser"), { recursive: true });
+      for (const scheme of ["light", "dark"]) {
+        const { page, problems } = await openPage(browser, `${server.ui}&id=${conflict}`, {
+          colorScheme: scheme,
+          viewport: { width: 1440, height: 860 },
+        });
+        await page.waitForSelector("[data-testid=overview]");
+        await page.waitForSelector(".facet");
+        await page.evaluate(
+          () => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))),
+        );
+        const path = artifact(`list-${scheme}.png`);
+        await page.screenshot({ path });
+        if (process.env.HOOKSCOPE_UPDATE_DOCS) copyFileSync(path, join(ROOT, `docs/ui-${scheme}.png`));
+        await page.click("[data-testid=tab-body]");
+        await page.waitForSelector("[data-testid=body-code] .cm-line");
+        await page.screenshot({ path: artifact(`body-${scheme}.png`) });
+        await page.click("[data-testid=tab-signature]");
+        await page.screenshot({ path: artifact(`signature-${scheme}.png`) });
+        assert.deepEqual(problems, []);
+        await page.context().close();
+      }
+      const empty = await startServer();
+      try {
+        const { page } = await openPage(browser, empty.ui);
+        await page.waitForSelector("[data-testid=empty-state]");
+        await page.screenshot({ path: artifact("empty.png") });
+        await page.context().close();
+      } finally {
+        await empty.stop();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});

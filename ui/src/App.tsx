@@ -1,0 +1,231 @@
+import { useCallback, useEffect, useRef, useState } from "react";
+import { useTransport } from "./api/context";
+import type { ServerInfo } from "./api/types.gen";
+import { DeliveryList, ROW_HEIGHT } from "./components/DeliveryList";
+import { Detail, type Tab } from "./components/Detail";
+import { EmptyState } from "./components/EmptyState";
+import { Settings } from "./components/Settings";
+import { Sidebar } from "./components/Sidebar";
+import { TopBar } from "./components/TopBar";
+import { type Filters, filterParams, hasFilters, parseFilters, parseSelected, viewSearch } from "./lib/filters";
+import { useDeliveries } from "./lib/useDeliveries";
+
+export function App() {
+  const transport = useTransport();
+  const [filters, setFiltersState] = useState<Filters>(() => parseFilters(window.location.search));
+  const [selected, setSelected] = useState<number | null>(() => parseSelected(window.location.search));
+  const [tab, setTab] = useState<Tab>("overview");
+  const [info, setInfo] = useState<ServerInfo | null>(null);
+  const [settings, setSettings] = useState(false);
+  const [scrollTo, setScrollTo] = useState<number | null>(null);
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const searchRef = useRef<HTMLInputElement>(null);
+  const detailRef = useRef<HTMLDivElement>(null);
+
+  const atTop = useCallback(() => (scrollRef.current?.scrollTop ?? 0) < ROW_HEIGHT / 2, []);
+  const list = useDeliveries(transport, filters, atTop);
+
+  // Server facts for the status line, kept fresh while the page is open.
+  useEffect(() => {
+    const read = () => transport.info().then(setInfo, () => {});
+    read();
+    const timer = window.setInterval(read, 5000);
+    return () => window.clearInterval(timer);
+  }, [transport]);
+
+  // The open delivery is read again when it changes under it.
+  const [detailVersion, setDetailVersion] = useState(0);
+  const event = list.lastEvent;
+  useEffect(() => {
+    if (!event) return;
+    if (
+      (event.type === "pinned" && event.id === selected) ||
+      (event.type === "progress" && event.done === event.total)
+    ) {
+      setDetailVersion((v) => v + 1);
+    }
+  }, [event, selected]);
+
+  // The view lives in the URL: filters and the selected delivery.
+  useEffect(() => {
+    const search = viewSearch(filters, selected);
+    if (search !== window.location.search) {
+      window.history.replaceState(null, "", window.location.pathname + search);
+    }
+  }, [filters, selected]);
+  const setFilters = useCallback((next: Filters) => {
+    if (filterParams(next).toString() === filterParams(filtersRef.current).toString()) return;
+    window.history.pushState(null, "", window.location.pathname + viewSearch(next, null));
+    setFiltersState(next);
+    scrollRef.current?.scrollTo({ top: 0 });
+  }, []);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+  useEffect(() => {
+    const onPop = () => {
+      setFiltersState(parseFilters(window.location.search));
+      setSelected(parseSelected(window.location.search));
+    };
+    window.addEventListener("popstate", onPop);
+    return () => window.removeEventListener("popstate", onPop);
+  }, []);
+
+  const select = useCallback((id: number) => setSelected(id), []);
+  const open = useCallback((id: number) => {
+    setSelected(id);
+    window.setTimeout(() => detailRef.current?.querySelector<HTMLElement>("[role=tab][aria-selected=true]")?.focus(), 0);
+  }, []);
+
+  // Keyboard: j/k or arrows move, Enter opens, / searches, Escape leaves a field.
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => {
+      const target = e.target as HTMLElement;
+      if (settings || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (target.closest("input, textarea, select, .cm-editor")) return;
+      const move = (step: number) => {
+        const total = list.total ?? 0;
+        if (total === 0) return;
+        const current = selected === null ? -1 : list.indexOf(selected);
+        const next = Math.max(0, Math.min(total - 1, current + step));
+        const row = list.row(next);
+        if (row) {
+          setSelected(row.id);
+          setScrollTo(next);
+        } else {
+          list.want(next, next);
+          setScrollTo(next);
+        }
+        e.preventDefault();
+      };
+      switch (e.key) {
+        case "j":
+        case "ArrowDown":
+          move(1);
+          break;
+        case "k":
+        case "ArrowUp":
+          move(-1);
+          break;
+        case "Enter":
+          if (selected !== null) open(selected);
+          break;
+        case "/":
+          e.preventDefault();
+          searchRef.current?.focus();
+          searchRef.current?.select();
+          break;
+      }
+    };
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [list, selected, settings, open]);
+
+  const empty = list.total === 0 && !hasFilters(filters);
+  return (
+    <div className="app">
+      <TopBar
+        filters={filters}
+        onChange={setFilters}
+        status={list.status}
+        searchRef={searchRef}
+        onSettings={() => setSettings(true)}
+      />
+      <div className={empty ? "main main-empty" : "main"}>
+        <Sidebar filters={filters} onChange={setFilters} refreshKey={`${list.total}:${list.fresh}`} />
+        <section className="list-pane" aria-label="Delivery list">
+          {hasFilters(filters) && (
+            <div className="filter-bar">
+              <span className="muted">
+                {list.total === null ? "…" : `${list.total.toLocaleString()} matching`}
+              </span>
+              {Array.from(filterParams(filters)).map(([k, v]) => (
+                <button
+                  key={k}
+                  type="button"
+                  className="chip"
+                  title="Remove this filter"
+                  onClick={() => setFilters({ ...filters, [k]: undefined })}
+                >
+                  {k.replace("_", " ")}: {v} ✕
+                </button>
+              ))}
+              <button type="button" className="link" onClick={() => setFilters({})}>
+                Clear all
+              </button>
+            </div>
+          )}
+          {list.error && (
+            <p className="error" role="alert">
+              {list.error}
+            </p>
+          )}
+          {list.fresh > 0 && (
+            <button
+              type="button"
+              className="pill"
+              onClick={() => {
+                list.refresh();
+                scrollRef.current?.scrollTo({ top: 0 });
+              }}
+              data-testid="new-pill"
+            >
+              ↑ {list.fresh === 1 ? "1 new delivery" : `${list.fresh.toLocaleString()} new deliveries`}
+            </button>
+          )}
+          {empty ? (
+            <EmptyState info={info} onSent={select} />
+          ) : list.total === 0 ? (
+            <div className="empty">
+              <h2>No deliveries match these filters</h2>
+              <button type="button" onClick={() => setFilters({})}>
+                Clear filters
+              </button>
+            </div>
+          ) : (
+            <DeliveryList
+              list={list}
+              selected={selected}
+              onSelect={select}
+              onOpen={open}
+              scrollRef={scrollRef}
+              scrollToIndex={scrollTo}
+            />
+          )}
+        </section>
+        <div className="detail-pane" ref={detailRef}>
+          {selected !== null ? (
+            <Detail
+              id={selected}
+              captureUrl={info?.capture_url ?? ""}
+              version={detailVersion}
+              onSelect={select}
+              onDeleted={() => setSelected(null)}
+              tab={tab}
+              onTab={setTab}
+            />
+          ) : (
+            !empty && (
+              <div className="detail-empty muted">
+                Select a delivery to see it. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>/</kbd> searches.
+              </div>
+            )
+          )}
+        </div>
+      </div>
+      <footer className="statusbar">
+        <span>
+          Capturing at <code>{info?.capture_url ?? "…"}</code>
+        </span>
+        <span data-testid="stored-count">
+          {!hasFilters(filters) && list.total !== null
+            ? `${list.total.toLocaleString()} stored`
+            : info
+              ? `${info.deliveries.toLocaleString()} stored`
+              : ""}
+        </span>
+        <span>{info ? `Hookscope ${info.version}` : ""}</span>
+      </footer>
+      {settings && <Settings onClose={() => setSettings(false)} />}
+    </div>
+  );
+}

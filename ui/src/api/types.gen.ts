@@ -1,0 +1,254 @@
+// Generated from the Rust types by `cargo test -p hookscope bindings` (UPDATE_BINDINGS=1 rewrites it). Do not edit.
+
+export type ServerInfo = { name: string, version: string, 
+/**
+ * The capture listener's base URL, for the user to give senders and tunnels.
+ */
+capture_url: string, deliveries: number, search: SearchProgress, 
+/**
+ * Vendors `POST /api/samples` can send a sample delivery of.
+ */
+samples: Array<string>, };
+
+export type SearchProgress = { indexed_through: number, newest: number, };
+
+export type DeliverySummary = { id: number, 
+/**
+ * RFC 3339, UTC, microseconds.
+ */
+received_at: string, received_at_us: number, method: string, path: string, query: string | null, http_version: string, remote_addr: string, endpoint: string | null, content_type: string | null, body_size: number, stored_size: number, truncated: boolean, response_status: number, note: string | null, 
+/**
+ * Profile id of the sender, when recognised.
+ */
+vendor: string | null, 
+/**
+ * How the vendor was decided.
+ */
+detected_by: string | null, event: EventInfo | null, signature: SignatureCheck | null, duplicate: Duplicate | null, validation: Array<Finding>, 
+/**
+ * Pinned by the user: kept by retention.
+ */
+pinned: boolean, };
+
+export type DeliveryDetail = { headers: Array<[string, string]>, 
+/**
+ * `false` when the original header case and order could not be recovered.
+ */
+head_exact: boolean, body: string | null, body_base64: string, 
+/**
+ * The body with its `Content-Encoding` (gzip, deflate, br) undone, for display.
+ */
+decoded: DecodedBody | null, id: number, 
+/**
+ * RFC 3339, UTC, microseconds.
+ */
+received_at: string, received_at_us: number, method: string, path: string, query: string | null, http_version: string, remote_addr: string, endpoint: string | null, content_type: string | null, body_size: number, stored_size: number, truncated: boolean, response_status: number, note: string | null, 
+/**
+ * Profile id of the sender, when recognised.
+ */
+vendor: string | null, 
+/**
+ * How the vendor was decided.
+ */
+detected_by: string | null, event: EventInfo | null, signature: SignatureCheck | null, duplicate: Duplicate | null, validation: Array<Finding>, 
+/**
+ * Pinned by the user: kept by retention.
+ */
+pinned: boolean, };
+
+export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
+/**
+ * How many deliveries the filter selects below the `before` cursor (when asked for).
+ */
+total?: number, };
+
+export type EventInfo = { type: string | null, 
+/**
+ * The event id deliveries are deduplicated on.
+ */
+id: string | null, 
+/**
+ * Where `id` came from: `header X-…`, `body /event_id`, or a fingerprint.
+ */
+id_source: string | null, occurred_at: string | null, tenant: string | null, version: string | null, };
+
+export type Finding = { 
+/**
+ * `warning` (the payload breaks what the vendor documents) or `info`.
+ */
+level: string, 
+/**
+ * JSON pointer into the body ("" for the whole body).
+ */
+path: string, message: string, };
+
+export type SignatureStatus = "valid" | "invalid" | "missing" | "stale" | "malformed" | "unchecked";
+
+export type SignatureCheck = { status: SignatureStatus, 
+/**
+ * The profile whose scheme was applied.
+ */
+scheme: string | null, 
+/**
+ * Which configured secret matched: its position and a masked hint.
+ */
+secret: string | null, 
+/**
+ * Why the status is not `valid`, in plain words.
+ */
+reason: string | null, 
+/**
+ * For `invalid` and `malformed`: the usual mistake that would explain the signature.
+ */
+doctor: string | null, 
+/**
+ * The signature as it arrived (first one, after its prefix).
+ */
+received: string | null, 
+/**
+ * The signature computed with the first secret, in the scheme's encoding.
+ */
+computed: string | null, 
+/**
+ * The first bytes of the signed content, as text.
+ */
+signed_preview: string | null, 
+/**
+ * The signed timestamp, when the scheme has one.
+ */
+timestamp: number | null, tolerance_secs: number | null, 
+/**
+ * `false` when the scheme is Hookscope's assumption, not the vendor's documents.
+ */
+documented: boolean, };
+
+export type DuplicateKind = "first" | "retry" | "conflict";
+
+export type Duplicate = { kind: DuplicateKind, 
+/**
+ * The first delivery of this event (it may since have been deleted).
+ */
+first_id: number, 
+/**
+ * How many times the event has arrived so far.
+ */
+count: number, 
+/**
+ * Which arrival this delivery was (1 for the first).
+ */
+attempt: number, 
+/**
+ * Seconds since the event's first arrival, and since its previous one: the sender's retry
+ * schedule. `None` for the first.
+ */
+since_first_secs: number | null, since_previous_secs: number | null, };
+
+export type Facets = { total: number, vendors: Array<FacetCount>, 
+/**
+ * Event types, each with its vendor.
+ */
+event_types: Array<FacetCount>, signatures: Array<FacetCount>, duplicates: Array<FacetCount>, methods: Array<FacetCount>, };
+
+export type FacetCount = { 
+/**
+ * The value; `null` for deliveries without one (no vendor recognised, no event type).
+ */
+value: string | null, vendor?: string, count: number, };
+
+export type StoreEvent = { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, };
+
+export type DecodedBody = { 
+/**
+ * The codings undone, as the header listed them (`gzip`, `br`, `gzip, br`).
+ */
+encoding: string, 
+/**
+ * The decoded bytes as text, when they are UTF-8.
+ */
+text: string | null, 
+/**
+ * The decoded bytes, always.
+ */
+base64: string, 
+/**
+ * Size of the decoded bytes.
+ */
+size: number, 
+/**
+ * Why decoding stopped early (a corrupt stream, or the size limit), when it did.
+ */
+error: string | null, };
+
+export type SampleSent = { 
+/**
+ * The stored delivery's id, as the capture listener acknowledged it.
+ */
+id: number | null, vendor: string, 
+/**
+ * Where it was posted on the capture listener.
+ */
+path: string, 
+/**
+ * The capture listener's status.
+ */
+status: number, };
+
+export type EndpointConfig = { 
+/**
+ * Path prefix on the capture port.
+ */
+path: string, 
+/**
+ * Vendor profile id; when absent the vendor is detected per delivery.
+ */
+vendor: string | null, 
+/**
+ * Signing secrets, tried in order (rotation): the check names the one that matched.
+ */
+secrets: Array<string>, 
+/**
+ * Secrets this endpoint no longer accepts, newest first. Not used to verify; the signature
+ * doctor names one when a sender still signs with it.
+ */
+retired_secrets?: Array<string>, 
+/**
+ * Replaces the vendor profile's signature scheme on this endpoint.
+ */
+signature?: Record<string, unknown>, response?: ResponseConfig | null, };
+
+export type ResponseConfig = { status: number, headers: { [key in string]: string }, 
+/**
+ * Body to answer with; when absent the default JSON naming the stored id is sent.
+ */
+body: string | null, 
+/**
+ * Added before answering, to make a sender time out and retry.
+ */
+delay?: string, };
+
+export type VendorProfile = { 
+/**
+ * Stable id: what endpoints bind to and the API reports (`stripe`, `cooledge`, ...).
+ */
+id: string, 
+/**
+ * Display name; the user may rename a profile by overriding it.
+ */
+name: string, 
+/**
+ * Where the profile's facts come from, shown beside it.
+ */
+source: string, detect: unknown, envelope: unknown, 
+/**
+ * Where the event id used for dedupe comes from, tried in order.
+ */
+dedupe: unknown, signature: unknown, 
+/**
+ * A schema every event of this vendor must match (the envelope), besides its own.
+ */
+envelope_schema: unknown, 
+/**
+ * The event catalog: type → description and schema. Empty means "not catalogued": unknown
+ * types are then not flagged.
+ */
+events: Record<string, unknown>, };

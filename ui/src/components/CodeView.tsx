@@ -1,0 +1,79 @@
+// A read-only CodeMirror 6 view: syntax colouring, folding, line numbers and in-body search
+// (Ctrl/Cmd-F, or the Find button). Text is only ever handed to CodeMirror as a document, never
+// parsed as HTML.
+
+import { json } from "@codemirror/lang-json";
+import { HighlightStyle, bracketMatching, codeFolding, foldGutter, foldKeymap, syntaxHighlighting } from "@codemirror/language";
+import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from "@codemirror/search";
+import { EditorState } from "@codemirror/state";
+import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
+import { defaultKeymap } from "@codemirror/commands";
+import { tags } from "@lezer/highlight";
+import { useEffect, useRef } from "react";
+
+// Colours come from CSS variables, so the light and dark themes restyle the editor too.
+const highlight = HighlightStyle.define([
+  { tag: tags.propertyName, color: "var(--syn-key)" },
+  { tag: tags.string, color: "var(--syn-string)" },
+  { tag: tags.number, color: "var(--syn-number)" },
+  { tag: [tags.bool, tags.null], color: "var(--syn-keyword)" },
+  { tag: tags.invalid, color: "var(--bad)" },
+]);
+
+const theme = EditorView.theme({
+  "&": { height: "100%", fontSize: "12.5px", backgroundColor: "var(--code-bg)", color: "var(--fg)" },
+  ".cm-scroller": { fontFamily: "var(--mono)", lineHeight: "1.5" },
+  ".cm-gutters": { backgroundColor: "var(--code-bg)", color: "var(--muted)", border: "none" },
+  ".cm-activeLine": { backgroundColor: "transparent" },
+  "&.cm-focused": { outline: "none" },
+  ".cm-panels": { backgroundColor: "var(--panel)", color: "var(--fg)" },
+  ".cm-searchMatch": { backgroundColor: "var(--match)" },
+  ".cm-selectionBackground, &.cm-focused .cm-selectionBackground": { backgroundColor: "var(--selection)" },
+  ".cm-cursor": { borderLeftColor: "var(--fg)" },
+});
+
+interface Props {
+  text: string;
+  language: "json" | "text";
+  /// Wrap long lines (raw views).
+  wrap?: boolean;
+  viewRef?: React.RefObject<EditorView | null>;
+  testId?: string;
+}
+
+export function CodeView({ text, language, wrap, viewRef, testId }: Props) {
+  const host = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    const view = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: text,
+        extensions: [
+          EditorState.readOnly.of(true),
+          lineNumbers(),
+          codeFolding(),
+          foldGutter(),
+          drawSelection(),
+          bracketMatching(),
+          search({ top: true }),
+          highlightSelectionMatches(),
+          syntaxHighlighting(highlight),
+          keymap.of([...searchKeymap, ...foldKeymap, ...defaultKeymap]),
+          theme,
+          ...(language === "json" ? [json()] : []),
+          ...(wrap ? [EditorView.lineWrapping] : []),
+        ],
+      }),
+    });
+    if (viewRef) viewRef.current = view;
+    return () => {
+      view.destroy();
+      if (viewRef) viewRef.current = null;
+    };
+  }, [text, language, wrap, viewRef]);
+  return <div className="code" ref={host} data-testid={testId} />;
+}
+
+export function findIn(view: EditorView | null): void {
+  if (view) openSearchPanel(view);
+}

@@ -1,0 +1,150 @@
+import { useVirtualizer } from "@tanstack/react-virtual";
+import { memo, useEffect, useState } from "react";
+import type { DeliverySummary } from "../api/types.gen";
+import { exactTime, formatSize, relativeTime } from "../lib/format";
+import type { DeliveryList as ListState } from "../lib/useDeliveries";
+import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
+
+export const ROW_HEIGHT = 34;
+
+interface Props {
+  list: ListState;
+  selected: number | null;
+  onSelect(id: number, index: number): void;
+  onOpen(id: number): void;
+  scrollRef: React.RefObject<HTMLDivElement | null>;
+  /// Scroll requests from keyboard navigation.
+  scrollToIndex: number | null;
+}
+
+export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scrollToIndex }: Props) {
+  const count = list.total ?? 0;
+  const virtualizer = useVirtualizer({
+    count,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => ROW_HEIGHT,
+    overscan: 15,
+    getItemKey: (index) => list.row(index)?.id ?? `slot-${index}`,
+  });
+  const items = virtualizer.getVirtualItems();
+  const first = items[0]?.index ?? 0;
+  const last = items[items.length - 1]?.index ?? -1;
+  const { want } = list;
+  useEffect(() => {
+    want(first, last);
+  }, [first, last, want, count]);
+  useEffect(() => {
+    if (scrollToIndex !== null) virtualizer.scrollToIndex(scrollToIndex, { align: "auto" });
+  }, [scrollToIndex, virtualizer]);
+
+  // Relative times tick while the page is open.
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    const timer = window.setInterval(() => setNow(Date.now()), 10_000);
+    return () => window.clearInterval(timer);
+  }, []);
+
+  return (
+    <div className="list" role="grid" aria-rowcount={count} aria-label="Deliveries">
+      <div className="row row-head" role="row">
+        <span role="columnheader">Received</span>
+        <span role="columnheader">Method</span>
+        <span role="columnheader">Path</span>
+        <span role="columnheader">Vendor · event</span>
+        <span role="columnheader">Signature</span>
+        <span role="columnheader">Duplicate</span>
+        <span role="columnheader" className="num">
+          Size
+        </span>
+        <span role="columnheader" className="num" title="The status the capture listener answered">
+          HTTP
+        </span>
+      </div>
+      <div className="list-scroll" ref={scrollRef} tabIndex={-1} data-testid="list-scroll">
+        <div style={{ height: virtualizer.getTotalSize(), position: "relative" }}>
+          {items.map((item) => {
+            const row = list.row(item.index);
+            return (
+              <div
+                key={item.key}
+                className="row-slot"
+                style={{ transform: `translateY(${item.start}px)`, height: ROW_HEIGHT }}
+              >
+                {row ? (
+                  <Row
+                    row={row}
+                    index={item.index}
+                    now={now}
+                    selected={row.id === selected}
+                    onSelect={onSelect}
+                    onOpen={onOpen}
+                  />
+                ) : (
+                  <div className="row row-loading" role="row" aria-busy="true">
+                    <span className="skeleton" />
+                  </div>
+                )}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+interface RowProps {
+  row: DeliverySummary;
+  index: number;
+  now: number;
+  selected: boolean;
+  onSelect(id: number, index: number): void;
+  onOpen(id: number): void;
+}
+
+const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: RowProps) {
+  return (
+    <div
+      className={`row${selected ? " row-selected" : ""}`}
+      role="row"
+      aria-selected={selected}
+      aria-rowindex={index + 1}
+      data-id={row.id}
+      onClick={() => onSelect(row.id, index)}
+      onDoubleClick={() => onOpen(row.id)}
+    >
+      <span className="cell-time" title={exactTime(row.received_at, row.received_at_us)}>
+        {row.pinned && (
+          <span className="pin" title="Pinned" aria-label="pinned">
+            ★
+          </span>
+        )}
+        {relativeTime(row.received_at_us, now)}
+      </span>
+      <span>
+        <MethodTag method={row.method} />
+      </span>
+      <span className="cell-path" title={row.path + (row.query !== null ? `?${row.query}` : "")}>
+        {row.path}
+        {row.query !== null && <span className="query">?{row.query}</span>}
+      </span>
+      <span className="cell-event" title={[row.vendor, row.event?.type].filter(Boolean).join(" · ") || undefined}>
+        {row.vendor ? <span className="vendor">{row.vendor}</span> : <span className="muted">unknown</span>}
+        {row.event?.type && <span className="event-type">{row.event.type}</span>}
+      </span>
+      <span>
+        <SignatureBadge delivery={row} />
+      </span>
+      <span>
+        <DuplicateBadge delivery={row} />
+      </span>
+      <span className="num" title={row.truncated ? (row.note ?? "truncated") : undefined}>
+        {formatSize(row.body_size)}
+        {row.truncated && <span className="warn-mark"> ✂</span>}
+      </span>
+      <span className="num">
+        <StatusCode status={row.response_status} />
+      </span>
+    </div>
+  );
+});

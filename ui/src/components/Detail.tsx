@@ -1,0 +1,184 @@
+import { useEffect, useState } from "react";
+import { useTransport } from "../api/context";
+import type { DeliveryDetail } from "../api/types.gen";
+import { copyText, saveBlob } from "../lib/clipboard";
+import { curlCommand, formatSize } from "../lib/format";
+import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
+import { BodyTab } from "./detail/BodyTab";
+import { DuplicatesTab } from "./detail/DuplicatesTab";
+import { HeadersTab } from "./detail/HeadersTab";
+import { Overview } from "./detail/Overview";
+import { ReplayTab } from "./detail/ReplayTab";
+import { SignatureTab } from "./detail/SignatureTab";
+
+export const TABS = ["overview", "body", "headers", "signature", "duplicates", "replay"] as const;
+export type Tab = (typeof TABS)[number];
+const TAB_LABELS: Record<Tab, string> = {
+  overview: "Overview",
+  body: "Body",
+  headers: "Headers",
+  signature: "Signature",
+  duplicates: "Duplicates",
+  replay: "Replay",
+};
+
+interface Props {
+  id: number;
+  captureUrl: string;
+  /// Bumped when the delivery may have changed (pinned elsewhere, re-verified).
+  version: number;
+  onSelect(id: number): void;
+  onDeleted(id: number): void;
+  tab: Tab;
+  onTab(tab: Tab): void;
+}
+
+export function Detail({ id, captureUrl, version, onSelect, onDeleted, tab, onTab }: Props) {
+  const transport = useTransport();
+  const [detail, setDetail] = useState<DeliveryDetail | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
+
+  useEffect(() => {
+    let live = true;
+    setError(null);
+    transport
+      .get(id)
+      .then((d) => live && setDetail(d))
+      .catch((e: Error) => {
+        if (!live) return;
+        setDetail(null);
+        setError(e.message);
+      });
+    return () => {
+      live = false;
+    };
+  }, [transport, id, version]);
+
+  useEffect(() => {
+    if (!notice) return;
+    const timer = window.setTimeout(() => setNotice(null), 2500);
+    return () => window.clearTimeout(timer);
+  }, [notice]);
+
+  if (error) {
+    return (
+      <section className="detail" aria-label="Delivery">
+        <p className="error" role="alert">
+          {error}
+        </p>
+      </section>
+    );
+  }
+  if (!detail || detail.id !== id) {
+    return <section className="detail" aria-label="Delivery" aria-busy="true" />;
+  }
+  const d = detail;
+  const say = (ok: boolean, what: string) => setNotice(ok ? `Copied ${what}` : "The clipboard refused the copy");
+
+  return (
+    <section className="detail" aria-label={`Delivery ${d.id}`} data-testid="detail">
+      <header className="detail-head">
+        <div className="detail-title">
+          <MethodTag method={d.method} />
+          <span className="detail-path" data-testid="detail-path">
+            {d.path}
+            {d.query !== null && <span className="query">?{d.query}</span>}
+          </span>
+        </div>
+        <div className="detail-badges">
+          <span className="muted">#{d.id}</span>
+          <SignatureBadge delivery={d} />
+          <DuplicateBadge delivery={d} />
+          <StatusCode status={d.response_status} />
+          <span className="muted">{formatSize(d.body_size)}</span>
+        </div>
+        <div className="actions">
+          <button type="button" onClick={async () => say(await copyText(curlCommand(d, captureUrl)), "as cURL")}>
+            Copy cURL
+          </button>
+          <button
+            type="button"
+            onClick={async () => say(await copyText(d.body ?? d.body_base64), d.body !== null ? "body" : "body (base64)")}
+          >
+            Copy body
+          </button>
+          <button
+            type="button"
+            onClick={async () => {
+              try {
+                saveBlob(await transport.raw(d.id), `delivery-${d.id}.body`);
+              } catch (e) {
+                setNotice((e as Error).message);
+              }
+            }}
+          >
+            Download raw
+          </button>
+          <button
+            type="button"
+            aria-pressed={d.pinned}
+            data-testid="pin"
+            onClick={async () => {
+              await transport.setPinned(d.id, !d.pinned);
+              setDetail({ ...d, pinned: !d.pinned });
+            }}
+          >
+            {d.pinned ? "★ Pinned" : "☆ Pin"}
+          </button>
+          <button
+            type="button"
+            className="danger"
+            onClick={async () => {
+              if (!window.confirm(`Delete delivery #${d.id}? This cannot be undone.`)) return;
+              try {
+                await transport.remove(d.id);
+                onDeleted(d.id);
+              } catch (e) {
+                setNotice((e as Error).message);
+              }
+            }}
+          >
+            Delete
+          </button>
+        </div>
+        {notice && (
+          <div className="notice" role="status">
+            {notice}
+          </div>
+        )}
+      </header>
+      <nav className="tabs" role="tablist">
+        {TABS.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            aria-selected={tab === t}
+            className={tab === t ? "tab tab-active" : "tab"}
+            onClick={() => onTab(t)}
+            data-testid={`tab-${t}`}
+          >
+            {TAB_LABELS[t]}
+            {t === "duplicates" && d.duplicate && d.duplicate.count > 1 && (
+              <span className="tab-count">{d.duplicate.count}</span>
+            )}
+            {t === "overview" && d.validation.some((f) => f.level === "warning") && (
+              <span className="tab-count tab-warn" title="validation warnings">
+                !
+              </span>
+            )}
+          </button>
+        ))}
+      </nav>
+      <div className="tab-body" role="tabpanel">
+        {tab === "overview" && <Overview d={d} />}
+        {tab === "body" && <BodyTab d={d} />}
+        {tab === "headers" && <HeadersTab d={d} onCopied={(ok) => say(ok, "headers")} />}
+        {tab === "signature" && <SignatureTab d={d} />}
+        {tab === "duplicates" && <DuplicatesTab d={d} onSelect={onSelect} />}
+        {tab === "replay" && <ReplayTab d={d} onCopied={(ok) => say(ok, "the command")} />}
+      </div>
+    </section>
+  );
+}

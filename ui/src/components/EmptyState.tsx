@@ -1,0 +1,78 @@
+import { useEffect, useState } from "react";
+import { useTransport } from "../api/context";
+import type { ServerInfo } from "../api/types.gen";
+import { copyText } from "../lib/clipboard";
+
+/// What a new user sees: where to send deliveries, how to reach this machine through a tunnel,
+/// and a sample to try it at once.
+export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(id: number): void }) {
+  const transport = useTransport();
+  const [vendor, setVendor] = useState<string>("");
+  const [names, setNames] = useState<Record<string, string>>({});
+  useEffect(() => {
+    transport
+      .vendors()
+      .then((list) => setNames(Object.fromEntries(list.map((v) => [v.id, v.name]))))
+      .catch(() => {});
+  }, [transport]);
+  const samples = info?.samples ?? [];
+  const chosen = vendor || samples[0] || "";
+  const [message, setMessage] = useState<string | null>(null);
+  const [sending, setSending] = useState(false);
+  const url = info?.capture_url.replace(/\/+$/, "") ?? "…";
+  const port = info ? new URL(info.capture_url).port : "8787";
+
+  async function send() {
+    setSending(true);
+    setMessage(null);
+    try {
+      const sent = await transport.sendSample(chosen || undefined);
+      if (sent.id !== null) onSent(sent.id);
+      setMessage(`Sent a ${sent.vendor} sample to ${sent.path}: HTTP ${sent.status}.`);
+    } catch (e) {
+      setMessage((e as Error).message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  return (
+    <div className="empty" data-testid="empty-state">
+      <h2>Waiting for the first delivery</h2>
+      <p>Point a webhook at this address. Every request to it is stored and shown here as it arrives.</p>
+      <div className="copy-line">
+        <code data-testid="capture-url">{url}</code>
+        <button type="button" onClick={() => void copyText(url)}>
+          Copy
+        </button>
+      </div>
+      <h3>From the internet, through a tunnel</h3>
+      <pre className="snippet">{`ngrok http ${port}\ncloudflared tunnel --url http://127.0.0.1:${port}`}</pre>
+      <p className="muted">Give the vendor the tunnel's https address, with any path you like.</p>
+      <h3>Or try it now</h3>
+      <div className="sample">
+        <label>
+          <span className="visually-hidden">Sample vendor</span>
+          <select value={chosen} onChange={(e) => setVendor(e.target.value)} data-testid="sample-vendor">
+            {samples.map((id) => (
+              <option key={id} value={id}>
+                {names[id] ?? id}
+              </option>
+            ))}
+          </select>
+        </label>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void send()}
+          disabled={sending}
+          data-testid="send-sample"
+        >
+          Send a sample delivery
+        </button>
+      </div>
+      {message && <p role="status">{message}</p>}
+      <pre className="snippet">{`curl -X POST ${url}/hooks/test -H 'Content-Type: application/json' -d '{"hello":"world"}'`}</pre>
+    </div>
+  );
+}

@@ -1,0 +1,193 @@
+import { useEffect, useState } from "react";
+import { useTransport } from "../api/context";
+import type { EndpointConfig, VendorProfile } from "../api/types.gen";
+import { type Theme, applyTheme, storedTheme } from "../lib/theme";
+
+/// An endpoint as the form edits it: secrets one per line, the response's fields as text.
+interface Draft {
+  path: string;
+  vendor: string;
+  secrets: string;
+  status: string;
+  body: string;
+  original: EndpointConfig | null;
+}
+
+function toDraft(ep: EndpointConfig): Draft {
+  return {
+    path: ep.path,
+    vendor: ep.vendor ?? "",
+    secrets: ep.secrets.join("\n"),
+    status: ep.response ? String(ep.response.status) : "",
+    body: ep.response?.body ?? "",
+    original: ep,
+  };
+}
+
+function fromDraft(d: Draft): EndpointConfig {
+  const base = d.original ?? { path: "", vendor: null, secrets: [] };
+  const status = d.status.trim();
+  const response =
+    status || d.body
+      ? {
+          ...(base.response ?? { headers: {}, body: null }),
+          status: status ? Number(status) : 200,
+          body: d.body || null,
+        }
+      : null;
+  return {
+    ...base,
+    path: d.path.trim(),
+    vendor: d.vendor || null,
+    secrets: d.secrets
+      .split("\n")
+      .map((s) => s.trim())
+      .filter(Boolean),
+    response,
+  };
+}
+
+export function Settings({ onClose }: { onClose(): void }) {
+  const transport = useTransport();
+  const [drafts, setDrafts] = useState<Draft[] | null>(null);
+  const [vendors, setVendors] = useState<VendorProfile[]>([]);
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  const [theme, setTheme] = useState<Theme>(storedTheme);
+
+  useEffect(() => {
+    transport.endpoints().then((items) => setDrafts(items.map(toDraft)), (e: Error) => setMessage({ ok: false, text: e.message }));
+    transport.vendors().then(setVendors, () => {});
+  }, [transport]);
+
+  useEffect(() => {
+    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
+    window.addEventListener("keydown", onKey);
+    return () => window.removeEventListener("keydown", onKey);
+  }, [onClose]);
+
+  const update = (i: number, patch: Partial<Draft>) =>
+    setDrafts((list) => list && list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+
+  async function save() {
+    if (!drafts) return;
+    try {
+      const saved = await transport.saveEndpoints(drafts.map(fromDraft));
+      setDrafts(saved.map(toDraft));
+      setMessage({ ok: true, text: "Saved. Stored deliveries of changed endpoints are being checked again." });
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  }
+
+  return (
+    <div className="modal-backdrop" onClick={onClose}>
+      <div
+        className="modal"
+        role="dialog"
+        aria-modal="true"
+        aria-label="Settings"
+        onClick={(e) => e.stopPropagation()}
+        data-testid="settings"
+      >
+        <header className="modal-head">
+          <h2>Settings</h2>
+          <button type="button" onClick={onClose} aria-label="Close settings">
+            ✕
+          </button>
+        </header>
+        <section>
+          <h3>Appearance</h3>
+          <div className="segmented" role="radiogroup" aria-label="Theme">
+            {(["system", "light", "dark"] as const).map((t) => (
+              <button
+                key={t}
+                type="button"
+                role="radio"
+                aria-checked={theme === t}
+                className={theme === t ? "seg seg-active" : "seg"}
+                onClick={() => {
+                  setTheme(t);
+                  applyTheme(t);
+                }}
+              >
+                {t === "system" ? "Follow the system" : t === "light" ? "Light" : "Dark"}
+              </button>
+            ))}
+          </div>
+        </section>
+        <section>
+          <h3>Endpoints</h3>
+          <p className="muted">
+            A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked
+            with (one per line; the first that matches is named), and optionally the status and body to answer.
+            Saving writes the config file and checks stored deliveries again.
+          </p>
+          {drafts === null ? (
+            <p className="muted">Loading…</p>
+          ) : (
+            <div className="endpoints">
+              {drafts.map((d, i) => (
+                <fieldset key={i} className="endpoint">
+                  <label className="field">
+                    <span>Path prefix</span>
+                    <input value={d.path} onChange={(e) => update(i, { path: e.target.value })} placeholder="/hooks/stripe" />
+                  </label>
+                  <label className="field">
+                    <span>Vendor</span>
+                    <select value={d.vendor} onChange={(e) => update(i, { vendor: e.target.value })}>
+                      <option value="">Detect per delivery</option>
+                      {vendors.map((v) => (
+                        <option key={v.id} value={v.id}>
+                          {v.name}
+                        </option>
+                      ))}
+                    </select>
+                  </label>
+                  <label className="field">
+                    <span>Secrets</span>
+                    <textarea
+                      rows={2}
+                      value={d.secrets}
+                      onChange={(e) => update(i, { secrets: e.target.value })}
+                      spellCheck={false}
+                      autoComplete="off"
+                    />
+                  </label>
+                  <label className="field narrow">
+                    <span>Answer status</span>
+                    <input value={d.status} onChange={(e) => update(i, { status: e.target.value })} placeholder="200" inputMode="numeric" />
+                  </label>
+                  <label className="field">
+                    <span>Answer body</span>
+                    <input value={d.body} onChange={(e) => update(i, { body: e.target.value })} placeholder="(the stored id, as JSON)" />
+                  </label>
+                  <button type="button" className="danger" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
+                    Remove
+                  </button>
+                </fieldset>
+              ))}
+              <div className="toolbar">
+                <button
+                  type="button"
+                  onClick={() =>
+                    setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", original: null }])
+                  }
+                >
+                  Add endpoint
+                </button>
+                <button type="button" className="primary" onClick={() => void save()} data-testid="save-endpoints">
+                  Save endpoints
+                </button>
+              </div>
+            </div>
+          )}
+          {message && (
+            <p className={message.ok ? "ok-text" : "error"} role="status">
+              {message.text}
+            </p>
+          )}
+        </section>
+      </div>
+    </div>
+  );
+}

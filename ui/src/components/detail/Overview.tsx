@@ -1,0 +1,133 @@
+import type { DeliveryDetail } from "../../api/types.gen";
+import { formatSecs, formatSize } from "../../lib/format";
+
+/// The decoded envelope and where each fact came from.
+export function Overview({ d }: { d: DeliveryDetail }) {
+  const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
+  const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
+  const warnings = d.validation.filter((f) => f.level === "warning");
+  const infos = d.validation.filter((f) => f.level !== "warning");
+  return (
+    <div className="overview" data-testid="overview">
+      {warnings.length > 0 && (
+        <section className="findings findings-warn" aria-label="Validation warnings">
+          <h4>⚠ {warnings.length === 1 ? "1 validation warning" : `${warnings.length} validation warnings`}</h4>
+          <ul>
+            {warnings.map((f, i) => (
+              <li key={i}>
+                {f.path && <code>{f.path}</code>} {f.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+      <dl className="facts">
+        <Fact label="Vendor" value={d.vendor} note={d.detected_by} />
+        <Fact label="Event type" value={d.event?.type} />
+        <Fact label="Event id" value={d.event?.id} note={d.event?.id_source ? `from ${d.event.id_source}` : null} mono />
+        <Fact label="Occurred at" value={d.event?.occurred_at} mono />
+        <Fact label="Received at" value={d.received_at} mono />
+        {lagSecs !== null && (
+          <Fact
+            label="Lag"
+            value={lagSecs >= 0 ? formatSecs(lagSecs) : `${formatSecs(-lagSecs)} before it occurred`}
+            note="from occurrence to arrival"
+          />
+        )}
+        <Fact label="Tenant" value={d.event?.tenant} />
+        <Fact label="Version" value={d.event?.version} />
+        <Fact label="Endpoint" value={d.endpoint} mono />
+        <Fact label="From" value={d.remote_addr} note={d.http_version} mono />
+        <Fact label="Content type" value={d.content_type} mono />
+        <Fact
+          label="Body"
+          value={d.truncated ? `${formatSize(d.stored_size)} stored of ${formatSize(d.body_size)}` : formatSize(d.body_size)}
+          note={d.note}
+        />
+        <Fact label="Answered" value={String(d.response_status)} />
+        {d.duplicate && d.duplicate.count > 1 && (
+          <Fact
+            label="Arrival"
+            value={`${d.duplicate.attempt} of ${d.duplicate.count}`}
+            note={d.duplicate.kind === "first" ? "first arrival" : `${d.duplicate.kind} of #${d.duplicate.first_id}`}
+          />
+        )}
+      </dl>
+      <KeyFields d={d} />
+      {infos.length > 0 && (
+        <section className="findings" aria-label="Notes">
+          <ul>
+            {infos.map((f, i) => (
+              <li key={i}>
+                {f.path && <code>{f.path}</code>} {f.message}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Fact({
+  label,
+  value,
+  note,
+  mono,
+}: {
+  label: string;
+  value: string | null | undefined;
+  note?: string | null;
+  mono?: boolean;
+}) {
+  if (value === null || value === undefined || value === "") return null;
+  return (
+    <>
+      <dt>{label}</dt>
+      <dd>
+        <span className={mono ? "mono" : undefined}>{value}</span>
+        {note && <span className="fact-note"> {note}</span>}
+      </dd>
+    </>
+  );
+}
+
+/// The payload's scalar fields, first levels first: what support staff look for.
+function KeyFields({ d }: { d: DeliveryDetail }) {
+  const text = d.decoded?.text ?? d.body;
+  if (!text) return null;
+  let json: unknown;
+  try {
+    json = JSON.parse(text);
+  } catch {
+    return null;
+  }
+  const fields: [string, string][] = [];
+  const queue: [string, unknown][] = [["", json]];
+  while (queue.length > 0 && fields.length < 14) {
+    const [path, value] = queue.shift()!;
+    if (value !== null && typeof value === "object") {
+      for (const [k, v] of Object.entries(value as Record<string, unknown>).slice(0, 50)) {
+        queue.push([`${path}/${k}`, v]);
+      }
+    } else if (path) {
+      fields.push([path, value === null ? "null" : String(value)]);
+    }
+  }
+  if (fields.length === 0) return null;
+  return (
+    <section aria-label="Key fields">
+      <h4>Key fields</h4>
+      <table className="kv">
+        <tbody>
+          {fields.map(([k, v]) => (
+            <tr key={k}>
+              <th className="mono">{k}</th>
+              <td className="mono">{v}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
+  );
+}

@@ -1,0 +1,194 @@
+// The live, windowed list: reads the rows the view shows, follows the stream, and counts what
+// arrived since the list was read.
+
+import { useCallback, useEffect, useRef, useState } from "react";
+import type { DeliverySummary } from "../api/types.gen";
+import type { StreamEvent, StreamStatus, Transport } from "../api/transport";
+import type { Filters } from "./filters";
+import { mayMatch } from "./filters";
+import { CHUNK, RowCache, chunksFor } from "./listWindow";
+
+export interface DeliveryList {
+  /// Rows in the list (below the anchor); null until the first read.
+  total: number | null;
+  row(index: number): DeliverySummary | undefined;
+  indexOf(id: number): number;
+  /// Asks for the rows `start..=end`; they arrive with a re-render.
+  want(start: number, end: number): void;
+  /// Deliveries matching the filters that arrived since the list was read.
+  fresh: number;
+  /// Re-reads the list from the newest delivery.
+  refresh(): void;
+  status: StreamStatus;
+  error: string | null;
+  /// Bumped on every change, for memoized children.
+  version: number;
+  /// Any delivery at all was committed since the page opened (for the empty state).
+  lastEvent: StreamEvent | null;
+}
+
+/// `atTop()` says whether the reader is at the top of the list, where new rows may appear
+/// without moving what they read.
+export function useDeliveries(
+  transport: Transport,
+  filters: Filters,
+  atTop: () => boolean,
+): DeliveryList {
+  const cache = useRef(new RowCache());
+  const anchor = useRef<number | null>(null);
+  const generation = useRef(0);
+  const [total, setTotal] = useState<number | null>(null);
+  const [fresh, setFresh] = useState(0);
+  const [status, setStatus] = useState<StreamStatus>("connecting");
+  const [error, setError] = useState<string | null>(null);
+  const [version, setVersion] = useState(0);
+  const [lastEvent, setLastEvent] = useState<StreamEvent | null>(null);
+  const bump = useCallback(() => setVersion((v) => v + 1), []);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
+
+  /// Reads rows of the current list (below the anchor) into the cache.
+  const readChunk = useCallback(
+    async (chunk: number) => {
+      const gen = generation.current;
+      if (anchor.current === null) return;
+      cache.current.start(chunk);
+      try {
+        const page = await transport.list(filtersRef.current, {
+          limit: CHUNK,
+          before: anchor.current + 1,
+          offset: chunk * CHUNK,
+        });
+        if (gen !== generation.current) return;
+        cache.current.put(chunk, page.items);
+        setError(null);
+        bump();
+      } catch (e) {
+        if (gen !== generation.current) return;
+        cache.current.fail(chunk);
+        setError((e as Error).message);
+      }
+    },
+    [transport, bump],
+  );
+
+  /// Reads the list again from the newest delivery. The rows shown stay until the new first
+  /// chunk is in, so a refresh never flashes.
+  const refresh = useCallback(async () => {
+    const gen = ++generation.current;
+    try {
+      const page = await transport.list(filtersRef.current, { limit: CHUNK, total: true });
+      if (gen !== generation.current) return;
+      anchor.current = page.items[0]?.id ?? 0;
+      cache.current.clear();
+      cache.current.put(0, page.items);
+      setTotal(page.total ?? page.items.length);
+      setFresh(0);
+      setError(null);
+      bump();
+    } catch (e) {
+      if (gen !== generation.current) return;
+      setError((e as Error).message);
+    }
+  }, [transport, bump]);
+
+  // A new filter is a new list.
+  const key = JSON.stringify(filters);
+  useEffect(() => {
+    cache.current.clear();
+    anchor.current = null;
+    setTotal(null);
+    void refresh();
+  }, [key, refresh]);
+
+  // Counting what arrived, and refreshing at the top, at most a few times a second.
+  const pendingCount = useRef<number | null>(null);
+  const countFresh = useCallback(() => {
+    if (pendingCount.current !== null) return;
+    pendingCount.current = window.setTimeout(async () => {
+      pendingCount.current = null;
+      if (atTop()) {
+        void refresh();
+        return;
+      }
+      if (anchor.current === null) return;
+      try {
+        const page = await transport.list(filtersRef.current, {
+          limit: 1,
+          after: anchor.current,
+          total: true,
+        });
+        setFresh(page.total ?? 0);
+      } catch {
+        // The next event retries.
+      }
+    }, 250);
+  }, [atTop, refresh, transport]);
+
+  useEffect(
+    () => () => {
+      if (pendingCount.current !== null) window.clearTimeout(pendingCount.current);
+    },
+    [],
+  );
+
+  const connected = useRef(false);
+  useEffect(() => {
+    return transport.subscribe(
+      (event) => {
+        setLastEvent(event);
+        switch (event.type) {
+          case "delivery":
+            if (mayMatch(filtersRef.current, event.delivery)) countFresh();
+            break;
+          case "pinned":
+            if (cache.current.update(event.id, (r) => ({ ...r, pinned: event.pinned }))) bump();
+            if (filtersRef.current.pinned) void refresh();
+            break;
+          case "deleted":
+            if (cache.current.indexOf(event.id) >= 0 || filtersRef.current.q) void refresh();
+            break;
+          case "progress":
+            if (event.done === event.total) void refresh();
+            break;
+          case "ready":
+            // Reconnected: whatever was missed is read again.
+            if (connected.current) void refresh();
+            connected.current = true;
+            break;
+          case "cleared":
+          case "pruned":
+          case "lagged":
+            void refresh();
+            break;
+        }
+      },
+      setStatus,
+    );
+  }, [transport, countFresh, refresh, bump]);
+
+  const want = useCallback(
+    (start: number, end: number) => {
+      if (total === null) return;
+      const chunks = chunksFor(start, end, total);
+      for (const chunk of chunks) {
+        if (!cache.current.has(chunk)) void readChunk(chunk);
+      }
+      if (chunks.length > 0) cache.current.trim(chunks[0]!);
+    },
+    [total, readChunk],
+  );
+
+  return {
+    total,
+    row: (i) => cache.current.row(i),
+    indexOf: (id) => cache.current.indexOf(id),
+    want,
+    fresh,
+    refresh: () => void refresh(),
+    status,
+    error,
+    version,
+    lastEvent,
+  };
+}
