@@ -1,5 +1,5 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
-import { memo, useEffect, useState } from "react";
+import { memo, useEffect, useLayoutEffect, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
 import { exactTime, formatSize, relativeTime } from "../lib/format";
 import type { DeliveryList as ListState } from "../lib/useDeliveries";
@@ -23,8 +23,7 @@ export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scro
     count,
     getScrollElement: () => scrollRef.current,
     estimateSize: () => ROW_HEIGHT,
-    overscan: 15,
-    getItemKey: (index) => list.row(index)?.id ?? `slot-${index}`,
+    overscan: 8,
   });
   const items = virtualizer.getVirtualItems();
   const first = items[0]?.index ?? 0;
@@ -32,7 +31,15 @@ export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scro
   const { want } = list;
   useEffect(() => {
     want(first, last);
-  }, [first, last, want, count]);
+  }, [first, last, want]);
+  // Marks when a fresh first page is on screen: after this commit, once the browser painted.
+  const { paintPending } = list;
+  const rendered = items.length > 0 && list.row(first) !== undefined;
+  useLayoutEffect(() => {
+    if (!paintPending.current || !rendered) return;
+    paintPending.current = false;
+    requestAnimationFrame(() => setTimeout(() => performance.mark("hookscope:list-painted"), 0));
+  });
   useEffect(() => {
     if (scrollToIndex !== null) virtualizer.scrollToIndex(scrollToIndex, { align: "auto" });
   }, [scrollToIndex, virtualizer]);

@@ -13,10 +13,14 @@ export function relativeTime(us: number, nowMs: number): string {
   return new Date(us / 1000).toISOString().slice(0, 10);
 }
 
+const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
+  dateStyle: "medium",
+  timeStyle: "medium",
+});
+
 /// The exact receive time, local and UTC, for the hover title.
 export function exactTime(rfc3339: string, us: number): string {
-  const local = new Date(us / 1000);
-  return `${local.toLocaleString()} (local)\n${rfc3339} (UTC)`;
+  return `${LOCAL_TIME.format(new Date(us / 1000))} (local)\n${rfc3339} (UTC)`;
 }
 
 export function formatSize(bytes: number): string {

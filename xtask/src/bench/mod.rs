@@ -9,11 +9,14 @@
 //! - `durability`: `kill -9` under full load, restart, count the acknowledged deliveries present.
 //! - `store`: a store filled by `hookscope generate`, then list, filter, search, read and count
 //!   through the control API over loopback; memory idle with it all stored.
+//! - `ui`: 100,000 generated deliveries in the UI (Chromium): the first page's time to the
+//!   screen once the API answered, and a fling to the end of the list, frame by frame.
 //!
 //! Writes `target/bench/report.json`, `report.md` and `report.svg`.
 
 mod report;
 mod tools;
+mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -63,6 +66,7 @@ pub enum Bench {
     Latency,
     Durability,
     Store,
+    Ui,
 }
 
 /// The sizes of one run, from the flags.
@@ -118,7 +122,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     )?;
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
-    let needs_load = args.only.is_none_or(|o| o != Bench::Store);
+    let needs_load = args
+        .only
+        .is_none_or(|o| o != Bench::Store && o != Bench::Ui);
     let plan = Plan {
         quick: q,
         seconds: args.seconds.unwrap_or(if q { 2 } else { 10 }),
@@ -156,6 +162,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Store) {
         report.set("store", store(&plan)?);
+    }
+    if plan.runs(args.only, Bench::Ui) {
+        report.set("ui", ui::ui(&plan)?);
     }
     report.finish(started.elapsed());
     let written = report.write(&plan.out)?;

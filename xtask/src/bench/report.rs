@@ -190,6 +190,25 @@ impl Report {
                 idle.is_some_and(|m| m < 40.0),
             );
         }
+        let render = j["ui"]["render_p50_ms"].as_f64();
+        target(
+            &format!(
+                "UI: first page on screen after the API answers, {} stored",
+                j["ui"]["deliveries"]
+            ),
+            "< 300 ms",
+            render,
+            "ms",
+            render.is_some_and(|r| r < 300.0),
+        );
+        let frame = j["ui"]["scroll"]["frame_p95_ms"].as_f64();
+        target(
+            "UI: p95 frame while flinging to the end of the list",
+            "<= 50 ms",
+            frame,
+            "ms",
+            frame.is_some_and(|f| f <= 50.0),
+        );
         self.json["targets"] = json!(targets);
         self.json["elapsed_secs"] = json!(elapsed.as_secs_f64());
     }
@@ -312,6 +331,29 @@ impl Report {
                     q["rows"]
                 ));
             }
+        }
+        if j["ui"].is_object() {
+            let u = &j["ui"];
+            let sc = &u["scroll"];
+            md.push_str(&format!(
+                "\n## The UI at {} deliveries\n\nChromium (headless, software rendering) on the UI served by `hookscope serve`, measured in the page (`tests/browser/bench-ui.mjs`). First page: from the list's response arriving to the rows painted, over {} cold loads; the API's own time for that request beside it. Fling: the list scrolled 20,000 px per frame to the end, the rows in view read from the store as it goes.\n\n| measure | value |\n|---|---:|\n| first page on screen after the API answered, p50 | {} ms |\n| same, slowest load | {} ms |\n| the API request itself, p50 | {} ms |\n| page load to rows on screen, p50 | {} ms |\n| fling to the end: frames | {} in {} s |\n| frame time p50 / p95 / max | {} / {} / {} ms |\n| frames over 50 ms | {} |\n| last rows filled after reaching the end | {} ms |\n| scrollbar jump to the middle, rows filled | {} ms |\n| scrollbar jump to the end, rows filled | {} ms |\n| JS heap after scrolling | {} MB |\n",
+                u["deliveries"],
+                u["loads"].as_array().map_or(0, Vec::len),
+                f(u, "render_p50_ms", 0),
+                f(u, "render_max_ms", 0),
+                f(u, "api_p50_ms", 1),
+                f(u, "to_screen_p50_ms", 0),
+                sc["frames"],
+                f(sc, "seconds", 1),
+                f(sc, "frame_p50_ms", 1),
+                f(sc, "frame_p95_ms", 1),
+                f(sc, "frame_max_ms", 1),
+                sc["long_frames"],
+                f(sc, "end_filled_ms", 0),
+                f(&u["jumps"][0], "filled_ms", 0),
+                f(&u["jumps"][1], "filled_ms", 0),
+                f(u, "heap_mb", 1),
+            ));
         }
         if let Some(targets) = j["targets"].as_array() {
             md.push_str(
@@ -575,8 +617,25 @@ pub fn check_report(dir: &Path) -> Result<()> {
         j["store"]["idle_rss_mb"].as_f64() > Some(0.0),
         "no idle memory figure"
     );
+    let ui = &j["ui"];
+    ensure!(
+        ui["render_p50_ms"].as_f64().is_some_and(|x| x > 0.0),
+        "no UI render figure"
+    );
+    ensure!(
+        ui["scroll"]["frame_p95_ms"]
+            .as_f64()
+            .is_some_and(|x| x > 0.0),
+        "no UI scroll figure"
+    );
+    ensure!(
+        ui["scroll"]["last_row_index"].as_u64() == ui["deliveries"].as_u64(),
+        "the UI fling did not reach the last row ({} of {})",
+        ui["scroll"]["last_row_index"],
+        ui["deliveries"]
+    );
     let targets = j["targets"].as_array().context("no targets")?;
-    ensure!(targets.len() >= 9, "{} targets", targets.len());
+    ensure!(targets.len() >= 11, "{} targets", targets.len());
     ensure!(
         targets.iter().all(|t| t["met"].is_boolean()),
         "a target without a verdict"
