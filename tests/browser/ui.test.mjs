@@ -278,6 +278,53 @@ describe("filters, search and keyboard", () => {
   });
 });
 
+describe("settings", () => {
+  it("saves endpoints and retention, and switches the theme", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("text=Settings");
+      await page.waitForSelector("[data-testid=settings]");
+      await page.fill("[data-testid=retention-count]", "500");
+      await page.fill("[data-testid=retention-mib]", "64");
+      await page.click("[data-testid=save-retention]");
+      await page.waitForSelector("text=Saved. The oldest deliveries");
+      assert.deepEqual((await server.apiGet("/api/settings")).retention, {
+        max_deliveries: 500,
+        max_bytes: 64 * 1024 * 1024,
+      });
+
+      await page.click("text=Add endpoint");
+      const last = page.locator("fieldset.endpoint").last();
+      await last.locator("input").first().fill("/hooks/github");
+      await last.locator("select").selectOption("github");
+      await last.locator("textarea").fill("gh-secret-1\ngh-secret-2");
+      await page.click("[data-testid=save-endpoints]");
+      await page.waitForSelector("text=Saved. Stored deliveries");
+      const endpoints = (await server.apiGet("/api/endpoints")).items;
+      const github = endpoints.find((e) => e.path === "/hooks/github");
+      assert.deepEqual(github, { path: "/hooks/github", vendor: "github", secrets: ["gh-secret-1", "gh-secret-2"] });
+      assert.equal(endpoints.length, 3);
+
+      // A path the API refuses: its reason is shown.
+      await last.locator("input").first().fill("no-slash");
+      await page.click("[data-testid=save-endpoints]");
+      await page.waitForSelector(".modal .error");
+
+      await page.click("[role=radio]:has-text('Dark')");
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=settings]", { state: "detached" });
+      await page.reload();
+      assert.equal(await page.evaluate(() => document.documentElement.dataset.theme), "dark");
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("a reader lower in the list", () => {
   it("is not moved by new deliveries; the pill brings them", async () => {
     const server = await startServer();

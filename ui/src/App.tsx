@@ -20,7 +20,6 @@ export function App() {
   const [scrollTo, setScrollTo] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
-  const detailRef = useRef<HTMLDivElement>(null);
 
   const atTop = useCallback(() => (scrollRef.current?.scrollTop ?? 0) < ROW_HEIGHT / 2, []);
   const list = useDeliveries(transport, filters, atTop);
@@ -71,10 +70,13 @@ export function App() {
   }, []);
 
   const select = useCallback((id: number) => setSelected(id), []);
+  // Opening moves the keyboard focus into the detail, once it has loaded.
+  const [focusDetail, setFocusDetail] = useState(false);
   const open = useCallback((id: number) => {
     setSelected(id);
-    window.setTimeout(() => detailRef.current?.querySelector<HTMLElement>("[role=tab][aria-selected=true]")?.focus(), 0);
+    setFocusDetail(true);
   }, []);
+  const focused = useCallback(() => setFocusDetail(false), []);
 
   // Keyboard: j/k or arrows move, Enter opens, / searches, Escape leaves a field.
   useEffect(() => {
@@ -192,12 +194,14 @@ export function App() {
             />
           )}
         </section>
-        <div className="detail-pane" ref={detailRef}>
+        <div className="detail-pane">
           {selected !== null ? (
             <Detail
               id={selected}
               captureUrl={info?.capture_url ?? ""}
               version={detailVersion}
+              focusPending={focusDetail}
+              onFocused={focused}
               onSelect={select}
               onDeleted={() => setSelected(null)}
               tab={tab}

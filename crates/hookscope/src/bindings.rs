@@ -35,6 +35,8 @@ fn generate() -> String {
         StoreEvent::decl(&cfg),
         crate::encoding::DecodedBody::decl(&cfg),
         crate::api::SampleSent::decl(&cfg),
+        crate::api::Settings::decl(&cfg),
+        crate::api::Retention::decl(&cfg),
         EndpointConfig::decl(&cfg),
         ResponseConfig::decl(&cfg),
         VendorProfile::decl(&cfg),

@@ -386,13 +386,37 @@ pub fn write_endpoints(
     path: &Path,
     endpoints: &[EndpointConfig],
 ) -> std::result::Result<(), String> {
+    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
+    write_section(path, "endpoints", value)
+}
+
+/// Writes the retention limits to the config file at `path`, keeping its other settings.
+pub fn write_retention(
+    path: &Path,
+    retention: &RetentionConfig,
+) -> std::result::Result<(), String> {
+    let mut table = toml::Table::new();
+    table.insert(
+        "max_deliveries".into(),
+        toml::Value::Integer(i64::try_from(retention.max_deliveries).unwrap_or(i64::MAX)),
+    );
+    table.insert(
+        "max_bytes".into(),
+        // In bytes: exact, where a "1.2 GiB" display would round.
+        toml::Value::Integer(i64::try_from(retention.max_bytes.as_u64()).unwrap_or(i64::MAX)),
+    );
+    write_section(path, "retention", toml::Value::Table(table))
+}
+
+/// Replaces one top-level key of the config file, keeping the rest; written whole and renamed
+/// into place, so a crash leaves the old file or the new one.
+fn write_section(path: &Path, key: &str, value: toml::Value) -> std::result::Result<(), String> {
     let mut doc: toml::Table = match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
-    doc.insert("endpoints".into(), value);
+    doc.insert(key.into(), value);
     let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;

@@ -132,6 +132,7 @@ impl Server {
             endpoints,
             config_path,
             ui_dir: config.api.ui.clone().or_else(api::ui::default_dir),
+            retention: Arc::new(std::sync::RwLock::new(config.retention.clone())),
             http: reqwest::Client::builder()
                 .no_proxy()
                 .build()

@@ -612,3 +612,45 @@ async fn compressed_bodies_are_stored_as_sent_and_shown_decoded() {
     assert!(t.delivery(plain).await["decoded"].is_null());
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn retention_changes_are_saved_and_applied_at_once() {
+    let t = start("[retention]\nmax_deliveries = 100").await;
+    for i in 0..6 {
+        t.post(&format!("/s/{i}"), format!("{i}")).await;
+    }
+    let (status, settings) = t.api_get("/api/settings").await;
+    assert_eq!(status, 200);
+    assert_eq!(settings["retention"]["max_deliveries"], 100);
+    assert_eq!(settings["retention"]["max_bytes"], 2u64 << 30);
+
+    let put = |body: Value| {
+        t.http
+            .put(t.api_url("/api/settings"))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+    };
+    let refused =
+        put(serde_json::json!({"retention": {"max_deliveries": 0, "max_bytes": 1 << 30}}))
+            .await
+            .unwrap();
+    assert_eq!(refused.status(), 400);
+    let ok = put(serde_json::json!({"retention": {"max_deliveries": 3, "max_bytes": 5 << 20}}))
+        .await
+        .unwrap();
+    assert_eq!(ok.status(), 200);
+    // The next commit prunes to the new limit.
+    let newest = t.post("/s/new", "new").await;
+    let (_, page) = t.api_get("/api/deliveries?total=true").await;
+    assert_eq!(page["total"], 3, "{page}");
+    assert_eq!(common::page_ids(&page)[0], newest);
+    let (_, settings) = t.api_get("/api/settings").await;
+    assert_eq!(settings["retention"]["max_deliveries"], 3);
+    // Written to the config file with its other settings kept.
+    let text = std::fs::read_to_string(t.dir.path().join("hookscope.toml")).unwrap();
+    let config: hookscope::config::Config = toml::from_str(&text).unwrap();
+    assert_eq!(config.retention.max_deliveries, 3);
+    assert_eq!(config.retention.max_bytes.as_u64(), 5 << 20);
+    t.stop().await;
+}

@@ -10,6 +10,7 @@ import type {
   Page,
   SampleSent,
   ServerInfo,
+  Settings,
   StoreEvent,
   VendorProfile,
 } from "./types.gen";
@@ -46,6 +47,8 @@ export interface Transport {
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
   vendors(): Promise<VendorProfile[]>;
+  settings(): Promise<Settings>;
+  saveSettings(settings: Settings): Promise<Settings>;
   sendSample(vendor?: string): Promise<SampleSent>;
   /// Calls `onEvent` for each change as it commits; returns the unsubscribe function.
   subscribe(
@@ -133,6 +136,8 @@ export function httpTransport(
     saveEndpoints: async (items) =>
       (await json<{ items: EndpointConfig[] }>("PUT", "/endpoints", { items })).items,
     vendors: async () => (await json<{ items: VendorProfile[] }>("GET", "/vendors")).items,
+    settings: () => json<Settings>("GET", "/settings"),
+    saveSettings: (settings) => json<Settings>("PUT", "/settings", settings),
     sendSample: (vendor) => json<SampleSent>("POST", "/samples", vendor ? { vendor } : {}),
     subscribe(onEvent, onStatus) {
       if (!EventSourceImpl) {

@@ -193,6 +193,14 @@ path: string,
  */
 status: number, };
 
+export type Settings = { retention: Retention, };
+
+export type Retention = { max_deliveries: number, 
+/**
+ * Bytes of stored heads and bodies.
+ */
+max_bytes: number, };
+
 export type EndpointConfig = { 
 /**
  * Path prefix on the capture port.

@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import { useTransport } from "../api/context";
 import type { DeliveryDetail } from "../api/types.gen";
 import { copyText, saveBlob } from "../lib/clipboard";
@@ -31,9 +31,13 @@ interface Props {
   onDeleted(id: number): void;
   tab: Tab;
   onTab(tab: Tab): void;
+  /// Move the keyboard focus to the tabs once the delivery is shown, then call `onFocused`.
+  focusPending: boolean;
+  onFocused(): void;
 }
 
-export function Detail({ id, captureUrl, version, onSelect, onDeleted, tab, onTab }: Props) {
+export function Detail(props: Props) {
+  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused } = props;
   const transport = useTransport();
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -54,6 +58,14 @@ export function Detail({ id, captureUrl, version, onSelect, onDeleted, tab, onTa
       live = false;
     };
   }, [transport, id, version]);
+
+  const tabsRef = useRef<HTMLElement>(null);
+  const loaded = detail !== null && detail.id === id;
+  useEffect(() => {
+    if (!loaded || !focusPending) return;
+    tabsRef.current?.querySelector<HTMLElement>("[role=tab][aria-selected=true]")?.focus();
+    onFocused();
+  }, [loaded, focusPending, onFocused]);
 
   useEffect(() => {
     if (!notice) return;
@@ -148,7 +160,7 @@ export function Detail({ id, captureUrl, version, onSelect, onDeleted, tab, onTa
           </div>
         )}
       </header>
-      <nav className="tabs" role="tablist">
+      <nav className="tabs" role="tablist" ref={tabsRef}>
         {TABS.map((t) => (
           <button
             key={t}

@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import { useTransport } from "../api/context";
-import type { EndpointConfig, VendorProfile } from "../api/types.gen";
+import type { EndpointConfig, Retention, VendorProfile } from "../api/types.gen";
 import { type Theme, applyTheme, storedTheme } from "../lib/theme";
 
 /// An endpoint as the form edits it: secrets one per line, the response's fields as text.
@@ -45,6 +45,76 @@ function fromDraft(d: Draft): EndpointConfig {
       .filter(Boolean),
     response,
   };
+}
+
+const MIB = 1024 * 1024;
+
+/// How much is kept: the oldest deliveries (pinned ones spared) go beyond either limit.
+function RetentionSection() {
+  const transport = useTransport();
+  const [saved, setSaved] = useState<Retention | null>(null);
+  const [count, setCount] = useState("");
+  const [mib, setMib] = useState("");
+  const [message, setMessage] = useState<{ ok: boolean; text: string } | null>(null);
+  useEffect(() => {
+    transport.settings().then(
+      (s) => {
+        setSaved(s.retention);
+        setCount(String(s.retention.max_deliveries));
+        setMib(String(Math.round(s.retention.max_bytes / MIB)));
+      },
+      (e: Error) => setMessage({ ok: false, text: e.message }),
+    );
+  }, [transport]);
+
+  async function save() {
+    const max_deliveries = Number(count);
+    const max_bytes = Math.round(Number(mib) * MIB);
+    if (!Number.isInteger(max_deliveries) || max_deliveries < 1 || !Number.isFinite(max_bytes) || max_bytes < MIB) {
+      setMessage({ ok: false, text: "Keep at least 1 delivery and at least 1 MiB." });
+      return;
+    }
+    try {
+      const s = await transport.saveSettings({ retention: { max_deliveries, max_bytes } });
+      setSaved(s.retention);
+      setMessage({ ok: true, text: "Saved. The oldest deliveries beyond these limits are pruned at the next write." });
+    } catch (e) {
+      setMessage({ ok: false, text: (e as Error).message });
+    }
+  }
+
+  return (
+    <section>
+      <h3>Retention</h3>
+      <p className="muted">
+        The oldest deliveries are pruned when either limit is passed; pinned deliveries are always kept.
+      </p>
+      <div className="retention">
+        <label className="field">
+          <span>Keep at most (deliveries)</span>
+          <input value={count} onChange={(e) => setCount(e.target.value)} inputMode="numeric" data-testid="retention-count" />
+        </label>
+        <label className="field">
+          <span>and at most (MiB of heads and bodies)</span>
+          <input value={mib} onChange={(e) => setMib(e.target.value)} inputMode="numeric" data-testid="retention-mib" />
+        </label>
+        <button
+          type="button"
+          className="primary"
+          onClick={() => void save()}
+          disabled={saved === null}
+          data-testid="save-retention"
+        >
+          Save retention
+        </button>
+      </div>
+      {message && (
+        <p className={message.ok ? "ok-text" : "error"} role="status">
+          {message.text}
+        </p>
+      )}
+    </section>
+  );
 }
 
 export function Settings({ onClose }: { onClose(): void }) {
@@ -115,6 +185,7 @@ export function Settings({ onClose }: { onClose(): void }) {
             ))}
           </div>
         </section>
+        <RetentionSection />
         <section>
           <h3>Endpoints</h3>
           <p className="muted">

@@ -6,6 +6,7 @@ pub mod auth;
 mod deliveries;
 mod endpoints;
 mod samples;
+mod settings;
 mod stream;
 pub mod ui;
 
@@ -19,6 +20,7 @@ use http::StatusCode;
 
 pub use auth::{AllowedHosts, load_or_create_token};
 pub use samples::SampleSent;
+pub use settings::{Retention, Settings};
 
 use crate::error::Error;
 use crate::store::{Store, Writer};
@@ -40,6 +42,8 @@ pub struct ApiState {
     pub ui_dir: Option<std::path::PathBuf>,
     /// For requests the server makes itself (samples to its own capture listener).
     pub http: reqwest::Client,
+    /// The retention limits in force.
+    pub retention: Arc<std::sync::RwLock<crate::config::RetentionConfig>>,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -60,6 +64,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/vendors", get(deliveries::vendors))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
         .route("/samples", post(samples::send))
+        .route("/settings", get(settings::get).put(settings::put))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });

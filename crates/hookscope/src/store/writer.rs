@@ -77,6 +77,12 @@ enum Job {
         pinned: bool,
         reply: oneshot::Sender<Result<bool>>,
     },
+    /// New retention limits, applied from this batch on.
+    Retention {
+        max_count: u64,
+        max_bytes: u64,
+        reply: oneshot::Sender<Result<()>>,
+    },
     /// Replace a stored delivery's analysis (and the endpoint it now belongs to).
     Reanalyze {
         id: i64,
@@ -131,6 +137,18 @@ impl Writer {
     pub async fn set_pinned(&self, id: i64, pinned: bool) -> Result<bool> {
         let (reply, rx) = oneshot::channel();
         self.send(Job::Pin { id, pinned, reply }).await?;
+        rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Changes the retention limits; the next commit prunes to them.
+    pub async fn set_retention(&self, retention: &RetentionConfig) -> Result<()> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Retention {
+            max_count: retention.max_deliveries,
+            max_bytes: retention.max_bytes.as_u64(),
+            reply,
+        })
+        .await?;
         rx.await.map_err(|_| Error::WriterGone)?
     }
 
@@ -274,6 +292,7 @@ enum Done {
         pinned: bool,
         existed: bool,
     },
+    RetentionSet,
 }
 
 /// A committed batch: each job's result, the new totals, and what retention pruned.
@@ -284,6 +303,8 @@ struct Applied {
     last_id: i64,
     newest_gone: bool,
     pruned: Option<(i64, u64)>,
+    /// New retention limits set in this batch.
+    retention: Option<(u64, u64)>,
 }
 
 impl WriterState {
@@ -381,6 +402,9 @@ impl WriterState {
                 self.search_caught_up &= !batch.iter().any(|j| matches!(j, Job::Insert { .. }));
                 self.last_id = applied.last_id;
                 self.newest_gone = applied.newest_gone;
+                if let Some((max_count, max_bytes)) = applied.retention {
+                    (self.max_count, self.max_bytes) = (max_count, max_bytes);
+                }
                 // Announce before answering: whoever sees an acknowledgement can rely on the
                 // event having gone out already.
                 if self.events.receiver_count() > 0 {
@@ -411,6 +435,7 @@ impl WriterState {
                         Job::Delete { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::DeleteAll { reply } => reply.send(Err(err())).map_err(drop),
                         Job::Pin { reply, .. } => reply.send(Err(err())).map_err(drop),
+                        Job::Retention { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Reanalyze { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Close => Ok(()),
                     };
@@ -442,6 +467,8 @@ impl WriterState {
     /// Runs the batch in one transaction; the writer's totals change only once it commits.
     fn apply(&self, batch: &[Job]) -> Result<Applied> {
         let tx = self.conn.unchecked_transaction()?;
+        let (mut max_count, mut max_bytes) = (self.max_count, self.max_bytes);
+        let mut retention = None;
         let mut done = Vec::with_capacity(batch.len());
         let (mut count, mut bytes, mut last_id) = (self.count, self.bytes, self.last_id);
         let mut newest_gone = self.newest_gone;
@@ -495,6 +522,15 @@ impl WriterState {
                     (count, bytes) = (0, 0);
                     Done::Cleared { count: n }
                 }
+                Job::Retention {
+                    max_count: c,
+                    max_bytes: b,
+                    ..
+                } => {
+                    (max_count, max_bytes) = (*c, *b);
+                    retention = Some((*c, *b));
+                    Done::RetentionSet
+                }
                 Job::Pin { id, pinned, .. } => Done::Pinned {
                     id: *id,
                     pinned: *pinned,
@@ -511,14 +547,7 @@ impl WriterState {
                 Job::Close => unreachable!("a close is never part of a batch"),
             });
         }
-        let pruned = deliveries::prune(
-            &tx,
-            count,
-            bytes,
-            self.max_count,
-            self.max_bytes,
-            first_inserted,
-        )?;
+        let pruned = deliveries::prune(&tx, count, bytes, max_count, max_bytes, first_inserted)?;
         if pruned.is_some() && first_inserted == i64::MAX {
             // Retention spares this batch's inserts; a batch without any may prune the newest.
             deliveries::keep_high_water(&tx, last_id)?;
@@ -537,6 +566,7 @@ impl WriterState {
             last_id,
             newest_gone,
             pruned,
+            retention,
         })
     }
 }
@@ -581,6 +611,9 @@ fn reply(job: Job, done: Done) {
         }
         (Job::DeleteAll { reply }, Done::Cleared { count }) => {
             let _ = reply.send(Ok(count));
+        }
+        (Job::Retention { reply, .. }, Done::RetentionSet) => {
+            let _ = reply.send(Ok(()));
         }
         (Job::Pin { reply, .. }, Done::Pinned { existed, .. }) => {
             let _ = reply.send(Ok(existed));

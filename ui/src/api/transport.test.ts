@@ -1,0 +1,93 @@
+import { describe, expect, it } from "vitest";
+import { ApiError, httpTransport, listQuery, takeToken } from "./transport";
+
+/// Records each request and answers from `answer`.
+function recorder(answer: (url: string, init: RequestInit) => Response) {
+  const calls: { url: string; init: RequestInit }[] = [];
+  const fetchImpl = (async (url: string, init: RequestInit) => {
+    calls.push({ url, init });
+    return answer(url, init);
+  }) as unknown as typeof fetch;
+  return { calls, fetchImpl };
+}
+
+const json = (body: unknown, status = 200) =>
+  new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+describe("the HTTP transport", () => {
+  it("sends the token as a bearer header and the filters and window as the API's parameters", async () => {
+    const { calls, fetchImpl } = recorder(() => json({ items: [], next_cursor: null, total: 0 }));
+    const t = httpTransport("http://127.0.0.1:8788", "tok", fetchImpl);
+    await t.list({ vendor: "stripe", q: "ada lovelace" }, { limit: 100, before: 501, offset: 200, total: true });
+    expect(calls[0]!.url).toBe(
+      "http://127.0.0.1:8788/api/deliveries?vendor=stripe&q=ada+lovelace&limit=100&before=501&offset=200&total=true",
+    );
+    expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe("Bearer tok");
+    expect(listQuery({}, { limit: 1, after: 9, total: true })).toBe("limit=1&after=9&total=true");
+  });
+
+  it("sends JSON bodies for changes", async () => {
+    const { calls, fetchImpl } = recorder(() => new Response(null, { status: 204 }));
+    const t = httpTransport("", "tok", fetchImpl);
+    await t.setPinned(7, true);
+    expect(calls[0]!.url).toBe("/api/deliveries/7/pin");
+    expect(calls[0]!.init.method).toBe("PUT");
+    expect(calls[0]!.init.body).toBe('{"pinned":true}');
+    expect((calls[0]!.init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
+  });
+
+  it("turns the API's error into an ApiError with its message and status", async () => {
+    const { fetchImpl } = recorder(() => json({ error: "no delivery with id 9" }, 404));
+    const t = httpTransport("", "tok", fetchImpl);
+    const err = await t.get(9).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(ApiError);
+    expect(err).toMatchObject({ status: 404, message: "no delivery with id 9" });
+  });
+
+  it("says the server is unreachable when the request cannot be made", async () => {
+    const fetchImpl = (async () => {
+      throw new TypeError("Failed to fetch");
+    }) as unknown as typeof fetch;
+    const err = await httpTransport("", "tok", fetchImpl)
+      .info()
+      .catch((e: unknown) => e);
+    expect(err).toMatchObject({ status: 0 });
+    expect((err as Error).message).toContain("not reachable");
+  });
+
+  it("reports offline when the runtime has no EventSource", () => {
+    const statuses: string[] = [];
+    const stop = httpTransport("", "tok", fetch, undefined).subscribe(
+      () => {},
+      (s) => statuses.push(s),
+    );
+    stop();
+    expect(statuses).toEqual(["offline"]);
+  });
+});
+
+describe("the token", () => {
+  function fakeWindow(href: string) {
+    const store = new Map<string, string>();
+    const storage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+    } as unknown as Storage;
+    const replaced: string[] = [];
+    const history = { state: null, replaceState: (_: unknown, __: string, url: string) => replaced.push(url) } as unknown as History;
+    return { location: { href } as Location, history, storage, replaced };
+  }
+
+  it("is taken from the first URL, then dropped from the address bar and remembered", () => {
+    const w = fakeWindow("http://127.0.0.1:8788/?token=abc&vendor=stripe#x");
+    expect(takeToken(w.location, w.history, w.storage)).toBe("abc");
+    expect(w.replaced).toEqual(["/?vendor=stripe#x"]);
+    const later = { ...w, location: { href: "http://127.0.0.1:8788/" } as Location };
+    expect(takeToken(later.location, later.history, later.storage)).toBe("abc");
+  });
+
+  it("is null when never given", () => {
+    const w = fakeWindow("http://127.0.0.1:8788/");
+    expect(takeToken(w.location, w.history, w.storage)).toBeNull();
+  });
+});
