@@ -1,5 +1,6 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTransport } from "./api/context";
+import type { StreamEvent } from "./api/transport";
 import type { ServerInfo } from "./api/types.gen";
 import { DeliveryList, ROW_HEIGHT } from "./components/DeliveryList";
 import { Detail, type Tab } from "./components/Detail";
@@ -22,7 +23,19 @@ export function App() {
   const searchRef = useRef<HTMLInputElement>(null);
 
   const atTop = useCallback(() => (scrollRef.current?.scrollTop ?? 0) < ROW_HEIGHT / 2, []);
-  const list = useDeliveries(transport, filters, atTop);
+  // The open delivery is read again when it changes under it.
+  const [detailVersion, setDetailVersion] = useState(0);
+  const selectedRef = useRef(selected);
+  selectedRef.current = selected;
+  const onEvent = useCallback((event: StreamEvent) => {
+    if (
+      (event.type === "pinned" && event.id === selectedRef.current) ||
+      (event.type === "progress" && event.done === event.total)
+    ) {
+      setDetailVersion((v) => v + 1);
+    }
+  }, []);
+  const list = useDeliveries(transport, filters, atTop, onEvent);
 
   // Server facts for the status line, kept fresh while the page is open.
   useEffect(() => {
@@ -32,18 +45,6 @@ export function App() {
     return () => window.clearInterval(timer);
   }, [transport]);
 
-  // The open delivery is read again when it changes under it.
-  const [detailVersion, setDetailVersion] = useState(0);
-  const event = list.lastEvent;
-  useEffect(() => {
-    if (!event) return;
-    if (
-      (event.type === "pinned" && event.id === selected) ||
-      (event.type === "progress" && event.done === event.total)
-    ) {
-      setDetailVersion((v) => v + 1);
-    }
-  }, [event, selected]);
 
   // The view lives in the URL: filters and the selected delivery.
   useEffect(() => {
@@ -52,14 +53,14 @@ export function App() {
       window.history.replaceState(null, "", window.location.pathname + search);
     }
   }, [filters, selected]);
+  const filtersRef = useRef(filters);
+  filtersRef.current = filters;
   const setFilters = useCallback((next: Filters) => {
     if (filterParams(next).toString() === filterParams(filtersRef.current).toString()) return;
     window.history.pushState(null, "", window.location.pathname + viewSearch(next, null));
     setFiltersState(next);
     scrollRef.current?.scrollTo({ top: 0 });
   }, []);
-  const filtersRef = useRef(filters);
-  filtersRef.current = filters;
   useEffect(() => {
     const onPop = () => {
       setFiltersState(parseFilters(window.location.search));

@@ -39,7 +39,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
       live = false;
       window.clearTimeout(timer);
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `key` stands for `filters` (a new object on every render).
   }, [key, transport, refreshKey]);
 
   if (!facets) return <aside className="sidebar" aria-label="Filters" />;

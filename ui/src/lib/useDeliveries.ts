@@ -25,16 +25,16 @@ export interface DeliveryList {
   error: string | null;
   /// Bumped on every change, for memoized children.
   version: number;
-  /// Any delivery at all was committed since the page opened (for the empty state).
-  lastEvent: StreamEvent | null;
 }
 
 /// `atTop()` says whether the reader is at the top of the list, where new rows may appear
-/// without moving what they read.
+/// without moving what they read. `onEvent` sees every stream event too; it is not a state, so
+/// a burst of deliveries does not re-render the page once per delivery.
 export function useDeliveries(
   transport: Transport,
   filters: Filters,
   atTop: () => boolean,
+  onEvent?: (event: StreamEvent) => void,
 ): DeliveryList {
   const cache = useRef(new RowCache());
   const anchor = useRef<number | null>(null);
@@ -45,10 +45,11 @@ export function useDeliveries(
   const [status, setStatus] = useState<StreamStatus>("connecting");
   const [error, setError] = useState<string | null>(null);
   const [version, setVersion] = useState(0);
-  const [lastEvent, setLastEvent] = useState<StreamEvent | null>(null);
   const bump = useCallback(() => setVersion((v) => v + 1), []);
   const filtersRef = useRef(filters);
   filtersRef.current = filters;
+  const onEventRef = useRef(onEvent);
+  onEventRef.current = onEvent;
 
   /// Reads rows of the current list (below the anchor) into the cache.
   const readChunk = useCallback(
@@ -142,7 +143,7 @@ export function useDeliveries(
   useEffect(() => {
     return transport.subscribe(
       (event) => {
-        setLastEvent(event);
+        onEventRef.current?.(event);
         switch (event.type) {
           case "delivery":
             if (mayMatch(filtersRef.current, event.delivery)) countFresh();
@@ -212,6 +213,5 @@ export function useDeliveries(
     status,
     error,
     version,
-    lastEvent,
   };
 }
