@@ -26,6 +26,18 @@ pub struct Config {
     pub store: StoreConfig,
     pub retention: RetentionConfig,
     pub endpoints: Vec<EndpointConfig>,
+    pub desktop: DesktopConfig,
+}
+
+/// The desktop app's own settings; `hookscope serve` reads and ignores them.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DesktopConfig {
+    /// Keep capturing with an icon in the system tray when the window is closed.
+    pub tray: bool,
+    /// Also serve the control API (loopback, with its token) for scripts while the app runs.
+    pub api: bool,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -408,15 +420,48 @@ pub fn write_retention(
     write_section(path, "retention", toml::Value::Table(table))
 }
 
-/// Replaces one top-level key of the config file, keeping the rest; written whole and renamed
-/// into place, so a crash leaves the old file or the new one.
+/// Writes the desktop app's settings to the config file at `path`, keeping its other settings.
+pub fn write_desktop(path: &Path, desktop: &DesktopConfig) -> std::result::Result<(), String> {
+    let value = toml::Value::try_from(desktop).map_err(|e| e.to_string())?;
+    write_section(path, "desktop", value)
+}
+
+/// Sets `capture.addr` in the config file at `path`, keeping the other capture settings.
+pub fn write_capture_addr(path: &Path, addr: SocketAddr) -> std::result::Result<(), String> {
+    update_file(path, |doc| {
+        let capture = doc
+            .entry("capture")
+            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
+        match capture.as_table_mut() {
+            Some(table) => {
+                table.insert("addr".into(), toml::Value::String(addr.to_string()));
+                Ok(())
+            }
+            None => Err("`capture` in the config file is not a table".into()),
+        }
+    })
+}
+
+/// Replaces one top-level key of the config file, keeping the rest.
 fn write_section(path: &Path, key: &str, value: toml::Value) -> std::result::Result<(), String> {
+    update_file(path, |doc| {
+        doc.insert(key.into(), value);
+        Ok(())
+    })
+}
+
+/// Reads the config file (or starts an empty one), applies `change`, and writes it whole and
+/// renamed into place, so a crash leaves the old file or the new one.
+fn update_file(
+    path: &Path,
+    change: impl FnOnce(&mut toml::Table) -> std::result::Result<(), String>,
+) -> std::result::Result<(), String> {
     let mut doc: toml::Table = match std::fs::read_to_string(path) {
         Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
         Err(e) => return Err(format!("{}: {e}", path.display())),
     };
-    doc.insert(key.into(), value);
+    change(&mut doc)?;
     let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
@@ -434,6 +479,37 @@ mod tests {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.validate()?;
         Ok(config)
+    }
+
+    #[test]
+    fn capture_addr_and_desktop_settings_are_written_into_the_file_keeping_the_rest() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        std::fs::write(
+            &path,
+            "[capture]\nmax_body = \"2 MiB\"\n[retention]\nmax_deliveries = 5\n",
+        )
+        .unwrap();
+        write_capture_addr(&path, "127.0.0.1:9797".parse().unwrap()).unwrap();
+        write_desktop(
+            &path,
+            &DesktopConfig {
+                tray: true,
+                api: false,
+            },
+        )
+        .unwrap();
+        let config = Config::load(&path, true).unwrap();
+        assert_eq!(config.capture.addr.to_string(), "127.0.0.1:9797");
+        assert_eq!(config.capture.max_body, ByteSize::mib(2));
+        assert_eq!(config.retention.max_deliveries, 5);
+        assert_eq!(
+            config.desktop,
+            DesktopConfig {
+                tray: true,
+                api: false
+            }
+        );
     }
 
     #[test]

@@ -70,15 +70,55 @@ pub enum Error {
 
     #[error("no delivery with id {0}")]
     NotFound(i64),
+
+    /// A request the caller can correct; the message says how.
+    #[error("{0}")]
+    Invalid(String),
+
+    /// Something the instance had to reach (its own capture listener, a target) did not answer.
+    #[error("{0}")]
+    Unreachable(String),
+
+    #[error("cannot write the config file {path}: {message}")]
+    WriteConfig { path: PathBuf, message: String },
+
+    #[error("a background task failed: {0}")]
+    Task(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;
 
 impl Error {
+    /// The HTTP status that says what kind of failure this is; the desktop transport carries it
+    /// too, so the UI handles both the same way.
+    pub fn status(&self) -> u16 {
+        match self {
+            Error::NotFound(_) => 404,
+            Error::Filter(_) | Error::Invalid(_) => 400,
+            Error::Unreachable(_) => 502,
+            Error::WriterGone => 503,
+            _ => 500,
+        }
+    }
+
     pub(crate) fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {
             path: path.into(),
             source,
         }
+    }
+}
+
+/// What a UI receives for a failed operation: `{"status": 404, "message": "no delivery with id 7"}`.
+impl serde::Serialize for Error {
+    fn serialize<S: serde::Serializer>(
+        &self,
+        serializer: S,
+    ) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut s = serializer.serialize_struct("Error", 2)?;
+        s.serialize_field("status", &self.status())?;
+        s.serialize_field("message", &self.to_string())?;
+        s.end()
     }
 }

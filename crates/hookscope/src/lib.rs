@@ -1,8 +1,8 @@
 //! Hookscope's core: capture webhook deliveries, store them in SQLite, serve them to the UI.
 //!
 //! One module per concern: [`capture`] (the public listener), [`store`] (SQLite), [`vendor`] and
-//! [`signature`] (decoding and verifying), [`api`] (the
-//! private control API), [`config`], and [`server`] which runs them together. The desktop shell
+//! [`signature`] (decoding and verifying), [`control`] (the operations the UI uses), [`api`] (the
+//! private control API over them), [`config`], and [`server`] which runs them together. The desktop shell
 //! and the `hookscope` command line are front ends over this library.
 
 pub mod api;
@@ -10,6 +10,7 @@ pub mod api;
 mod bindings;
 pub mod capture;
 pub mod config;
+pub mod control;
 pub mod encoding;
 pub mod error;
 pub mod generate;

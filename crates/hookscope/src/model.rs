@@ -171,8 +171,11 @@ pub struct Page {
 pub struct ServerInfo {
     pub name: String,
     pub version: String,
-    /// The capture listener's base URL, for the user to give senders and tunnels.
+    /// The capture listener's base URL, for the user to give senders and tunnels (empty while it
+    /// is not listening).
     pub capture_url: String,
+    /// The capture listener's state: up, or why not.
+    pub capture: crate::control::CaptureStatus,
     pub deliveries: u64,
     pub search: SearchProgress,
     /// Vendors `POST /api/samples` can send a sample delivery of.

@@ -16,3 +16,17 @@ pub async fn bind(addr: SocketAddr, what: &'static str, flag: &'static str) -> R
         }
     })
 }
+
+/// A free port near `addr` (the next few above it, else any the system picks) on the same
+/// interface, to offer when `addr` is taken. Another program may take it before it is used.
+pub async fn free_near(addr: SocketAddr) -> Option<SocketAddr> {
+    let ports = (1..=20u16).filter_map(|step| addr.port().checked_add(step));
+    for port in ports.chain(std::iter::once(0)) {
+        let mut candidate = addr;
+        candidate.set_port(port);
+        if let Ok(listener) = TcpListener::bind(candidate).await {
+            return listener.local_addr().ok();
+        }
+    }
+    None
+}

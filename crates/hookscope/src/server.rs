@@ -1,6 +1,8 @@
-//! Runs the capture listener and the control API together over one store: what `hookscope serve`
-//! and the desktop app start. Shutdown lets requests in flight finish, so every delivery that was
-//! acknowledged is committed, then stops the writer.
+//! Runs one instance: the store and its writer, the capture listener and, when asked, the control
+//! API. `hookscope serve` starts all three ([`Server`]); the desktop app opens an [`Instance`],
+//! starts the capture listener (moving it when its port is taken) and talks to [`Control`]
+//! directly, with no API listener unless the user turns it on. Shutdown lets requests in flight
+//! finish, so every delivery that was acknowledged is committed, then stops the writer.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -13,7 +15,8 @@ use tokio::task::JoinHandle;
 use crate::api::{self, AllowedHosts, ApiState};
 use crate::capture::{self, CaptureState};
 use crate::config::{Config, LiveEndpoints};
-use crate::error::Result;
+use crate::control::{CaptureStatus, Control, Parts};
+use crate::error::{Error, Result};
 use crate::net;
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 use crate::vendor::Registry;
@@ -24,36 +27,33 @@ pub const VENDORS_DIR: &str = "vendors";
 /// How long the API's open connections (event streams) get once shutdown starts.
 const API_GRACE: Duration = Duration::from_secs(3);
 
-/// Where a server keeps its data and how it is configured.
+/// Where an instance keeps its data and how it is configured.
 #[derive(Debug, Clone)]
 pub struct Settings {
     pub config: Config,
     /// The database file.
     pub db: PathBuf,
-    /// Holds the API token file when no token is given.
+    /// Holds the API token file when no token is given, and the vendor profiles.
     pub data_dir: PathBuf,
-    /// The config file endpoint changes are written to.
+    /// The config file endpoint and settings changes are written to.
     pub config_path: PathBuf,
 }
 
-/// A running server. Dropping it without [`Server::shutdown`] leaves its tasks running until the
-/// runtime stops.
-pub struct Server {
-    pub capture_addr: SocketAddr,
-    pub api_addr: SocketAddr,
-    pub token: String,
-    pub store: Store,
-    pub writer: Writer,
-    stop: watch::Sender<bool>,
-    capture_task: JoinHandle<()>,
-    api_task: JoinHandle<()>,
+/// The store, its writer and the operations over them, without listeners.
+pub struct Instance {
+    pub control: Control,
+    pub config: Arc<Config>,
+    data_dir: PathBuf,
+    capture_state: Arc<CaptureState>,
+    writer: Writer,
     writer_thread: Option<WriterThread>,
     _lock: ServeLock,
 }
 
-impl Server {
-    /// Opens the store, binds both listeners and starts serving.
-    pub async fn start(settings: Settings) -> Result<Server> {
+impl Instance {
+    /// Takes the database's lock (one instance per database), opens the store, starts its writer
+    /// and loads the vendor profiles.
+    pub async fn open(settings: Settings) -> Result<Instance> {
         let Settings {
             config,
             db,
@@ -65,32 +65,7 @@ impl Server {
             let db = db.clone();
             tokio::task::spawn_blocking(move || Store::open(&db))
                 .await
-                .expect("store open does not panic")?
-        };
-        let capture_listener = net::bind(config.capture.addr, "capture", "--capture").await?;
-        let api_listener = net::bind(config.api.addr, "API", "--api").await?;
-        let capture_addr = capture_listener
-            .local_addr()
-            .map_err(|source| crate::Error::Bind {
-                addr: config.capture.addr,
-                source,
-            })?;
-        let api_addr = api_listener
-            .local_addr()
-            .map_err(|source| crate::Error::Bind {
-                addr: config.api.addr,
-                source,
-            })?;
-        let token = match &config.api.token {
-            Some(token) => token.clone(),
-            None => api::load_or_create_token(&data_dir)?,
-        };
-        let (writer, writer_thread) =
-            store.start_writer(config.store.durability, &config.retention)?;
-
-        let (stop, stopped) = watch::channel(false);
-        let wait = |mut rx: watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|stop| *stop).await;
+                .map_err(|e| Error::Task(e.to_string()))??
         };
         let registry = Arc::new(Registry::load(&data_dir.join(VENDORS_DIR))?);
         for ep in &config.endpoints {
@@ -98,8 +73,8 @@ impl Server {
                 && registry.get(vendor).is_none()
             {
                 let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
-                return Err(crate::Error::Config {
-                    path: data_dir.join(crate::config::CONFIG_FILE),
+                return Err(Error::Config {
+                    path: config_path,
                     message: format!(
                         "endpoint {} names vendor {vendor:?}, which is not a known profile ({})",
                         ep.path,
@@ -108,6 +83,8 @@ impl Server {
                 });
             }
         }
+        let (writer, writer_thread) =
+            store.start_writer(config.store.durability, &config.retention)?;
         let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
         let config = Arc::new(config);
         let capture_state = Arc::new(CaptureState {
@@ -116,34 +93,102 @@ impl Server {
             writer: writer.clone(),
             registry: registry.clone(),
         });
-        let capture_task = tokio::spawn(capture::serve(
-            capture_listener,
-            capture_state,
-            wait(stopped.clone()),
-        ));
-
-        let api_state = ApiState {
-            store: store.clone(),
+        let control = Control::new(Parts {
+            store,
             writer: writer.clone(),
-            token: token.as_str().into(),
-            allowed: AllowedHosts::for_addr(api_addr),
-            capture_url: capture_url(capture_addr).into(),
             registry,
             endpoints,
             config_path,
-            ui_dir: config.api.ui.clone().or_else(api::ui::default_dir),
-            retention: Arc::new(std::sync::RwLock::new(config.retention.clone())),
-            http: reqwest::Client::builder()
-                .no_proxy()
-                .build()
-                .unwrap_or_default(),
+            retention: config.retention.clone(),
+        });
+        Ok(Instance {
+            control,
+            config,
+            data_dir,
+            capture_state,
+            writer,
+            writer_thread: Some(writer_thread),
+            _lock: lock,
+        })
+    }
+
+    /// Binds the capture listener on `addr` and starts serving. The outcome is also recorded in
+    /// [`Control::capture`]: listening, or the reason it is not and a free address to offer.
+    pub async fn listen_capture(&self, addr: SocketAddr) -> Result<CaptureListener> {
+        let listener = match net::bind(addr, "capture", "--capture").await {
+            Ok(listener) => listener,
+            Err(e) => {
+                let (error, suggestion) = match &e {
+                    Error::AddrInUse { .. } => (
+                        format!(
+                            "{addr} is already in use by another program (or another Hookscope)"
+                        ),
+                        net::free_near(addr).await.map(|a| a.to_string()),
+                    ),
+                    other => (other.to_string(), None),
+                };
+                self.control.capture().set(CaptureStatus {
+                    addr: addr.to_string(),
+                    url: None,
+                    listening: false,
+                    error: Some(error),
+                    suggestion,
+                });
+                return Err(e);
+            }
         };
-        let api_stopped = stopped.clone();
-        let api_task = tokio::spawn(async move {
-            let serve = axum::serve(api_listener, api::router(api_state))
-                .with_graceful_shutdown(wait(api_stopped.clone()));
+        let bound = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(capture::serve(
+            listener,
+            self.capture_state.clone(),
+            wait(stopped),
+        ));
+        self.control.capture().set(CaptureStatus {
+            addr: bound.to_string(),
+            url: Some(capture_url(bound)),
+            listening: true,
+            error: None,
+            suggestion: None,
+        });
+        Ok(CaptureListener {
+            addr: bound,
+            stop,
+            task,
+            control: self.control.clone(),
+        })
+    }
+
+    /// Binds the control API on `addr` (with `token`, or the one kept in the data directory)
+    /// and serves it, with the UI from `ui_dir` at `/`.
+    pub async fn listen_api(
+        &self,
+        addr: SocketAddr,
+        token: Option<String>,
+        ui_dir: Option<PathBuf>,
+    ) -> Result<ApiListener> {
+        let listener = net::bind(addr, "API", "--api").await?;
+        let bound = listener
+            .local_addr()
+            .map_err(|source| Error::Bind { addr, source })?;
+        let token = match token {
+            Some(token) => token,
+            None => api::load_or_create_token(&self.data_dir)?,
+        };
+        let state = ApiState {
+            control: self.control.clone(),
+            token: token.as_str().into(),
+            allowed: AllowedHosts::for_addr(bound),
+            ui_dir,
+        };
+        let (stop, stopped) = watch::channel(false);
+        let task = tokio::spawn(async move {
+            let serve = axum::serve(listener, api::router(state))
+                .with_graceful_shutdown(wait(stopped.clone()));
             let deadline = async move {
-                wait(api_stopped).await;
+                wait(stopped).await;
                 tokio::time::sleep(API_GRACE).await;
             };
             tokio::select! {
@@ -153,18 +198,108 @@ impl Server {
                 () = deadline => {}
             }
         });
-
-        Ok(Server {
-            capture_addr,
-            api_addr,
+        Ok(ApiListener {
+            addr: bound,
             token,
-            store,
-            writer,
             stop,
-            capture_task,
-            api_task,
-            writer_thread: Some(writer_thread),
-            _lock: lock,
+            task,
+        })
+    }
+
+    /// Stops the writer once every queued delivery is committed. Stop the listeners first.
+    pub async fn shutdown(mut self) {
+        self.writer.close().await;
+        if let Some(thread) = self.writer_thread.take() {
+            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
+        }
+    }
+}
+
+/// A running capture listener.
+pub struct CaptureListener {
+    pub addr: SocketAddr,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+    control: Control,
+}
+
+impl CaptureListener {
+    /// Stops accepting and waits for the requests in flight to be acknowledged.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        if let Err(e) = self.task.await {
+            tracing::error!(error = %e, "the capture listener task failed");
+        }
+        let mut status = self.control.capture().status();
+        if status.addr == self.addr.to_string() {
+            status.url = None;
+            status.listening = false;
+            self.control.capture().set(status);
+        }
+    }
+}
+
+/// A running control API listener.
+pub struct ApiListener {
+    pub addr: SocketAddr,
+    pub token: String,
+    stop: watch::Sender<bool>,
+    task: JoinHandle<()>,
+}
+
+impl ApiListener {
+    /// The API's base URL, with the token, for a browser.
+    pub fn api_url(&self) -> String {
+        format!(
+            "http://{}/api?token={}",
+            loopback_view(self.addr),
+            self.token
+        )
+    }
+
+    /// The UI's address, with the token, for a browser.
+    pub fn ui_url(&self) -> String {
+        format!("http://{}/?token={}", loopback_view(self.addr), self.token)
+    }
+
+    /// Stops accepting; open event streams get a short grace period.
+    pub async fn stop(self) {
+        let _ = self.stop.send(true);
+        let _ = self.task.await;
+    }
+}
+
+/// What `hookscope serve` runs: an instance with both listeners.
+pub struct Server {
+    pub capture_addr: SocketAddr,
+    pub api_addr: SocketAddr,
+    pub token: String,
+    pub store: Store,
+    pub writer: Writer,
+    instance: Instance,
+    capture: CaptureListener,
+    api: ApiListener,
+}
+
+impl Server {
+    /// Opens the store, binds both listeners and starts serving.
+    pub async fn start(settings: Settings) -> Result<Server> {
+        let instance = Instance::open(settings).await?;
+        let config = instance.config.clone();
+        let capture = instance.listen_capture(config.capture.addr).await?;
+        let ui_dir = config.api.ui.clone().or_else(api::ui::default_dir);
+        let api = instance
+            .listen_api(config.api.addr, config.api.token.clone(), ui_dir)
+            .await?;
+        Ok(Server {
+            capture_addr: capture.addr,
+            api_addr: api.addr,
+            token: api.token.clone(),
+            store: instance.control.store().clone(),
+            writer: instance.writer.clone(),
+            instance,
+            capture,
+            api,
         })
     }
 
@@ -175,34 +310,26 @@ impl Server {
 
     /// The control API's base URL, with the token, for a browser.
     pub fn api_url(&self) -> String {
-        format!(
-            "http://{}/api/?token={}",
-            loopback_view(self.api_addr),
-            self.token
-        )
+        self.api.api_url()
     }
 
     /// The UI's address, with the token, for a browser.
     pub fn ui_url(&self) -> String {
-        format!(
-            "http://{}/?token={}",
-            loopback_view(self.api_addr),
-            self.token
-        )
+        self.api.ui_url()
     }
 
     /// Stops accepting, lets requests in flight finish and be stored, then stops the writer.
-    pub async fn shutdown(mut self) {
-        let _ = self.stop.send(true);
-        if let Err(e) = (&mut self.capture_task).await {
-            tracing::error!(error = %e, "the capture listener task failed");
-        }
-        self.writer.close().await;
-        if let Some(thread) = self.writer_thread.take() {
-            let _ = tokio::task::spawn_blocking(move || thread.join()).await;
-        }
-        let _ = (&mut self.api_task).await;
+    pub async fn shutdown(self) {
+        // Event streams start their grace period while the capture drains.
+        let _ = self.api.stop.send(true);
+        self.capture.stop().await;
+        self.instance.shutdown().await;
+        self.api.stop().await;
     }
+}
+
+async fn wait(mut rx: watch::Receiver<bool>) {
+    let _ = rx.wait_for(|stop| *stop).await;
 }
 
 fn capture_url(addr: SocketAddr) -> String {

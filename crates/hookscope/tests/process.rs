@@ -218,7 +218,7 @@ async fn list_and_show_read_what_was_captured_byte_for_byte() {
         .get(
             server
                 .api
-                .replace("/api/?token=", &format!("/api/deliveries/{id}/raw?token=")),
+                .replace("/api?token=", &format!("/api/deliveries/{id}/raw?token=")),
         )
         .send()
         .await

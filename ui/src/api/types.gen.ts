@@ -2,9 +2,14 @@
 
 export type ServerInfo = { name: string, version: string, 
 /**
- * The capture listener's base URL, for the user to give senders and tunnels.
+ * The capture listener's base URL, for the user to give senders and tunnels (empty while it
+ * is not listening).
  */
-capture_url: string, deliveries: number, search: SearchProgress, 
+capture_url: string, 
+/**
+ * The capture listener's state: up, or why not.
+ */
+capture: CaptureStatus, deliveries: number, search: SearchProgress, 
 /**
  * Vendors `POST /api/samples` can send a sample delivery of.
  */
@@ -200,6 +205,56 @@ export type Retention = { max_deliveries: number,
  * Bytes of stored heads and bodies.
  */
 max_bytes: number, };
+
+export type CaptureStatus = { 
+/**
+ * The address asked for (`127.0.0.1:8787`).
+ */
+addr: string, 
+/**
+ * The base URL senders and tunnels reach, while listening.
+ */
+url: string | null, listening: boolean, 
+/**
+ * Why it is not listening, in words a person can act on.
+ */
+error: string | null, 
+/**
+ * A free address to offer when the one asked for is taken.
+ */
+suggestion: string | null, };
+
+export type DesktopConfig = { 
+/**
+ * Keep capturing with an icon in the system tray when the window is closed.
+ */
+tray: boolean, 
+/**
+ * Also serve the control API (loopback, with its token) for scripts while the app runs.
+ */
+api: boolean, };
+
+export type DesktopSettings = { 
+/**
+ * Keep capturing in the system tray when the window is closed.
+ */
+tray: boolean, 
+/**
+ * Serve the control API for scripts while the app runs.
+ */
+api: boolean, 
+/**
+ * The control API's address with its token, while it runs.
+ */
+api_url: string | null, 
+/**
+ * Why the API is not running although it is turned on.
+ */
+api_error: string | null, 
+/**
+ * Where the store and config live.
+ */
+data_dir: string, };
 
 export type EndpointConfig = { 
 /**

@@ -1,6 +1,6 @@
 //! The control API: the private side, for the UI and scripts. Served on its own loopback listener
 //! (never the capture port), behind the token and Host/Origin checks of [`auth`]. Handlers are
-//! thin: they parse, call the store, and shape JSON.
+//! thin: they parse, call [`Control`], and shape JSON.
 
 pub mod auth;
 mod deliveries;
@@ -18,32 +18,19 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use http::StatusCode;
 
-pub use auth::{AllowedHosts, load_or_create_token};
-pub use samples::SampleSent;
-pub use settings::{Retention, Settings};
-
+use crate::control::Control;
 use crate::error::Error;
-use crate::store::{Store, Writer};
+pub use auth::{AllowedHosts, load_or_create_token};
 
 /// What every API handler shares.
 #[derive(Clone)]
 pub struct ApiState {
-    pub store: Store,
-    pub writer: Writer,
+    /// The operations; handlers only parse, call these and shape JSON.
+    pub control: Control,
     pub token: Arc<str>,
     pub allowed: AllowedHosts,
-    /// The capture listener's base URL, for clients to show.
-    pub capture_url: Arc<str>,
-    pub registry: Arc<crate::vendor::Registry>,
-    pub endpoints: Arc<crate::config::LiveEndpoints>,
-    /// Where endpoint changes are written.
-    pub config_path: std::path::PathBuf,
     /// The built UI served at `/`, when there is one.
     pub ui_dir: Option<std::path::PathBuf>,
-    /// For requests the server makes itself (samples to its own capture listener).
-    pub http: reqwest::Client,
-    /// The retention limits in force.
-    pub retention: Arc<std::sync::RwLock<crate::config::RetentionConfig>>,
 }
 
 pub fn router(state: ApiState) -> Router {
@@ -94,12 +81,7 @@ impl ApiError {
 
 impl From<Error> for ApiError {
     fn from(e: Error) -> Self {
-        let status = match &e {
-            Error::NotFound(_) => StatusCode::NOT_FOUND,
-            Error::Filter(_) => StatusCode::BAD_REQUEST,
-            Error::WriterGone => StatusCode::SERVICE_UNAVAILABLE,
-            _ => StatusCode::INTERNAL_SERVER_ERROR,
-        };
+        let status = StatusCode::from_u16(e.status()).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
         ApiError::new(status, e.to_string())
     }
 }
@@ -114,12 +96,10 @@ impl IntoResponse for ApiError {
     }
 }
 
-/// Runs a store read off the async threads.
-async fn blocking<T: Send + 'static>(
-    f: impl FnOnce() -> crate::Result<T> + Send + 'static,
+/// The JSON body of a request, or a 400 that says what is wrong with it.
+fn json_body<T>(
+    body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,
 ) -> Result<T, ApiError> {
-    tokio::task::spawn_blocking(f)
-        .await
-        .map_err(|e| ApiError::new(StatusCode::INTERNAL_SERVER_ERROR, e.to_string()))?
-        .map_err(ApiError::from)
+    body.map(|axum::Json(b)| b)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))
 }

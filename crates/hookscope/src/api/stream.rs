@@ -18,7 +18,7 @@ use crate::store::StoreEvent;
 pub(super) async fn stream(
     State(state): State<ApiState>,
 ) -> Sse<impl Stream<Item = Result<Event, Infallible>>> {
-    let events = BroadcastStream::new(state.writer.subscribe()).map(|item| {
+    let events = BroadcastStream::new(state.control.subscribe()).map(|item| {
         Ok(match item {
             Ok(event) => {
                 let name = match &event {

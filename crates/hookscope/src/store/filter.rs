@@ -109,6 +109,13 @@ impl Default for Filter {
 }
 
 impl ListParams {
+    /// The filters of a query string (`vendor=stripe&limit=100`), as the control API reads them.
+    pub fn from_query(query: &str) -> Result<Filter> {
+        let params: ListParams = serde_urlencoded::from_str(query)
+            .map_err(|e| crate::Error::Filter(format!("{e} in {query:?}")))?;
+        params.parse()
+    }
+
     pub fn parse(&self) -> Result<Filter> {
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {

@@ -1,0 +1,422 @@
+//! The operations the UI uses, as plain async functions over one running instance: list, read,
+//! pin and delete deliveries, change endpoints and settings, send a sample, follow the store's
+//! events, and see the capture listener's state. The control API ([`crate::api`]) and the
+//! desktop shell's Tauri commands are thin adapters over [`Control`], so the browser build and the
+//! desktop build cannot drift. Nothing here knows HTTP routing or windows.
+
+mod capture;
+
+use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
+
+use bytesize::ByteSize;
+use serde::{Deserialize, Serialize};
+use tokio::sync::broadcast;
+
+pub use capture::{CaptureStatus, CaptureWatch};
+
+use crate::config::{
+    EndpointConfig, LiveEndpoints, RetentionConfig, retire_secrets, validate_endpoints,
+    write_retention,
+};
+use crate::error::{Error, Result};
+use crate::generate;
+use crate::model::{DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
+use crate::store::{Filter, Store, StoreEvent, Writer};
+use crate::vendor::{Registry, VendorProfile};
+
+/// The smallest retention byte limit accepted: below it a single large delivery could not be kept.
+const MIN_RETENTION_BYTES: u64 = 1024 * 1024;
+
+/// Settings the UI changes while the instance runs.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Settings {
+    pub retention: Retention,
+}
+
+/// Retention limits: the oldest deliveries (pinned ones spared) are pruned beyond either.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Retention {
+    pub max_deliveries: u64,
+    /// Bytes of stored heads and bodies.
+    pub max_bytes: u64,
+}
+
+impl From<&RetentionConfig> for Retention {
+    fn from(r: &RetentionConfig) -> Self {
+        Retention {
+            max_deliveries: r.max_deliveries,
+            max_bytes: r.max_bytes.as_u64(),
+        }
+    }
+}
+
+/// Which sample delivery to send.
+#[derive(Debug, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct SampleRequest {
+    /// Vendor profile id; by default the first of [`generate::sample_vendors`].
+    pub vendor: Option<String>,
+    /// Which of the vendor's examples (wraps around).
+    pub pick: usize,
+}
+
+/// A sample delivery, as the capture listener answered it.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SampleSent {
+    /// The stored delivery's id, as the capture listener acknowledged it.
+    pub id: Option<i64>,
+    pub vendor: String,
+    /// Where it was posted on the capture listener.
+    pub path: String,
+    /// The capture listener's status.
+    pub status: u16,
+}
+
+/// The endpoints after a change, and whether stored deliveries are being checked again.
+#[derive(Debug, Serialize)]
+pub struct EndpointsSaved {
+    pub items: Vec<EndpointConfig>,
+    /// The re-verification task's name in `progress` events.
+    pub reverify_task: &'static str,
+}
+
+/// The desktop app's settings as its window shows them.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DesktopSettings {
+    /// Keep capturing in the system tray when the window is closed.
+    pub tray: bool,
+    /// Serve the control API for scripts while the app runs.
+    pub api: bool,
+    /// The control API's address with its token, while it runs.
+    pub api_url: Option<String>,
+    /// Why the API is not running although it is turned on.
+    pub api_error: Option<String>,
+    /// Where the store and config live.
+    pub data_dir: String,
+}
+
+/// One running instance's operations. Cheap to clone.
+#[derive(Clone)]
+pub struct Control {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: Store,
+    writer: Writer,
+    registry: Arc<Registry>,
+    endpoints: Arc<LiveEndpoints>,
+    /// Where endpoint and settings changes are written.
+    config_path: PathBuf,
+    retention: RwLock<RetentionConfig>,
+    capture: CaptureWatch,
+    /// For requests the instance makes itself (samples to its own capture listener).
+    http: reqwest::Client,
+}
+
+/// What [`Control::new`] is built from.
+pub struct Parts {
+    pub store: Store,
+    pub writer: Writer,
+    pub registry: Arc<Registry>,
+    pub endpoints: Arc<LiveEndpoints>,
+    pub config_path: PathBuf,
+    pub retention: RetentionConfig,
+}
+
+impl Control {
+    pub fn new(parts: Parts) -> Control {
+        Control {
+            inner: Arc::new(Inner {
+                store: parts.store,
+                writer: parts.writer,
+                registry: parts.registry,
+                endpoints: parts.endpoints,
+                config_path: parts.config_path,
+                retention: RwLock::new(parts.retention),
+                capture: CaptureWatch::default(),
+                http: reqwest::Client::builder()
+                    .no_proxy()
+                    .build()
+                    .unwrap_or_default(),
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.inner.store
+    }
+
+    /// Where the capture listener is, and whether it is up.
+    pub fn capture(&self) -> &CaptureWatch {
+        &self.inner.capture
+    }
+
+    /// Name, version, capture listener, counts.
+    pub async fn info(&self) -> Result<ServerInfo> {
+        let store = self.inner.store.clone();
+        let (deliveries, (indexed_through, newest)) =
+            blocking(move || Ok((store.count()?, store.search_progress()?))).await?;
+        let capture = self.inner.capture.status();
+        Ok(ServerInfo {
+            name: "hookscope".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
+            capture_url: capture.url.clone().unwrap_or_default(),
+            capture,
+            deliveries,
+            search: SearchProgress {
+                indexed_through,
+                newest,
+            },
+            samples: generate::sample_vendors().map(str::to_owned).collect(),
+        })
+    }
+
+    /// A page of deliveries, newest first.
+    pub async fn list(&self, filter: Filter) -> Result<Page> {
+        let store = self.inner.store.clone();
+        blocking(move || store.list(&filter)).await
+    }
+
+    /// Counts for the filter sidebar, over the deliveries the same filters select.
+    pub async fn facets(&self, filter: Filter) -> Result<Facets> {
+        let store = self.inner.store.clone();
+        blocking(move || store.facets(&filter)).await
+    }
+
+    pub async fn get(&self, id: i64) -> Result<DeliveryDetail> {
+        let store = self.inner.store.clone();
+        let delivery = blocking(move || store.get(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        Ok(delivery.into())
+    }
+
+    /// The body bytes as received, with the sender's content type.
+    pub async fn raw(&self, id: i64) -> Result<(Option<String>, bytes::Bytes)> {
+        let store = self.inner.store.clone();
+        let (content_type, body) = blocking(move || store.body(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        Ok((content_type, body.into()))
+    }
+
+    pub async fn delete(&self, id: i64) -> Result<()> {
+        if self.inner.writer.delete(id).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(id))
+        }
+    }
+
+    /// Deletes every delivery; returns how many there were.
+    pub async fn delete_all(&self) -> Result<u64> {
+        self.inner.writer.delete_all().await
+    }
+
+    /// Pins or unpins a delivery (retention spares pinned ones).
+    pub async fn set_pinned(&self, id: i64, pinned: bool) -> Result<()> {
+        if self.inner.writer.set_pinned(id, pinned).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(id))
+        }
+    }
+
+    /// The vendor profiles in detection order, with their catalogs.
+    pub fn vendors(&self) -> Vec<&VendorProfile> {
+        self.inner.registry.profiles().collect()
+    }
+
+    /// The endpoints in force.
+    pub fn endpoints(&self) -> Vec<EndpointConfig> {
+        self.inner.endpoints.get().list.clone()
+    }
+
+    /// Replaces the endpoints: validated, written to the config file, in force for the next
+    /// delivery, then the stored deliveries they affect are verified again in the background
+    /// (`progress` events).
+    pub async fn save_endpoints(&self, items: Vec<EndpointConfig>) -> Result<EndpointsSaved> {
+        validate_endpoints(&items).map_err(Error::Invalid)?;
+        for ep in &items {
+            if let Some(vendor) = &ep.vendor
+                && self.inner.registry.get(vendor).is_none()
+            {
+                return Err(Error::Invalid(format!(
+                    "endpoint {} names vendor {vendor:?}, which is not a known profile ({})",
+                    ep.path,
+                    self.known_vendors()
+                )));
+            }
+        }
+        let items = retire_secrets(&self.inner.endpoints.get().list, items);
+        let path = self.inner.config_path.clone();
+        let to_write = items.clone();
+        blocking(move || {
+            crate::config::write_endpoints(&path, &to_write)
+                .map_err(|message| Error::WriteConfig { path, message })
+        })
+        .await?;
+
+        let old = self.inner.endpoints.replace(items);
+        let new = self.inner.endpoints.get();
+        let task = crate::reverify::run(
+            self.inner.store.clone(),
+            self.inner.writer.clone(),
+            self.inner.registry.clone(),
+            old,
+            new.clone(),
+        );
+        tokio::spawn(async move {
+            match task.await {
+                Ok(n) => tracing::info!(updated = n, "stored deliveries re-verified"),
+                Err(e) => tracing::error!(error = %e, "re-verification stopped"),
+            }
+        });
+        Ok(EndpointsSaved {
+            items: new.list.clone(),
+            reverify_task: crate::reverify::TASK,
+        })
+    }
+
+    fn known_vendors(&self) -> String {
+        let ids: Vec<&str> = self
+            .inner
+            .registry
+            .profiles()
+            .map(|p| p.id.as_str())
+            .collect();
+        ids.join(", ")
+    }
+
+    pub fn settings(&self) -> Settings {
+        let retention = self
+            .inner
+            .retention
+            .read()
+            .unwrap_or_else(|e| e.into_inner());
+        Settings {
+            retention: Retention::from(&*retention),
+        }
+    }
+
+    /// Validates the settings, writes them to the config file (its other settings kept) and puts
+    /// them in force from the writer's next commit, which prunes to the new limits.
+    pub async fn save_settings(&self, settings: Settings) -> Result<Settings> {
+        let r = &settings.retention;
+        if r.max_deliveries == 0 {
+            return Err(Error::Invalid(
+                "retention.max_deliveries must be at least 1".into(),
+            ));
+        }
+        if r.max_bytes < MIN_RETENTION_BYTES {
+            return Err(Error::Invalid(format!(
+                "retention.max_bytes must be at least {MIN_RETENTION_BYTES} (1 MiB)"
+            )));
+        }
+        let retention = RetentionConfig {
+            max_deliveries: r.max_deliveries,
+            max_bytes: ByteSize::b(r.max_bytes),
+        };
+        let path = self.inner.config_path.clone();
+        let written = retention.clone();
+        blocking(move || {
+            write_retention(&path, &written).map_err(|message| Error::WriteConfig { path, message })
+        })
+        .await?;
+        self.inner.writer.set_retention(&retention).await?;
+        *self
+            .inner
+            .retention
+            .write()
+            .unwrap_or_else(|e| e.into_inner()) = retention;
+        Ok(settings)
+    }
+
+    /// Signs a documented example of the vendor with the secret of the endpoint bound to it (or,
+    /// when there is none, a sample secret, so the signature shows as not checked) and posts it
+    /// to this instance's own capture listener over HTTP, like any sender's delivery: it goes
+    /// through the whole capture path.
+    pub async fn send_sample(&self, request: SampleRequest) -> Result<SampleSent> {
+        let vendor = match request.vendor {
+            Some(v) => v,
+            None => generate::sample_vendors()
+                .next()
+                .unwrap_or_default()
+                .to_owned(),
+        };
+        if !generate::sample_vendors().any(|v| v == vendor) {
+            return Err(Error::Invalid(format!(
+                "no sample for vendor {vendor:?}; samples exist for {}",
+                generate::sample_vendors().collect::<Vec<_>>().join(", ")
+            )));
+        }
+        let Some(capture_url) = self.inner.capture.status().url else {
+            return Err(Error::Unreachable(
+                "the capture listener is not running, so the sample has nowhere to go".into(),
+            ));
+        };
+        let endpoints = self.inner.endpoints.get();
+        let bound = endpoints
+            .list
+            .iter()
+            .find(|ep| ep.vendor.as_deref() == Some(vendor.as_str()));
+        let secret = bound.and_then(|ep| ep.secrets.first().cloned());
+        let path = match bound {
+            Some(ep) => ep.path.clone(),
+            None => format!("/sample/{vendor}"),
+        };
+        let sample = generate::sample(
+            &self.inner.registry,
+            &vendor,
+            secret.as_deref(),
+            request.pick,
+        )
+        .ok_or_else(|| Error::Invalid(format!("vendor {vendor:?} is not a loaded profile")))?;
+        let mut post = self
+            .inner
+            .http
+            .post(format!("{}{path}", capture_url.trim_end_matches('/')))
+            .body(sample.body);
+        for (name, value) in &sample.headers {
+            post = post.header(name, value);
+        }
+        let answer = post.send().await.map_err(|e| {
+            Error::Unreachable(format!(
+                "could not post the sample to the capture listener: {e}"
+            ))
+        })?;
+        let status = answer.status().as_u16();
+        let id = answer
+            .json::<serde_json::Value>()
+            .await
+            .ok()
+            .and_then(|v| v.get("id").and_then(serde_json::Value::as_i64));
+        Ok(SampleSent {
+            id,
+            vendor,
+            path,
+            status,
+        })
+    }
+
+    /// Each change as the store commits it. A receiver that falls behind gets
+    /// [`broadcast::error::RecvError::Lagged`] and should re-read the list.
+    pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {
+        self.inner.writer.subscribe()
+    }
+}
+
+/// Runs a store read (or a file write) off the async threads.
+async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
+    tokio::task::spawn_blocking(f)
+        .await
+        .map_err(|e| Error::Task(e.to_string()))?
+}
