@@ -1,7 +1,9 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTransport } from "./api/context";
 import type { StreamEvent } from "./api/transport";
-import type { ServerInfo } from "./api/types.gen";
+import type { CaptureStatus, ServerInfo } from "./api/types.gen";
+import { CaptureBanner, CaptureState } from "./components/Capture";
+import { copyText } from "./lib/clipboard";
 import { DeliveryList, ROW_HEIGHT } from "./components/DeliveryList";
 import { Detail, type Tab } from "./components/Detail";
 import { EmptyState } from "./components/EmptyState";
@@ -37,13 +39,50 @@ export function App() {
   }, []);
   const list = useDeliveries(transport, filters, atTop, onEvent);
 
-  // Server facts for the status line, kept fresh while the page is open.
+  // Server facts for the status line, kept fresh while the page is open; the desktop app also
+  // announces each change of the capture listener at once.
+  const [capture, setCapture] = useState<CaptureStatus | null>(null);
   useEffect(() => {
-    const read = () => transport.info().then(setInfo, () => {});
+    const read = () =>
+      transport.info().then((i) => {
+        setInfo(i);
+        setCapture(i.capture);
+      }, () => {});
     read();
     const timer = window.setInterval(read, 5000);
-    return () => window.clearInterval(timer);
+    const stop = transport.desktop?.onCapture((status) => {
+      setCapture(status);
+      read();
+    });
+    return () => {
+      window.clearInterval(timer);
+      stop?.();
+    };
   }, [transport]);
+
+  // The desktop app's native menu items that act on the page.
+  const captureRef = useRef(capture);
+  captureRef.current = capture;
+  useEffect(
+    () =>
+      transport.desktop?.onMenu((item) => {
+        switch (item) {
+          case "settings":
+            setSettings(true);
+            break;
+          case "send-sample":
+            transport.sendSample().then((sent) => sent.id !== null && setSelected(sent.id), () => {});
+            break;
+          case "copy-capture-url":
+            if (captureRef.current?.url) void copyText(captureRef.current.url);
+            break;
+          case "reload":
+            window.location.reload();
+            break;
+        }
+      }),
+    [transport],
+  );
 
 
   // The view lives in the URL: filters and the selected delivery.
@@ -125,7 +164,7 @@ export function App() {
 
   const empty = list.total === 0 && !hasFilters(filters);
   return (
-    <div className="app">
+    <div className={capture && !capture.listening && capture.error ? "app app-banner" : "app"}>
       <TopBar
         filters={filters}
         onChange={setFilters}
@@ -133,6 +172,7 @@ export function App() {
         searchRef={searchRef}
         onSettings={() => setSettings(true)}
       />
+      {capture && <CaptureBanner capture={capture} />}
       <div className={empty ? "main main-empty" : "main"}>
         <Sidebar filters={filters} onChange={setFilters} refreshKey={`${list.total}:${list.fresh}`} />
         <section className="list-pane" aria-label="Delivery list">
@@ -218,9 +258,7 @@ export function App() {
         </div>
       </div>
       <footer className="statusbar">
-        <span>
-          Capturing at <code>{info?.capture_url ?? "…"}</code>
-        </span>
+        <CaptureState capture={capture} />
         <span data-testid="stored-count">
           {!hasFilters(filters) && list.total !== null
             ? `${list.total.toLocaleString()} stored`

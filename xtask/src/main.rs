@@ -1,8 +1,10 @@
 //! Project tasks, so a new user needs only `cargo`:
-//! `cargo xtask run` runs Hookscope, `cargo xtask test` runs every suite, `cargo xtask bench`
-//! measures. Each task installs what it needs that is missing, and says how when it cannot.
+//! `cargo xtask run` opens the desktop app, `cargo xtask serve` runs the headless server,
+//! `cargo xtask test` runs every suite, `cargo xtask bench` measures, `cargo xtask bundle`
+//! packages the desktop app. Each task installs what it needs that is missing, and says how when it cannot.
 
 mod bench;
+mod desktop;
 mod setup;
 mod ui;
 
@@ -22,13 +24,22 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Task {
-    /// Build the UI and run Hookscope (the headless server, `hookscope serve`, with the UI at the
-    /// address it prints). Extra arguments go to it.
+    /// Build the UI and open the desktop app (the window, with capture running inside it).
+    /// Extra arguments go to the app.
     Run {
         #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
         args: Vec<String>,
     },
-    /// Run every test suite: formatting, lints, unit and integration tests.
+    /// Build the UI and run the headless server, `hookscope serve`, with the UI at the address
+    /// it prints. Extra arguments go to it.
+    Serve {
+        #[arg(trailing_var_arg = true, allow_hyphen_values = true)]
+        args: Vec<String>,
+    },
+    /// Build the desktop app's Linux packages (deb, rpm) into target/release/bundle.
+    Bundle,
+    /// Run every test suite: formatting, lints, unit and integration tests, the browser and
+    /// desktop end-to-end tests, vendor SDK signatures, and the benchmark harness.
     Test,
     /// Benchmarks beside the machine's limit and a peer: capture, latency, durability, the
     /// store at a million deliveries. `--quick` for a two-minute check of the harness.
@@ -40,25 +51,27 @@ fn main() -> Result<()> {
     let root = workspace_root();
     std::env::set_current_dir(&root).context("cannot enter the workspace root")?;
     match cli.task {
-        Task::Run { args } => run(&args),
+        Task::Run { args } => desktop::run(&args),
+        Task::Serve { args } => serve(&args),
+        Task::Bundle => desktop::bundle(),
         Task::Test => test(),
         Task::Bench(args) => bench::bench(&args),
     }
 }
 
-fn workspace_root() -> PathBuf {
+pub(crate) fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .parent()
         .expect("xtask lives in the workspace")
         .to_owned()
 }
 
-fn cargo() -> Command {
+pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
 /// Runs `cmd`, failing with its description when it fails.
-fn step(name: &str, cmd: &mut Command) -> Result<()> {
+pub(crate) fn step(name: &str, cmd: &mut Command) -> Result<()> {
     eprintln!("\n==> {name}");
     let started = Instant::now();
     let status = cmd
@@ -75,7 +88,7 @@ fn step(name: &str, cmd: &mut Command) -> Result<()> {
     Ok(())
 }
 
-fn run(args: &[String]) -> Result<()> {
+fn serve(args: &[String]) -> Result<()> {
     ui::build()?;
     let mut cmd = cargo();
     cmd.args([
@@ -99,6 +112,10 @@ fn test() -> Result<()> {
         "format check",
         cargo().args(["fmt", "--all", "--", "--check"]),
     )?;
+    // The UI first: the desktop crate embeds its build, the Rust suites check the TypeScript
+    // bindings it imports, and the browser suite serves it.
+    ui::test()?;
+    desktop::ensure_build_deps()?;
     step(
         "clippy",
         cargo().args([
@@ -110,14 +127,12 @@ fn test() -> Result<()> {
             "warnings",
         ]),
     )?;
-    // The UI first: the Rust suites check the TypeScript bindings it imports, and the browser
-    // suite needs its build.
-    ui::test()?;
     step(
         "unit and integration tests",
         cargo().args(["test", "--workspace", "--all-targets"]),
     )?;
     ui::browser_tests()?;
+    desktop::e2e()?;
 
     // Deliveries signed by the vendors' own SDKs, posted to a real capture port.
     let python = setup::python_venv(
@@ -130,8 +145,9 @@ fn test() -> Result<()> {
         cargo()
             .args([
                 "test",
-                "--package",
-                "hookscope",
+                // The workspace, as above: `--package hookscope` alone would resolve the shared
+                // dependencies' features without the desktop crate's and rebuild them all.
+                "--workspace",
                 "--test",
                 "sdk_vectors",
                 "--",

@@ -51,6 +51,24 @@ pub fn ensure_packages(packages: &[Package]) -> Result<()> {
     install(&missing)
 }
 
+/// Installs the Debian packages (libraries, mostly) that dpkg does not list as installed.
+pub fn ensure_debs(debs: &[&str]) -> Result<()> {
+    let missing: Vec<&str> = debs
+        .iter()
+        .copied()
+        .filter(|deb| {
+            !Command::new("dpkg-query")
+                .args(["-W", "-f=${Status}", deb])
+                .output()
+                .is_ok_and(|o| String::from_utf8_lossy(&o.stdout).contains("install ok installed"))
+        })
+        .collect();
+    if missing.is_empty() {
+        return Ok(());
+    }
+    install(&missing)
+}
+
 /// Installs Debian packages through apt-get, as root or with passwordless sudo; otherwise fails
 /// with the command to run.
 pub fn install(missing: &[&str]) -> Result<()> {

@@ -4,7 +4,10 @@
 // of the same interface.
 
 import type {
+  CaptureStatus,
   DeliveryDetail,
+  DesktopConfig,
+  DesktopSettings,
   EndpointConfig,
   Facets,
   Page,
@@ -55,6 +58,20 @@ export interface Transport {
     onEvent: (event: StreamEvent) => void,
     onStatus: (status: StreamStatus) => void,
   ): () => void;
+  /// What only the desktop app has: its own settings, moving the capture listener, the menu.
+  desktop?: DesktopBridge;
+}
+
+/// The desktop app's extras over the browser build.
+export interface DesktopBridge {
+  /// Moves the capture listener to a port or IP:PORT, and remembers it.
+  moveCapture(addr: string): Promise<CaptureStatus>;
+  settings(): Promise<DesktopSettings>;
+  saveSettings(settings: DesktopConfig): Promise<DesktopSettings>;
+  /// Calls back on each change of the capture listener's state.
+  onCapture(callback: (status: CaptureStatus) => void): () => void;
+  /// Calls back with the id of each native menu item the page handles.
+  onMenu(callback: (item: string) => void): () => void;
 }
 
 /// An error the API answered with, carrying its message (`{"error": "..."}`) and status.

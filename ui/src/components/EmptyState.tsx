@@ -15,12 +15,16 @@ export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(i
       .then((list) => setNames(Object.fromEntries(list.map((v) => [v.id, v.name]))))
       .catch(() => {});
   }, [transport]);
+  // For `cargo xtask bench`: when a new user first sees something to act on.
+  useEffect(() => {
+    requestAnimationFrame(() => setTimeout(() => performance.mark("hookscope:empty-painted"), 0));
+  }, []);
   const samples = info?.samples ?? [];
   const chosen = vendor || samples[0] || "";
   const [message, setMessage] = useState<string | null>(null);
   const [sending, setSending] = useState(false);
-  const url = info?.capture_url.replace(/\/+$/, "") ?? "…";
-  const port = info ? new URL(info.capture_url).port : "8787";
+  const url = info?.capture_url ? info.capture_url.replace(/\/+$/, "") : "…";
+  const port = info?.capture.addr.split(":").pop() || "8787";
 
   async function send() {
     setSending(true);

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTransport } from "../api/context";
 import type { EndpointConfig, Retention, VendorProfile } from "../api/types.gen";
 import { type Theme, applyTheme, storedTheme } from "../lib/theme";
+import { DesktopSection } from "./DesktopSettings";
 
 /// An endpoint as the form edits it: secrets one per line, the response's fields as text.
 interface Draft {
@@ -186,6 +187,7 @@ export function Settings({ onClose }: { onClose(): void }) {
           </div>
         </section>
         <RetentionSection />
+        <DesktopSection />
         <section>
           <h3>Endpoints</h3>
           <p className="muted">

@@ -1,0 +1,78 @@
+import { describe, expect, it } from "vitest";
+import { tauriTransport } from "./tauri";
+import { ApiError, type StreamEvent } from "./transport";
+
+function recorder(answers: Record<string, unknown> = {}) {
+  const calls: [string, unknown][] = [];
+  const invoke = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+    calls.push([command, args]);
+    const answer = answers[command];
+    if (answer instanceof Error || (answer && typeof answer === "object" && "reject" in answer)) {
+      throw (answer as { reject: unknown }).reject ?? answer;
+    }
+    return answer as T;
+  };
+  return { calls, invoke };
+}
+
+describe("tauriTransport", () => {
+  it("sends list filters as the same query string as the HTTP transport", async () => {
+    const { calls, invoke } = recorder({ list: { items: [] } });
+    const t = tauriTransport(invoke, async () => () => {});
+    await t.list({ vendor: "stripe", q: "evt 1" }, { limit: 100, before: 50, total: true });
+    const [command, args] = calls[0]!;
+    expect(command).toBe("list");
+    const query = new URLSearchParams((args as { query: string }).query);
+    expect(Object.fromEntries(query)).toEqual({
+      vendor: "stripe",
+      q: "evt 1",
+      limit: "100",
+      before: "50",
+      total: "true",
+    });
+  });
+
+  it("turns the core's {status, message} errors into ApiErrors", async () => {
+    const { invoke } = recorder({
+      get_delivery: { reject: { status: 404, message: "no delivery with id 9" } },
+    });
+    const t = tauriTransport(invoke, async () => () => {});
+    const error = await t.get(9).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ApiError);
+    expect((error as ApiError).status).toBe(404);
+    expect((error as ApiError).message).toBe("no delivery with id 9");
+  });
+
+  it("raw bodies arrive as bytes, not JSON", async () => {
+    const bytes = new Uint8Array([0, 255, 10, 13]);
+    const { invoke } = recorder({ raw_body: bytes.buffer });
+    const t = tauriTransport(invoke, async () => () => {});
+    const blob = await t.raw(1);
+    expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("delivers store events and says when it is live; unsubscribing stops them", async () => {
+    const handlers = new Map<string, (e: { payload: unknown }) => void>();
+    let unlistened = 0;
+    const listen = async <T>(event: string, handler: (e: { payload: T }) => void) => {
+      handlers.set(event, handler as (e: { payload: unknown }) => void);
+      return () => {
+        unlistened++;
+      };
+    };
+    const t = tauriTransport(recorder().invoke, listen);
+    const events: StreamEvent[] = [];
+    const statuses: string[] = [];
+    const stop = t.subscribe(
+      (e) => events.push(e),
+      (s) => statuses.push(s),
+    );
+    await Promise.resolve();
+    await Promise.resolve();
+    expect(statuses).toEqual(["connecting", "live"]);
+    handlers.get("store")!({ payload: { type: "deleted", id: 4 } });
+    expect(events).toEqual([{ type: "ready" }, { type: "deleted", id: 4 }]);
+    stop();
+    expect(unlistened).toBe(1);
+  });
+});

@@ -1,0 +1,106 @@
+// The desktop transport: the same `Transport` over Tauri commands and events instead of HTTP and
+// SSE. Each command is an adapter over the same core function as the matching API route, and
+// list filters travel as the same query string, so the two builds cannot drift.
+
+import { invoke } from "@tauri-apps/api/core";
+import { listen, type UnlistenFn } from "@tauri-apps/api/event";
+import { ApiError, type StreamEvent, type Transport, listQuery } from "./transport";
+import type {
+  CaptureStatus,
+  DeliveryDetail,
+  DesktopSettings,
+  EndpointConfig,
+  Facets,
+  Page,
+  SampleSent,
+  ServerInfo,
+  Settings,
+  VendorProfile,
+} from "./types.gen";
+
+type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+type Listen = <T>(event: string, handler: (event: { payload: T }) => void) => Promise<UnlistenFn>;
+
+/// A failed command's error, `{status, message}` from the core, as an `ApiError`.
+export function commandError(e: unknown): ApiError {
+  if (e && typeof e === "object" && "message" in e) {
+    const { status, message } = e as { status?: number; message: unknown };
+    return new ApiError(typeof status === "number" ? status : 500, String(message));
+  }
+  return new ApiError(500, String(e));
+}
+
+/// Subscribes with `listen` and returns a synchronous unsubscribe, as the interface wants.
+function subscription<T>(on: Listen, event: string, handler: (payload: T) => void, ready?: () => void) {
+  let stop: UnlistenFn | null = null;
+  let stopped = false;
+  on<T>(event, (e) => handler(e.payload)).then(
+    (unlisten) => {
+      if (stopped) unlisten();
+      else {
+        stop = unlisten;
+        ready?.();
+      }
+    },
+    () => {},
+  );
+  return () => {
+    stopped = true;
+    stop?.();
+  };
+}
+
+export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen = listen): Transport {
+  const call = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+    try {
+      return await invokeImpl<T>(command, args);
+    } catch (e) {
+      throw commandError(e);
+    }
+  };
+  return {
+    info: () => call<ServerInfo>("info"),
+    list: (filters, window) => call<Page>("list", { query: listQuery(filters, window) }),
+    facets: (filters) => call<Facets>("facets", { query: listQuery(filters) }),
+    get: (id) => call<DeliveryDetail>("get_delivery", { id }),
+    remove: (id) => call<void>("delete_delivery", { id }),
+    clear: () => call<number>("clear"),
+    setPinned: (id, pinned) => call<void>("set_pinned", { id, pinned }),
+    raw: async (id) => new Blob([await call<ArrayBuffer>("raw_body", { id })]),
+    endpoints: () => call<EndpointConfig[]>("endpoints"),
+    saveEndpoints: (items) => call<EndpointConfig[]>("save_endpoints", { items }),
+    vendors: () => call<VendorProfile[]>("vendors"),
+    settings: () => call<Settings>("settings"),
+    saveSettings: (settings) => call<Settings>("save_settings", { settings }),
+    sendSample: (vendor) => call<SampleSent>("send_sample", { vendor: vendor ?? null }),
+    subscribe(onEvent, onStatus) {
+      onStatus("connecting");
+      return subscription<StreamEvent>(listenImpl, "store", onEvent, () => {
+        onStatus("live");
+        onEvent({ type: "ready" });
+      });
+    },
+    desktop: {
+      moveCapture: (addr) => call<CaptureStatus>("move_capture", { addr }),
+      settings: () => call<DesktopSettings>("desktop_settings"),
+      saveSettings: (settings) => call<DesktopSettings>("save_desktop_settings", { settings }),
+      onCapture: (callback) => subscription<CaptureStatus>(listenImpl, "capture", callback),
+      onMenu: (callback) => subscription<string>(listenImpl, "menu", callback),
+    },
+  };
+}
+
+/// Whether the page runs inside the desktop app.
+export function inDesktop(): boolean {
+  return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
+}
+
+/// Why the desktop app's core did not start, or null when it did.
+export async function desktopStartupError(invokeImpl: Invoke = invoke): Promise<string | null> {
+  try {
+    const startup = await invokeImpl<{ error: string | null }>("startup");
+    return startup.error;
+  } catch (e) {
+    return commandError(e).message;
+  }
+}
