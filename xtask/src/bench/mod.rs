@@ -14,6 +14,7 @@
 //!
 //! Writes `target/bench/report.json`, `report.md` and `report.svg`.
 
+mod desktop;
 mod report;
 mod tools;
 mod ui;
@@ -67,6 +68,7 @@ pub enum Bench {
     Durability,
     Store,
     Ui,
+    Desktop,
 }
 
 /// The sizes of one run, from the flags.
@@ -124,7 +126,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     let tools_dir = std::path::absolute(out.join("tools"))?;
     let needs_load = args
         .only
-        .is_none_or(|o| o != Bench::Store && o != Bench::Ui);
+        .is_none_or(|o| o != Bench::Store && o != Bench::Ui && o != Bench::Desktop);
     let plan = Plan {
         quick: q,
         seconds: args.seconds.unwrap_or(if q { 2 } else { 10 }),
@@ -165,6 +167,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Ui) {
         report.set("ui", ui::ui(&plan)?);
+    }
+    if plan.runs(args.only, Bench::Desktop) {
+        report.set("desktop", desktop::desktop(&plan)?);
     }
     report.finish(started.elapsed());
     let written = report.write(&plan.out)?;
