@@ -43,6 +43,13 @@ fn generate() -> String {
         EndpointConfig::decl(&cfg),
         ResponseConfig::decl(&cfg),
         VendorProfile::decl(&cfg),
+        crate::model::Attempt::decl(&cfg),
+        crate::model::AttemptKind::decl(&cfg),
+        crate::replay::ReplayOptions::decl(&cfg),
+        crate::replay::PathMode::decl(&cfg),
+        crate::replay::EditedRequest::decl(&cfg),
+        crate::replay::bulk::BulkOptions::decl(&cfg),
+        crate::replay::bulk::Progress::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p hookscope bindings` \

@@ -17,6 +17,7 @@ pub mod generate;
 pub mod head;
 pub mod model;
 pub mod net;
+pub mod replay;
 pub mod reverify;
 pub mod server;
 pub mod signature;

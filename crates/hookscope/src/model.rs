@@ -306,6 +306,106 @@ impl From<Delivery> for DeliveryDetail {
     }
 }
 
+/// Why an outgoing request was made.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(rename_all = "snake_case")]
+pub enum AttemptKind {
+    /// A stored delivery sent again.
+    Replay,
+    /// A live delivery passed on to the endpoint's forward target as it arrived.
+    Forward,
+    /// A stored delivery edited by the user, then sent.
+    Edit,
+    /// A signed test delivery (`hookscope send`, the UI's "send a sample").
+    Send,
+}
+
+impl AttemptKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AttemptKind::Replay => "replay",
+            AttemptKind::Forward => "forward",
+            AttemptKind::Edit => "edit",
+            AttemptKind::Send => "send",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AttemptKind> {
+        Some(match text {
+            "replay" => AttemptKind::Replay,
+            "forward" => AttemptKind::Forward,
+            "edit" => AttemptKind::Edit,
+            "send" => AttemptKind::Send,
+            _ => return None,
+        })
+    }
+}
+
+/// What came back from an outgoing request: an answer, or the reason there was none.
+#[derive(Debug, Clone, Default)]
+pub struct Outcome {
+    pub status: Option<u16>,
+    pub headers: Vec<(String, String)>,
+    /// The answer's body, its first bytes when it was longer than the limit.
+    pub body: Vec<u8>,
+    /// The whole body's size, as far as it was read.
+    pub body_size: u64,
+    pub latency_us: i64,
+    /// Why no answer came, in plain words.
+    pub error: Option<String>,
+}
+
+/// An outgoing request as it is stored: what was sent, where, and what came back.
+#[derive(Debug, Clone)]
+pub struct NewAttempt {
+    pub delivery_id: Option<i64>,
+    pub kind: AttemptKind,
+    pub started_at_us: i64,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    /// `None` when the body is the source delivery's, unchanged.
+    pub request_body: Option<Vec<u8>>,
+    pub request_size: u64,
+    pub resigned: bool,
+    pub event_id: Option<String>,
+    pub outcome: Outcome,
+}
+
+/// A stored outgoing request, as the API, the UI and `hookscope replay` present it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Attempt {
+    pub id: i64,
+    pub delivery_id: Option<i64>,
+    pub kind: AttemptKind,
+    /// RFC 3339, UTC, microseconds.
+    pub started_at: String,
+    pub started_at_us: i64,
+    pub method: String,
+    pub url: String,
+    pub request_headers: Vec<(String, String)>,
+    /// The body sent, as text when it is UTF-8; `None` with `request_body_base64` `None` when it
+    /// was the source delivery's body, unchanged.
+    pub request_body: Option<String>,
+    pub request_body_base64: Option<String>,
+    pub request_size: u64,
+    pub resigned: bool,
+    pub event_id: Option<String>,
+    pub status: Option<u16>,
+    pub response_headers: Vec<(String, String)>,
+    pub response_body: Option<String>,
+    pub response_body_base64: Option<String>,
+    pub response_size: u64,
+    /// The stored response body is the first bytes of a longer one.
+    pub response_truncated: bool,
+    pub latency_ms: Option<f64>,
+    pub error: Option<String>,
+    /// An answer with a 2xx status.
+    pub ok: bool,
+}
+
 #[cfg(test)]
 mod tests {
     #[test]

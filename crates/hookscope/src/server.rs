@@ -304,6 +304,11 @@ impl Server {
     }
 
     /// The capture listener's base URL.
+    /// The instance's operations (what the control API calls).
+    pub fn control(&self) -> &Control {
+        &self.instance.control
+    }
+
     pub fn capture_url(&self) -> String {
         capture_url(self.capture_addr)
     }

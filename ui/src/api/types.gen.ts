@@ -315,3 +315,74 @@ envelope_schema: unknown,
  * types are then not flagged.
  */
 events: Record<string, unknown>, };
+
+export type Attempt = { id: number, delivery_id: number | null, kind: AttemptKind, 
+/**
+ * RFC 3339, UTC, microseconds.
+ */
+started_at: string, started_at_us: number, method: string, url: string, request_headers: Array<[string, string]>, 
+/**
+ * The body sent, as text when it is UTF-8; `None` with `request_body_base64` `None` when it
+ * was the source delivery's body, unchanged.
+ */
+request_body: string | null, request_body_base64: string | null, request_size: number, resigned: boolean, event_id: string | null, status: number | null, response_headers: Array<[string, string]>, response_body: string | null, response_body_base64: string | null, response_size: number, 
+/**
+ * The stored response body is the first bytes of a longer one.
+ */
+response_truncated: boolean, latency_ms: number | null, error: string | null, 
+/**
+ * An answer with a 2xx status.
+ */
+ok: boolean, };
+
+export type AttemptKind = "replay" | "forward" | "edit" | "send";
+
+export type ReplayOptions = { 
+/**
+ * The target URL, `http://localhost:3000/webhooks` say.
+ */
+to: string, path: PathMode, 
+/**
+ * Compute the signature anew, with the current time and the endpoint's secret.
+ */
+resign: boolean, 
+/**
+ * Send it as a new event: a new event id (in the headers and the body), and re-signed.
+ */
+fresh_id: boolean, 
+/**
+ * Sign with this secret instead of the endpoint's.
+ */
+secret?: string, };
+
+export type PathMode = "target" | "suffix" | "full";
+
+export type EditedRequest = { method: string, headers: Array<[string, string]>, body?: string, body_base64?: string, };
+
+export type BulkOptions = { 
+/**
+ * Requests in flight at once; 1 keeps the receive order strictly.
+ */
+concurrency: number, 
+/**
+ * Requests started per second at most; `None` for as fast as the target answers.
+ */
+rate: number | null, 
+/**
+ * Stop starting new requests after the first failure (no answer, or not a 2xx).
+ */
+stop_on_failure: boolean, };
+
+export type Progress = { total: number, 
+/**
+ * Sent, or given up on before sending (see `failed`).
+ */
+done: number, ok: number, failed: number, 
+/**
+ * Not sent because the replay stopped at a failure.
+ */
+skipped: number, 
+/**
+ * The first failure, in plain words, with its delivery id.
+ */
+first_failure: string | null, stopped: boolean, elapsed_ms: number, };

@@ -5,6 +5,7 @@
 pub mod auth;
 mod deliveries;
 mod endpoints;
+mod replay;
 mod samples;
 mod settings;
 mod stream;
@@ -46,6 +47,8 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
         .route("/deliveries/{id}/pin", axum::routing::put(deliveries::pin))
+        .route("/deliveries/{id}/replay", post(replay::replay))
+        .route("/deliveries/{id}/attempts", get(replay::attempts))
         .route("/facets", get(deliveries::facets))
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))

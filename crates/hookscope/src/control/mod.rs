@@ -21,7 +21,8 @@ use crate::config::{
 };
 use crate::error::{Error, Result};
 use crate::generate;
-use crate::model::{DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
+use crate::model::{Attempt, DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
+use crate::replay::{self, EditedRequest, ReplayOptions};
 use crate::store::{Filter, Store, StoreEvent, Writer};
 use crate::vendor::{Registry, VendorProfile};
 
@@ -119,6 +120,8 @@ struct Inner {
     capture: CaptureWatch,
     /// For requests the instance makes itself (samples to its own capture listener).
     http: reqwest::Client,
+    /// For replays and forwards: one connection pool to the user's targets.
+    replay: replay::Client,
 }
 
 /// What [`Control::new`] is built from.
@@ -146,6 +149,7 @@ impl Control {
                     .no_proxy()
                     .build()
                     .unwrap_or_default(),
+                replay: replay::Client::new(replay::ClientOptions::default()),
             }),
         }
     }
@@ -228,6 +232,70 @@ impl Control {
         } else {
             Err(Error::NotFound(id))
         }
+    }
+
+    /// Sends a stored delivery to `opts.to` again (edited first, when `edited` is given) and
+    /// stores the attempt.
+    pub async fn replay(
+        &self,
+        id: i64,
+        opts: ReplayOptions,
+        edited: Option<EditedRequest>,
+    ) -> Result<Attempt> {
+        let endpoints = self.inner.endpoints.get();
+        let ctx = replay::Context {
+            endpoints: &endpoints,
+            registry: &self.inner.registry,
+        };
+        replay::bulk::replay_one(
+            &self.inner.replay,
+            &self.inner.store,
+            &ctx,
+            id,
+            &opts,
+            edited.as_ref(),
+        )
+        .await
+    }
+
+    /// Replays the deliveries `filter` selects, oldest first, reporting progress to `progress`
+    /// after each one.
+    pub async fn replay_many(
+        &self,
+        filter: Filter,
+        opts: ReplayOptions,
+        bulk: replay::bulk::BulkOptions,
+        progress: impl FnMut(&replay::bulk::Progress, &replay::bulk::Item),
+    ) -> Result<replay::bulk::Progress> {
+        let store = self.inner.store.clone();
+        let ids = blocking(move || store.ids_matching(&filter, MAX_BULK)).await?;
+        let endpoints = self.inner.endpoints.get();
+        let ctx = replay::Context {
+            endpoints: &endpoints,
+            registry: &self.inner.registry,
+        };
+        Ok(replay::bulk::replay_many(
+            &self.inner.replay,
+            &self.inner.store,
+            &ctx,
+            &ids,
+            &opts,
+            bulk,
+            progress,
+        )
+        .await)
+    }
+
+    /// The attempts made from one delivery, newest first.
+    pub async fn attempts(&self, id: i64) -> Result<Vec<Attempt>> {
+        let store = self.inner.store.clone();
+        blocking(move || {
+            if store.get(id)?.is_none() {
+                return Err(Error::NotFound(id));
+            }
+            store.attempts_for(id, 200)
+        })
+        .await
     }
 
     /// The vendor profiles in detection order, with their catalogs.
@@ -415,6 +483,9 @@ impl Control {
 }
 
 /// Runs a store read (or a file write) off the async threads.
+/// Most deliveries one bulk replay sends.
+pub const MAX_BULK: u64 = 100_000;
+
 async fn blocking<T: Send + 'static>(f: impl FnOnce() -> Result<T> + Send + 'static) -> Result<T> {
     tokio::task::spawn_blocking(f)
         .await

@@ -408,6 +408,18 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     })
 }
 
+/// The ids `f` selects, oldest first, at most `limit`: what a bulk replay or an export walks.
+pub fn ids_matching(conn: &Connection, f: &Filter, limit: u64) -> Result<Vec<i64>> {
+    let (from_where, mut args, order) = filtered(f, "");
+    let sql = format!("SELECT {order}{from_where} ORDER BY {order} ASC LIMIT ?");
+    args.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
 /// How many deliveries `f` selects (its cursors included, its page size and offset ignored).
 pub fn count_matching(conn: &Connection, f: &Filter) -> Result<u64> {
     if f.search.is_none() && on_facets_only(f) == *f {
@@ -625,6 +637,8 @@ pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
         .execute([id])?;
     conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
         .execute([id])?;
+    conn.prepare_cached("DELETE FROM attempts WHERE delivery_id = ?1")?
+        .execute([id])?;
     Ok(bytes)
 }
 
@@ -643,6 +657,7 @@ pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     conn.execute("DELETE FROM payloads", [])?;
     conn.execute("DELETE FROM events", [])?;
     conn.execute("DELETE FROM search", [])?;
+    conn.execute("DELETE FROM attempts WHERE delivery_id IS NOT NULL", [])?;
     Ok(n as u64)
 }
 
@@ -699,6 +714,10 @@ pub(super) fn prune(
     .execute([last_id])?;
     conn.prepare_cached(&format!(
         "DELETE FROM search WHERE rowid <= ?1 AND rowid NOT IN ({kept})"
+    ))?
+    .execute([last_id])?;
+    conn.prepare_cached(&format!(
+        "DELETE FROM attempts WHERE delivery_id <= ?1 AND delivery_id NOT IN ({kept})"
     ))?
     .execute([last_id])?;
     Ok(Some((last_id, removed_count, removed_bytes)))

@@ -4,6 +4,7 @@
 //! (group commit), so durability costs one fsync per batch rather than per request. Reads use a
 //! small pool of read-only connections, which WAL lets run beside the writer.
 
+mod attempts;
 mod deliveries;
 mod filter;
 mod writer;
@@ -11,6 +12,7 @@ mod writer;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -22,7 +24,7 @@ pub use writer::{StoreEvent, Writer, WriterThread};
 
 use crate::config::{Durability, RetentionConfig};
 use crate::error::{Error, Result};
-use crate::model::{Delivery, Facets, Page};
+use crate::model::{Attempt, Delivery, Facets, NewAttempt, Page};
 
 const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0001_deliveries.sql")),
@@ -30,6 +32,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0003_search.sql")),
     M::up(include_str!("../../migrations/0004_filters.sql")),
     M::up(include_str!("../../migrations/0005_pins.sql")),
+    M::up(include_str!("../../migrations/0006_attempts.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -40,6 +43,10 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     path: PathBuf,
     pool: r2d2::Pool<SqliteConnectionManager>,
+    /// The connection outgoing requests are recorded with, opened at the first. Deliveries go
+    /// through the [`Writer`]; attempts are few and come from the replay and forward tasks, which
+    /// may run without a server (`hookscope replay`), so they take SQLite's lock themselves.
+    attempts: Arc<Mutex<Option<Connection>>>,
 }
 
 impl Store {
@@ -68,6 +75,7 @@ impl Store {
         Ok(Store {
             path: path.to_owned(),
             pool,
+            attempts: Arc::default(),
         })
     }
 
@@ -121,6 +129,37 @@ impl Store {
 
     pub fn count(&self) -> Result<u64> {
         deliveries::count(&*self.pool.get()?)
+    }
+
+    /// Records an outgoing request and its outcome; returns the attempt's id. Blocks on SQLite
+    /// (call it from a blocking thread in async code).
+    pub fn record_attempt(&self, attempt: &NewAttempt) -> Result<i64> {
+        let mut slot = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
+        let conn = match &mut *slot {
+            Some(conn) => conn,
+            None => slot.insert(open_connection(&self.path)?),
+        };
+        attempts::insert(conn, attempt)
+    }
+
+    /// The attempts made from one delivery, newest first.
+    pub fn attempts_for(&self, delivery_id: i64, limit: u32) -> Result<Vec<Attempt>> {
+        attempts::for_delivery(&*self.pool.get()?, delivery_id, limit)
+    }
+
+    /// The newest attempts of any delivery, test sends included, newest first.
+    pub fn recent_attempts(&self, limit: u32) -> Result<Vec<Attempt>> {
+        attempts::recent(&*self.pool.get()?, limit)
+    }
+
+    pub fn attempt(&self, id: i64) -> Result<Option<Attempt>> {
+        attempts::get(&*self.pool.get()?, id)
+    }
+
+    /// The ids `filter` selects (its cursors included, its page size ignored), in the order they
+    /// were received, at most `limit` of them.
+    pub fn ids_matching(&self, filter: &Filter, limit: u64) -> Result<Vec<i64>> {
+        deliveries::ids_matching(&*self.pool.get()?, filter, limit)
     }
 
     /// The newest delivery id the search index covers, and the newest delivery id.

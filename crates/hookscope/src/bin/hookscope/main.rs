@@ -3,6 +3,7 @@
 
 mod generate;
 mod inspect;
+mod replay;
 mod serve;
 mod vendor;
 mod verify;
@@ -15,6 +16,7 @@ use hookscope::config;
 
 use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
+use replay::ReplayArgs;
 use serve::ServeArgs;
 use vendor::VendorCommand;
 use verify::VerifyArgs;
@@ -49,6 +51,8 @@ enum Command {
     Vendor(VendorCommand),
     /// Fill the store with realistic deliveries (benchmarks, demos, large-store checks).
     Generate(GenerateArgs),
+    /// Send stored deliveries again to a handler, as sent, re-signed or as fresh events.
+    Replay(ReplayArgs),
 }
 
 #[derive(Args)]
@@ -103,6 +107,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Verify(args) => verify::verify(args, &data_dir),
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
         Command::Generate(args) => generate::generate(args, &data_dir),
+        Command::Replay(args) => replay::replay(args, &data_dir),
     }
 }
 

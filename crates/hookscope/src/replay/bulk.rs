@@ -1,0 +1,172 @@
+//! Replaying many deliveries: in the order they were received, at most `concurrency` at a time
+//! and `rate` a second, stopping at the first failure or going on, with progress as it goes.
+
+use std::time::{Duration, Instant};
+
+use futures_util::StreamExt;
+use futures_util::stream::FuturesUnordered;
+use serde::{Deserialize, Serialize};
+
+use super::{Client, Context, ReplayOptions, prepare};
+use crate::error::Result;
+use crate::model::Attempt;
+use crate::store::Store;
+
+/// How a bulk replay paces itself.
+#[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct BulkOptions {
+    /// Requests in flight at once; 1 keeps the receive order strictly.
+    pub concurrency: usize,
+    /// Requests started per second at most; `None` for as fast as the target answers.
+    #[serde(default)]
+    pub rate: Option<f64>,
+    /// Stop starting new requests after the first failure (no answer, or not a 2xx).
+    #[serde(default)]
+    pub stop_on_failure: bool,
+}
+
+impl Default for BulkOptions {
+    fn default() -> Self {
+        BulkOptions {
+            concurrency: 1,
+            rate: None,
+            stop_on_failure: false,
+        }
+    }
+}
+
+/// Where a bulk replay stands; also its final report.
+#[derive(Debug, Clone, Default, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Progress {
+    pub total: u64,
+    /// Sent, or given up on before sending (see `failed`).
+    pub done: u64,
+    pub ok: u64,
+    pub failed: u64,
+    /// Not sent because the replay stopped at a failure.
+    pub skipped: u64,
+    /// The first failure, in plain words, with its delivery id.
+    pub first_failure: Option<String>,
+    pub stopped: bool,
+    pub elapsed_ms: f64,
+}
+
+impl Progress {
+    /// Deliveries a second, over the time so far.
+    pub fn rate(&self) -> f64 {
+        if self.elapsed_ms > 0.0 {
+            self.done as f64 / (self.elapsed_ms / 1000.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// One finished item: the stored attempt, or why the delivery was not sent.
+pub enum Item {
+    Sent(Box<Attempt>),
+    NotSent { delivery_id: i64, why: String },
+}
+
+/// Replays one delivery and stores the attempt: what [`replay_many`] does per id, and what the
+/// API's single replay does.
+pub async fn replay_one(
+    client: &Client,
+    store: &Store,
+    ctx: &Context<'_>,
+    id: i64,
+    opts: &ReplayOptions,
+    edited: Option<&super::EditedRequest>,
+) -> Result<Attempt> {
+    let delivery = store.get(id)?.ok_or(crate::error::Error::NotFound(id))?;
+    let out = prepare(ctx, &delivery, opts, edited)?;
+    let (started_at_us, outcome) = client.send(&out).await;
+    let record = out.attempt(started_at_us, outcome);
+    let store = store.clone();
+    let attempt = tokio::task::spawn_blocking(move || {
+        let id = store.record_attempt(&record)?;
+        store.attempt(id)
+    })
+    .await
+    .map_err(|e| crate::error::Error::Task(e.to_string()))??;
+    attempt.ok_or_else(|| crate::error::Error::Commit("the attempt was not recorded".into()))
+}
+
+/// Replays `ids` in that order (pass them oldest first), calling `progress` after each.
+pub async fn replay_many(
+    client: &Client,
+    store: &Store,
+    ctx: &Context<'_>,
+    ids: &[i64],
+    opts: &ReplayOptions,
+    bulk: BulkOptions,
+    mut progress: impl FnMut(&Progress, &Item),
+) -> Progress {
+    let started = Instant::now();
+    let mut state = Progress {
+        total: ids.len() as u64,
+        ..Progress::default()
+    };
+    let mut ticker = bulk.rate.filter(|r| *r > 0.0).map(|r| {
+        let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / r));
+        t.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+        t
+    });
+    let concurrency = bulk.concurrency.max(1);
+    let mut in_flight = FuturesUnordered::new();
+    let mut next = ids.iter();
+    let mut stop = false;
+    loop {
+        // Start as many as the limits allow, in order.
+        while !stop && in_flight.len() < concurrency {
+            let Some(&id) = next.next() else { break };
+            if let Some(t) = &mut ticker {
+                t.tick().await;
+            }
+            in_flight.push(async move {
+                match replay_one(client, store, ctx, id, opts, None).await {
+                    Ok(a) => Item::Sent(Box::new(a)),
+                    Err(e) => Item::NotSent {
+                        delivery_id: id,
+                        why: e.to_string(),
+                    },
+                }
+            });
+        }
+        let Some(item) = in_flight.next().await else {
+            break;
+        };
+        state.done += 1;
+        let failure = match &item {
+            Item::Sent(a) if a.ok => None,
+            Item::Sent(a) => Some(format!(
+                "delivery {}: {}",
+                a.delivery_id.unwrap_or_default(),
+                match (&a.error, a.status) {
+                    (Some(e), _) => e.clone(),
+                    (None, Some(s)) => format!("{} answered {s}", a.url),
+                    (None, None) => "no answer".to_owned(),
+                }
+            )),
+            Item::NotSent { delivery_id, why } => Some(format!("delivery {delivery_id}: {why}")),
+        };
+        match failure {
+            None => state.ok += 1,
+            Some(why) => {
+                state.failed += 1;
+                state.first_failure.get_or_insert(why);
+                if bulk.stop_on_failure {
+                    stop = true;
+                }
+            }
+        }
+        state.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+        progress(&state, &item);
+    }
+    state.skipped = state.total - state.done;
+    state.stopped = stop && state.skipped > 0;
+    state.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
+    state
+}

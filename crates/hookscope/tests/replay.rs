@@ -1,0 +1,488 @@
+//! Replay against real local HTTP targets: a recording handler started by the test, a closed
+//! port, and the server's own capture listener (whose signature check is the real one).
+
+mod common;
+
+use std::net::SocketAddr;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+
+use axum::body::Bytes;
+use axum::extract::{Request, State};
+use common::{TestServer, raw_exchange, start};
+use hookscope::replay::ReplayOptions;
+use hookscope::replay::bulk::BulkOptions;
+use hookscope::signature::{SignParams, sign};
+use hookscope::store::ListParams;
+use hookscope::vendor::Registry;
+use serde_json::{Value, json};
+
+/// What the target received: method, path and query, headers in order, body.
+#[derive(Debug, Clone)]
+struct Received {
+    method: String,
+    uri: String,
+    headers: Vec<(String, Vec<u8>)>,
+    body: Bytes,
+    at: Instant,
+}
+
+type Log = Arc<Mutex<Vec<Received>>>;
+
+/// A handler that records every request; `/fail` answers 500, everything else 201.
+async fn target() -> (SocketAddr, Log) {
+    let log: Log = Arc::default();
+    async fn record(State(log): State<Log>, req: Request) -> (http::StatusCode, &'static str) {
+        let (parts, body) = req.into_parts();
+        let body = axum::body::to_bytes(body, usize::MAX).await.unwrap();
+        let failing = parts.uri.path() == "/fail";
+        log.lock().unwrap().push(Received {
+            method: parts.method.to_string(),
+            uri: parts.uri.to_string(),
+            headers: parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str().to_owned(), v.as_bytes().to_vec()))
+                .collect(),
+            body,
+            at: Instant::now(),
+        });
+        if failing {
+            (http::StatusCode::INTERNAL_SERVER_ERROR, "handler broke")
+        } else {
+            (http::StatusCode::CREATED, "handled")
+        }
+    }
+    let app = axum::Router::new().fallback(record).with_state(log.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+    (addr, log)
+}
+
+async fn replay(t: &TestServer, id: i64, body: Value) -> (u16, Value) {
+    let resp = t
+        .http
+        .post(t.api_url(&format!("/api/deliveries/{id}/replay")))
+        .bearer_auth(&t.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    (status, resp.json().await.unwrap_or(Value::Null))
+}
+
+fn header<'a>(headers: &'a [(String, Vec<u8>)], name: &str) -> Option<&'a [u8]> {
+    headers
+        .iter()
+        .find(|(n, _)| n.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v.as_slice())
+}
+
+#[tokio::test]
+async fn a_replay_sends_the_stored_request_byte_exact_and_records_the_answer() {
+    let t = start("").await;
+    let (addr, log) = target().await;
+    // Binary body, mixed-case and repeated headers, obs-text, hop-by-hop headers.
+    let body: Vec<u8> = (0u8..=255).chain([0, 13, 10, 0xff]).collect();
+    let mut request = format!(
+        "PUT /hooks/bin/x?a=1&b=%20 HTTP/1.1\r\nHost: example.test\r\nX-Mixed-Case: One\r\nx-dup: 1\r\nX-Dup: 2\r\nConnection: close, X-Hop\r\nX-Hop: drop me\r\nKeep-Alive: timeout=5\r\nContent-Type: application/octet-stream\r\nX-Latin: caf@\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    )
+    .into_bytes();
+    // A Latin-1 byte (obs-text) in a header value.
+    let at = request.windows(4).position(|w| w == b"caf@").unwrap();
+    request[at + 3] = 0xe9;
+    request.extend_from_slice(&body);
+    let answer = raw_exchange(t.capture, &request).await;
+    let id = common::acked_ids(&answer)[0];
+
+    let (status, attempt) =
+        replay(&t, id, json!({ "to": format!("http://{addr}/webhooks") })).await;
+    assert_eq!(status, 200, "{attempt}");
+    assert_eq!(attempt["status"], 201, "{attempt}");
+    assert_eq!(attempt["ok"], true);
+    assert_eq!(attempt["response_body"], "handled");
+    assert_eq!(attempt["kind"], "replay");
+    assert_eq!(attempt["delivery_id"], id);
+    assert!(attempt["latency_ms"].as_f64().unwrap() > 0.0);
+    assert_eq!(
+        attempt["request_body"],
+        Value::Null,
+        "the body is the delivery's own"
+    );
+
+    let got = log.lock().unwrap()[0].clone();
+    assert_eq!(got.method, "PUT");
+    assert_eq!(got.uri, "/webhooks");
+    assert_eq!(got.body.as_ref(), body.as_slice(), "body byte-exact");
+    let sent: Vec<(String, Vec<u8>)> = got
+        .headers
+        .iter()
+        .filter(|(n, _)| n != "host" && n != "content-length")
+        .cloned()
+        .collect();
+    let expected: Vec<(String, Vec<u8>)> = vec![
+        ("x-mixed-case".into(), b"One".to_vec()),
+        ("x-dup".into(), b"1".to_vec()),
+        ("x-dup".into(), b"2".to_vec()),
+        ("content-type".into(), b"application/octet-stream".to_vec()),
+        ("x-latin".into(), b"caf\xe9".to_vec()),
+    ];
+    assert_eq!(
+        sent, expected,
+        "the stored headers, less the hop-by-hop ones, and nothing else"
+    );
+    assert_eq!(
+        header(&got.headers, "content-length"),
+        Some(body.len().to_string().as_bytes())
+    );
+
+    // The path suffix and query follow when asked.
+    let (_, a) = replay(
+        &t,
+        id,
+        json!({ "to": format!("http://{addr}/base/"), "path": "full" }),
+    )
+    .await;
+    assert_eq!(a["status"], 201);
+    assert_eq!(log.lock().unwrap()[1].uri, "/base/hooks/bin/x?a=1&b=%20");
+
+    // The history, newest first.
+    let (status, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
+    assert_eq!(status, 200);
+    let items = history["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2);
+    assert!(
+        items[0]["url"]
+            .as_str()
+            .unwrap()
+            .ends_with("/base/hooks/bin/x?a=1&b=%20")
+    );
+    assert_eq!(items[1]["url"], format!("http://{addr}/webhooks"));
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_target_that_is_down_or_failing_is_recorded_in_plain_words() {
+    let t = start("").await;
+    let id = t.post("/hooks/x", "payload").await;
+    let closed = {
+        let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        l.local_addr().unwrap()
+    };
+    let (status, a) = replay(&t, id, json!({ "to": format!("http://{closed}/webhooks") })).await;
+    assert_eq!(
+        status, 200,
+        "a failed send is still a recorded attempt: {a}"
+    );
+    assert_eq!(a["status"], Value::Null, "{a}");
+    assert_eq!(a["ok"], false);
+    let error = a["error"].as_str().expect("an error");
+    assert!(error.contains("connection refused"), "{error}");
+    assert!(error.contains(&closed.to_string()), "{error}");
+
+    let (addr, _log) = target().await;
+    let (_, a) = replay(&t, id, json!({ "to": format!("http://{addr}/fail") })).await;
+    assert_eq!(a["status"], 500);
+    assert_eq!(a["ok"], false);
+    assert_eq!(a["response_body"], "handler broke");
+
+    // Bad requests are refused with the reason.
+    let (status, e) = replay(&t, id, json!({ "to": "localhost:3000" })).await;
+    assert_eq!(status, 400, "{e}");
+    assert!(e["error"].as_str().unwrap().contains("http://"), "{e}");
+    let (status, _) = replay(&t, 999_999, json!({ "to": format!("http://{addr}/") })).await;
+    assert_eq!(status, 404);
+    let (status, e) = replay(
+        &t,
+        id,
+        json!({ "to": format!("http://{addr}/"), "resign": true }),
+    )
+    .await;
+    assert_eq!(status, 400, "no scheme to re-sign with: {e}");
+    assert!(
+        e["error"].as_str().unwrap().contains("cannot be re-signed"),
+        "{e}"
+    );
+    t.stop().await;
+}
+
+/// A Stripe delivery signed an hour ago: stale for Stripe's five-minute tolerance.
+fn stale_stripe(event_id: &str) -> (Vec<u8>, String) {
+    let body = format!(
+        r#"{{"id":"{event_id}","object":"event","type":"invoice.paid","created":1700000000,"data":{{"object":{{"id":"in_1"}}}}}}"#
+    )
+    .into_bytes();
+    let registry = Registry::builtin();
+    let scheme = registry.get("stripe").unwrap().signature.clone().unwrap();
+    let then = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap()
+        .as_secs() as i64
+        - 3600;
+    let headers = sign(
+        &scheme,
+        &body,
+        SignParams {
+            secret: "whsec_replaytest",
+            id: Some(event_id),
+            timestamp: then,
+        },
+    )
+    .unwrap();
+    (body, headers[0].1.clone())
+}
+
+#[tokio::test]
+async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_new_event() {
+    let t = start(
+        "[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\nsecrets = [\"whsec_replaytest\"]\n",
+    )
+    .await;
+    let (body, signature) = stale_stripe("evt_0123456789abcdefABCDEF01");
+    let resp = t
+        .http
+        .post(t.capture_url("/hooks/stripe"))
+        .header("Stripe-Signature", &signature)
+        .header("Content-Type", "application/json")
+        .body(body.clone())
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let original = t.delivery(id).await;
+    assert_eq!(
+        original["signature"]["status"], "stale",
+        "{}",
+        original["signature"]
+    );
+
+    // The replays go to this server's own capture port: its check is the real one.
+    let to = t.capture_url("/hooks/stripe");
+    let (_, plain) = replay(&t, id, json!({ "to": to })).await;
+    let (_, resigned) = replay(&t, id, json!({ "to": to, "resign": true })).await;
+    let (_, fresh) = replay(&t, id, json!({ "to": to, "fresh_id": true })).await;
+    for a in [&plain, &resigned, &fresh] {
+        assert_eq!(a["status"], 200, "{a}");
+    }
+    assert_eq!(resigned["resigned"], true);
+    let stored = |a: &Value| {
+        let ack: Value = serde_json::from_str(a["response_body"].as_str().unwrap()).unwrap();
+        ack["id"].as_i64().unwrap()
+    };
+
+    let plain = t.delivery(stored(&plain)).await;
+    assert_eq!(
+        plain["signature"]["status"], "stale",
+        "sent untouched: {}",
+        plain["signature"]
+    );
+    assert_eq!(common::body_bytes(&plain), body);
+
+    let resigned = t.delivery(stored(&resigned)).await;
+    assert_eq!(
+        resigned["signature"]["status"], "valid",
+        "{}",
+        resigned["signature"]
+    );
+    assert_eq!(
+        common::body_bytes(&resigned),
+        body,
+        "re-signing leaves the body alone"
+    );
+    assert_eq!(
+        resigned["duplicate"]["kind"], "retry",
+        "same event id: a retry"
+    );
+
+    let fresh = t.delivery(stored(&fresh)).await;
+    assert_eq!(
+        fresh["signature"]["status"], "valid",
+        "{}",
+        fresh["signature"]
+    );
+    let new_id = fresh["event"]["id"].as_str().unwrap();
+    assert_ne!(new_id, "evt_0123456789abcdefABCDEF01");
+    assert!(new_id.starts_with("evt_") && new_id.len() == "evt_0123456789abcdefABCDEF01".len());
+    assert_eq!(
+        fresh["duplicate"]["attempt"], 1,
+        "a new event: {}",
+        fresh["duplicate"]
+    );
+    let fresh_body = String::from_utf8(common::body_bytes(&fresh)).unwrap();
+    assert_eq!(
+        fresh_body,
+        String::from_utf8(body)
+            .unwrap()
+            .replace("evt_0123456789abcdefABCDEF01", new_id),
+        "only the id changed in the body"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_when_asked() {
+    let t = start("").await;
+    let mut ids = Vec::new();
+    for n in 0..6 {
+        ids.push(
+            t.post(&format!("/hooks/bulk/{n}"), format!("delivery {n}"))
+                .await,
+        );
+    }
+    let (addr, log) = target().await;
+    let control = t.server.control().clone();
+    let opts = ReplayOptions {
+        to: format!("http://{addr}/in"),
+        path: hookscope::replay::PathMode::Suffix,
+        ..ReplayOptions::default()
+    };
+    let mut seen = Vec::new();
+    let report = control
+        .replay_many(
+            ListParams::from_query("path=/hooks/bulk").unwrap(),
+            opts.clone(),
+            BulkOptions {
+                concurrency: 1,
+                rate: Some(20.0),
+                stop_on_failure: false,
+            },
+            |p, _| seen.push(p.done),
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.total, report.ok, report.failed),
+        (6, 6, 0),
+        "{report:?}"
+    );
+    assert_eq!(seen, vec![1, 2, 3, 4, 5, 6], "progress after each");
+    let got = log.lock().unwrap().clone();
+    let bodies: Vec<String> = got
+        .iter()
+        .map(|r| String::from_utf8(r.body.to_vec()).unwrap())
+        .collect();
+    assert_eq!(
+        bodies,
+        (0..6).map(|n| format!("delivery {n}")).collect::<Vec<_>>(),
+        "oldest first"
+    );
+    assert_eq!(
+        got[0].uri, "/in/hooks/bulk/0",
+        "no endpoint: the whole path follows"
+    );
+    // 20 a second: six starts take at least five intervals of 50 ms.
+    let span = got[5].at - got[0].at;
+    assert!(span >= Duration::from_millis(240), "{span:?}");
+
+    // Stop at the first failure: the target fails every request on /fail.
+    let failing = ReplayOptions {
+        to: format!("http://{addr}/fail"),
+        ..ReplayOptions::default()
+    };
+    let report = control
+        .replay_many(
+            ListParams::from_query("path=/hooks/bulk").unwrap(),
+            failing,
+            BulkOptions {
+                concurrency: 1,
+                rate: None,
+                stop_on_failure: true,
+            },
+            |_, _| {},
+        )
+        .await
+        .unwrap();
+    assert_eq!(
+        (report.done, report.failed, report.skipped),
+        (1, 1, 5),
+        "{report:?}"
+    );
+    assert!(report.stopped);
+    assert!(
+        report
+            .first_failure
+            .as_deref()
+            .unwrap()
+            .contains("answered 500"),
+        "{report:?}"
+    );
+    t.stop().await;
+}
+
+/// `hookscope replay` beside a running server, then with none.
+#[tokio::test]
+async fn the_cli_replays_with_or_without_a_running_server() {
+    let t = start("").await;
+    let first = t.post("/hooks/cli", "one").await;
+    let second = t.post("/hooks/cli", "two").await;
+    let (addr, log) = target().await;
+    let dir = t.dir.path().to_owned();
+    let run = |args: Vec<String>| {
+        let dir = dir.clone();
+        tokio::task::spawn_blocking(move || {
+            std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
+                .args(args)
+                .env("HOOKSCOPE_DATA_DIR", &dir)
+                .output()
+                .unwrap()
+        })
+    };
+    let to = format!("http://{addr}/cli");
+    let out = run(vec![
+        "replay".into(),
+        second.to_string(),
+        first.to_string(),
+        "--to".into(),
+        to.clone(),
+    ])
+    .await
+    .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(out.status.success(), "{stdout}\n{stderr}");
+    assert!(
+        stdout.contains(&format!("#{second}")) && stdout.contains("→ 201"),
+        "{stdout}"
+    );
+    assert!(stderr.contains("2 ok, 0 failed"), "{stderr}");
+    let bodies: Vec<Bytes> = log.lock().unwrap().iter().map(|r| r.body.clone()).collect();
+    assert_eq!(
+        bodies,
+        vec![Bytes::from("two"), Bytes::from("one")],
+        "in the order given"
+    );
+    // The running server sees the attempts the CLI stored.
+    let (_, history) = t
+        .api_get(&format!("/api/deliveries/{first}/attempts"))
+        .await;
+    assert_eq!(history["items"].as_array().unwrap().len(), 1, "{history}");
+
+    t.server.shutdown().await;
+    // No server: a filter, JSON lines, and a failure that sets the exit status.
+    let out = run(vec![
+        "replay".into(),
+        "--filter".into(),
+        "path=/hooks/cli".into(),
+        "--to".into(),
+        format!("http://{addr}/fail"),
+        "--json".into(),
+    ])
+    .await
+    .unwrap();
+    assert!(!out.status.success());
+    let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["delivery_id"], first, "oldest first");
+    assert_eq!(lines[0]["status"], 500);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("answered 500"), "{stderr}");
+
+    let out = run(vec!["replay".into(), "--to".into(), to]).await.unwrap();
+    assert!(!out.status.success(), "ids or --filter are required");
+}
