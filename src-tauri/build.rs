@@ -29,6 +29,8 @@ fn main() {
         "settings",
         "save_settings",
         "send_sample",
+        "replay_delivery",
+        "attempts",
         "move_capture",
         "desktop_settings",
         "save_desktop_settings",

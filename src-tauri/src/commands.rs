@@ -7,7 +7,8 @@ use std::sync::Arc;
 
 use hookscope::config::{DesktopConfig, EndpointConfig};
 use hookscope::control::{CaptureStatus, DesktopSettings, SampleRequest, SampleSent, Settings};
-use hookscope::model::{DeliveryDetail, Facets, Page, ServerInfo};
+use hookscope::model::{Attempt, DeliveryDetail, Facets, Page, ServerInfo};
+use hookscope::replay::{EditedRequest, ReplayOptions};
 use hookscope::store::ListParams;
 use hookscope::vendor::VendorProfile;
 use hookscope::{Error, Result};
@@ -123,6 +124,23 @@ pub async fn save_settings(state: State<'_, Started>, settings: Settings) -> Res
 pub async fn send_sample(state: State<'_, Started>, vendor: Option<String>) -> Result<SampleSent> {
     let request = SampleRequest { vendor, pick: 0 };
     state.get()?.control.send_sample(request).await
+}
+
+/// Sends a stored delivery again (edited first when `edited` is given); the stored attempt.
+#[tauri::command]
+pub async fn replay_delivery(
+    state: State<'_, Started>,
+    id: i64,
+    options: ReplayOptions,
+    edited: Option<EditedRequest>,
+) -> Result<Attempt> {
+    state.get()?.control.replay(id, options, edited).await
+}
+
+/// The attempts made from one delivery, newest first.
+#[tauri::command]
+pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Vec<Attempt>> {
+    state.get()?.control.attempts(id).await
 }
 
 /// Moves the capture listener to `addr` (a port, or IP:PORT) and remembers it.

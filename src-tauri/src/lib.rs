@@ -112,6 +112,8 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::settings,
         commands::save_settings,
         commands::send_sample,
+        commands::replay_delivery,
+        commands::attempts,
         commands::move_capture,
         commands::desktop_settings,
         commands::save_desktop_settings,

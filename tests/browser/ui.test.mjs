@@ -4,6 +4,7 @@
 
 import assert from "node:assert/strict";
 import { copyFileSync, mkdirSync } from "node:fs";
+import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { join } from "node:path";
@@ -399,6 +400,78 @@ describe("untrusted payloads", () => {
       assert.equal(await page.evaluate(() => window.__cspViolations?.length ?? 0), 0);
       await page.context().close();
     } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("replay", () => {
+  it("sends a delivery to a handler, edited and re-signed, and lists every attempt with its answer", async () => {
+    const server = await startServer({ config: CONFIG });
+    // The handler being built: records what it gets, answers 202.
+    const received = [];
+    const target = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks) });
+        res.writeHead(202, { "Content-Type": "text/plain" });
+        res.end("accepted by the handler");
+      });
+    });
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    const targetUrl = `http://127.0.0.1:${target.address().port}/webhooks`;
+    try {
+      const id = await sample(server, "stripe");
+      const stored = await server.apiGet(`/api/deliveries/${id}`);
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.waitForSelector(`.row[data-id="${id}"]`);
+      await page.click(`.row[data-id="${id}"]`);
+      await page.click("[data-testid=tab-replay]");
+      await page.waitForSelector("[data-testid=attempts-empty]");
+      await page.fill("[data-testid=replay-target]", targetUrl);
+      await page.click("[data-testid=replay-send]");
+      await page.waitForSelector("[data-testid=attempt]");
+      assert.equal(await page.textContent("[data-testid=attempt-status]"), "202");
+      assert.match(await page.textContent("[data-testid=attempt-response]"), /accepted by the handler/);
+      assert.equal(received.length, 1);
+      assert.equal(received[0].url, "/webhooks");
+      assert.equal(received[0].body.toString("base64"), stored.body_base64, "byte-exact");
+      const signature = stored.headers.find(([n]) => n.toLowerCase() === "stripe-signature")[1];
+      assert.equal(received[0].headers["stripe-signature"], signature, "the original signature, untouched");
+
+      // Edited, re-signed, and sent to this server's own Stripe endpoint: its check passes.
+      await page.fill("[data-testid=replay-target]", `${server.capture}/hooks/stripe`);
+      await page.check("[data-testid=replay-edit]");
+      await page.check("[data-testid=replay-resign]");
+      const edited = '{"id":"evt_edited_in_the_ui","object":"event","type":"invoice.paid"}';
+      await page.click("[data-testid=replay-body-editor] .cm-content");
+      await page.keyboard.press("Control+A");
+      await page.keyboard.press("Delete");
+      await page.keyboard.insertText(edited);
+      await page.click("[data-testid=replay-send]");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=attempt]").length === 2);
+      assert.equal(await page.textContent("[data-testid=attempt-status]"), "200");
+      const newest = (await server.apiGet(`/api/deliveries/${id}/attempts`)).items[0];
+      assert.equal(newest.kind, "edit");
+      assert.equal(newest.resigned, true);
+      assert.equal(newest.request_body, edited);
+      const copy = await server.apiGet(`/api/deliveries/${JSON.parse(newest.response_body).id}`);
+      assert.equal(copy.body, edited);
+      assert.equal(copy.signature.status, "valid", JSON.stringify(copy.signature));
+
+      // A handler that is down: the reason, in plain words.
+      await page.uncheck("[data-testid=replay-edit]");
+      await new Promise((r) => target.close(r));
+      await page.fill("[data-testid=replay-target]", targetUrl);
+      await page.click("[data-testid=replay-send]");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=attempt]").length === 3);
+      assert.match(await page.textContent("[data-testid=attempt-error]"), /connection refused/);
+      await page.screenshot({ path: artifact("replay.png") });
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      target.close();
       await server.stop();
     }
   });

@@ -143,11 +143,14 @@ async fn a_replay_sends_the_stored_request_byte_exact_and_records_the_answer() {
     let (_, a) = replay(
         &t,
         id,
-        json!({ "to": format!("http://{addr}/base/"), "path": "full" }),
+        json!({ "to": format!("http://{addr}/base/?k=v"), "path": "full" }),
     )
     .await;
     assert_eq!(a["status"], 201);
-    assert_eq!(log.lock().unwrap()[1].uri, "/base/hooks/bin/x?a=1&b=%20");
+    assert_eq!(
+        log.lock().unwrap()[1].uri,
+        "/base/hooks/bin/x?k=v&a=1&b=%20"
+    );
 
     // The history, newest first.
     let (status, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
@@ -158,7 +161,7 @@ async fn a_replay_sends_the_stored_request_byte_exact_and_records_the_answer() {
         items[0]["url"]
             .as_str()
             .unwrap()
-            .ends_with("/base/hooks/bin/x?a=1&b=%20")
+            .ends_with("/base/hooks/bin/x?k=v&a=1&b=%20")
     );
     assert_eq!(items[1]["url"], format!("http://{addr}/webhooks"));
     t.stop().await;

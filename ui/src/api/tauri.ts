@@ -6,6 +6,7 @@ import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
 import { ApiError, type StreamEvent, type Transport, listQuery } from "./transport";
 import type {
+  Attempt,
   CaptureStatus,
   DeliveryDetail,
   DesktopSettings,
@@ -73,6 +74,9 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     settings: () => call<Settings>("settings"),
     saveSettings: (settings) => call<Settings>("save_settings", { settings }),
     sendSample: (vendor) => call<SampleSent>("send_sample", { vendor: vendor ?? null }),
+    replay: (id, options, edited) =>
+      call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
+    attempts: (id) => call<Attempt[]>("attempts", { id }),
     subscribe(onEvent, onStatus) {
       onStatus("connecting");
       return subscription<StreamEvent>(listenImpl, "store", onEvent, () => {

@@ -4,13 +4,16 @@
 // of the same interface.
 
 import type {
+  Attempt,
   CaptureStatus,
   DeliveryDetail,
   DesktopConfig,
   DesktopSettings,
+  EditedRequest,
   EndpointConfig,
   Facets,
   Page,
+  ReplayOptions,
   SampleSent,
   ServerInfo,
   Settings,
@@ -53,6 +56,11 @@ export interface Transport {
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
   sendSample(vendor?: string): Promise<SampleSent>;
+  /// Sends a stored delivery again (edited first when `edited` is given); the stored attempt,
+  /// which carries the target's answer or why there was none.
+  replay(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
+  /// The attempts made from a delivery, newest first.
+  attempts(id: number): Promise<Attempt[]>;
   /// Calls `onEvent` for each change as it commits; returns the unsubscribe function.
   subscribe(
     onEvent: (event: StreamEvent) => void,
@@ -156,6 +164,9 @@ export function httpTransport(
     settings: () => json<Settings>("GET", "/settings"),
     saveSettings: (settings) => json<Settings>("PUT", "/settings", settings),
     sendSample: (vendor) => json<SampleSent>("POST", "/samples", vendor ? { vendor } : {}),
+    replay: (id, options, edited) =>
+      json<Attempt>("POST", `/deliveries/${id}/replay`, edited ? { ...options, edited } : options),
+    attempts: async (id) => (await json<{ items: Attempt[] }>("GET", `/deliveries/${id}/attempts`)).items,
     subscribe(onEvent, onStatus) {
       if (!EventSourceImpl) {
         onStatus("offline");

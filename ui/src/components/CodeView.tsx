@@ -77,3 +77,44 @@ export function CodeView({ text, language, wrap, viewRef, testId }: Props) {
 export function findIn(view: EditorView | null): void {
   if (view) openSearchPanel(view);
 }
+
+interface EditorProps {
+  /// The starting text; later edits go to `onChange` (the editor keeps its own document).
+  initial: string;
+  language: "json" | "text";
+  onChange(text: string): void;
+  testId?: string;
+  label: string;
+}
+
+/// An editable CodeMirror 6 view, for the Replay tab's "edit then send".
+export function CodeEditor({ initial, language, onChange, testId, label }: EditorProps) {
+  const host = useRef<HTMLDivElement>(null);
+  const changed = useRef(onChange);
+  changed.current = onChange;
+  useEffect(() => {
+    const view = new EditorView({
+      parent: host.current!,
+      state: EditorState.create({
+        doc: initial,
+        extensions: [
+          lineNumbers(),
+          drawSelection(),
+          bracketMatching(),
+          syntaxHighlighting(highlight),
+          keymap.of([...defaultKeymap]),
+          theme,
+          EditorView.lineWrapping,
+          EditorView.contentAttributes.of({ "aria-label": label }),
+          EditorView.updateListener.of((u) => {
+            if (u.docChanged) changed.current(u.state.doc.toString());
+          }),
+          ...(language === "json" ? [json()] : []),
+        ],
+      }),
+    });
+    return () => view.destroy();
+    // Created once per starting text: typing must not recreate it.
+  }, [initial, language, label]);
+  return <div className="code code-editor" ref={host} data-testid={testId} />;
+}

@@ -8,6 +8,7 @@ import {
   hexDump,
   prettyBody,
   relativeTime,
+  replayUrl,
   shellQuote,
   signatureBadge,
 } from "./format";
@@ -102,6 +103,13 @@ describe("cURL", () => {
     expect(curlCommand(detail, "http://localhost:3000")).toBe(
       `curl -X POST 'http://localhost:3000/hooks/stripe?a=1' -H 'Content-Type: application/json' -H 'Stripe-Signature: t=1,v1=abc' --data-binary '{"it'\\''s":"ok"}'`,
     );
+  });
+  it("aims at the target as the core does for each path mode", () => {
+    const d = { ...detail, endpoint: "/hooks/" } as DeliveryDetail;
+    expect(replayUrl(d, "http://h:3000/webhooks", "target")).toBe("http://h:3000/webhooks");
+    expect(replayUrl(d, "http://h:3000/in/", "suffix")).toBe("http://h:3000/in/stripe?a=1");
+    expect(replayUrl(d, "http://h:3000/in?k=v", "full")).toBe("http://h:3000/in/hooks/stripe?k=v&a=1");
+    expect(replayUrl({ ...d, endpoint: null } as DeliveryDetail, "http://h", "suffix")).toBe("http://h/hooks/stripe?a=1");
   });
   it("sends a binary body from a file", () => {
     const binary = { ...detail, body: null } as DeliveryDetail;

@@ -126,11 +126,32 @@ export function shellQuote(s: string): string {
 
 const NOT_REPLAYED = new Set(["host", "content-length", "connection", "transfer-encoding", "expect"]);
 
-/// A cURL command that sends the same request to `target` (by default the URL it reached).
+/// The URL a replay of `d` goes to: `target` as given, or followed by the path after the
+/// endpoint's prefix (`suffix`) or by the whole path (`full`), and the query. As the core does it.
+export function replayUrl(d: DeliveryDetail, target: string, mode: "target" | "suffix" | "full"): string {
+  if (mode === "target") return target;
+  let path = d.path;
+  if (mode === "suffix" && d.endpoint) {
+    const prefix = d.endpoint.replace(/\/+$/, "");
+    if (path.startsWith(prefix)) path = path.slice(prefix.length);
+  }
+  // The path goes before the target's own query; the two queries are joined.
+  const cut = target.indexOf("?");
+  const base = cut < 0 ? target : target.slice(0, cut);
+  const queries = [cut < 0 ? "" : target.slice(cut + 1), d.query ?? ""].filter((q) => q !== "");
+  let url = base.replace(/\/+$/, "");
+  if (path && !path.startsWith("/")) url += "/";
+  url += path;
+  if (queries.length) url += `?${queries.join("&")}`;
+  return url;
+}
+
+/// A cURL command that sends the same request to `target` followed by the delivery's path
+/// (`full`, the default: the URL it reached when `target` is the capture URL), or as `mode` says.
 /// Text bodies go inline with `--data-binary`; binary ones need `--data-binary @file`, which the
 /// command names (download the raw body to that file).
-export function curlCommand(d: DeliveryDetail, target: string): string {
-  const url = target.replace(/\/+$/, "") + d.path + (d.query !== null ? `?${d.query}` : "");
+export function curlCommand(d: DeliveryDetail, target: string, mode: "target" | "suffix" | "full" = "full"): string {
+  const url = replayUrl(d, target, mode);
   const parts = ["curl", "-X", d.method, shellQuote(url)];
   for (const [name, value] of d.headers) {
     if (NOT_REPLAYED.has(name.toLowerCase())) continue;

@@ -200,14 +200,24 @@ pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<Strin
             .and_then(|prefix| s.path.strip_prefix(prefix.trim_end_matches('/')))
             .unwrap_or(&s.path),
     };
-    let mut url = to.trim_end_matches('/').to_owned();
+    // The path goes before the target's own query; the two queries are joined.
+    let (base, target_query) = match to.split_once('?') {
+        Some((b, q)) => (b, Some(q)),
+        None => (to, None),
+    };
+    let mut url = base.trim_end_matches('/').to_owned();
     if !path.is_empty() && !path.starts_with('/') {
         url.push('/');
     }
     url.push_str(path);
-    if let Some(q) = &s.query {
-        url.push(if url.contains('?') { '&' } else { '?' });
-        url.push_str(q);
+    let queries: Vec<&str> = [target_query, s.query.as_deref()]
+        .into_iter()
+        .flatten()
+        .filter(|q| !q.is_empty())
+        .collect();
+    if !queries.is_empty() {
+        url.push('?');
+        url.push_str(&queries.join("&"));
     }
     Ok(url)
 }

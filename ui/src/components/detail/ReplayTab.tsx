@@ -1,35 +1,221 @@
-import { useState } from "react";
-import type { DeliveryDetail } from "../../api/types.gen";
+import { useEffect, useState } from "react";
+import { useTransport } from "../../api/context";
+import type { Attempt, DeliveryDetail, EditedRequest, PathMode } from "../../api/types.gen";
 import { copyText } from "../../lib/clipboard";
-import { curlCommand } from "../../lib/format";
+import { curlCommand, formatSize } from "../../lib/format";
+import { CodeEditor } from "../CodeView";
 
 const TARGET_KEY = "hookscope.replayTarget";
+const PATH_KEY = "hookscope.replayPath";
 
-/// Sending this delivery again to the handler being built: the exact request as a cURL command
-/// aimed at a target the user chooses (remembered in this browser).
+/// Headers a replay never copies (the connection writes its own): the editor starts without them.
+const HOP_BY_HOP = new Set([
+  "connection",
+  "keep-alive",
+  "proxy-connection",
+  "te",
+  "trailer",
+  "transfer-encoding",
+  "upgrade",
+  "host",
+  "content-length",
+  "expect",
+]);
+
+/// `Name: value` lines into pairs; blank lines are skipped, a line without a colon is an error.
+export function parseHeaderLines(text: string): Array<[string, string]> {
+  const pairs: Array<[string, string]> = [];
+  text.split("\n").forEach((line, i) => {
+    if (!line.trim()) return;
+    const colon = line.indexOf(":");
+    if (colon <= 0) throw new Error(`Header line ${i + 1} has no "Name: value": ${line}`);
+    pairs.push([line.slice(0, colon).trim(), line.slice(colon + 1).trim()]);
+  });
+  return pairs;
+}
+
+/// Sending this delivery again to the handler being built, as it came, re-signed, as a fresh
+/// event or edited; the history of every attempt with the handler's answer.
 export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
-  const [target, setTarget] = useState(() => window.localStorage.getItem(TARGET_KEY) ?? "http://localhost:3000");
-  const command = curlCommand(d, target.replace(/\/+$/, ""));
+  const transport = useTransport();
+  const [target, setTarget] = useState(
+    () => window.localStorage.getItem(TARGET_KEY) ?? "http://localhost:3000/webhooks",
+  );
+  const [path, setPath] = useState<PathMode>(() => (window.localStorage.getItem(PATH_KEY) as PathMode) ?? "target");
+  const [resign, setResign] = useState(false);
+  const [freshId, setFreshId] = useState(false);
+  const [editing, setEditing] = useState(false);
+  const [sending, setSending] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [attempts, setAttempts] = useState<Attempt[] | null>(null);
+  const [open, setOpen] = useState<number | null>(null);
+
+  const initialHeaders = d.headers
+    .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
+    .map(([name, value]) => `${name}: ${value}`)
+    .join("\n");
+  const [method, setMethod] = useState(d.method);
+  const [headersText, setHeadersText] = useState(initialHeaders);
+  const [bodyText, setBodyText] = useState(d.body ?? "");
+  const binary = d.body === null;
+  const jsonBody = (d.content_type ?? "").includes("json");
+
+  useEffect(() => {
+    let live = true;
+    setAttempts(null);
+    transport
+      .attempts(d.id)
+      .then((items) => live && setAttempts(items))
+      .catch((e: Error) => live && setError(e.message));
+    return () => {
+      live = false;
+    };
+  }, [transport, d.id]);
+
+  async function send() {
+    setError(null);
+    let edited: EditedRequest | undefined;
+    if (editing) {
+      try {
+        edited = {
+          method,
+          headers: parseHeaderLines(headersText),
+          ...(binary ? { body_base64: d.body_base64 } : { body: bodyText }),
+        };
+      } catch (e) {
+        setError((e as Error).message);
+        return;
+      }
+    }
+    setSending(true);
+    try {
+      const attempt = await transport.replay(d.id, { to: target.trim(), path, resign, fresh_id: freshId }, edited);
+      setAttempts((prev) => [attempt, ...(prev ?? [])]);
+      setOpen(attempt.id);
+    } catch (e) {
+      setError((e as Error).message);
+    } finally {
+      setSending(false);
+    }
+  }
+
+  const command = curlCommand(d, target.trim(), path);
   return (
     <div className="replay-tab">
-      <label className="field">
-        <span>Target (your handler's base URL; the delivery's path is appended)</span>
-        <input
-          type="url"
-          value={target}
-          onChange={(e) => {
-            setTarget(e.target.value);
-            window.localStorage.setItem(TARGET_KEY, e.target.value);
-          }}
-          data-testid="replay-target"
-        />
-      </label>
+      <form
+        className="replay-form"
+        onSubmit={(e) => {
+          e.preventDefault();
+          void send();
+        }}
+      >
+        <label className="field replay-target">
+          <span>Target URL (your handler)</span>
+          <input
+            type="url"
+            required
+            value={target}
+            onChange={(e) => {
+              setTarget(e.target.value);
+              window.localStorage.setItem(TARGET_KEY, e.target.value);
+            }}
+            data-testid="replay-target"
+          />
+        </label>
+        <label className="field">
+          <span>Path</span>
+          <select
+            value={path}
+            onChange={(e) => {
+              setPath(e.target.value as PathMode);
+              window.localStorage.setItem(PATH_KEY, e.target.value);
+            }}
+            data-testid="replay-path"
+          >
+            <option value="target">the target URL as given</option>
+            <option value="suffix">+ the path after the endpoint</option>
+            <option value="full">+ the whole path and query</option>
+          </select>
+        </label>
+        <div className="replay-options">
+          <label title="Compute the signature anew with the current time and the endpoint's secret">
+            <input type="checkbox" checked={resign || freshId} disabled={freshId} onChange={(e) => setResign(e.target.checked)} data-testid="replay-resign" />{" "}
+            Re-sign
+          </label>
+          <label title="Send it as a new event: a new event id in the headers and body, re-signed">
+            <input type="checkbox" checked={freshId} onChange={(e) => setFreshId(e.target.checked)} data-testid="replay-fresh" /> New event id
+          </label>
+          <label>
+            <input type="checkbox" checked={editing} onChange={(e) => setEditing(e.target.checked)} data-testid="replay-edit" /> Edit
+            before sending
+          </label>
+          <button type="submit" className="primary" disabled={sending} data-testid="replay-send">
+            {sending ? "Sending…" : editing ? "Send edited" : "Send"}
+          </button>
+        </div>
+      </form>
+      <p className="muted replay-help">
+        {resign || freshId
+          ? "The signature headers are computed anew with the current time, so a handler with a timestamp tolerance accepts it."
+          : "Sent as it came: the same method, headers and body byte-exact, with the original signature, so a handler with replay protection should refuse it once the tolerance has passed."}
+        {d.truncated && !editing ? " This delivery was cut short at capture: only an edited send can carry what was kept." : ""}
+      </p>
+      {error && (
+        <p className="error" role="alert" data-testid="replay-error">
+          {error}
+        </p>
+      )}
+      {editing && (
+        <div className="replay-editor" data-testid="replay-editor">
+          <label className="field replay-method">
+            <span>Method</span>
+            <input value={method} onChange={(e) => setMethod(e.target.value)} data-testid="replay-method" />
+          </label>
+          <div className="field">
+            <span>Headers (one "Name: value" a line; Host and Content-Length are written for the new connection)</span>
+            <CodeEditor
+              initial={initialHeaders}
+              language="text"
+              onChange={setHeadersText}
+              label="Headers"
+              testId="replay-headers-editor"
+            />
+          </div>
+          <div className="field">
+            <span>Body{binary ? " (binary: sent as stored, not editable here)" : ""}</span>
+            {binary ? (
+              <p className="muted">{formatSize(d.stored_size)} of binary data.</p>
+            ) : (
+              <CodeEditor
+                initial={d.body ?? ""}
+                language={jsonBody ? "json" : "text"}
+                onChange={setBodyText}
+                label="Body"
+                testId="replay-body-editor"
+              />
+            )}
+          </div>
+        </div>
+      )}
+      <h4>Attempts</h4>
+      {attempts === null ? (
+        <p className="muted">Loading…</p>
+      ) : attempts.length === 0 ? (
+        <p className="muted" data-testid="attempts-empty">
+          Not sent anywhere yet.
+        </p>
+      ) : (
+        <ul className="attempts" data-testid="attempts">
+          {attempts.map((a) => (
+            <AttemptRow key={a.id} a={a} open={open === a.id} onToggle={() => setOpen(open === a.id ? null : a.id)} />
+          ))}
+        </ul>
+      )}
+      <h4>As a cURL command</h4>
       <div className="toolbar">
         <span className="muted">
-          Same method, path, headers (without Host and Content-Length) and body
-          {d.body === null ? `; the binary body is read from delivery-${d.id}.body (Download raw)` : ""}. The original
-          signature headers go out untouched, so a handler with replay protection should refuse it once the
-          tolerance has passed.
+          The same request from a terminal
+          {d.body === null ? `; the binary body is read from delivery-${d.id}.body (Download raw)` : ""}.
         </span>
         <button type="button" onClick={async () => onCopied(await copyText(command))}>
           Copy command
@@ -39,5 +225,52 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
         {command}
       </pre>
     </div>
+  );
+}
+
+function AttemptRow({ a, open, onToggle }: { a: Attempt; open: boolean; onToggle(): void }) {
+  const outcome = a.status !== null ? String(a.status) : "no answer";
+  return (
+    <li className={a.ok ? "attempt attempt-ok" : "attempt attempt-bad"} data-testid="attempt">
+      <button type="button" className="attempt-head" onClick={onToggle} aria-expanded={open}>
+        <span className={a.ok ? "badge badge-ok" : "badge badge-bad"} data-testid="attempt-status">
+          {outcome}
+        </span>
+        <span className="attempt-kind">{a.kind}</span>
+        {a.resigned && <span className="badge badge-muted">re-signed</span>}
+        <span className="attempt-url mono">
+          {a.method} {a.url}
+        </span>
+        <span className="muted">{a.latency_ms !== null ? `${a.latency_ms.toFixed(1)} ms` : ""}</span>
+        <time className="muted" dateTime={a.started_at}>
+          {new Date(a.started_at_us / 1000).toLocaleTimeString()}
+        </time>
+      </button>
+      {a.error && (
+        <p className="error" data-testid="attempt-error">
+          {a.error}
+        </p>
+      )}
+      {open && (
+        <div className="attempt-detail">
+          <h4>Sent</h4>
+          <pre className="snippet wrap">
+            {a.request_headers.map(([n, v]) => `${n}: ${v}`).join("\n")}
+            {a.event_id ? `\n\n(event id ${a.event_id})` : ""}
+            {a.request_body !== null ? `\n\n${a.request_body}` : a.request_body_base64 !== null ? "\n\n(binary body)" : "\n\n(the delivery's body, byte-exact)"}
+          </pre>
+          {a.status !== null && (
+            <>
+              <h4>Answer</h4>
+              <pre className="snippet wrap" data-testid="attempt-response">
+                {`${a.status}\n${a.response_headers.map(([n, v]) => `${n}: ${v}`).join("\n")}\n\n`}
+                {a.response_body ?? (a.response_body_base64 ? "(binary body)" : "")}
+                {a.response_truncated ? `\n… (${formatSize(a.response_size)} in all)` : ""}
+              </pre>
+            </>
+          )}
+        </div>
+      )}
+    </li>
   );
 }
