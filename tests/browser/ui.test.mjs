@@ -477,6 +477,49 @@ describe("replay", () => {
   });
 });
 
+describe("live forwarding", () => {
+  it("sends each delivery on to the handler set in Settings, and shows the forward under Replay", async () => {
+    const server = await startServer({ config: CONFIG });
+    const received = [];
+    const target = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ url: req.url, body: Buffer.concat(chunks).toString() });
+        res.writeHead(202).end("ok");
+      });
+    });
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("text=Settings");
+      await page.click("text=Add endpoint");
+      const last = page.locator("fieldset.endpoint").last();
+      await last.locator("input").first().fill("/hooks/live");
+      await last.locator("[data-testid=endpoint-forward]").fill(`http://127.0.0.1:${target.address().port}/webhooks`);
+      await page.click("[data-testid=save-endpoints]");
+      await page.waitForSelector("text=Saved. Stored deliveries");
+      const live = (await server.apiGet("/api/endpoints")).items.find((e) => e.path === "/hooks/live");
+      assert.equal(live.forward.pass_through, false);
+      await page.keyboard.press("Escape");
+
+      const id = await server.post("/hooks/live", '{"live":true}', { "Content-Type": "application/json" });
+      await page.waitForSelector(`.row[data-id="${id}"]`);
+      await page.click(`.row[data-id="${id}"]`);
+      await page.click("[data-testid=tab-replay]");
+      await page.waitForSelector("[data-testid=attempt]");
+      assert.equal(await page.textContent("[data-testid=attempt] .attempt-kind"), "forward");
+      assert.equal(await page.textContent("[data-testid=attempt-status]"), "202");
+      assert.deepEqual(received, [{ url: "/webhooks", body: '{"live":true}' }]);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      target.close();
+      await server.stop();
+    }
+  });
+});
+
 describe("screenshots", () => {
   it("of the list with a selected delivery, light and dark", async () => {
     const server = await startServer({ config: CONFIG });

@@ -42,6 +42,7 @@ fn generate() -> String {
         crate::control::DesktopSettings::decl(&cfg),
         EndpointConfig::decl(&cfg),
         ResponseConfig::decl(&cfg),
+        crate::config::ForwardConfig::decl(&cfg),
         VendorProfile::decl(&cfg),
         crate::model::Attempt::decl(&cfg),
         crate::model::AttemptKind::decl(&cfg),

@@ -146,6 +146,28 @@ pub struct EndpointConfig {
     pub signature: Option<crate::signature::SignatureScheme>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub response: Option<ResponseConfig>,
+    /// Also send every delivery to this target as it arrives (what `stripe listen --forward-to`
+    /// does); each forward is stored as an attempt of the delivery.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub forward: Option<ForwardConfig>,
+}
+
+/// Live forwarding of an endpoint's deliveries to the handler being built.
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ForwardConfig {
+    /// Target URL, `http://localhost:3000/webhooks` say.
+    pub to: String,
+    /// How the delivery's path maps onto the target.
+    #[serde(default)]
+    pub path: crate::replay::PathMode,
+    /// Answer the sender with the target's status, headers and body (after storing the
+    /// delivery), so the real handler's answer reaches the vendor. Otherwise the capture
+    /// listener answers at once and the forward runs beside it.
+    #[serde(default)]
+    pub pass_through: bool,
 }
 
 impl EndpointConfig {
@@ -329,6 +351,10 @@ pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(
             }
             if !ep.path.starts_with('/') {
                 return Err(format!("endpoint path {:?} must start with '/'", ep.path));
+            }
+            if let Some(fwd) = &ep.forward {
+                crate::replay::check_target(&fwd.to)
+                    .map_err(|e| format!("endpoint {}: forward: {e}", ep.path))?;
             }
             let Some(resp) = &ep.response else { continue };
             if http::StatusCode::from_u16(resp.status).is_err() || resp.status < 200 {

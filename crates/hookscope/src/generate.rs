@@ -122,6 +122,7 @@ pub fn endpoints(registry: &Registry) -> Vec<EndpointConfig> {
                 retired_secrets: Vec::new(),
                 signature: None,
                 response: None,
+                forward: None,
             })
         })
         .collect()

@@ -92,6 +92,7 @@ impl Instance {
             endpoints: endpoints.clone(),
             writer: writer.clone(),
             registry: registry.clone(),
+            forwarder: crate::replay::forward::Forwarder::new(store.clone()),
         });
         let control = Control::new(Parts {
             store,

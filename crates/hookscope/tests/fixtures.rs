@@ -37,6 +37,7 @@ fn every_signed_fixture_gets_its_expected_verdict() {
             retired_secrets: Vec::new(),
             signature: None,
             response: None,
+            forward: None,
         };
         let a = registry.analyze(&Inspect {
             headers: &headers,

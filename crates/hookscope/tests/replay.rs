@@ -489,3 +489,96 @@ async fn the_cli_replays_with_or_without_a_running_server() {
     let out = run(vec!["replay".into(), "--to".into(), to]).await.unwrap();
     assert!(!out.status.success(), "ids or --filter are required");
 }
+
+/// The attempts of a delivery, once `n` are recorded (forwards are recorded beside the answer).
+async fn attempts(t: &TestServer, id: i64, n: usize) -> Vec<Value> {
+    for _ in 0..200 {
+        let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
+        let items = history["items"].as_array().cloned().unwrap_or_default();
+        if items.len() >= n {
+            return items;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    panic!("delivery {id} never had {n} attempts");
+}
+
+#[tokio::test]
+async fn live_forwarding_sends_each_delivery_on_and_a_target_that_is_down_costs_nothing() {
+    let (addr, log) = target().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let t = start(&format!(
+        "[[endpoints]]\npath = \"/hooks/fwd\"\nforward = {{ to = \"http://{addr}/in\", path = \"suffix\" }}\n\
+         [[endpoints]]\npath = \"/hooks/down\"\nforward = {{ to = \"http://{closed}/in\" }}\n"
+    ))
+    .await;
+
+    let id = t.post("/hooks/fwd/orders?x=1", "forward me").await;
+    let items = attempts(&t, id, 1).await;
+    assert_eq!(items[0]["kind"], "forward");
+    assert_eq!(items[0]["status"], 201, "{}", items[0]);
+    let got = log.lock().unwrap()[0].clone();
+    assert_eq!(got.uri, "/in/orders?x=1");
+    assert_eq!(got.body.as_ref(), b"forward me");
+
+    // The target is down: the capture still answers 200 and stores it; the failure is recorded.
+    let id = t.post("/hooks/down", "nobody home").await;
+    let items = attempts(&t, id, 1).await;
+    assert_eq!(items[0]["status"], Value::Null);
+    let error = items[0]["error"].as_str().unwrap();
+    assert!(error.contains("connection refused"), "{error}");
+    assert_eq!(common::body_bytes(&t.delivery(id).await), b"nobody home");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn pass_through_answers_the_sender_with_the_handlers_answer() {
+    let (addr, _log) = target().await;
+    let closed = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap();
+    let t = start(&format!(
+        "[[endpoints]]\npath = \"/hooks/pass\"\nforward = {{ to = \"http://{addr}/fail\", pass_through = true }}\n\
+         [[endpoints]]\npath = \"/hooks/ok\"\nforward = {{ to = \"http://{addr}/ok\", pass_through = true }}\n\
+         [[endpoints]]\npath = \"/hooks/gone\"\nforward = {{ to = \"http://{closed}/\", pass_through = true }}\n"
+    ))
+    .await;
+    let send = |path: &str, body: &'static str| t.http.post(t.capture_url(path)).body(body).send();
+    let resp = send("/hooks/pass", "to a broken handler").await.unwrap();
+    assert_eq!(
+        resp.status(),
+        500,
+        "the handler's status reaches the sender"
+    );
+    assert_eq!(resp.text().await.unwrap(), "handler broke");
+    let resp = send("/hooks/ok", "to a working handler").await.unwrap();
+    assert_eq!(resp.status(), 201);
+    assert_eq!(
+        resp.headers()["content-type"],
+        "text/plain; charset=utf-8",
+        "its headers too"
+    );
+    assert_eq!(resp.text().await.unwrap(), "handled");
+    let resp = send("/hooks/gone", "to nobody").await.unwrap();
+    assert_eq!(resp.status(), 502);
+    let answer: Value = resp.json().await.unwrap();
+    assert!(
+        answer["error"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused"),
+        "{answer}"
+    );
+    // All three are stored, each with its forward.
+    let id = answer["id"].as_i64().unwrap();
+    assert_eq!(common::body_bytes(&t.delivery(id).await), b"to nobody");
+    let (_, page) = t.api_get("/api/deliveries?path=/hooks/").await;
+    for id in common::page_ids(&page) {
+        assert_eq!(attempts(&t, id, 1).await[0]["kind"], "forward");
+    }
+    t.stop().await;
+}

@@ -277,7 +277,12 @@ retired_secrets?: Array<string>,
 /**
  * Replaces the vendor profile's signature scheme on this endpoint.
  */
-signature?: Record<string, unknown>, response?: ResponseConfig | null, };
+signature?: Record<string, unknown>, response?: ResponseConfig | null, 
+/**
+ * Also send every delivery to this target as it arrives (what `stripe listen --forward-to`
+ * does); each forward is stored as an attempt of the delivery.
+ */
+forward?: ForwardConfig, };
 
 export type ResponseConfig = { status: number, headers: { [key in string]: string }, 
 /**
@@ -288,6 +293,22 @@ body: string | null,
  * Added before answering, to make a sender time out and retry.
  */
 delay?: string, };
+
+export type ForwardConfig = { 
+/**
+ * Target URL, `http://localhost:3000/webhooks` say.
+ */
+to: string, 
+/**
+ * How the delivery's path maps onto the target.
+ */
+path: PathMode, 
+/**
+ * Answer the sender with the target's status, headers and body (after storing the
+ * delivery), so the real handler's answer reaches the vendor. Otherwise the capture
+ * listener answers at once and the forward runs beside it.
+ */
+pass_through: boolean, };
 
 export type VendorProfile = { 
 /**

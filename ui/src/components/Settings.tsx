@@ -11,6 +11,9 @@ interface Draft {
   secrets: string;
   status: string;
   body: string;
+  /// Forward target URL; empty for none.
+  forward: string;
+  passThrough: boolean;
   original: EndpointConfig | null;
 }
 
@@ -21,6 +24,8 @@ function toDraft(ep: EndpointConfig): Draft {
     secrets: ep.secrets.join("\n"),
     status: ep.response ? String(ep.response.status) : "",
     body: ep.response?.body ?? "",
+    forward: ep.forward?.to ?? "",
+    passThrough: ep.forward?.pass_through ?? false,
     original: ep,
   };
 }
@@ -45,6 +50,9 @@ function fromDraft(d: Draft): EndpointConfig {
       .map((s) => s.trim())
       .filter(Boolean),
     response,
+    forward: d.forward.trim()
+      ? { ...(base.forward ?? { path: "target" }), to: d.forward.trim(), pass_through: d.passThrough }
+      : undefined,
   };
 }
 
@@ -192,7 +200,9 @@ export function Settings({ onClose }: { onClose(): void }) {
           <h3>Endpoints</h3>
           <p className="muted">
             A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked
-            with (one per line; the first that matches is named), and optionally the status and body to answer.
+            with (one per line; the first that matches is named), optionally the status and body to answer, and a
+            handler to forward every delivery to as it arrives (its answers are under each delivery's Replay tab;
+            with "pass the handler's answer back" the sender gets the handler's answer instead of Hookscope's).
             Saving writes the config file and checks stored deliveries again.
           </p>
           {drafts === null ? (
@@ -234,6 +244,25 @@ export function Settings({ onClose }: { onClose(): void }) {
                     <span>Answer body</span>
                     <input value={d.body} onChange={(e) => update(i, { body: e.target.value })} placeholder="(the stored id, as JSON)" />
                   </label>
+                  <label className="field forward-field">
+                    <span>Forward to</span>
+                    <input
+                      type="url"
+                      value={d.forward}
+                      onChange={(e) => update(i, { forward: e.target.value })}
+                      placeholder="http://localhost:3000/webhooks"
+                      data-testid="endpoint-forward"
+                    />
+                  </label>
+                  <label className="pass-through" title="Answer the sender with the handler's status, headers and body">
+                    <input
+                      type="checkbox"
+                      checked={d.passThrough}
+                      disabled={!d.forward.trim()}
+                      onChange={(e) => update(i, { passThrough: e.target.checked })}
+                    />{" "}
+                    Pass the handler's answer back
+                  </label>
                   <button type="button" className="danger" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
                     Remove
                   </button>
@@ -243,7 +272,7 @@ export function Settings({ onClose }: { onClose(): void }) {
                 <button
                   type="button"
                   onClick={() =>
-                    setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", original: null }])
+                    setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", forward: "", passThrough: false, original: null }])
                   }
                 >
                   Add endpoint

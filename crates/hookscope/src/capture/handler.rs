@@ -18,6 +18,8 @@ use super::wire::WireLog;
 use crate::config::{Config, Endpoints, LiveEndpoints};
 use crate::head;
 use crate::model::{Decoded, NewDelivery, now_us};
+use crate::replay::Origin;
+use crate::replay::forward::Captured;
 use crate::signature::SignatureStatus;
 use crate::store::Writer;
 use crate::vendor::{Inspect, Registry};
@@ -30,6 +32,8 @@ pub struct CaptureState {
     pub endpoints: Arc<LiveEndpoints>,
     pub writer: Writer,
     pub registry: Arc<Registry>,
+    /// Sends deliveries on to an endpoint's forward target.
+    pub forwarder: crate::replay::forward::Forwarder,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
@@ -275,6 +279,12 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
     let custom = endpoint
         .and_then(|e| e.response.as_ref())
         .filter(|_| status.is_none());
+    // Pass-through answers with the target's answer; a request refused at capture (too large,
+    // too slow, broken off) keeps the capture listener's own answer.
+    let pass_through = status.is_none()
+        && endpoint
+            .and_then(|e| e.forward.as_ref())
+            .is_some_and(|f| f.pass_through);
     let decoded = analyze(
         &state,
         &endpoints,
@@ -291,6 +301,17 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         })
     });
 
+    // What a forward needs once the delivery is stored (the body is shared, not copied).
+    let forward = endpoint.and_then(|e| e.forward.clone()).map(|fwd| {
+        (
+            fwd,
+            endpoint.map(|e| e.path.clone()),
+            head.clone(),
+            body.clone(),
+            path.clone(),
+            query.clone(),
+        )
+    });
     let delivery = NewDelivery {
         received_at_us,
         method: parts.method.as_str().to_owned(),
@@ -329,6 +350,31 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
     };
     tracing::debug!(id, status = status.as_u16(), "delivery stored");
 
+    if let Some((fwd, endpoint, head, body, path, query)) = forward {
+        let forwarder = state.forwarder.clone();
+        let method = parts.method.as_str().to_owned();
+        let run = async move {
+            let captured = Captured {
+                id,
+                method: &method,
+                origin: Origin {
+                    path: &path,
+                    query: query.as_deref(),
+                    endpoint: endpoint.as_deref(),
+                },
+                head: &head,
+                body,
+                truncated,
+            };
+            forwarder.forward(&fwd, captured).await
+        };
+        if pass_through {
+            // The delivery is stored; the target's answer is the sender's.
+            return pass_through_response(id, run.await, close);
+        }
+        tokio::spawn(run);
+    }
+
     let mut resp = match custom {
         Some(custom) => {
             if let Some(delay) = custom.delay.filter(|d| !d.is_zero()) {
@@ -354,6 +400,50 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
             None => ack(status, id),
         },
     };
+    if close {
+        resp.headers_mut()
+            .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    }
+    resp
+}
+
+/// The forward target's answer, relayed to the sender: its status, headers (less those of the
+/// connection) and body; a 502 naming the reason when it gave none.
+fn pass_through_response(id: i64, outcome: crate::model::Outcome, close: bool) -> Response {
+    let Some(status) = outcome.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
+        let why = outcome.error.unwrap_or_else(|| "no answer".to_owned());
+        let mut resp = json_response(
+            StatusCode::BAD_GATEWAY,
+            serde_json::json!({ "id": id, "error": format!("stored, but the forward target gave no answer: {why}") }),
+        );
+        if close {
+            resp.headers_mut()
+                .insert(header::CONNECTION, HeaderValue::from_static("close"));
+        }
+        return resp;
+    };
+    let mut resp = (status, Body::from(outcome.body)).into_response();
+    for (name, value) in &outcome.headers {
+        let lower = name.to_ascii_lowercase();
+        if matches!(
+            lower.as_str(),
+            "connection"
+                | "keep-alive"
+                | "transfer-encoding"
+                | "content-length"
+                | "te"
+                | "trailer"
+                | "upgrade"
+        ) {
+            continue;
+        }
+        if let (Ok(n), Ok(v)) = (
+            header::HeaderName::from_bytes(name.as_bytes()),
+            HeaderValue::from_str(value),
+        ) {
+            resp.headers_mut().append(n, v);
+        }
+    }
     if close {
         resp.headers_mut()
             .insert(header::CONNECTION, HeaderValue::from_static("close"));

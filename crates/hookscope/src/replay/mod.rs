@@ -10,6 +10,7 @@
 
 pub mod bulk;
 mod client;
+pub mod forward;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
@@ -174,8 +175,8 @@ pub fn forwardable_headers(head: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
-/// The URL a delivery goes to under `mode`.
-pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<String> {
+/// Checks that `to` is an absolute http(s) URL with a host.
+pub fn check_target(to: &str) -> Result<()> {
     let base: http::Uri = to
         .parse()
         .map_err(|e| Error::Invalid(format!("the target {to:?} is not a URL: {e}")))?;
@@ -190,15 +191,41 @@ pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<Strin
     if base.host().is_none() {
         return Err(Error::Invalid(format!("the target {to:?} has no host")));
     }
+    Ok(())
+}
+
+/// The path and query a request came with, and the endpoint prefix it matched.
+#[derive(Debug, Clone, Copy)]
+pub struct Origin<'a> {
+    pub path: &'a str,
+    pub query: Option<&'a str>,
+    pub endpoint: Option<&'a str>,
+}
+
+/// The URL a delivery goes to under `mode`.
+pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<String> {
     let s = &delivery.summary;
+    target_url_for(
+        to,
+        mode,
+        Origin {
+            path: &s.path,
+            query: s.query.as_deref(),
+            endpoint: s.endpoint.as_deref(),
+        },
+    )
+}
+
+/// [`target_url`] from the request's parts.
+pub fn target_url_for(to: &str, mode: PathMode, origin: Origin<'_>) -> Result<String> {
+    check_target(to)?;
     let path = match mode {
         PathMode::Target => return Ok(to.to_owned()),
-        PathMode::Full => s.path.as_str(),
-        PathMode::Suffix => s
+        PathMode::Full => origin.path,
+        PathMode::Suffix => origin
             .endpoint
-            .as_deref()
-            .and_then(|prefix| s.path.strip_prefix(prefix.trim_end_matches('/')))
-            .unwrap_or(&s.path),
+            .and_then(|prefix| origin.path.strip_prefix(prefix.trim_end_matches('/')))
+            .unwrap_or(origin.path),
     };
     // The path goes before the target's own query; the two queries are joined.
     let (base, target_query) = match to.split_once('?') {
@@ -210,7 +237,7 @@ pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<Strin
         url.push('/');
     }
     url.push_str(path);
-    let queries: Vec<&str> = [target_query, s.query.as_deref()]
+    let queries: Vec<&str> = [target_query, origin.query]
         .into_iter()
         .flatten()
         .filter(|q| !q.is_empty())

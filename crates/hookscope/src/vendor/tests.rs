@@ -47,6 +47,7 @@ fn endpoint(path: &str, vendor: Option<&str>) -> EndpointConfig {
         retired_secrets: Vec::new(),
         signature: None,
         response: None,
+        forward: None,
     }
 }
 
@@ -496,6 +497,7 @@ mod never_panics {
                 retired_secrets: Vec::new(),
                 signature: None,
                 response: None,
+                forward: None,
             };
             let a = r.analyze(&Inspect {
                 headers: &headers,

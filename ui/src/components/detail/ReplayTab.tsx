@@ -60,15 +60,24 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
   const binary = d.body === null;
   const jsonBody = (d.content_type ?? "").includes("json");
 
+  // Read again every few seconds while the tab is open: live forwards and replays from the
+  // command line add attempts without this page asking.
   useEffect(() => {
     let live = true;
     setAttempts(null);
-    transport
-      .attempts(d.id)
-      .then((items) => live && setAttempts(items))
-      .catch((e: Error) => live && setError(e.message));
+    const load = () =>
+      transport
+        .attempts(d.id)
+        .then((items) => {
+          // A read that started before a send finished must not hide what it sent.
+          if (live) setAttempts((prev) => ((prev?.[0]?.id ?? 0) > (items[0]?.id ?? 0) ? prev : items));
+        })
+        .catch((e: Error) => live && setError(e.message));
+    void load();
+    const timer = window.setInterval(load, 2000);
     return () => {
       live = false;
+      window.clearInterval(timer);
     };
   }, [transport, d.id]);
 

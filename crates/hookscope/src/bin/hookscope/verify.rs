@@ -78,6 +78,7 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
         retired_secrets: Vec::new(),
         signature: None,
         response: None,
+        forward: None,
     };
     let analysis = registry.analyze(&Inspect {
         headers: &headers,

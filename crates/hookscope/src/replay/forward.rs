@@ -1,0 +1,97 @@
+//! Live forwarding: each delivery on an endpoint with a forward target is also sent there as it
+//! arrives, after it is stored. The forward runs beside the acknowledgement, or, in pass-through
+//! mode, before it, and the target's answer becomes the answer to the sender.
+
+use bytes::Bytes;
+
+use super::{Client, ClientOptions, Origin, Outgoing, forwardable_headers, target_url_for};
+use crate::config::ForwardConfig;
+use crate::model::{AttemptKind, Outcome, now_us};
+use crate::store::Store;
+
+/// How much of an answer pass-through relays to the sender; the stored attempt keeps the first
+/// 64 KiB of it, as every attempt does.
+const PASS_THROUGH_MAX: usize = 4 * 1024 * 1024;
+const STORED_RESPONSE_MAX: usize = 64 * 1024;
+
+/// Sends forwards and records them as attempts of their delivery. Cheap to clone.
+#[derive(Clone)]
+pub struct Forwarder {
+    client: Client,
+    store: Store,
+}
+
+/// A delivery as the capture listener has it when it forwards.
+pub struct Captured<'a> {
+    pub id: i64,
+    pub method: &'a str,
+    pub origin: Origin<'a>,
+    pub head: &'a [u8],
+    pub body: Bytes,
+    /// The body was cut short at capture: it is not forwarded, as the target would get a
+    /// different request than the sender sent.
+    pub truncated: bool,
+}
+
+impl Forwarder {
+    pub fn new(store: Store) -> Forwarder {
+        Forwarder {
+            client: Client::new(ClientOptions {
+                keep_response: PASS_THROUGH_MAX,
+                ..ClientOptions::default()
+            }),
+            store,
+        }
+    }
+
+    /// Forwards `delivery` to `fwd.to` and stores the attempt; returns the outcome (whose body
+    /// is the target's answer, up to 4 MiB).
+    pub async fn forward(&self, fwd: &ForwardConfig, delivery: Captured<'_>) -> Outcome {
+        let url = target_url_for(&fwd.to, fwd.path, delivery.origin).map_err(|e| e.to_string());
+        let out = Outgoing {
+            delivery_id: Some(delivery.id),
+            kind: AttemptKind::Forward,
+            method: delivery.method.to_owned(),
+            url: url.clone().unwrap_or_else(|_| fwd.to.clone()),
+            headers: forwardable_headers(delivery.head),
+            body: delivery.body,
+            body_changed: false,
+            resigned: false,
+            event_id: None,
+        };
+        let (started_at_us, outcome) = match (url, delivery.truncated) {
+            (Err(e), _) => (
+                now_us(),
+                Outcome {
+                    error: Some(format!("not forwarded: {e}")),
+                    ..Outcome::default()
+                },
+            ),
+            (Ok(_), true) => (
+                now_us(),
+                Outcome {
+                    error: Some(
+                        "not forwarded: the body was cut short at capture (see the delivery's note)"
+                            .to_owned(),
+                    ),
+                    ..Outcome::default()
+                },
+            ),
+            (Ok(_), false) => self.client.send(&out).await,
+        };
+        let mut stored = outcome.clone();
+        stored.body.truncate(STORED_RESPONSE_MAX);
+        let record = out.attempt(started_at_us, stored);
+        let store = self.store.clone();
+        let recorded = tokio::task::spawn_blocking(move || store.record_attempt(&record)).await;
+        match recorded {
+            Ok(Ok(_)) => {}
+            Ok(Err(e)) => tracing::error!(error = %e, "a forward could not be recorded"),
+            Err(e) => tracing::error!(error = %e, "a forward could not be recorded"),
+        }
+        if let Some(e) = &outcome.error {
+            tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
+        }
+        outcome
+    }
+}
