@@ -13,6 +13,7 @@ pub mod config;
 pub mod control;
 pub mod encoding;
 pub mod error;
+pub mod export;
 pub mod generate;
 pub mod head;
 pub mod model;

@@ -38,6 +38,8 @@ pub struct NewDelivery {
     pub note: Option<String>,
     /// What the inspector decoded; `None` for requests refused before they were read.
     pub decoded: Option<Box<Decoded>>,
+    /// Read from a file (`hookscope import`) rather than received.
+    pub imported: bool,
 }
 
 /// The analysis of a delivery, with the facts the store indexes drawn out of it.
@@ -141,6 +143,8 @@ pub struct DeliverySummary {
     pub validation: Vec<Finding>,
     /// Pinned by the user: kept by retention.
     pub pinned: bool,
+    /// Read from a HAR or JSON Lines file (`hookscope import`), not received.
+    pub imported: bool,
 }
 
 /// A stored delivery with its headers and body.

@@ -23,6 +23,7 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         response_status: 200,
         note: None,
         decoded: None,
+        imported: false,
     }
 }
 

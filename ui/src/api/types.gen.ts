@@ -33,7 +33,11 @@ detected_by: string | null, event: EventInfo | null, signature: SignatureCheck |
 /**
  * Pinned by the user: kept by retention.
  */
-pinned: boolean, };
+pinned: boolean, 
+/**
+ * Read from a HAR or JSON Lines file (`hookscope import`), not received.
+ */
+imported: boolean, };
 
 export type DeliveryDetail = { headers: Array<[string, string]>, 
 /**
@@ -59,7 +63,11 @@ detected_by: string | null, event: EventInfo | null, signature: SignatureCheck |
 /**
  * Pinned by the user: kept by retention.
  */
-pinned: boolean, };
+pinned: boolean, 
+/**
+ * Read from a HAR or JSON Lines file (`hookscope import`), not received.
+ */
+imported: boolean, };
 
 export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
 /**

@@ -5,6 +5,7 @@
 pub mod auth;
 mod deliveries;
 mod endpoints;
+mod export;
 mod replay;
 mod samples;
 mod settings;
@@ -34,6 +35,9 @@ pub struct ApiState {
     pub ui_dir: Option<std::path::PathBuf>,
 }
 
+/// Largest file `POST /api/import` takes.
+const IMPORT_MAX: usize = 512 * 1024 * 1024;
+
 pub fn router(state: ApiState) -> Router {
     let api = Router::new()
         .route("/", get(deliveries::index))
@@ -50,6 +54,11 @@ pub fn router(state: ApiState) -> Router {
         .route("/deliveries/{id}/replay", post(replay::replay))
         .route("/deliveries/{id}/attempts", get(replay::attempts))
         .route("/facets", get(deliveries::facets))
+        .route("/export", get(export::export))
+        .route(
+            "/import",
+            post(export::import).layer(axum::extract::DefaultBodyLimit::max(IMPORT_MAX)),
+        )
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))

@@ -332,6 +332,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
         response_status: status.as_u16(),
         note: note.clone(),
         decoded: Some(Box::new(decoded)),
+        imported: false,
     };
 
     let id = match state.writer.insert(delivery).await {

@@ -73,6 +73,7 @@ pub(super) fn rejected_delivery(
         truncated: size > keep,
         response_status: status,
         decoded: None,
+        imported: false,
         note: Some(format!(
             "refused before reading: {why} ({error}); {size} bytes arrived and are kept as the head"
         )),

@@ -286,6 +286,39 @@ impl Control {
         .await)
     }
 
+    /// The deliveries `filter` selects (or `ids`), oldest first, written as `format`.
+    pub async fn export(
+        &self,
+        filter: Filter,
+        ids: Option<Vec<i64>>,
+        format: crate::export::Format,
+        opts: crate::export::Options,
+    ) -> Result<Vec<u8>> {
+        let store = self.inner.store.clone();
+        blocking(move || {
+            let ids = match ids {
+                Some(ids) => ids,
+                None => store.ids_matching(&filter, MAX_BULK)?,
+            };
+            let mut out = Vec::new();
+            crate::export::write(&store, &ids, format, &opts, &mut out)?;
+            Ok(out)
+        })
+        .await
+    }
+
+    /// Reads a HAR document or Hookscope JSON Lines and stores its deliveries as imported,
+    /// decoded and verified with the endpoints in force; returns their ids.
+    pub async fn import(&self, bytes: Vec<u8>) -> Result<Vec<i64>> {
+        let items = blocking(move || crate::export::import::parse(&bytes)).await?;
+        if items.is_empty() {
+            return Err(Error::Invalid("the file holds no deliveries".to_owned()));
+        }
+        let endpoints = self.inner.endpoints.get();
+        crate::export::import::store(items, &self.inner.writer, &self.inner.registry, &endpoints)
+            .await
+    }
+
     /// The attempts made from one delivery, newest first.
     pub async fn attempts(&self, id: i64) -> Result<Vec<Attempt>> {
         let store = self.inner.store.clone();

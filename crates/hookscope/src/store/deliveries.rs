@@ -14,11 +14,11 @@ use crate::vendor::{Analysis, DedupeKey};
 const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
-     e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned";
+     e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported";
 const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 /// Columns of the summary, for reads that add their own after them.
-const SUMMARY_LEN: usize = 23;
+const SUMMARY_LEN: usize = 24;
 
 fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -60,6 +60,7 @@ fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     };
     Ok(DeliverySummary {
         pinned: row.get(22)?,
+        imported: row.get(23)?,
         vendor: row.get(14)?,
         detected_by,
         event,
@@ -158,9 +159,9 @@ pub(super) fn insert(
         "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
-             warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us)
+             warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
     )?;
     stmt.execute(params![
         id,
@@ -188,6 +189,7 @@ pub(super) fn insert(
         event.map(|e| e.1.attempt),
         a.map(|a| a.json.as_str()),
         event.and_then(|e| e.2),
+        d.imported,
     ])?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
@@ -254,6 +256,7 @@ pub(super) fn summary_of(
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
         pinned: false,
+        imported: d.imported,
         vendor: a.and_then(|a| a.vendor.clone()),
         detected_by: a.and_then(|a| a.detected_by.clone()),
         event: a.map(|a| a.event.clone()),

@@ -33,6 +33,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0004_filters.sql")),
     M::up(include_str!("../../migrations/0005_pins.sql")),
     M::up(include_str!("../../migrations/0006_attempts.sql")),
+    M::up(include_str!("../../migrations/0007_imported.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

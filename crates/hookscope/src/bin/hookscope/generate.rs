@@ -132,6 +132,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 response_status: 200,
                 note: None,
                 decoded: Some(Box::new(decoded)),
+                imported: false,
             };
             pending.push(writer.insert(delivery));
             while pending.len() >= IN_FLIGHT {

@@ -23,6 +23,15 @@ pub struct ListArgs {
     /// Only deliveries older than this id (the previous page's last id).
     #[arg(long, value_name = "ID")]
     pub before: Option<i64>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+/// The list filters, as flags: what `list`, `export` and `replay` select deliveries with.
+#[derive(Args, Default)]
+pub struct FilterArgs {
     /// Only this configured endpoint (its prefix).
     #[arg(long)]
     pub endpoint: Option<String>,
@@ -59,8 +68,26 @@ pub struct ListArgs {
     /// Only deliveries whose headers or body contain every one of these words.
     #[arg(long, value_name = "WORDS")]
     pub search: Option<String>,
-    #[command(flatten)]
-    pub db: DbArg,
+}
+
+impl FilterArgs {
+    pub fn params(&self) -> ListParams {
+        ListParams {
+            endpoint: self.endpoint.clone(),
+            method: self.method.clone(),
+            path: self.path.clone(),
+            since: self.since.clone(),
+            until: self.until.clone(),
+            vendor: self.vendor.clone(),
+            event_type: self.event_type.clone(),
+            event_id: self.event_id.clone(),
+            signature: self.signature.clone(),
+            duplicate: self.duplicate.clone(),
+            validation: self.validation.clone(),
+            q: self.search.clone(),
+            ..Default::default()
+        }
+    }
 }
 
 #[derive(Args)]
@@ -85,19 +112,7 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
     let filter = ListParams {
         limit: Some(args.limit),
         before: args.before,
-        endpoint: args.endpoint,
-        method: args.method,
-        path: args.path,
-        since: args.since,
-        until: args.until,
-        vendor: args.vendor,
-        event_type: args.event_type,
-        event_id: args.event_id,
-        signature: args.signature,
-        duplicate: args.duplicate,
-        validation: args.validation,
-        q: args.search,
-        ..Default::default()
+        ..args.filter.params()
     }
     .parse()?;
     let page = store.list(&filter)?;

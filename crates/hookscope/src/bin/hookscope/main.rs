@@ -1,6 +1,7 @@
 //! The `hookscope` command: the command line and its wiring to the core library. Each group of
 //! commands has its module; the work is in the library.
 
+mod export;
 mod generate;
 mod inspect;
 mod replay;
@@ -14,6 +15,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use hookscope::config;
 
+use export::{ExportArgs, ImportArgs};
 use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
 use replay::ReplayArgs;
@@ -53,6 +55,10 @@ enum Command {
     Generate(GenerateArgs),
     /// Send stored deliveries again to a handler, as sent, re-signed or as fresh events.
     Replay(ReplayArgs),
+    /// Write deliveries to standard output as HAR, JSON Lines or cURL commands.
+    Export(ExportArgs),
+    /// Read deliveries from a HAR or JSON Lines file into the store.
+    Import(ImportArgs),
 }
 
 #[derive(Args)]
@@ -108,6 +114,8 @@ fn run(cli: Cli) -> Result<()> {
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
         Command::Generate(args) => generate::generate(args, &data_dir),
         Command::Replay(args) => replay::replay(args, &data_dir),
+        Command::Export(args) => export::export(args, &data_dir),
+        Command::Import(args) => export::import(args, &data_dir),
     }
 }
 

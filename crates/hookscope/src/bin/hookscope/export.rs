@@ -1,0 +1,125 @@
+//! `hookscope export` and `hookscope import`: hand captures to someone else, and read theirs.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use clap::Args;
+use hookscope::config::{self, Config, Endpoints};
+use hookscope::export::{self, Format};
+use hookscope::server::VENDORS_DIR;
+use hookscope::store::{ServeLock, Store};
+use hookscope::vendor::Registry;
+
+use crate::inspect::FilterArgs;
+use crate::{DbArg, db_path};
+
+#[derive(Args)]
+pub struct ExportArgs {
+    /// har (browser devtools, HTTP Toolkit), jsonl (round-trips byte-exact through `import`)
+    /// or curl (one command a delivery).
+    #[arg(long, value_parser = parse_format)]
+    pub format: Format,
+    /// Delivery ids; without them, every delivery the filters select, oldest first.
+    #[arg(value_name = "ID")]
+    pub ids: Vec<i64>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// cURL: send to this base URL (the path and query follow) instead of the URL reached.
+    #[arg(long, value_name = "URL")]
+    pub to: Option<String>,
+    /// cURL: where to write binary bodies (`delivery-ID.body`), which the commands read.
+    #[arg(long, value_name = "DIR", default_value = ".")]
+    pub body_dir: PathBuf,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+fn parse_format(text: &str) -> Result<Format, String> {
+    Format::parse(text).ok_or_else(|| format!("{text:?}: expected har, jsonl or curl"))
+}
+
+pub fn export(args: ExportArgs, data_dir: &Path) -> Result<()> {
+    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let ids = if args.ids.is_empty() {
+        store.ids_matching(&args.filter.params().parse()?, u64::MAX)?
+    } else {
+        args.ids.clone()
+    };
+    let stdout = std::io::stdout();
+    let mut out = std::io::BufWriter::new(stdout.lock());
+    let (n, files) = export::write(
+        &store,
+        &ids,
+        args.format,
+        &export::Options {
+            curl_target: args.to.clone(),
+        },
+        &mut out,
+    )?;
+    out.flush()?;
+    for (name, bytes) in files {
+        let path = args.body_dir.join(&name);
+        std::fs::write(&path, bytes).with_context(|| format!("writing {}", path.display()))?;
+        eprintln!("wrote {}", path.display());
+    }
+    eprintln!("{n} deliveries exported");
+    Ok(())
+}
+
+#[derive(Args)]
+pub struct ImportArgs {
+    /// A HAR file (ours, a browser's, HTTP Toolkit's) or Hookscope JSON Lines; `-` for
+    /// standard input.
+    pub file: PathBuf,
+    /// Config file (endpoints and secrets the deliveries are verified with). Default:
+    /// hookscope.toml in the data directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
+    let bytes = if args.file.as_os_str() == "-" {
+        let mut buf = Vec::new();
+        std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
+        buf
+    } else {
+        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?
+    };
+    let items = export::import::parse(&bytes)
+        .with_context(|| format!("{} cannot be imported", args.file.display()))?;
+    if items.is_empty() {
+        bail!("{} holds no deliveries", args.file.display());
+    }
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
+    let config = Config::load(&config_path, args.config.is_some())?;
+    let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
+    let endpoints = Endpoints::new(config.endpoints.clone());
+    let db = db_path(&args.db, data_dir);
+    // Imports write like a server does; while one runs on this store, import through it.
+    let _lock = ServeLock::acquire(&db).context(
+        "import writes to the store; with the server running, import from the UI or POST the file to /api/import",
+    )?;
+    let store = Store::open(&db)?;
+    let (writer, thread) = store.start_writer(config.store.durability, &config.retention)?;
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let n = items.len();
+    let ids = runtime.block_on(export::import::store(items, &writer, &registry, &endpoints))?;
+    drop(writer);
+    thread.join();
+    let mut out = std::io::stdout().lock();
+    writeln!(
+        out,
+        "Imported {n} deliveries (ids {}–{}), marked as imported, with their original receive times.",
+        ids.first().copied().unwrap_or_default(),
+        ids.last().copied().unwrap_or_default(),
+    )?;
+    Ok(())
+}
