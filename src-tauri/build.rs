@@ -31,6 +31,8 @@ fn main() {
         "send_sample",
         "replay_delivery",
         "attempts",
+        "export_to_downloads",
+        "import_file",
         "move_capture",
         "desktop_settings",
         "save_desktop_settings",

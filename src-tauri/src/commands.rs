@@ -143,6 +143,55 @@ pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Vec<Attempt>
     state.get()?.control.attempts(id).await
 }
 
+/// Writes the deliveries the list filters select (oldest first) as HAR or JSON Lines into the
+/// user's Downloads folder; returns the file's path. (The webview has no download manager.)
+#[tauri::command]
+pub async fn export_to_downloads<R: Runtime>(
+    app: AppHandle<R>,
+    state: State<'_, Started>,
+    query: String,
+    format: String,
+) -> Result<String> {
+    use tauri::Manager;
+    let format = hookscope::export::Format::parse(&format)
+        .filter(|f| *f != hookscope::export::Format::Curl)
+        .ok_or_else(|| Error::Invalid(format!("{format:?}: expected har or jsonl")))?;
+    let filter = ListParams::from_query(&query)?;
+    let desktop = state.get()?;
+    let bytes = desktop
+        .control
+        .export(filter, None, format, Default::default())
+        .await?;
+    let dir = app
+        .path()
+        .download_dir()
+        .map_err(|e| Error::Invalid(format!("no Downloads folder to save to: {e}")))?;
+    let stamp = hookscope::model::format_time_us(hookscope::model::now_us())
+        .replace([':', '-'], "")
+        .chars()
+        .take(15)
+        .collect::<String>();
+    let path = dir.join(format!("hookscope-{stamp}.{}", format.extension()));
+    std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
+    std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
+    Ok(path.display().to_string())
+}
+
+/// Imports the HAR or JSON Lines file sent as the raw request body.
+#[tauri::command]
+pub async fn import_file(
+    state: State<'_, Started>,
+    request: tauri::ipc::Request<'_>,
+) -> Result<serde_json::Value> {
+    let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
+        return Err(Error::Invalid(
+            "import_file takes the file's bytes as the request body".to_owned(),
+        ));
+    };
+    let ids = state.get()?.control.import(bytes.clone()).await?;
+    Ok(serde_json::json!({ "imported": ids.len(), "ids": ids }))
+}
+
 /// Moves the capture listener to `addr` (a port, or IP:PORT) and remembers it.
 #[tauri::command]
 pub async fn move_capture(state: State<'_, Started>, addr: String) -> Result<CaptureStatus> {

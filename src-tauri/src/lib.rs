@@ -114,6 +114,8 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::send_sample,
         commands::replay_delivery,
         commands::attempts,
+        commands::export_to_downloads,
+        commands::import_file,
         commands::move_capture,
         commands::desktop_settings,
         commands::save_desktop_settings,

@@ -3,7 +3,7 @@
 // payloads that try to run script. Screenshots of the main views go to target/browser/.
 
 import assert from "node:assert/strict";
-import { copyFileSync, mkdirSync } from "node:fs";
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
@@ -515,6 +515,46 @@ describe("live forwarding", () => {
       await page.context().close();
     } finally {
       target.close();
+      await server.stop();
+    }
+  });
+});
+
+describe("export and import", () => {
+  it("downloads the listed deliveries as HAR and imports another tool's HAR", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      await sample(server, "cooledge");
+      await sample(server, "stripe");
+      const filtered = new URL(server.ui);
+      filtered.searchParams.set("vendor", "stripe");
+      const { page, problems } = await openPage(browser, filtered.href);
+      await page.waitForSelector(".row[data-id]");
+      const [download] = await Promise.all([page.waitForEvent("download"), page.selectOption("[data-testid=export]", "har")]);
+      assert.equal(download.suggestedFilename(), "hookscope-export.har");
+      const har = JSON.parse(readFileSync(await download.path(), "utf8"));
+      assert.equal(har.log.version, "1.2");
+      assert.equal(har.log.entries.length, 1, "only what the filter lists");
+      assert.equal(har.log.entries[0]._hookscope.vendor, "stripe");
+
+      await page.goto(server.ui);
+      await page.setInputFiles("[data-testid=import-file]", join(ROOT, "fixtures/har/chromium-playwright.har"));
+      await page.waitForSelector("[data-testid=export-import-notice]:has-text('Imported 3 deliveries')");
+      const page1 = await server.apiGet("/api/deliveries?path=/hooks/leadron");
+      assert.equal(page1.items.length, 1);
+      assert.equal(page1.items[0].imported, true);
+      assert.equal(page1.items[0].vendor, "leadron");
+      await page.waitForSelector(`.row[data-id="${page1.items[0].id}"]`);
+
+      // A file that is neither HAR nor JSON Lines: the reason, and nothing stored.
+      const junk = artifact("junk.txt");
+      writeFileSync(junk, "not a capture\n");
+      await page.setInputFiles("[data-testid=import-file]", junk);
+      await page.waitForSelector("[data-testid=export-import-notice]:has-text('junk.txt: line 1')");
+      assert.equal((await server.apiGet("/api")).deliveries, 5);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
       await server.stop();
     }
   });

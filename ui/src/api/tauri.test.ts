@@ -4,7 +4,7 @@ import { ApiError, type StreamEvent } from "./transport";
 
 function recorder(answers: Record<string, unknown> = {}) {
   const calls: [string, unknown][] = [];
-  const invoke = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+  const invoke = async <T>(command: string, args?: Record<string, unknown> | ArrayBuffer): Promise<T> => {
     calls.push([command, args]);
     const answer = answers[command];
     if (answer instanceof Error || (answer && typeof answer === "object" && "reject" in answer)) {
@@ -49,6 +49,16 @@ describe("tauriTransport", () => {
     const t = tauriTransport(invoke, async () => () => {});
     const blob = await t.raw(1);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
+  });
+
+  it("sends a file to import as the raw request body, and an export's filters as the list query", async () => {
+    const { calls, invoke } = recorder({ import_file: { imported: 2, ids: [7, 8] }, export_to_downloads: "/home/u/Downloads/x.har" });
+    const t = tauriTransport(invoke, async () => () => {});
+    const file = new Uint8Array([123, 125, 10]).buffer;
+    expect(await t.importFile(file)).toEqual({ imported: 2, ids: [7, 8] });
+    expect(calls[0]).toEqual(["import_file", file]);
+    expect(await t.exportSet({ vendor: "stripe" }, "har")).toEqual({ savedTo: "/home/u/Downloads/x.har" });
+    expect(calls[1]).toEqual(["export_to_downloads", { query: "vendor=stripe", format: "har" }]);
   });
 
   it("delivers store events and says when it is live; unsubscribing stops them", async () => {

@@ -4,7 +4,8 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { ApiError, type StreamEvent, type Transport, listQuery } from "./transport";
+import { ApiError, type ImportResult, type StreamEvent, type Transport, listQuery } from "./transport";
+import { filterParams } from "../lib/filters";
 import type {
   Attempt,
   CaptureStatus,
@@ -19,7 +20,7 @@ import type {
   VendorProfile,
 } from "./types.gen";
 
-type Invoke = <T>(command: string, args?: Record<string, unknown>) => Promise<T>;
+type Invoke = <T>(command: string, args?: Record<string, unknown> | ArrayBuffer) => Promise<T>;
 type Listen = <T>(event: string, handler: (event: { payload: T }) => void) => Promise<UnlistenFn>;
 
 /// A failed command's error, `{status, message}` from the core, as an `ApiError`.
@@ -52,7 +53,7 @@ function subscription<T>(on: Listen, event: string, handler: (payload: T) => voi
 }
 
 export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen = listen): Transport {
-  const call = async <T>(command: string, args?: Record<string, unknown>): Promise<T> => {
+  const call = async <T>(command: string, args?: Record<string, unknown> | ArrayBuffer): Promise<T> => {
     try {
       return await invokeImpl<T>(command, args);
     } catch (e) {
@@ -77,6 +78,11 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     replay: (id, options, edited) =>
       call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
     attempts: (id) => call<Attempt[]>("attempts", { id }),
+    exportSet: async (filters, format) => ({
+      savedTo: await call<string>("export_to_downloads", { query: filterParams(filters).toString(), format }),
+    }),
+    // The file goes as the raw request body, not as JSON.
+    importFile: (data) => call<ImportResult>("import_file", data),
     subscribe(onEvent, onStatus) {
       onStatus("connecting");
       return subscription<StreamEvent>(listenImpl, "store", onEvent, () => {

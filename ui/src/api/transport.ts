@@ -61,6 +61,11 @@ export interface Transport {
   replay(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
   /// The attempts made from a delivery, newest first.
   attempts(id: number): Promise<Attempt[]>;
+  /// The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
+  /// (browser), or where it was saved (desktop: the Downloads folder).
+  exportSet(filters: Filters, format: ExportFormat): Promise<ExportResult>;
+  /// Stores the deliveries of a HAR or JSON Lines file as imported.
+  importFile(data: ArrayBuffer): Promise<ImportResult>;
   /// Calls `onEvent` for each change as it commits; returns the unsubscribe function.
   subscribe(
     onEvent: (event: StreamEvent) => void,
@@ -68,6 +73,13 @@ export interface Transport {
   ): () => void;
   /// What only the desktop app has: its own settings, moving the capture listener, the menu.
   desktop?: DesktopBridge;
+}
+
+export type ExportFormat = "har" | "jsonl";
+export type ExportResult = { blob: Blob; name: string } | { savedTo: string };
+export interface ImportResult {
+  imported: number;
+  ids: number[];
 }
 
 /// The desktop app's extras over the browser build.
@@ -118,13 +130,15 @@ export function httpTransport(
 ): Transport {
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
     const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
-    if (body !== undefined) headers["Content-Type"] = "application/json";
+    // A Blob goes as it is (a file to import); anything else as JSON.
+    const raw = body instanceof Blob;
+    if (body !== undefined) headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
     let response: Response;
     try {
       response = await fetchImpl(`${base}/api${path}`, {
         method,
         headers,
-        body: body === undefined ? undefined : JSON.stringify(body),
+        body: body === undefined ? undefined : raw ? (body as Blob) : JSON.stringify(body),
       });
     } catch (e) {
       throw new ApiError(0, `Hookscope is not reachable (${(e as Error).message}); is it running?`);
@@ -167,6 +181,16 @@ export function httpTransport(
     replay: (id, options, edited) =>
       json<Attempt>("POST", `/deliveries/${id}/replay`, edited ? { ...options, edited } : options),
     attempts: async (id) => (await json<{ items: Attempt[] }>("GET", `/deliveries/${id}/attempts`)).items,
+    exportSet: async (filters, format) => {
+      const query = filterParams(filters);
+      query.set("format", format);
+      const blob = await (await call("GET", `/export?${query}`)).blob();
+      return { blob, name: `hookscope-export.${format}` };
+    },
+    importFile: async (data) => {
+      const r = await call("POST", "/import", new Blob([data]));
+      return (await r.json()) as ImportResult;
+    },
     subscribe(onEvent, onStatus) {
       if (!EventSourceImpl) {
         onStatus("offline");

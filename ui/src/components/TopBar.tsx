@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { StreamStatus } from "../api/transport";
 import type { Filters } from "../lib/filters";
+import { ExportImport } from "./ExportImport";
 
 interface Props {
   filters: Filters;
@@ -92,6 +93,7 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings }: Pro
       <span className={`stream stream-${status}`} role="status" data-testid="stream-status">
         {STATUS_TEXT[status]}
       </span>
+      <ExportImport filters={filters} />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>
