@@ -98,6 +98,27 @@ pub fn sample(
     Some(sample)
 }
 
+/// The events [`sample`] can make for `vendor`, in template order: (pick, event type).
+pub fn sample_events(registry: &Registry, vendor: &str) -> Vec<(usize, String)> {
+    let Some(mix) = MIX.iter().find(|m| m.vendor == Some(vendor)) else {
+        return Vec::new();
+    };
+    (0..mix.templates.len())
+        .filter_map(|pick| {
+            let s = sample(registry, vendor, None, pick)?;
+            let headers = s.headers.clone();
+            let analysis = registry.analyze(&crate::vendor::Inspect {
+                headers: &headers,
+                body: &s.body,
+                received_at_us: s.received_at_us,
+                endpoint: None,
+                all_secrets: &[],
+            });
+            Some((pick, analysis.event.event_type?))
+        })
+        .collect()
+}
+
 /// The word that [`Generator`] puts in about one body in ten thousand: a search for it is the
 /// benchmark's rare-word search.
 pub const RARE_WORD: &str = "quetzalcoatl";

@@ -5,6 +5,7 @@ mod export;
 mod generate;
 mod inspect;
 mod replay;
+mod send;
 mod serve;
 mod vendor;
 mod verify;
@@ -19,6 +20,7 @@ use export::{ExportArgs, ImportArgs};
 use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
 use replay::ReplayArgs;
+use send::SendArgs;
 use serve::ServeArgs;
 use vendor::VendorCommand;
 use verify::VerifyArgs;
@@ -59,6 +61,8 @@ enum Command {
     Export(ExportArgs),
     /// Read deliveries from a HAR or JSON Lines file into the store.
     Import(ImportArgs),
+    /// Send a signed test delivery to a handler (a vendor's documented example, fresh id).
+    Send(SendArgs),
 }
 
 #[derive(Args)]
@@ -116,6 +120,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Replay(args) => replay::replay(args, &data_dir),
         Command::Export(args) => export::export(args, &data_dir),
         Command::Import(args) => export::import(args, &data_dir),
+        Command::Send(args) => send::send(args, &data_dir),
     }
 }
 

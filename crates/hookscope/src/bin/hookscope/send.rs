@@ -1,0 +1,250 @@
+//! `hookscope send`: a signed test delivery to a handler, as the vendor would send it (what
+//! `stripe trigger` does): a documented example with a fresh event id and time, signed with the
+//! vendor's scheme; sent twice with `--dup`, altered after signing with `--tamper`.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use bytes::Bytes;
+use clap::Args;
+use hookscope::config::{self, Config};
+use hookscope::generate;
+use hookscope::model::AttemptKind;
+use hookscope::replay::{Client, ClientOptions, Outgoing};
+use hookscope::server::VENDORS_DIR;
+use hookscope::vendor::Registry;
+
+#[derive(Args)]
+pub struct SendArgs {
+    /// VENDOR:EVENT (leadron:lead.created), VENDOR (its first event), or a fixture file: one of
+    /// fixtures/<vendor>/<event>.json, or a recorded one from fixtures/signed/ (sent as
+    /// recorded). `--list` shows the events.
+    #[arg(value_name = "VENDOR:EVENT|FIXTURE", required_unless_present = "list")]
+    pub what: Option<String>,
+    /// Target URL, e.g. http://localhost:3000/webhooks.
+    #[arg(long, value_name = "URL", required_unless_present = "list")]
+    pub to: Option<String>,
+    /// Signing secret. Default: the secret of the first endpoint bound to the vendor in the
+    /// config, else a fixed test secret (printed).
+    #[arg(long, env = "HOOKSCOPE_SECRET", hide_env_values = true)]
+    pub secret: Option<String>,
+    /// Send it twice, the same id and signature: the receiver should process it once.
+    #[arg(long)]
+    pub dup: bool,
+    /// Alter the body after signing: the receiver's signature check should refuse it.
+    #[arg(long)]
+    pub tamper: bool,
+    /// List the vendors and events that can be sent.
+    #[arg(long)]
+    pub list: bool,
+    /// Config file (for the endpoints' secrets). Default: hookscope.toml in the data directory.
+    #[arg(long, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+}
+
+pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
+    let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
+    let mut out = std::io::stdout().lock();
+    if args.list {
+        for vendor in generate::sample_vendors() {
+            for (_, event) in generate::sample_events(&registry, vendor) {
+                writeln!(out, "{vendor}:{event}")?;
+            }
+        }
+        return Ok(());
+    }
+    let (Some(what), Some(to)) = (args.what.as_deref(), args.to.as_deref()) else {
+        bail!("give what to send and --to URL");
+    };
+    hookscope::replay::check_target(to)?;
+    let config_path = args
+        .config
+        .clone()
+        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
+    let config = Config::load(&config_path, args.config.is_some())?;
+
+    let (label, headers, mut body) = match recorded_fixture(what)? {
+        Some(recorded) => recorded,
+        None => {
+            let (vendor, event) = resolve(what)?;
+            let events = generate::sample_events(&registry, &vendor);
+            if events.is_empty() {
+                bail!(
+                    "no examples of vendor {vendor:?}; these can be sent: {}",
+                    generate::sample_vendors().collect::<Vec<_>>().join(", ")
+                );
+            }
+            let pick = match &event {
+                Some(e) => events
+                    .iter()
+                    .find(|(_, t)| t == e)
+                    .map(|(p, _)| *p)
+                    .with_context(|| {
+                        format!(
+                            "{vendor} has no example of {e}; it has: {}",
+                            events
+                                .iter()
+                                .map(|(_, t)| t.as_str())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )
+                    })?,
+                None => events[0].0,
+            };
+            let configured = config
+                .endpoints
+                .iter()
+                .find(|e| e.vendor.as_deref() == Some(vendor.as_str()))
+                .and_then(|e| e.secrets.first().cloned());
+            let secret = args.secret.clone().or(configured);
+            let sample = generate::sample(&registry, &vendor, secret.as_deref(), pick)
+                .context("the example could not be built")?;
+            let signed_with = match &secret {
+                Some(_) => "your secret".to_owned(),
+                None => match generate::endpoints(&registry)
+                    .into_iter()
+                    .find(|e| e.vendor.as_deref() == Some(vendor.as_str()))
+                    .and_then(|e| e.secrets.into_iter().next())
+                {
+                    Some(s) => format!("the test secret {s}"),
+                    None => "no secret (the vendor does not sign)".to_owned(),
+                },
+            };
+            let event = events
+                .iter()
+                .find(|(p, _)| *p == pick)
+                .map(|(_, t)| t.clone());
+            (
+                format!(
+                    "{vendor}:{}, signed with {signed_with}",
+                    event.unwrap_or_default()
+                ),
+                sample.headers,
+                sample.body,
+            )
+        }
+    };
+    if args.tamper {
+        body = tamper(&body);
+    }
+    let outgoing = Outgoing {
+        delivery_id: None,
+        kind: AttemptKind::Send,
+        method: "POST".to_owned(),
+        url: to.to_owned(),
+        headers: headers
+            .into_iter()
+            .map(|(n, v)| (n, v.into_bytes()))
+            .collect(),
+        body: Bytes::from(body),
+        body_changed: true,
+        resigned: false,
+        event_id: None,
+    };
+    let runtime = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?;
+    let client = Client::new(ClientOptions::default());
+    let times = if args.dup { 2 } else { 1 };
+    let mut failed = false;
+    writeln!(
+        out,
+        "{label}{}{}",
+        if args.tamper {
+            ", body altered after signing"
+        } else {
+            ""
+        },
+        if args.dup { ", sent twice" } else { "" }
+    )?;
+    for n in 0..times {
+        let (_, outcome) = runtime.block_on(client.send(&outgoing));
+        let again = if n > 0 { " (again, same id)" } else { "" };
+        match (outcome.status, &outcome.error) {
+            (Some(status), _) => writeln!(
+                out,
+                "→ {status} in {:.1} ms{again}  {}",
+                outcome.latency_us as f64 / 1000.0,
+                String::from_utf8_lossy(&outcome.body[..outcome.body.len().min(200)]).trim()
+            )?,
+            (None, error) => {
+                failed = true;
+                writeln!(out, "✗ {}{again}", error.as_deref().unwrap_or("no answer"))?;
+            }
+        }
+    }
+    if failed {
+        bail!("no answer from {to}");
+    }
+    Ok(())
+}
+
+/// `vendor:event` or `vendor`, or a fixture path `…/<vendor>/<event>.json`.
+fn resolve(what: &str) -> Result<(String, Option<String>)> {
+    let path = Path::new(what);
+    if what.ends_with(".json") {
+        let event = path.file_stem().and_then(|s| s.to_str());
+        let vendor = path
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|s| s.to_str());
+        return match (vendor, event) {
+            (Some(v), Some(e)) => Ok((v.to_owned(), Some(e.to_owned()))),
+            _ => bail!("{what}: a fixture is fixtures/<vendor>/<event>.json"),
+        };
+    }
+    Ok(match what.split_once(':') {
+        Some((v, e)) => (v.to_owned(), Some(e.to_owned())),
+        None => (what.to_owned(), None),
+    })
+}
+
+/// What is sent: a label for the terminal, the headers, the body.
+type Request = (String, Vec<(String, String)>, Vec<u8>);
+
+/// A recorded fixture (fixtures/signed/*.json: headers and body as a vendor sent them).
+fn recorded_fixture(what: &str) -> Result<Option<Request>> {
+    let path = Path::new(what);
+    if !what.ends_with(".json") || !path.is_file() {
+        return Ok(None);
+    }
+    let text = std::fs::read_to_string(path).with_context(|| format!("reading {what}"))?;
+    let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
+        bail!("{what} is not JSON");
+    };
+    let (Some(headers), Some(body)) = (doc["headers"].as_array(), doc["body"].as_str()) else {
+        return Ok(None); // a body-only fixture: built and signed like VENDOR:EVENT
+    };
+    let headers = headers
+        .iter()
+        .filter_map(|h| Some((h[0].as_str()?.to_owned(), h[1].as_str()?.to_owned())))
+        .collect();
+    let label = format!(
+        "{} (as recorded: {})",
+        path.display(),
+        doc["description"].as_str().unwrap_or("a recorded delivery")
+    );
+    Ok(Some((label, headers, body.as_bytes().to_vec())))
+}
+
+/// The body with a field added at its start (JSON) or a byte flipped (anything else).
+fn tamper(body: &[u8]) -> Vec<u8> {
+    match body.iter().position(|b| *b == b'{') {
+        Some(at) => {
+            let mut out = body[..=at].to_vec();
+            out.extend_from_slice(br#""tampered":true,"#);
+            out.extend_from_slice(&body[at + 1..]);
+            out
+        }
+        None => {
+            let mut out = body.to_vec();
+            if let Some(b) = out.first_mut() {
+                *b ^= 1;
+            } else {
+                out.push(b'x');
+            }
+            out
+        }
+    }
+}
