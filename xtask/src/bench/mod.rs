@@ -15,6 +15,7 @@
 //! Writes `target/bench/report.json`, `report.md` and `report.svg`.
 
 mod desktop;
+mod replay;
 mod report;
 mod tools;
 mod ui;
@@ -69,6 +70,7 @@ pub enum Bench {
     Store,
     Ui,
     Desktop,
+    Replay,
 }
 
 /// The sizes of one run, from the flags.
@@ -126,7 +128,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     let tools_dir = std::path::absolute(out.join("tools"))?;
     let needs_load = args
         .only
-        .is_none_or(|o| o != Bench::Store && o != Bench::Ui && o != Bench::Desktop);
+        .is_none_or(|o| matches!(o, Bench::Capture | Bench::Latency | Bench::Durability));
     let plan = Plan {
         quick: q,
         seconds: args.seconds.unwrap_or(if q { 2 } else { 10 }),
@@ -170,6 +172,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Desktop) {
         report.set("desktop", desktop::desktop(&plan)?);
+    }
+    if plan.runs(args.only, Bench::Replay) {
+        report.set("replay", replay::replay(&plan)?);
     }
     report.finish(started.elapsed());
     let written = report.write(&plan.out)?;

@@ -221,6 +221,14 @@ impl Report {
             "ms",
             start.is_some_and(|s| s < 1500.0),
         );
+        let replayed = j["replay"]["runs"][0]["per_second"].as_f64();
+        target(
+            "replay: stored deliveries sent to a local target, one at a time, attempts stored",
+            ">= 500 /s",
+            replayed,
+            "/s",
+            replayed.is_some_and(|r| r >= 500.0),
+        );
         self.json["targets"] = json!(targets);
         self.json["elapsed_secs"] = json!(elapsed.as_secs_f64());
     }
@@ -385,6 +393,22 @@ impl Report {
                 row("empty", "empty"),
                 row(&format!("{} deliveries", d["deliveries"]), "stored"),
             ));
+        }
+        if let Some(runs) = j["replay"]["runs"].as_array() {
+            md.push_str(&format!(
+                "\n## Replay\n\n`hookscope replay --filter ''` sends the {} deliveries of a generated store to a bare axum server and stores each attempt (status, headers, the first 64 KiB of the answer, latency); the figure is the command's own count over its own clock.\n\n| in flight | replayed | answered 2xx | time | deliveries/s |\n|---:|---:|---:|---:|---:|\n",
+                j["replay"]["deliveries"]
+            ));
+            for r in runs {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} s | {} |\n",
+                    r["concurrency"],
+                    r["sent"],
+                    r["ok"],
+                    f(r, "seconds", 2),
+                    f(r, "per_second", 0)
+                ));
+            }
         }
         if let Some(targets) = j["targets"].as_array() {
             md.push_str(
@@ -676,8 +700,17 @@ pub fn check_report(dir: &Path) -> Result<()> {
             "no desktop memory figure ({key})"
         );
     }
+    let runs = j["replay"]["runs"]
+        .as_array()
+        .context("no replay figures")?;
+    ensure!(
+        runs.iter()
+            .all(|r| r["per_second"].as_f64().is_some_and(|x| x > 0.0)
+                && r["ok"] == j["replay"]["deliveries"]),
+        "a replay run did not send every delivery with a 2xx answer: {runs:?}"
+    );
     let targets = j["targets"].as_array().context("no targets")?;
-    ensure!(targets.len() >= 12, "{} targets", targets.len());
+    ensure!(targets.len() >= 13, "{} targets", targets.len());
     ensure!(
         targets.iter().all(|t| t["met"].is_boolean()),
         "a target without a verdict"

@@ -153,7 +153,7 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
         report
     });
     eprintln!(
-        "{} sent to {}: {} ok, {} failed{} in {:.1} s ({:.0}/s)",
+        "{} sent to {}: {} ok, {} failed{} in {:.2} s ({:.0}/s)",
         report.done,
         args.to,
         report.ok,
