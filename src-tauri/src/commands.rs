@@ -8,6 +8,7 @@ use std::sync::Arc;
 use hookscope::config::{DesktopConfig, EndpointConfig};
 use hookscope::control::{CaptureStatus, DesktopSettings, SampleRequest, SampleSent, Settings};
 use hookscope::model::{Attempt, DeliveryDetail, Facets, Page, ServerInfo};
+use hookscope::replay::jobs::{ReplayJob, StartReplay};
 use hookscope::replay::{EditedRequest, ReplayOptions};
 use hookscope::store::ListParams;
 use hookscope::vendor::VendorProfile;
@@ -141,6 +142,28 @@ pub async fn replay_delivery(
 #[tauri::command]
 pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Vec<Attempt>> {
     state.get()?.control.attempts(id).await
+}
+
+/// Starts replaying the deliveries the list filters select (or `start.ids`), oldest first; the
+/// job's progress reaches the window as `replay` store events.
+#[tauri::command]
+pub async fn start_replay(
+    state: State<'_, Started>,
+    query: String,
+    start: StartReplay,
+) -> Result<ReplayJob> {
+    let filter = ListParams::from_query(&query)?;
+    state.get()?.control.start_replay(filter, start).await
+}
+
+#[tauri::command]
+pub fn replay_jobs(state: State<'_, Started>) -> Result<Vec<ReplayJob>> {
+    Ok(state.get()?.control.replay_jobs())
+}
+
+#[tauri::command]
+pub fn cancel_replay(state: State<'_, Started>, job: u64) -> Result<ReplayJob> {
+    state.get()?.control.cancel_replay(job)
 }
 
 /// Writes the deliveries the list filters select (oldest first) as HAR or JSON Lines into the

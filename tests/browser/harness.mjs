@@ -66,6 +66,10 @@ export async function startServer({ config = "", args = [], dataDir } = {}) {
       const r = await fetch(api + path, { headers: { Authorization: `Bearer ${token}` } });
       return r.json();
     },
+    async apiDelete(path) {
+      const r = await fetch(api + path, { method: "DELETE", headers: { Authorization: `Bearer ${token}` } });
+      return r.json();
+    },
     /// Waits until the search index covers every stored delivery.
     async indexed() {
       for (let i = 0; i < 100; i++) {

@@ -477,6 +477,67 @@ describe("replay", () => {
   });
 });
 
+describe("bulk replay", () => {
+  it("replays the listed deliveries oldest first with a progress bar, and cancels a slow one", async () => {
+    const server = await startServer({ config: CONFIG });
+    const received = [];
+    const target = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        received.push(Buffer.concat(chunks).toString());
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    const targetUrl = `http://127.0.0.1:${target.address().port}/webhooks`;
+    try {
+      for (let n = 0; n < 12; n++) await server.post(`/bulk/${n}`, `bulk ${n}`);
+      await server.post("/elsewhere", "not listed");
+      const filtered = new URL(server.ui);
+      filtered.searchParams.set("path", "/bulk");
+      const { page, problems } = await openPage(browser, filtered.href);
+      await page.waitForSelector(".row[data-id]");
+      await page.click("[data-testid=bulk-replay]");
+      await page.waitForSelector("text=The 12 deliveries the list shows");
+      await page.fill("[data-testid=bulk-target]", targetUrl);
+      await page.fill("[data-testid=bulk-rate]", "40");
+      await page.click("[data-testid=bulk-start]");
+      // Part way, then done: the bar and the counts move with the stream's events.
+      await page.waitForFunction(() => {
+        const bar = document.querySelector("[data-testid=bulk-progress] progress");
+        return bar && bar.value > 0 && bar.value < 12;
+      });
+      await page.waitForSelector("[data-testid=bulk-outcome]:has-text('Done: all 12 answered 2xx')");
+      assert.match(await page.textContent("[data-testid=bulk-counts]"), /^12 of 12 · 12 ok · 0 failed/);
+      assert.equal(await page.$eval("[data-testid=bulk-progress] progress", (p) => p.value), 12);
+      assert.deepEqual(received, Array.from({ length: 12 }, (_, n) => `bulk ${n}`), "oldest first, only the listed");
+      await page.screenshot({ path: artifact("bulk-replay.png") });
+
+      // One a second: cancelled after the first, the rest not sent.
+      await page.fill("[data-testid=bulk-rate]", "1");
+      await page.click("[data-testid=bulk-start]");
+      await page.waitForSelector("[data-testid=bulk-cancel]");
+      await page.click("[data-testid=bulk-cancel]");
+      await page.waitForSelector("[data-testid=bulk-outcome]:has-text('Cancelled after')");
+      assert.ok(received.length < 24, `${received.length} sent`);
+      // Closed while running, the button shows the share done.
+      await page.fill("[data-testid=bulk-rate]", "2");
+      await page.click("[data-testid=bulk-start]");
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=bulk-replay]:has-text('Replaying')");
+      const jobs = (await server.apiGet("/api/replays")).items;
+      assert.equal(jobs[0].finished, false);
+      assert.equal((await server.apiDelete(`/api/replays/${jobs[0].id}`)).id, jobs[0].id);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      target.close();
+      await server.stop();
+    }
+  });
+});
+
 describe("live forwarding", () => {
   it("sends each delivery on to the handler set in Settings, and shows the forward under Replay", async () => {
     const server = await startServer({ config: CONFIG });

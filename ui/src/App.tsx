@@ -171,6 +171,7 @@ export function App() {
         status={list.status}
         searchRef={searchRef}
         onSettings={() => setSettings(true)}
+        total={list.total}
       />
       {capture && <CaptureBanner capture={capture} />}
       <div className={empty ? "main main-empty" : "main"}>

@@ -51,6 +51,7 @@ fn generate() -> String {
         crate::replay::EditedRequest::decl(&cfg),
         crate::replay::bulk::BulkOptions::decl(&cfg),
         crate::replay::bulk::Progress::decl(&cfg),
+        crate::replay::jobs::ReplayJob::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p hookscope bindings` \

@@ -71,6 +71,9 @@ pub enum Error {
     #[error("no delivery with id {0}")]
     NotFound(i64),
 
+    #[error("no bulk replay {0} (finished ones are kept for a while, then forgotten)")]
+    NoReplayJob(u64),
+
     /// A request the caller can correct; the message says how.
     #[error("{0}")]
     Invalid(String),
@@ -93,7 +96,7 @@ impl Error {
     /// too, so the UI handles both the same way.
     pub fn status(&self) -> u16 {
         match self {
-            Error::NotFound(_) => 404,
+            Error::NotFound(_) | Error::NoReplayJob(_) => 404,
             Error::Filter(_) | Error::Invalid(_) => 400,
             Error::Unreachable(_) => 502,
             Error::WriterGone => 503,

@@ -16,6 +16,7 @@ use hookscope::signature::{SignParams, sign};
 use hookscope::store::ListParams;
 use hookscope::vendor::Registry;
 use serde_json::{Value, json};
+use tokio_util::sync::CancellationToken;
 
 /// What the target received: method, path and query, headers in order, body.
 #[derive(Debug, Clone)]
@@ -352,6 +353,7 @@ async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_whe
                 rate: Some(20.0),
                 stop_on_failure: false,
             },
+            &CancellationToken::new(),
             |p, _| seen.push(p.done),
         )
         .await
@@ -394,6 +396,7 @@ async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_whe
                 rate: None,
                 stop_on_failure: true,
             },
+            &CancellationToken::new(),
             |_, _| {},
         )
         .await
@@ -412,6 +415,134 @@ async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_whe
             .contains("answered 500"),
         "{report:?}"
     );
+    t.stop().await;
+}
+
+/// A bulk replay through the API: started for a filter, followed on the stream and by id to its
+/// end; a second, slow one cancelled part way; bad requests refused with the reason.
+#[tokio::test]
+async fn the_api_runs_bulk_replays_with_progress_and_cancel() {
+    let t = start("").await;
+    for n in 0..8 {
+        t.post(&format!("/hooks/jobs/{n}"), format!("job {n}"))
+            .await;
+    }
+    t.post("/other", "not selected").await;
+    let (addr, log) = target().await;
+    let start_job = |query: &'static str, body: Value| {
+        let req = t
+            .http
+            .post(t.api_url(&format!("/api/replays?{query}")))
+            .bearer_auth(&t.token)
+            .json(&body);
+        async move {
+            let resp = req.send().await.unwrap();
+            let status = resp.status().as_u16();
+            (status, resp.json::<Value>().await.unwrap())
+        }
+    };
+    // The stream, read from before the start, must carry the job's progress to its end.
+    let mut stream = t
+        .http
+        .get(t.api_url("/api/stream"))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    let (status, job) = start_job(
+        "path=/hooks/jobs",
+        json!({ "to": format!("http://{addr}/in"), "path": "suffix", "concurrency": 2 }),
+    )
+    .await;
+    assert_eq!(status, 202, "{job}");
+    assert_eq!(job["progress"]["total"], 8);
+    let id = job["id"].as_u64().unwrap();
+    let mut text = String::new();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !text.contains("\"finished\":true") {
+        assert!(Instant::now() < deadline, "no final replay event in {text}");
+        let chunk = tokio::time::timeout(Duration::from_secs(5), stream.chunk())
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+        text.push_str(&String::from_utf8_lossy(&chunk));
+    }
+    assert!(text.contains("event: replay"), "{text}");
+    let (_, done) = t.api_get(&format!("/api/replays/{id}")).await;
+    assert_eq!(done["finished"], true, "{done}");
+    assert_eq!(
+        (&done["progress"]["done"], &done["progress"]["ok"]),
+        (&json!(8), &json!(8)),
+        "{done}"
+    );
+    let mut bodies: Vec<String> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| String::from_utf8(r.body.to_vec()).unwrap())
+        .collect();
+    bodies.sort();
+    assert_eq!(
+        bodies,
+        (0..8).map(|n| format!("job {n}")).collect::<Vec<_>>()
+    );
+    let (_, history) = t.api_get("/api/replays").await;
+    assert_eq!(history["items"][0]["id"].as_u64(), Some(id));
+
+    // Two a second: cancelled after the first, the rest are skipped.
+    let (status, slow) = start_job(
+        "path=/hooks/jobs",
+        json!({ "to": format!("http://{addr}/slow"), "rate": 2.0 }),
+    )
+    .await;
+    assert_eq!(status, 202, "{slow}");
+    let slow_id = slow["id"].as_u64().unwrap();
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let resp = t
+        .http
+        .delete(t.api_url(&format!("/api/replays/{slow_id}")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let deadline = Instant::now() + Duration::from_secs(5);
+    let ended = loop {
+        let (_, j) = t.api_get(&format!("/api/replays/{slow_id}")).await;
+        if j["finished"] == true {
+            break j;
+        }
+        assert!(Instant::now() < deadline, "not finished after cancel: {j}");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    };
+    assert_eq!(ended["progress"]["cancelled"], true, "{ended}");
+    assert!(ended["progress"]["done"].as_u64().unwrap() < 8, "{ended}");
+    assert_eq!(
+        ended["progress"]["done"].as_u64().unwrap()
+            + ended["progress"]["skipped"].as_u64().unwrap(),
+        8
+    );
+
+    // Refused with the reason: nothing selected, a bad target, a bad pace, an unknown job.
+    let (status, e) = start_job("path=/nothing", json!({ "to": format!("http://{addr}/") })).await;
+    assert_eq!(status, 400);
+    assert!(
+        e["error"].as_str().unwrap().contains("no delivery matches"),
+        "{e}"
+    );
+    let (status, e) = start_job("", json!({ "to": "ftp://x/" })).await;
+    assert_eq!(status, 400);
+    assert!(e["error"].as_str().unwrap().contains("http://"), "{e}");
+    let (status, e) = start_job(
+        "",
+        json!({ "to": format!("http://{addr}/"), "concurrency": 0 }),
+    )
+    .await;
+    assert_eq!(status, 400);
+    assert!(e["error"].as_str().unwrap().contains("concurrency"), "{e}");
+    let (status, _) = t.api_get("/api/replays/999").await;
+    assert_eq!(status, 404);
     t.stop().await;
 }
 

@@ -61,6 +61,17 @@ describe("tauriTransport", () => {
     expect(calls[1]).toEqual(["export_to_downloads", { query: "vendor=stripe", format: "har" }]);
   });
 
+  it("starts a bulk replay with the list's filters as the query and the options as they are", async () => {
+    const job = { id: 3, to: "http://localhost:3000/", finished: false };
+    const { calls, invoke } = recorder({ start_replay: job, cancel_replay: { ...job, finished: true } });
+    const t = tauriTransport(invoke, async () => () => {});
+    const start = { to: "http://localhost:3000/", path: "suffix" as const, resign: true, fresh_id: false, concurrency: 4, rate: 10 };
+    expect(await t.startReplay({ vendor: "stripe" }, start)).toEqual(job);
+    expect(calls[0]).toEqual(["start_replay", { query: "vendor=stripe", start }]);
+    expect((await t.cancelReplay(3)).finished).toBe(true);
+    expect(calls[1]).toEqual(["cancel_replay", { job: 3 }]);
+  });
+
   it("delivers store events and says when it is live; unsubscribing stops them", async () => {
     const handlers = new Map<string, (e: { payload: unknown }) => void>();
     let unlistened = 0;

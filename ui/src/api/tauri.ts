@@ -14,6 +14,7 @@ import type {
   EndpointConfig,
   Facets,
   Page,
+  ReplayJob,
   SampleSent,
   ServerInfo,
   Settings,
@@ -78,6 +79,9 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     replay: (id, options, edited) =>
       call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
     attempts: (id) => call<Attempt[]>("attempts", { id }),
+    startReplay: (filters, start) => call<ReplayJob>("start_replay", { query: listQuery(filters), start }),
+    replayJobs: () => call<ReplayJob[]>("replay_jobs"),
+    cancelReplay: (job) => call<ReplayJob>("cancel_replay", { job }),
     exportSet: async (filters, format) => ({
       savedTo: await call<string>("export_to_downloads", { query: filterParams(filters).toString(), format }),
     }),

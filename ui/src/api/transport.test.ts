@@ -36,6 +36,18 @@ describe("the HTTP transport", () => {
     expect((calls[0]!.init.headers as Record<string, string>)["Content-Type"]).toBe("application/json");
   });
 
+  it("starts a bulk replay with the filters in the query and the options as the JSON body", async () => {
+    const { calls, fetchImpl } = recorder(() => json({ id: 1 }, 202));
+    const t = httpTransport("", "tok", fetchImpl);
+    await t.startReplay({ vendor: "stripe", signature: "invalid" }, { to: "http://h/", path: "target", resign: false, fresh_id: true, rate: 5 });
+    expect(calls[0]!.url).toBe("/api/replays?vendor=stripe&signature=invalid");
+    expect(calls[0]!.init.method).toBe("POST");
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ to: "http://h/", path: "target", resign: false, fresh_id: true, rate: 5 });
+    await t.cancelReplay(1);
+    expect(calls[1]!.url).toBe("/api/replays/1");
+    expect(calls[1]!.init.method).toBe("DELETE");
+  });
+
   it("turns the API's error into an ApiError with its message and status", async () => {
     const { fetchImpl } = recorder(() => json({ error: "no delivery with id 9" }, 404));
     const t = httpTransport("", "tok", fetchImpl);

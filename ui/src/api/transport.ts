@@ -5,6 +5,7 @@
 
 import type {
   Attempt,
+  BulkOptions,
   CaptureStatus,
   DeliveryDetail,
   DesktopConfig,
@@ -13,6 +14,7 @@ import type {
   EndpointConfig,
   Facets,
   Page,
+  ReplayJob,
   ReplayOptions,
   SampleSent,
   ServerInfo,
@@ -61,6 +63,13 @@ export interface Transport {
   replay(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
   /// The attempts made from a delivery, newest first.
   attempts(id: number): Promise<Attempt[]>;
+  /// Starts replaying the deliveries the filters select, oldest first; progress arrives as
+  /// `replay` stream events.
+  startReplay(filters: Filters, start: StartReplay): Promise<ReplayJob>;
+  /// Bulk replays running or recently finished, newest first.
+  replayJobs(): Promise<ReplayJob[]>;
+  /// Stops a bulk replay from starting more requests.
+  cancelReplay(job: number): Promise<ReplayJob>;
   /// The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
   /// (browser), or where it was saved (desktop: the Downloads folder).
   exportSet(filters: Filters, format: ExportFormat): Promise<ExportResult>;
@@ -74,6 +83,9 @@ export interface Transport {
   /// What only the desktop app has: its own settings, moving the capture listener, the menu.
   desktop?: DesktopBridge;
 }
+
+/// What starts a bulk replay: where and how to send, and how fast.
+export type StartReplay = ReplayOptions & Partial<BulkOptions>;
 
 export type ExportFormat = "har" | "jsonl";
 export type ExportResult = { blob: Blob; name: string } | { savedTo: string };
@@ -181,6 +193,9 @@ export function httpTransport(
     replay: (id, options, edited) =>
       json<Attempt>("POST", `/deliveries/${id}/replay`, edited ? { ...options, edited } : options),
     attempts: async (id) => (await json<{ items: Attempt[] }>("GET", `/deliveries/${id}/attempts`)).items,
+    startReplay: (filters, start) => json<ReplayJob>("POST", `/replays?${listQuery(filters)}`, start),
+    replayJobs: async () => (await json<{ items: ReplayJob[] }>("GET", "/replays")).items,
+    cancelReplay: (job) => json<ReplayJob>("DELETE", `/replays/${job}`),
     exportSet: async (filters, format) => {
       const query = filterParams(filters);
       query.set("format", format);
@@ -200,7 +215,7 @@ export function httpTransport(
       const source = new EventSourceImpl(
         `${base}/api/stream?token=${encodeURIComponent(token)}`,
       );
-      const names = ["delivery", "deleted", "cleared", "pinned", "pruned", "progress", "lagged"];
+      const names = ["delivery", "deleted", "cleared", "pinned", "pruned", "progress", "replay", "lagged"];
       const handle = (name: string) => (e: MessageEvent<string>) => {
         try {
           const data = JSON.parse(e.data) as Record<string, unknown>;

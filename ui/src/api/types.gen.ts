@@ -168,7 +168,7 @@ export type FacetCount = {
  */
 value: string | null, vendor?: string, count: number, };
 
-export type StoreEvent = { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, };
+export type StoreEvent = { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, };
 
 export type DecodedBody = { 
 /**
@@ -408,10 +408,32 @@ export type Progress = { total: number,
  */
 done: number, ok: number, failed: number, 
 /**
- * Not sent because the replay stopped at a failure.
+ * Not sent because the replay stopped at a failure or was cancelled.
  */
 skipped: number, 
 /**
  * The first failure, in plain words, with its delivery id.
  */
-first_failure: string | null, stopped: boolean, elapsed_ms: number, };
+first_failure: string | null, 
+/**
+ * Stopped at a failure (`stop_on_failure`) before the end.
+ */
+stopped: boolean, 
+/**
+ * Cancelled before the end.
+ */
+cancelled: boolean, elapsed_ms: number, };
+
+export type ReplayJob = { id: number, 
+/**
+ * The target URL.
+ */
+to: string, 
+/**
+ * When it started, Unix microseconds.
+ */
+started_at_us: number, progress: Progress, 
+/**
+ * Every delivery was sent or skipped; nothing more will change.
+ */
+finished: boolean, };

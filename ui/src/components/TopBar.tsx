@@ -1,6 +1,7 @@
 import { useEffect, useState } from "react";
 import type { StreamStatus } from "../api/transport";
 import type { Filters } from "../lib/filters";
+import { BulkReplay } from "./BulkReplay";
 import { ExportImport } from "./ExportImport";
 
 interface Props {
@@ -9,6 +10,8 @@ interface Props {
   status: StreamStatus;
   searchRef: React.RefObject<HTMLInputElement | null>;
   onSettings(): void;
+  /// How many deliveries the filters select, when known.
+  total: number | null;
 }
 
 const RANGES: [string, string][] = [
@@ -26,7 +29,7 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   offline: "○ Offline",
 };
 
-export function TopBar({ filters, onChange, status, searchRef, onSettings }: Props) {
+export function TopBar({ filters, onChange, status, searchRef, onSettings, total }: Props) {
   const [q, setQ] = useState(filters.q ?? "");
   const [path, setPath] = useState(filters.path ?? "");
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
@@ -94,6 +97,7 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings }: Pro
         {STATUS_TEXT[status]}
       </span>
       <ExportImport filters={filters} />
+      <BulkReplay filters={filters} total={total} />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>

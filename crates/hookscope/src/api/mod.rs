@@ -53,6 +53,8 @@ pub fn router(state: ApiState) -> Router {
         .route("/deliveries/{id}/pin", axum::routing::put(deliveries::pin))
         .route("/deliveries/{id}/replay", post(replay::replay))
         .route("/deliveries/{id}/attempts", get(replay::attempts))
+        .route("/replays", post(replay::start_many).get(replay::jobs))
+        .route("/replays/{job}", get(replay::job).delete(replay::cancel))
         .route("/facets", get(deliveries::facets))
         .route("/export", get(export::export))
         .route(

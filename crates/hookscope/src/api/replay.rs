@@ -1,15 +1,19 @@
 //! `/api/deliveries/{id}/replay` and `/api/deliveries/{id}/attempts`: send a stored delivery
 //! again, as it was, re-signed or edited, and read the history of what was sent and answered.
+//! `/api/replays`: bulk replays of a filtered set, with progress and cancel.
 
 use axum::Json;
 use axum::extract::rejection::JsonRejection;
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
+use http::StatusCode;
 use serde::Deserialize;
 use serde_json::json;
 
 use super::{ApiError, ApiState, json_body};
 use crate::model::Attempt;
+use crate::replay::jobs::{ReplayJob, StartReplay};
 use crate::replay::{EditedRequest, ReplayOptions};
+use crate::store::ListParams;
 
 /// `POST /api/deliveries/{id}/replay`: the replay options, and `edited` for an edited send.
 /// (`deny_unknown_fields` does not work with `flatten`.)
@@ -37,4 +41,37 @@ pub(super) async fn attempts(
     Path(id): Path<i64>,
 ) -> Result<Json<serde_json::Value>, ApiError> {
     Ok(Json(json!({ "items": state.control.attempts(id).await? })))
+}
+
+/// `POST /api/replays?<list filters>`: starts replaying the deliveries the filters select (or
+/// the body's `ids`), oldest first; the body has the replay and pacing options. Answers 202 with
+/// the job; its progress follows as `replay` events on the stream and at `/api/replays/{job}`.
+pub(super) async fn start_many(
+    State(state): State<ApiState>,
+    RawQuery(query): RawQuery,
+    body: Result<Json<StartReplay>, JsonRejection>,
+) -> Result<(StatusCode, Json<ReplayJob>), ApiError> {
+    let start = json_body(body)?;
+    let filter = ListParams::from_query(query.as_deref().unwrap_or_default())?;
+    let job = state.control.start_replay(filter, start).await?;
+    Ok((StatusCode::ACCEPTED, Json(job)))
+}
+
+pub(super) async fn jobs(State(state): State<ApiState>) -> Json<serde_json::Value> {
+    Json(json!({ "items": state.control.replay_jobs() }))
+}
+
+pub(super) async fn job(
+    State(state): State<ApiState>,
+    Path(id): Path<u64>,
+) -> Result<Json<ReplayJob>, ApiError> {
+    Ok(Json(state.control.replay_job(id)?))
+}
+
+/// `DELETE /api/replays/{job}`: no further request starts; those in flight finish.
+pub(super) async fn cancel(
+    State(state): State<ApiState>,
+    Path(id): Path<u64>,
+) -> Result<Json<ReplayJob>, ApiError> {
+    Ok(Json(state.control.cancel_replay(id)?))
 }

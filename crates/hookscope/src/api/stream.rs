@@ -13,7 +13,7 @@ use tokio_stream::wrappers::errors::BroadcastStreamRecvError;
 use super::ApiState;
 use crate::store::StoreEvent;
 
-/// Each event's name is its kind (`delivery`, `deleted`, `cleared`, `pruned`, `progress`) and its data the
+/// Each event's name is its kind (`delivery`, `deleted`, `cleared`, `pinned`, `pruned`, `progress`, `replay`) and its data the
 /// JSON of [`StoreEvent`]. A client that falls behind gets `lagged` and should re-read the list.
 pub(super) async fn stream(
     State(state): State<ApiState>,
@@ -28,6 +28,7 @@ pub(super) async fn stream(
                     StoreEvent::Pinned { .. } => "pinned",
                     StoreEvent::Pruned { .. } => "pruned",
                     StoreEvent::Progress { .. } => "progress",
+                    StoreEvent::Replay { .. } => "replay",
                 };
                 Event::default()
                     .event(name)

@@ -122,6 +122,8 @@ struct Inner {
     http: reqwest::Client,
     /// For replays and forwards: one connection pool to the user's targets.
     replay: replay::Client,
+    /// Bulk replays started here, running or recently finished.
+    jobs: replay::jobs::Jobs,
 }
 
 /// What [`Control::new`] is built from.
@@ -150,6 +152,7 @@ impl Control {
                     .build()
                     .unwrap_or_default(),
                 replay: replay::Client::new(replay::ClientOptions::default()),
+                jobs: replay::jobs::Jobs::default(),
             }),
         }
     }
@@ -265,6 +268,7 @@ impl Control {
         filter: Filter,
         opts: ReplayOptions,
         bulk: replay::bulk::BulkOptions,
+        cancel: &tokio_util::sync::CancellationToken,
         progress: impl FnMut(&replay::bulk::Progress, &replay::bulk::Item),
     ) -> Result<replay::bulk::Progress> {
         let store = self.inner.store.clone();
@@ -281,9 +285,116 @@ impl Control {
             &ids,
             &opts,
             bulk,
+            cancel,
             progress,
         )
         .await)
+    }
+
+    /// Starts replaying the deliveries `filter` selects (or `start.ids`), oldest first, as a
+    /// task of its own; its progress goes out as [`StoreEvent::Replay`] and through
+    /// [`Control::replay_job`]. Must be called within a Tokio runtime.
+    pub async fn start_replay(
+        &self,
+        filter: Filter,
+        start: replay::jobs::StartReplay,
+    ) -> Result<replay::jobs::ReplayJob> {
+        use replay::jobs::{MAX_CONCURRENCY, Throttle};
+        replay::check_target(&start.options.to)?;
+        let bulk = start.bulk;
+        if bulk.concurrency == 0 || bulk.concurrency > MAX_CONCURRENCY {
+            return Err(Error::Invalid(format!(
+                "concurrency must be 1 to {MAX_CONCURRENCY}, not {}",
+                bulk.concurrency
+            )));
+        }
+        if let Some(rate) = bulk.rate
+            && !(rate.is_finite() && rate > 0.0)
+        {
+            return Err(Error::Invalid(format!(
+                "rate must be a number of deliveries a second above 0, not {rate}"
+            )));
+        }
+        let store = self.inner.store.clone();
+        let ids = match start.ids {
+            Some(mut ids) => {
+                if ids.len() as u64 > MAX_BULK {
+                    return Err(Error::Invalid(format!(
+                        "at most {MAX_BULK} deliveries at once"
+                    )));
+                }
+                ids.sort_unstable();
+                ids.dedup();
+                ids
+            }
+            None => blocking(move || store.ids_matching(&filter, MAX_BULK)).await?,
+        };
+        if ids.is_empty() {
+            return Err(Error::Invalid(
+                "no delivery matches; nothing to replay".into(),
+            ));
+        }
+        let (job, cancel) = self.inner.jobs.create(&start.options.to, ids.len() as u64);
+        self.inner
+            .writer
+            .announce(StoreEvent::Replay { job: job.clone() });
+        let control = self.clone();
+        let id = job.id;
+        let opts = start.options;
+        tokio::spawn(async move {
+            let inner = &control.inner;
+            let endpoints = inner.endpoints.get();
+            let ctx = replay::Context {
+                endpoints: &endpoints,
+                registry: &inner.registry,
+            };
+            let mut throttle = Throttle::new();
+            let report = replay::bulk::replay_many(
+                &inner.replay,
+                &inner.store,
+                &ctx,
+                &ids,
+                &opts,
+                bulk,
+                &cancel,
+                |p, _| {
+                    let job = inner.jobs.update(id, p, false);
+                    if throttle.ready()
+                        && let Some(job) = job
+                    {
+                        inner.writer.announce(StoreEvent::Replay { job });
+                    }
+                },
+            )
+            .await;
+            if let Some(job) = inner.jobs.update(id, &report, true) {
+                tracing::info!(
+                    job = id,
+                    to = %job.to,
+                    ok = report.ok,
+                    failed = report.failed,
+                    skipped = report.skipped,
+                    "bulk replay ended"
+                );
+                inner.writer.announce(StoreEvent::Replay { job });
+            }
+        });
+        Ok(job)
+    }
+
+    /// A bulk replay as it stands.
+    pub fn replay_job(&self, id: u64) -> Result<replay::jobs::ReplayJob> {
+        self.inner.jobs.get(id).ok_or(Error::NoReplayJob(id))
+    }
+
+    /// The bulk replays running or recently finished, newest first.
+    pub fn replay_jobs(&self) -> Vec<replay::jobs::ReplayJob> {
+        self.inner.jobs.list()
+    }
+
+    /// Stops a bulk replay from starting more requests; those in flight finish.
+    pub fn cancel_replay(&self, id: u64) -> Result<replay::jobs::ReplayJob> {
+        self.inner.jobs.cancel(id).ok_or(Error::NoReplayJob(id))
     }
 
     /// The deliveries `filter` selects (or `ids`), oldest first, written as `format`.

@@ -1,11 +1,13 @@
 //! Replaying many deliveries: in the order they were received, at most `concurrency` at a time
-//! and `rate` a second, stopping at the first failure or going on, with progress as it goes.
+//! and `rate` a second, stopping at the first failure or going on, with progress as it goes,
+//! until done or cancelled.
 
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use super::{Client, Context, ReplayOptions, prepare};
 use crate::error::Result;
@@ -15,14 +17,13 @@ use crate::store::Store;
 /// How a bulk replay paces itself.
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[serde(default)]
 pub struct BulkOptions {
     /// Requests in flight at once; 1 keeps the receive order strictly.
     pub concurrency: usize,
     /// Requests started per second at most; `None` for as fast as the target answers.
-    #[serde(default)]
     pub rate: Option<f64>,
     /// Stop starting new requests after the first failure (no answer, or not a 2xx).
-    #[serde(default)]
     pub stop_on_failure: bool,
 }
 
@@ -37,7 +38,7 @@ impl Default for BulkOptions {
 }
 
 /// Where a bulk replay stands; also its final report.
-#[derive(Debug, Clone, Default, Serialize)]
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Progress {
     pub total: u64,
@@ -45,11 +46,14 @@ pub struct Progress {
     pub done: u64,
     pub ok: u64,
     pub failed: u64,
-    /// Not sent because the replay stopped at a failure.
+    /// Not sent because the replay stopped at a failure or was cancelled.
     pub skipped: u64,
     /// The first failure, in plain words, with its delivery id.
     pub first_failure: Option<String>,
+    /// Stopped at a failure (`stop_on_failure`) before the end.
     pub stopped: bool,
+    /// Cancelled before the end.
+    pub cancelled: bool,
     pub elapsed_ms: f64,
 }
 
@@ -94,7 +98,9 @@ pub async fn replay_one(
     attempt.ok_or_else(|| crate::error::Error::Commit("the attempt was not recorded".into()))
 }
 
-/// Replays `ids` in that order (pass them oldest first), calling `progress` after each.
+/// Replays `ids` in that order (pass them oldest first), calling `progress` after each. Once
+/// `cancel` fires no request starts; those in flight finish and are counted.
+#[allow(clippy::too_many_arguments)]
 pub async fn replay_many(
     client: &Client,
     store: &Store,
@@ -102,6 +108,7 @@ pub async fn replay_many(
     ids: &[i64],
     opts: &ReplayOptions,
     bulk: BulkOptions,
+    cancel: &CancellationToken,
     mut progress: impl FnMut(&Progress, &Item),
 ) -> Progress {
     let started = Instant::now();
@@ -120,10 +127,14 @@ pub async fn replay_many(
     let mut stop = false;
     loop {
         // Start as many as the limits allow, in order.
-        while !stop && in_flight.len() < concurrency {
+        while !stop && !cancel.is_cancelled() && in_flight.len() < concurrency {
             let Some(&id) = next.next() else { break };
             if let Some(t) = &mut ticker {
-                t.tick().await;
+                tokio::select! {
+                    _ = t.tick() => {}
+                    // Not sent: counted as skipped.
+                    () = cancel.cancelled() => break,
+                }
             }
             in_flight.push(async move {
                 match replay_one(client, store, ctx, id, opts, None).await {
@@ -167,6 +178,7 @@ pub async fn replay_many(
     }
     state.skipped = state.total - state.done;
     state.stopped = stop && state.skipped > 0;
+    state.cancelled = !state.stopped && cancel.is_cancelled() && state.skipped > 0;
     state.elapsed_ms = started.elapsed().as_secs_f64() * 1000.0;
     state
 }

@@ -11,6 +11,7 @@
 pub mod bulk;
 mod client;
 pub mod forward;
+pub mod jobs;
 
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};

@@ -58,6 +58,10 @@ pub enum StoreEvent {
         done: u64,
         total: u64,
     },
+    /// A bulk replay's progress, at most ten times a second, and once more when it ends.
+    Replay {
+        job: crate::replay::jobs::ReplayJob,
+    },
 }
 
 enum Job {

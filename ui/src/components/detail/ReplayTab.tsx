@@ -5,8 +5,8 @@ import { copyText } from "../../lib/clipboard";
 import { curlCommand, formatSize } from "../../lib/format";
 import { CodeEditor } from "../CodeView";
 
-const TARGET_KEY = "hookscope.replayTarget";
-const PATH_KEY = "hookscope.replayPath";
+export const TARGET_KEY = "hookscope.replayTarget";
+export const PATH_KEY = "hookscope.replayPath";
 
 /// Headers a replay never copies (the connection writes its own): the editor starts without them.
 const HOP_BY_HOP = new Set([

@@ -146,7 +146,16 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
                 }
             };
         };
-        let report = bulk::replay_many(&client, &store, &ctx, &ids, &opts, bulk, progress).await;
+        // Ctrl-C stops starting requests; those in flight finish and the summary still prints.
+        let cancel = tokio_util::sync::CancellationToken::new();
+        let on_interrupt = cancel.clone();
+        tokio::spawn(async move {
+            if tokio::signal::ctrl_c().await.is_ok() {
+                on_interrupt.cancel();
+            }
+        });
+        let report =
+            bulk::replay_many(&client, &store, &ctx, &ids, &opts, bulk, &cancel, progress).await;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }
@@ -163,6 +172,8 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
                 ", {} not sent (stopped at the first failure)",
                 report.skipped
             )
+        } else if report.cancelled {
+            format!(", {} not sent (interrupted)", report.skipped)
         } else {
             String::new()
         },
