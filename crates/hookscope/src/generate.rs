@@ -165,16 +165,25 @@ struct Mix {
     templates: &'static [Template],
 }
 
-/// A delivery to vary: headers the vendor always sends, and a body.
+/// A delivery to vary: the headers the vendor sends besides its signature and event id (as
+/// `Name: value` lines), and a body.
 struct Template {
-    headers: &'static [(&'static str, &'static str)],
+    headers: &'static str,
     body: &'static str,
 }
 
+/// `fixtures/<vendor>/<event>.json` as the body; with `headers`, also the `<event>.headers`
+/// beside it.
 macro_rules! fixture {
     ($dir:literal, $name:literal) => {
         Template {
-            headers: &[],
+            headers: "",
+            body: include_str!(concat!("../../../fixtures/", $dir, "/", $name, ".json")),
+        }
+    };
+    ($dir:literal, $name:literal, headers) => {
+        Template {
+            headers: include_str!(concat!("../../../fixtures/", $dir, "/", $name, ".headers")),
             body: include_str!(concat!("../../../fixtures/", $dir, "/", $name, ".json")),
         }
     };
@@ -203,90 +212,60 @@ const LEADRON: &[Template] = &[
     fixture!("leadron", "commission.paid"),
 ];
 
+/// Every event of the CRM's catalog, in its order.
 const CRM: &[Template] = &[
     fixture!("event-timestamp-payload", "lead.created"),
-    fixture!("event-timestamp-payload", "contact.created"),
-    fixture!("event-timestamp-payload", "client.created"),
+    fixture!("event-timestamp-payload", "lead.updated"),
+    fixture!("event-timestamp-payload", "lead.deleted"),
+    fixture!("event-timestamp-payload", "lead.stageChanged"),
     fixture!("event-timestamp-payload", "deal.created"),
+    fixture!("event-timestamp-payload", "deal.updated"),
+    fixture!("event-timestamp-payload", "deal.deleted"),
+    fixture!("event-timestamp-payload", "deal.stageChanged"),
+    fixture!("event-timestamp-payload", "client.created"),
+    fixture!("event-timestamp-payload", "client.updated"),
+    fixture!("event-timestamp-payload", "client.deleted"),
+    fixture!("event-timestamp-payload", "contact.created"),
+    fixture!("event-timestamp-payload", "contact.updated"),
+    fixture!("event-timestamp-payload", "contact.deleted"),
+    fixture!("event-timestamp-payload", "contact.stageChanged"),
     fixture!("event-timestamp-payload", "invoice.created"),
+    fixture!("event-timestamp-payload", "invoice.updated"),
+    fixture!("event-timestamp-payload", "invoice.paid"),
+    fixture!("event-timestamp-payload", "invoice.deleted"),
+    fixture!("event-timestamp-payload", "invoice.statusChanged"),
     fixture!("event-timestamp-payload", "quotation.created"),
+    fixture!("event-timestamp-payload", "quotation.updated"),
+    fixture!("event-timestamp-payload", "quotation.deleted"),
+    fixture!("event-timestamp-payload", "quotation.statusChanged"),
+    fixture!("event-timestamp-payload", "payment.received"),
     fixture!("event-timestamp-payload", "form.response.created"),
 ];
 
 const STRIPE: &[Template] = &[
-    Template {
-        headers: &[],
-        body: r#"{"id":"evt_1","object":"event","api_version":"2024-06-20","type":"invoice.paid","created":1800000000,"livemode":false,"data":{"object":{"id":"in_1Q2w3E","object":"invoice","amount_paid":4200,"currency":"eur","customer":"cus_R4t5Y6","customer_email":"ada@example.com","status":"paid"}}}"#,
-    },
-    Template {
-        headers: &[],
-        body: r#"{"id":"evt_1","object":"event","api_version":"2024-06-20","type":"payment_intent.succeeded","created":1800000000,"livemode":false,"data":{"object":{"id":"pi_3P4o5I","object":"payment_intent","amount":1999,"currency":"usd","customer":"cus_R4t5Y6","status":"succeeded"}}}"#,
-    },
-    Template {
-        headers: &[],
-        body: r#"{"id":"evt_1","object":"event","api_version":"2024-06-20","type":"customer.created","created":1800000000,"livemode":false,"data":{"object":{"id":"cus_R4t5Y6","object":"customer","email":"grace@example.com","name":"Grace Hopper"}}}"#,
-    },
-    Template {
-        headers: &[],
-        body: r#"{"id":"evt_1","object":"event","api_version":"2024-06-20","type":"charge.refunded","created":1800000000,"livemode":false,"data":{"object":{"id":"ch_3P4o5I","object":"charge","amount_refunded":500,"currency":"usd","customer":"cus_R4t5Y6"}}}"#,
-    },
+    fixture!("stripe", "invoice.paid", headers),
+    fixture!("stripe", "payment_intent.succeeded", headers),
+    fixture!("stripe", "customer.created", headers),
+    fixture!("stripe", "charge.refunded", headers),
 ];
 
 const GITHUB: &[Template] = &[
-    Template {
-        headers: &[
-            ("X-GitHub-Event", "push"),
-            ("X-GitHub-Hook-ID", "292430182"),
-        ],
-        body: r#"{"ref":"refs/heads/main","before":"6113728f27ae82c7b1a177c8d03f9e96e0adf246","after":"0d1a26e67d8f5eaf1f6ba5c57fc3c7d91ac0fd1c","repository":{"id":186853002,"full_name":"octo-org/hello-world"},"pusher":{"name":"octocat"},"commits":[{"id":"0d1a26e6","message":"Fix the customer export"}]}"#,
-    },
-    Template {
-        headers: &[
-            ("X-GitHub-Event", "pull_request"),
-            ("X-GitHub-Hook-ID", "292430182"),
-        ],
-        body: r#"{"action":"opened","number":42,"pull_request":{"id":1,"title":"Add webhook retries","state":"open","user":{"login":"octocat"}},"repository":{"id":186853002,"full_name":"octo-org/hello-world"}}"#,
-    },
-    Template {
-        headers: &[
-            ("X-GitHub-Event", "issues"),
-            ("X-GitHub-Hook-ID", "292430182"),
-        ],
-        body: r#"{"action":"closed","issue":{"number":7,"title":"Customer sees a 500 on checkout","state":"closed"},"repository":{"id":186853002,"full_name":"octo-org/hello-world"}}"#,
-    },
+    fixture!("github", "push", headers),
+    fixture!("github", "pull_request.opened", headers),
+    fixture!("github", "issues.closed", headers),
 ];
 
 const SHOPIFY: &[Template] = &[
-    Template {
-        headers: &[
-            ("X-Shopify-Topic", "orders/create"),
-            ("X-Shopify-Shop-Domain", "example.myshopify.com"),
-            ("X-Shopify-API-Version", "2024-07"),
-        ],
-        body: r#"{"id":820982911946154508,"email":"jon@example.com","total_price":"59.90","currency":"EUR","customer":{"id":115310627314723954,"first_name":"Jon"},"line_items":[{"title":"IPod Nano","quantity":1}]}"#,
-    },
-    Template {
-        headers: &[
-            ("X-Shopify-Topic", "customers/update"),
-            ("X-Shopify-Shop-Domain", "example.myshopify.com"),
-            ("X-Shopify-API-Version", "2024-07"),
-        ],
-        body: r#"{"id":115310627314723954,"email":"jon@example.com","first_name":"Jon","last_name":"Snow","state":"enabled"}"#,
-    },
+    fixture!("shopify", "orders-create", headers),
+    fixture!("shopify", "customers-update", headers),
 ];
 
-const SLACK: &[Template] = &[Template {
-    headers: &[],
-    body: r#"{"token":"Jhj5dZrVaK7ZwHHjRyZWjbDl","team_id":"T061EG9R6","api_app_id":"A0PNCHHK2","event":{"type":"message","channel":"C024BE91L","user":"U2147483697","text":"A customer asked about the refund","ts":"1355517523.000005"},"type":"event_callback","event_id":"Ev0PV52K21","event_time":1355517523}"#,
-}];
+const SLACK: &[Template] = &[fixture!("slack", "message", headers)];
 
-const STANDARD: &[Template] = &[Template {
-    headers: &[],
-    body: r#"{"type":"invoice.paid","timestamp":"2026-11-23T10:00:00Z","data":{"invoice_id":"inv_1042","amount":4200,"currency":"EUR","customer":{"id":"cus_77","email":"ada@example.com"}}}"#,
-}];
+const STANDARD: &[Template] = &[fixture!("standard-webhooks", "invoice.paid", headers)];
 
 const UNKNOWN: &[Template] = &[Template {
-    headers: &[("User-Agent", "internal-notifier/2.3")],
+    headers: "User-Agent: internal-notifier/2.3\n",
     body: r#"{"kind":"sync.finished","records":1204,"customer":"acme","ok":true}"#,
 }];
 
@@ -534,22 +513,23 @@ impl Generator {
         }
         let template = &mix.templates[template % mix.templates.len()];
         let mut json: Value = serde_json::from_str(template.body).unwrap_or(Value::Null);
-        let mut headers: Vec<(String, String)> = vec![
-            ("Content-Type".into(), "application/json".into()),
-            (
-                "User-Agent".into(),
-                match mix.vendor {
-                    Some(v) => format!("{v}-webhooks/1.0"),
-                    None => "hookscope-generate".into(),
-                },
-            ),
-        ];
-        headers.extend(
-            template
-                .headers
-                .iter()
-                .map(|(k, v)| ((*k).to_owned(), (*v).to_owned())),
-        );
+        let mut headers: Vec<(String, String)> =
+            vec![("Content-Type".into(), "application/json".into())];
+        headers.extend(template.headers.lines().filter_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            Some((name.trim().to_owned(), value.trim().to_owned()))
+        }));
+        // A vendor whose documents name no User-Agent gets a plain one of its name.
+        if !headers
+            .iter()
+            .any(|(n, _)| n.eq_ignore_ascii_case("user-agent"))
+        {
+            let agent = mix.vendor.map_or_else(
+                || "hookscope-generate".to_owned(),
+                |v| format!("{v}-webhooks/1.0"),
+            );
+            headers.insert(1, ("User-Agent".into(), agent));
+        }
         let r = self.rng.u128(..);
         let id = match mix.vendor {
             Some("stripe") => format!("evt_{:024x}", r >> 32),
@@ -740,6 +720,69 @@ mod tests {
         );
         let span = a.last().unwrap().received_at_us - a[0].received_at_us;
         assert!(span > 29 * 86_400_000_000, "spread over 30 days: {span}");
+    }
+
+    /// Every fixture a sample is built from (`fixtures/<vendor>/<event>.json` and its headers)
+    /// decodes as its vendor and event, with a valid signature from the endpoint's secret and
+    /// no validation warning; the CRM's whole catalog is there.
+    #[test]
+    fn every_fixture_decodes_as_its_vendor_and_event_signed() {
+        let registry = Registry::builtin();
+        let endpoints = endpoints(&registry);
+        let mut crm = 0;
+        for vendor in sample_vendors() {
+            let mix = MIX.iter().find(|m| m.vendor == Some(vendor)).unwrap();
+            let endpoint = endpoints
+                .iter()
+                .find(|e| e.vendor.as_deref() == Some(vendor));
+            for pick in 0..mix.templates.len() {
+                let s = sample(&registry, vendor, None, pick).unwrap();
+                let analysis = registry.analyze(&crate::vendor::Inspect {
+                    headers: &s.headers,
+                    body: &s.body,
+                    received_at_us: s.received_at_us,
+                    endpoint,
+                    all_secrets: &[],
+                });
+                let label = format!("{vendor} #{pick}");
+                assert_eq!(analysis.vendor.as_deref(), Some(vendor), "{label}");
+                let event = analysis.event.event_type.clone();
+                assert!(event.is_some(), "{label}: no event type");
+                assert!(analysis.event.id.is_some(), "{label}: no event id");
+                if endpoint.is_some() {
+                    assert_eq!(
+                        analysis.signature.status,
+                        crate::signature::SignatureStatus::Valid,
+                        "{label}: {:?}",
+                        analysis.signature
+                    );
+                }
+                let warnings: Vec<_> = analysis
+                    .validation
+                    .iter()
+                    .filter(|f| f.level == "warning")
+                    .collect();
+                assert!(warnings.is_empty(), "{label} {event:?}: {warnings:?}");
+                assert!(
+                    s.headers
+                        .iter()
+                        .any(|(n, _)| n.eq_ignore_ascii_case("user-agent")),
+                    "{label}"
+                );
+                if vendor == "event-timestamp-payload" {
+                    crm += 1;
+                }
+            }
+        }
+        let catalog = registry
+            .get("event-timestamp-payload")
+            .unwrap()
+            .events
+            .len();
+        assert_eq!(
+            crm, catalog,
+            "every event of the CRM's catalog has a fixture"
+        );
     }
 
     #[test]

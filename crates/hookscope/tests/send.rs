@@ -108,6 +108,28 @@ async fn signed_sends_are_valid_duplicates_are_flagged_and_tampering_is_caught()
         "ld-test",
     ]));
     assert!(out.contains("leadron:task.created"), "{out}");
+    // Shopify's topic has a `/`; its file name a `-`. The fixture's headers go with it.
+    let out = ok(&send(&[
+        "fixtures/shopify/orders-create.json",
+        "--to",
+        &t.capture_url("/hooks/shopify"),
+    ]));
+    assert!(out.contains("shopify:orders/create"), "{out}");
+    let (_, page) = t.api_get("/api/deliveries?path=/hooks/shopify").await;
+    let sent = t.delivery(page["items"][0]["id"].as_i64().unwrap()).await;
+    let headers = common::header_pairs(&sent);
+    assert!(
+        headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("X-Shopify-Topic") && v == "orders/create"),
+        "{headers:?}"
+    );
+    assert!(
+        headers
+            .iter()
+            .any(|(n, v)| n.eq_ignore_ascii_case("User-Agent") && v == "Shopify-Captain-Hook"),
+        "{headers:?}"
+    );
 
     // Mistakes say what to do.
     let out = send(&["leadron:no.such.event", "--to", &to]);
@@ -117,6 +139,22 @@ async fn signed_sends_are_valid_duplicates_are_flagged_and_tampering_is_caught()
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("connection refused"));
     let list = ok(&send(&["--list"]));
-    assert!(list.lines().count() >= 30 && list.contains("event-timestamp-payload:deal.created"));
+    assert!(
+        list.contains("event-timestamp-payload:deal.created"),
+        "{list}"
+    );
+    // Every event of the three first-class vendors' documents: 3 + 14 + 26.
+    for (vendor, events) in [
+        ("cooledge", 3),
+        ("leadron", 14),
+        ("event-timestamp-payload", 26),
+    ] {
+        let prefix = format!("{vendor}:");
+        assert_eq!(
+            list.lines().filter(|l| l.starts_with(&prefix)).count(),
+            events,
+            "{list}"
+        );
+    }
     t.stop().await;
 }

@@ -76,9 +76,11 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
                 );
             }
             let pick = match &event {
+                // A fixture's file name stands for its event, with `-` for the `/` a file name
+                // cannot hold (Shopify's `orders/create` is `orders-create.json`).
                 Some(e) => events
                     .iter()
-                    .find(|(_, t)| t == e)
+                    .find(|(_, t)| t == e || t.replace('/', "-") == *e)
                     .map(|(p, _)| *p)
                     .with_context(|| {
                         format!(
