@@ -29,6 +29,7 @@ fn main() {
         "settings",
         "save_settings",
         "send_sample",
+        "sample_catalog",
         "replay_delivery",
         "attempts",
         "start_replay",

@@ -121,10 +121,28 @@ pub async fn save_settings(state: State<'_, Started>, settings: Settings) -> Res
     state.get()?.control.save_settings(settings).await
 }
 
+/// A sample to the app's own capture listener, or a signed test event to `request.to`.
 #[tauri::command]
-pub async fn send_sample(state: State<'_, Started>, vendor: Option<String>) -> Result<SampleSent> {
-    let request = SampleRequest { vendor, pick: 0 };
+pub async fn send_sample(state: State<'_, Started>, request: SampleRequest) -> Result<SampleSent> {
     state.get()?.control.send_sample(request).await
+}
+
+/// Every vendor and event a sample can be made of.
+#[derive(Debug, Serialize)]
+pub struct SampleEvent {
+    vendor: String,
+    event: String,
+}
+
+#[tauri::command]
+pub fn sample_catalog(state: State<'_, Started>) -> Result<Vec<SampleEvent>> {
+    Ok(state
+        .get()?
+        .control
+        .sample_catalog()
+        .into_iter()
+        .map(|(vendor, event)| SampleEvent { vendor, event })
+        .collect())
 }
 
 /// Sends a stored delivery again (edited first when `edited` is given); the stored attempt.

@@ -112,6 +112,7 @@ pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send +
         commands::settings,
         commands::save_settings,
         commands::send_sample,
+        commands::sample_catalog,
         commands::replay_delivery,
         commands::attempts,
         commands::start_replay,

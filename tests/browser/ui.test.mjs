@@ -538,6 +538,58 @@ describe("bulk replay", () => {
   });
 });
 
+describe("test events", () => {
+  it("sends a chosen event twice to Hookscope and once altered to a handler, with each answer", async () => {
+    const server = await startServer({ config: CONFIG });
+    const received = [];
+    const target = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ headers: req.headers, body: Buffer.concat(chunks).toString() });
+        res.writeHead(401, { "Content-Type": "text/plain" }).end("bad signature");
+      });
+    });
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("[data-testid=test-event]");
+      await page.waitForSelector("[data-testid=test-event-choice] option[value='cooledge:job.completed']", { state: "attached" });
+      await page.selectOption("[data-testid=test-event-choice]", "cooledge:job.completed");
+      await page.check("[data-testid=test-event-dup]");
+      await page.click("[data-testid=test-event-send]");
+      await page.waitForFunction(() => document.querySelectorAll("[data-testid=test-event-answer]").length === 2);
+      assert.match(await page.textContent("[data-testid=test-event-result]"), /signed with the secret of endpoint \/hooks\/cooledge/);
+      const page1 = await server.apiGet("/api/deliveries?path=/hooks/cooledge");
+      assert.equal(page1.items.length, 2);
+      assert.equal(page1.items[0].event.type, "job.completed");
+      assert.equal(page1.items[0].signature.status, "valid");
+      assert.equal(page1.items[0].duplicate.kind, "retry", "the second of the pair is a retry of the first");
+      // The newest is selected behind the dialog.
+      await page.waitForSelector(`.row[data-id="${page1.items[0].id}"]`);
+
+      await page.uncheck("[data-testid=test-event-dup]");
+      await page.check("[data-testid=test-event-tamper]");
+      await page.check("[data-testid=test-event-to-handler]");
+      await page.fill("[data-testid=test-event-target]", `http://127.0.0.1:${target.address().port}/webhooks`);
+      await page.selectOption("[data-testid=test-event-choice]", "stripe:invoice.paid");
+      await page.click("[data-testid=test-event-send]");
+      await page.waitForSelector("[data-testid=test-event-answer]:has-text('→ 401')");
+      assert.match(await page.textContent("[data-testid=test-event-result]"), /altered after signing/);
+      assert.match(await page.textContent("[data-testid=test-event-answer]"), /bad signature/);
+      assert.equal(received.length, 1);
+      assert.ok(received[0].headers["stripe-signature"], "signed as Stripe signs");
+      assert.ok(received[0].body.startsWith('{"tampered":true,'), received[0].body);
+      await page.screenshot({ path: artifact("test-event.png") });
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      target.close();
+      await server.stop();
+    }
+  });
+});
+
 describe("live forwarding", () => {
   it("sends each delivery on to the handler set in Settings, and shows the forward under Replay", async () => {
     const server = await startServer({ config: CONFIG });

@@ -172,6 +172,7 @@ export function App() {
         searchRef={searchRef}
         onSettings={() => setSettings(true)}
         total={list.total}
+        onSent={select}
       />
       {capture && <CaptureBanner capture={capture} />}
       <div className={empty ? "main main-empty" : "main"}>

@@ -35,6 +35,8 @@ fn generate() -> String {
         StoreEvent::decl(&cfg),
         crate::encoding::DecodedBody::decl(&cfg),
         crate::control::SampleSent::decl(&cfg),
+        crate::control::SampleAnswer::decl(&cfg),
+        crate::control::SampleRequest::decl(&cfg),
         crate::control::Settings::decl(&cfg),
         crate::control::Retention::decl(&cfg),
         crate::control::CaptureStatus::decl(&cfg),

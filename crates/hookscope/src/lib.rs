@@ -23,6 +23,7 @@ pub mod reverify;
 pub mod server;
 pub mod signature;
 pub mod store;
+pub mod testsend;
 pub mod vendor;
 
 pub use error::{Error, Result};

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use common::start;
 use futures_util::StreamExt;
-use serde_json::Value;
+use serde_json::{Value, json};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_token_is_required_from_header_or_query() {
@@ -576,6 +576,85 @@ async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret(
     assert!(err["error"].as_str().unwrap().contains("cooledge"), "{err}");
     let (_, info) = t.api_get("/api").await;
     assert_eq!(info["samples"][0], "cooledge");
+    t.stop().await;
+}
+
+/// Test events: a chosen event sent twice (the second a retry of the first), one altered after
+/// signing (refused by the real check), one to a handler that is down, and the catalog.
+#[tokio::test(flavor = "multi_thread")]
+async fn test_events_exercise_dedupe_and_signature_checks() {
+    let t = start(
+        "[[endpoints]]\npath = \"/hooks/cooledge\"\nvendor = \"cooledge\"\nsecrets = [\"s3cret\"]",
+    )
+    .await;
+    let send = |body: Value| {
+        let req = t
+            .http
+            .post(t.api_url("/api/samples"))
+            .bearer_auth(&t.token)
+            .json(&body);
+        async move { req.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+    let sent = send(json!({ "vendor": "cooledge", "event": "job.completed", "dup": true })).await;
+    assert_eq!(sent["event"], "job.completed", "{sent}");
+    assert_eq!(
+        sent["signed_with"],
+        "the secret of endpoint /hooks/cooledge"
+    );
+    let answers = sent["answers"].as_array().unwrap();
+    assert_eq!(answers.len(), 2, "{sent}");
+    let ids: Vec<i64> = answers
+        .iter()
+        .map(|a| {
+            assert_eq!(a["status"], 200, "{a}");
+            serde_json::from_str::<Value>(a["body"].as_str().unwrap()).unwrap()["id"]
+                .as_i64()
+                .unwrap()
+        })
+        .collect();
+    let second = t.delivery(ids[1]).await;
+    assert_eq!(second["event"]["type"], "job.completed");
+    assert_eq!(second["signature"]["status"], "valid", "{second}");
+    assert_eq!(second["duplicate"]["kind"], "retry", "{second}");
+    assert_eq!(second["duplicate"]["first_id"], ids[0]);
+
+    // To a URL (here the capture port itself), altered after signing.
+    let sent = send(json!({
+        "vendor": "cooledge",
+        "tamper": true,
+        "to": t.capture_url("/hooks/cooledge"),
+    }))
+    .await;
+    assert_eq!(sent["tampered"], true);
+    assert_eq!(sent["id"], Value::Null, "sent to a URL: no id of ours");
+    let id =
+        serde_json::from_str::<Value>(sent["answers"][0]["body"].as_str().unwrap()).unwrap()["id"]
+            .as_i64()
+            .unwrap();
+    let d = t.delivery(id).await;
+    assert_eq!(d["signature"]["status"], "invalid", "{d}");
+    assert!(common::body_bytes(&d).starts_with(br#"{"tampered":true,"#));
+
+    // A handler that is down: the reason, not an API error.
+    let sent = send(json!({ "vendor": "leadron", "to": "http://127.0.0.1:9/hooks" })).await;
+    assert_eq!(sent["status"], 0);
+    assert!(
+        sent["answers"][0]["error"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused"),
+        "{sent}"
+    );
+
+    let (status, catalog) = t.api_get("/api/samples").await;
+    assert_eq!(status, 200);
+    let items = catalog["items"].as_array().unwrap();
+    assert_eq!(items[0]["vendor"], "cooledge");
+    assert!(
+        items
+            .contains(&json!({ "vendor": "event-timestamp-payload", "event": "payment.received" }))
+    );
+    assert!(items.contains(&json!({ "vendor": "shopify", "event": "orders/create" })));
     t.stop().await;
 }
 

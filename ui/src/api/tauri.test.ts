@@ -72,6 +72,16 @@ describe("tauriTransport", () => {
     expect(calls[1]).toEqual(["cancel_replay", { job: 3 }]);
   });
 
+  it("sends a test event's whole request, and reads the catalog", async () => {
+    const { calls, invoke } = recorder({ send_sample: { id: null }, sample_catalog: [{ vendor: "stripe", event: "invoice.paid" }] });
+    const t = tauriTransport(invoke, async () => () => {});
+    await t.sendSample({ vendor: "stripe", event: "invoice.paid", to: "http://h/", dup: true });
+    expect(calls[0]).toEqual(["send_sample", { request: { vendor: "stripe", event: "invoice.paid", to: "http://h/", dup: true } }]);
+    await t.sendSample();
+    expect(calls[1]).toEqual(["send_sample", { request: {} }]);
+    expect(await t.sampleCatalog()).toEqual([{ vendor: "stripe", event: "invoice.paid" }]);
+  });
+
   it("delivers store events and says when it is live; unsubscribing stops them", async () => {
     const handlers = new Map<string, (e: { payload: unknown }) => void>();
     let unlistened = 0;

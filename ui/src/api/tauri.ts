@@ -4,7 +4,14 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { ApiError, type ImportResult, type StreamEvent, type Transport, listQuery } from "./transport";
+import {
+  ApiError,
+  type ImportResult,
+  type SampleEvent,
+  type StreamEvent,
+  type Transport,
+  listQuery,
+} from "./transport";
 import { filterParams } from "../lib/filters";
 import type {
   Attempt,
@@ -75,7 +82,8 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     vendors: () => call<VendorProfile[]>("vendors"),
     settings: () => call<Settings>("settings"),
     saveSettings: (settings) => call<Settings>("save_settings", { settings }),
-    sendSample: (vendor) => call<SampleSent>("send_sample", { vendor: vendor ?? null }),
+    sendSample: (request) => call<SampleSent>("send_sample", { request: request ?? {} }),
+    sampleCatalog: () => call<SampleEvent[]>("sample_catalog"),
     replay: (id, options, edited) =>
       call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
     attempts: (id) => call<Attempt[]>("attempts", { id }),

@@ -16,6 +16,7 @@ import type {
   Page,
   ReplayJob,
   ReplayOptions,
+  SampleRequest,
   SampleSent,
   ServerInfo,
   Settings,
@@ -57,7 +58,10 @@ export interface Transport {
   vendors(): Promise<VendorProfile[]>;
   settings(): Promise<Settings>;
   saveSettings(settings: Settings): Promise<Settings>;
-  sendSample(vendor?: string): Promise<SampleSent>;
+  /// A sample to this instance's capture listener, or with `to` a signed test event to a handler.
+  sendSample(request?: SampleRequest): Promise<SampleSent>;
+  /// Every vendor and event a sample can be made of.
+  sampleCatalog(): Promise<SampleEvent[]>;
   /// Sends a stored delivery again (edited first when `edited` is given); the stored attempt,
   /// which carries the target's answer or why there was none.
   replay(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
@@ -86,6 +90,12 @@ export interface Transport {
 
 /// What starts a bulk replay: where and how to send, and how fast.
 export type StartReplay = ReplayOptions & Partial<BulkOptions>;
+
+/// A vendor's event that a sample or test event can be made of.
+export interface SampleEvent {
+  vendor: string;
+  event: string;
+}
 
 export type ExportFormat = "har" | "jsonl";
 export type ExportResult = { blob: Blob; name: string } | { savedTo: string };
@@ -189,7 +199,8 @@ export function httpTransport(
     vendors: async () => (await json<{ items: VendorProfile[] }>("GET", "/vendors")).items,
     settings: () => json<Settings>("GET", "/settings"),
     saveSettings: (settings) => json<Settings>("PUT", "/settings", settings),
-    sendSample: (vendor) => json<SampleSent>("POST", "/samples", vendor ? { vendor } : {}),
+    sendSample: (request) => json<SampleSent>("POST", "/samples", request ?? {}),
+    sampleCatalog: async () => (await json<{ items: SampleEvent[] }>("GET", "/samples")).items,
     replay: (id, options, edited) =>
       json<Attempt>("POST", `/deliveries/${id}/replay`, edited ? { ...options, edited } : options),
     attempts: async (id) => (await json<{ items: Attempt[] }>("GET", `/deliveries/${id}/attempts`)).items,

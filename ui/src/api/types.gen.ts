@@ -194,17 +194,66 @@ error: string | null, };
 
 export type SampleSent = { 
 /**
- * The stored delivery's id, as the capture listener acknowledged it.
+ * The stored delivery's id, when it went to this instance's capture listener.
  */
-id: number | null, vendor: string, 
+id: number | null, vendor: string, event: string, 
 /**
- * Where it was posted on the capture listener.
+ * Where it was posted on the capture listener (its path), or the target URL.
  */
-path: string, 
+path: string, url: string, 
 /**
- * The capture listener's status.
+ * The first answer's status; 0 when none came.
  */
-status: number, };
+status: number, 
+/**
+ * Which secret signed it, in words.
+ */
+signed_with: string, tampered: boolean, 
+/**
+ * One per request sent (two with `dup`).
+ */
+answers: Array<SampleAnswer>, };
+
+export type SampleAnswer = { status: number | null, latency_ms: number, 
+/**
+ * The answer's first 500 bytes, as text.
+ */
+body: string, 
+/**
+ * Why no answer came, in plain words.
+ */
+error: string | null, };
+
+export type SampleRequest = { 
+/**
+ * Vendor profile id; by default the first of [`generate::sample_vendors`].
+ */
+vendor?: string, 
+/**
+ * Which of the vendor's examples (wraps around), when `event` is not given.
+ */
+pick?: number, 
+/**
+ * The event type (`lead.created`); see `GET /api/samples`.
+ */
+event?: string, 
+/**
+ * Where to send it; by default this instance's capture listener, on the endpoint bound to
+ * the vendor.
+ */
+to?: string, 
+/**
+ * Sign with this instead of the bound endpoint's secret.
+ */
+secret?: string, 
+/**
+ * Send it twice with the same id and signature: the receiver should process it once.
+ */
+dup?: boolean, 
+/**
+ * Alter the body after signing: the receiver's signature check should refuse it.
+ */
+tamper?: boolean, };
 
 export type Settings = { retention: Retention, };
 

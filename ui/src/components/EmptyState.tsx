@@ -30,7 +30,7 @@ export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(i
     setSending(true);
     setMessage(null);
     try {
-      const sent = await transport.sendSample(chosen || undefined);
+      const sent = await transport.sendSample(chosen ? { vendor: chosen } : undefined);
       if (sent.id !== null) onSent(sent.id);
       setMessage(`Sent a ${sent.vendor} sample to ${sent.path}: HTTP ${sent.status}.`);
     } catch (e) {

@@ -3,6 +3,7 @@ import type { StreamStatus } from "../api/transport";
 import type { Filters } from "../lib/filters";
 import { BulkReplay } from "./BulkReplay";
 import { ExportImport } from "./ExportImport";
+import { TestEvent } from "./TestEvent";
 
 interface Props {
   filters: Filters;
@@ -12,6 +13,8 @@ interface Props {
   onSettings(): void;
   /// How many deliveries the filters select, when known.
   total: number | null;
+  /// A test event was stored here: select it.
+  onSent(id: number): void;
 }
 
 const RANGES: [string, string][] = [
@@ -29,7 +32,7 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   offline: "○ Offline",
 };
 
-export function TopBar({ filters, onChange, status, searchRef, onSettings, total }: Props) {
+export function TopBar({ filters, onChange, status, searchRef, onSettings, total, onSent }: Props) {
   const [q, setQ] = useState(filters.q ?? "");
   const [path, setPath] = useState(filters.path ?? "");
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
@@ -98,6 +101,7 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
       </span>
       <ExportImport filters={filters} />
       <BulkReplay filters={filters} total={total} />
+      <TestEvent onSent={onSent} />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>

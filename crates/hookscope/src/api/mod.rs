@@ -64,7 +64,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
-        .route("/samples", post(samples::send))
+        .route("/samples", post(samples::send).get(samples::catalog))
         .route("/settings", get(settings::get).put(settings::put))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")

@@ -1,5 +1,5 @@
-//! `/api/samples`: the UI's "send a sample delivery" (see
-//! [`crate::control::Control::send_sample`]).
+//! `/api/samples`: the UI's "send a sample delivery" and "send a test event" (see
+//! [`crate::control::Control::send_sample`]), and what can be sent.
 
 use axum::Json;
 use axum::extract::State;
@@ -13,4 +13,15 @@ pub(super) async fn send(
 ) -> Result<Json<SampleSent>, ApiError> {
     let request = body.map(|Json(b)| b).unwrap_or_default();
     Ok(Json(state.control.send_sample(request).await?))
+}
+
+/// `GET /api/samples`: `{"items": [{"vendor", "event"}, ...]}`, first-class vendors first.
+pub(super) async fn catalog(State(state): State<ApiState>) -> Json<serde_json::Value> {
+    let items: Vec<_> = state
+        .control
+        .sample_catalog()
+        .into_iter()
+        .map(|(vendor, event)| serde_json::json!({ "vendor": vendor, "event": event }))
+        .collect();
+    Json(serde_json::json!({ "items": items }))
 }

@@ -24,6 +24,7 @@ use crate::generate;
 use crate::model::{Attempt, DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
 use crate::replay::{self, EditedRequest, ReplayOptions};
 use crate::store::{Filter, Store, StoreEvent, Writer};
+use crate::testsend;
 use crate::vendor::{Registry, VendorProfile};
 
 /// The smallest retention byte limit accepted: below it a single large delivery could not be kept.
@@ -56,27 +57,67 @@ impl From<&RetentionConfig> for Retention {
     }
 }
 
-/// Which sample delivery to send.
+/// Which sample delivery to send, and where: by default a documented example of the first vendor,
+/// to this instance's own capture listener; with `to`, a signed test event to the user's handler
+/// (what `hookscope send` does).
 #[derive(Debug, Default, Deserialize)]
 #[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SampleRequest {
     /// Vendor profile id; by default the first of [`generate::sample_vendors`].
+    #[cfg_attr(test, ts(optional))]
     pub vendor: Option<String>,
-    /// Which of the vendor's examples (wraps around).
+    /// Which of the vendor's examples (wraps around), when `event` is not given.
+    #[cfg_attr(test, ts(as = "Option<usize>", optional))]
     pub pick: usize,
+    /// The event type (`lead.created`); see `GET /api/samples`.
+    #[cfg_attr(test, ts(optional))]
+    pub event: Option<String>,
+    /// Where to send it; by default this instance's capture listener, on the endpoint bound to
+    /// the vendor.
+    #[cfg_attr(test, ts(optional))]
+    pub to: Option<String>,
+    /// Sign with this instead of the bound endpoint's secret.
+    #[cfg_attr(test, ts(optional))]
+    pub secret: Option<String>,
+    /// Send it twice with the same id and signature: the receiver should process it once.
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub dup: bool,
+    /// Alter the body after signing: the receiver's signature check should refuse it.
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub tamper: bool,
 }
 
-/// A sample delivery, as the capture listener answered it.
+/// A sample or test event, as it was answered.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SampleSent {
-    /// The stored delivery's id, as the capture listener acknowledged it.
+    /// The stored delivery's id, when it went to this instance's capture listener.
     pub id: Option<i64>,
     pub vendor: String,
-    /// Where it was posted on the capture listener.
+    pub event: String,
+    /// Where it was posted on the capture listener (its path), or the target URL.
     pub path: String,
-    /// The capture listener's status.
+    pub url: String,
+    /// The first answer's status; 0 when none came.
     pub status: u16,
+    /// Which secret signed it, in words.
+    pub signed_with: String,
+    pub tampered: bool,
+    /// One per request sent (two with `dup`).
+    pub answers: Vec<SampleAnswer>,
+}
+
+/// What one request of a test send got back.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SampleAnswer {
+    pub status: Option<u16>,
+    pub latency_ms: f64,
+    /// The answer's first 500 bytes, as text.
+    pub body: String,
+    /// Why no answer came, in plain words.
+    pub error: Option<String>,
 }
 
 /// The endpoints after a change, and whether stored deliveries are being checked again.
@@ -118,8 +159,6 @@ struct Inner {
     config_path: PathBuf,
     retention: RwLock<RetentionConfig>,
     capture: CaptureWatch,
-    /// For requests the instance makes itself (samples to its own capture listener).
-    http: reqwest::Client,
     /// For replays and forwards: one connection pool to the user's targets.
     replay: replay::Client,
     /// Bulk replays started here, running or recently finished.
@@ -147,10 +186,6 @@ impl Control {
                 config_path: parts.config_path,
                 retention: RwLock::new(parts.retention),
                 capture: CaptureWatch::default(),
-                http: reqwest::Client::builder()
-                    .no_proxy()
-                    .build()
-                    .unwrap_or_default(),
                 replay: replay::Client::new(replay::ClientOptions::default()),
                 jobs: replay::jobs::Jobs::default(),
             }),
@@ -564,59 +599,99 @@ impl Control {
                 .unwrap_or_default()
                 .to_owned(),
         };
-        if !generate::sample_vendors().any(|v| v == vendor) {
-            return Err(Error::Invalid(format!(
-                "no sample for vendor {vendor:?}; samples exist for {}",
-                generate::sample_vendors().collect::<Vec<_>>().join(", ")
-            )));
-        }
-        let Some(capture_url) = self.inner.capture.status().url else {
-            return Err(Error::Unreachable(
-                "the capture listener is not running, so the sample has nowhere to go".into(),
-            ));
-        };
         let endpoints = self.inner.endpoints.get();
-        let bound = endpoints
-            .list
-            .iter()
-            .find(|ep| ep.vendor.as_deref() == Some(vendor.as_str()));
-        let secret = bound.and_then(|ep| ep.secrets.first().cloned());
-        let path = match bound {
-            Some(ep) => ep.path.clone(),
-            None => format!("/sample/{vendor}"),
+        let event = match request.event {
+            Some(e) => Some(e),
+            None => {
+                let events = generate::sample_events(&self.inner.registry, &vendor);
+                (!events.is_empty()).then(|| events[request.pick % events.len()].1.clone())
+            }
         };
-        let sample = generate::sample(
+        let built = testsend::build(
             &self.inner.registry,
-            &vendor,
-            secret.as_deref(),
-            request.pick,
-        )
-        .ok_or_else(|| Error::Invalid(format!("vendor {vendor:?} is not a loaded profile")))?;
-        let mut post = self
-            .inner
-            .http
-            .post(format!("{}{path}", capture_url.trim_end_matches('/')))
-            .body(sample.body);
-        for (name, value) in &sample.headers {
-            post = post.header(name, value);
+            &endpoints.list,
+            &testsend::Wanted {
+                vendor: &vendor,
+                event: event.as_deref(),
+                secret: request.secret.as_deref(),
+                tamper: request.tamper,
+            },
+        )?;
+        let (url, path) = match &request.to {
+            Some(to) => {
+                replay::check_target(to)?;
+                (to.clone(), to.clone())
+            }
+            None => {
+                let Some(capture_url) = self.inner.capture.status().url else {
+                    return Err(Error::Unreachable(
+                        "the capture listener is not running, so the sample has nowhere to go"
+                            .into(),
+                    ));
+                };
+                let path = endpoints
+                    .list
+                    .iter()
+                    .find(|ep| ep.vendor.as_deref() == Some(vendor.as_str()))
+                    .map_or_else(|| format!("/sample/{vendor}"), |ep| ep.path.clone());
+                (format!("{}{path}", capture_url.trim_end_matches('/')), path)
+            }
+        };
+        let outgoing = replay::Outgoing {
+            delivery_id: None,
+            kind: crate::model::AttemptKind::Send,
+            method: "POST".to_owned(),
+            url: url.clone(),
+            headers: built
+                .headers
+                .iter()
+                .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+                .collect(),
+            body: bytes::Bytes::from(built.body),
+            body_changed: true,
+            resigned: false,
+            event_id: None,
+        };
+        let mut answers = Vec::new();
+        let mut id = None;
+        for _ in 0..if request.dup { 2 } else { 1 } {
+            let (_, outcome) = self.inner.replay.send(&outgoing).await;
+            if request.to.is_none() {
+                if let Some(error) = &outcome.error {
+                    return Err(Error::Unreachable(format!(
+                        "could not post the sample to the capture listener: {error}"
+                    )));
+                }
+                id = id.or_else(|| {
+                    serde_json::from_slice::<serde_json::Value>(&outcome.body)
+                        .ok()
+                        .and_then(|v| v.get("id").and_then(serde_json::Value::as_i64))
+                });
+            }
+            answers.push(SampleAnswer {
+                status: outcome.status,
+                latency_ms: outcome.latency_us as f64 / 1000.0,
+                body: String::from_utf8_lossy(&outcome.body[..outcome.body.len().min(500)])
+                    .into_owned(),
+                error: outcome.error,
+            });
         }
-        let answer = post.send().await.map_err(|e| {
-            Error::Unreachable(format!(
-                "could not post the sample to the capture listener: {e}"
-            ))
-        })?;
-        let status = answer.status().as_u16();
-        let id = answer
-            .json::<serde_json::Value>()
-            .await
-            .ok()
-            .and_then(|v| v.get("id").and_then(serde_json::Value::as_i64));
         Ok(SampleSent {
             id,
-            vendor,
+            vendor: built.vendor,
+            event: built.event,
             path,
-            status,
+            url,
+            status: answers.first().and_then(|a| a.status).unwrap_or(0),
+            signed_with: built.signed_with,
+            tampered: request.tamper,
+            answers,
         })
+    }
+
+    /// Every `(vendor, event)` a sample or test event can be made of.
+    pub fn sample_catalog(&self) -> Vec<(String, String)> {
+        testsend::catalog(&self.inner.registry)
     }
 
     /// Each change as the store commits it. A receiver that falls behind gets

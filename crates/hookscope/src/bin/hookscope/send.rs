@@ -9,10 +9,10 @@ use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use clap::Args;
 use hookscope::config::{self, Config};
-use hookscope::generate;
 use hookscope::model::AttemptKind;
 use hookscope::replay::{Client, ClientOptions, Outgoing};
 use hookscope::server::VENDORS_DIR;
+use hookscope::testsend;
 use hookscope::vendor::Registry;
 
 #[derive(Args)]
@@ -47,10 +47,8 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let mut out = std::io::stdout().lock();
     if args.list {
-        for vendor in generate::sample_vendors() {
-            for (_, event) in generate::sample_events(&registry, vendor) {
-                writeln!(out, "{vendor}:{event}")?;
-            }
+        for (vendor, event) in testsend::catalog(&registry) {
+            writeln!(out, "{vendor}:{event}")?;
         }
         return Ok(());
     }
@@ -68,67 +66,28 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         Some(recorded) => recorded,
         None => {
             let (vendor, event) = resolve(what)?;
-            let events = generate::sample_events(&registry, &vendor);
-            if events.is_empty() {
-                bail!(
-                    "no examples of vendor {vendor:?}; these can be sent: {}",
-                    generate::sample_vendors().collect::<Vec<_>>().join(", ")
-                );
-            }
-            let pick = match &event {
-                // A fixture's file name stands for its event, with `-` for the `/` a file name
-                // cannot hold (Shopify's `orders/create` is `orders-create.json`).
-                Some(e) => events
-                    .iter()
-                    .find(|(_, t)| t == e || t.replace('/', "-") == *e)
-                    .map(|(p, _)| *p)
-                    .with_context(|| {
-                        format!(
-                            "{vendor} has no example of {e}; it has: {}",
-                            events
-                                .iter()
-                                .map(|(_, t)| t.as_str())
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )
-                    })?,
-                None => events[0].0,
-            };
-            let configured = config
-                .endpoints
-                .iter()
-                .find(|e| e.vendor.as_deref() == Some(vendor.as_str()))
-                .and_then(|e| e.secrets.first().cloned());
-            let secret = args.secret.clone().or(configured);
-            let sample = generate::sample(&registry, &vendor, secret.as_deref(), pick)
-                .context("the example could not be built")?;
-            let signed_with = match &secret {
-                Some(_) => "your secret".to_owned(),
-                None => match generate::endpoints(&registry)
-                    .into_iter()
-                    .find(|e| e.vendor.as_deref() == Some(vendor.as_str()))
-                    .and_then(|e| e.secrets.into_iter().next())
-                {
-                    Some(s) => format!("the test secret {s}"),
-                    None => "no secret (the vendor does not sign)".to_owned(),
+            let built = testsend::build(
+                &registry,
+                &config.endpoints,
+                &testsend::Wanted {
+                    vendor: &vendor,
+                    event: event.as_deref(),
+                    secret: args.secret.as_deref(),
+                    tamper: false,
                 },
-            };
-            let event = events
-                .iter()
-                .find(|(p, _)| *p == pick)
-                .map(|(_, t)| t.clone());
+            )?;
             (
                 format!(
-                    "{vendor}:{}, signed with {signed_with}",
-                    event.unwrap_or_default()
+                    "{}:{}, signed with {}",
+                    built.vendor, built.event, built.signed_with
                 ),
-                sample.headers,
-                sample.body,
+                built.headers,
+                built.body,
             )
         }
     };
     if args.tamper {
-        body = tamper(&body);
+        body = testsend::tamper(&body);
     }
     let outgoing = Outgoing {
         delivery_id: None,
@@ -228,25 +187,4 @@ fn recorded_fixture(what: &str) -> Result<Option<Request>> {
         doc["description"].as_str().unwrap_or("a recorded delivery")
     );
     Ok(Some((label, headers, body.as_bytes().to_vec())))
-}
-
-/// The body with a field added at its start (JSON) or a byte flipped (anything else).
-fn tamper(body: &[u8]) -> Vec<u8> {
-    match body.iter().position(|b| *b == b'{') {
-        Some(at) => {
-            let mut out = body[..=at].to_vec();
-            out.extend_from_slice(br#""tampered":true,"#);
-            out.extend_from_slice(&body[at + 1..]);
-            out
-        }
-        None => {
-            let mut out = body.to_vec();
-            if let Some(b) = out.first_mut() {
-                *b ^= 1;
-            } else {
-                out.push(b'x');
-            }
-            out
-        }
-    }
 }
