@@ -9,7 +9,7 @@ use std::process::Command;
 use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
-use super::{HOOKSCOPE, Plan};
+use super::{Plan, hookscope};
 use crate::{cargo, step};
 
 pub fn desktop(plan: &Plan) -> Result<Value> {
@@ -35,7 +35,7 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
     let out = Command::new("node")
         .arg("tests/desktop/bench-desktop.mjs")
         .arg(std::path::absolute(bin)?)
-        .arg(std::path::absolute(HOOKSCOPE)?)
+        .arg(std::path::absolute(hookscope())?)
         .arg(n.to_string())
         .arg(if plan.quick { "1" } else { "3" })
         .env("TAURI_DRIVER", driver)

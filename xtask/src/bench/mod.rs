@@ -96,7 +96,31 @@ impl Plan {
 }
 
 const API_TOKEN: &str = "bench";
-const HOOKSCOPE: &str = "target/release/hookscope";
+/// Quick runs (`--quick`, as `cargo xtask test` makes them) use the debug build the test suites
+/// already made: their figures are not judged, and CI then builds nothing more.
+static QUICK: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(false);
+
+fn quick() -> bool {
+    QUICK.load(std::sync::atomic::Ordering::Relaxed)
+}
+
+/// The `hookscope` binary the benchmarks run.
+fn hookscope() -> &'static str {
+    if quick() {
+        "target/debug/hookscope"
+    } else {
+        "target/release/hookscope"
+    }
+}
+
+/// The bare axum server, the machine's HTTP limit.
+fn bare_axum() -> &'static str {
+    if quick() {
+        "target/debug/examples/bare_axum"
+    } else {
+        "target/release/examples/bare_axum"
+    }
+}
 
 pub fn bench(args: &BenchArgs) -> Result<()> {
     let started = Instant::now();
@@ -111,18 +135,23 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         deb: "wrk",
         provides: "wrk",
     }])?;
+    QUICK.store(q, std::sync::atomic::Ordering::Relaxed);
+    let mut build = cargo();
+    build.args(["build", "--bin", "hookscope", "--example", "bare_axum"]);
+    if q {
+        // The workspace, as the test step built it: `--package hookscope` alone would resolve
+        // the shared dependencies' features without the desktop crate's and rebuild them all.
+        build.arg("--workspace");
+    } else {
+        build.args(["--release", "--package", "hookscope"]);
+    }
     step(
-        "release build",
-        cargo().args([
-            "build",
-            "--release",
-            "--package",
-            "hookscope",
-            "--bin",
-            "hookscope",
-            "--example",
-            "bare_axum",
-        ]),
+        if q {
+            "debug build (quick run)"
+        } else {
+            "release build"
+        },
+        &mut build,
     )?;
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
@@ -219,7 +248,7 @@ fn fresh_data_dir(plan: &Plan, name: &str, signed: bool) -> Result<PathBuf> {
 
 fn start_hookscope(data_dir: &Path) -> Result<Spawned> {
     Spawned::start(
-        Command::new(HOOKSCOPE)
+        Command::new(hookscope())
             .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
             .args(["--api-token", API_TOKEN])
             .env("HOOKSCOPE_DATA_DIR", data_dir)
@@ -255,7 +284,7 @@ fn capture(plan: &Plan) -> Result<Value> {
     };
 
     let mut base = Spawned::start(
-        Command::new("target/release/examples/bare_axum").arg("127.0.0.1:0"),
+        Command::new(bare_axum()).arg("127.0.0.1:0"),
         "listening on ",
         "listening on ",
     )?;
@@ -405,7 +434,7 @@ fn store(plan: &Plan) -> Result<Value> {
     eprintln!("\n==> the store at {} deliveries", plan.deliveries);
     let dir = fresh_data_dir(plan, "data-store", false)?;
     let started = Instant::now();
-    let status = Command::new(HOOKSCOPE)
+    let status = Command::new(hookscope())
         .args(["generate", "--no-index", "--count"])
         .arg(plan.deliveries.to_string())
         .env("HOOKSCOPE_DATA_DIR", &dir)

@@ -8,13 +8,13 @@ use anyhow::{Context, Result, bail};
 use serde_json::{Value, json};
 
 use super::tools::Spawned;
-use super::{HOOKSCOPE, Plan, fresh_data_dir};
+use super::{Plan, bare_axum, fresh_data_dir, hookscope};
 
 pub fn replay(plan: &Plan) -> Result<Value> {
     let n: u64 = if plan.quick { 2000 } else { 20_000 };
     eprintln!("\n==> replay throughput: {n} stored deliveries to a local target");
     let dir = fresh_data_dir(plan, "data-replay", false)?;
-    let status = Command::new(HOOKSCOPE)
+    let status = Command::new(hookscope())
         .args(["generate", "--no-index", "--count"])
         .arg(n.to_string())
         .env("HOOKSCOPE_DATA_DIR", &dir)
@@ -25,13 +25,13 @@ pub fn replay(plan: &Plan) -> Result<Value> {
         bail!("hookscope generate failed");
     }
     let mut target = Spawned::start(
-        Command::new("target/release/examples/bare_axum").arg("127.0.0.1:0"),
+        Command::new(bare_axum()).arg("127.0.0.1:0"),
         "listening on ",
         "listening on ",
     )?;
     let mut runs = Vec::new();
     for concurrency in [1, 8] {
-        let out = Command::new(HOOKSCOPE)
+        let out = Command::new(hookscope())
             .args(["replay", "--filter", "", "--to"])
             .arg(format!("http://{}/webhooks", target.addr))
             .args(["--concurrency", &concurrency.to_string()])

@@ -72,7 +72,7 @@ impl Report {
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_secs());
         let mut versions = json!({
-            "hookscope": version(Path::new(super::HOOKSCOPE), "--version"),
+            "hookscope": version(Path::new(super::hookscope()), "--version"),
             "rustc": version(Path::new("rustc"), "--version"),
             "wrk": version(Path::new("wrk"), "-v"),
         });

@@ -9,7 +9,7 @@ use anyhow::{Context, Result, bail};
 use serde_json::Value;
 
 use super::tools::Spawned;
-use super::{API_TOKEN, HOOKSCOPE, Plan, fresh_data_dir};
+use super::{API_TOKEN, Plan, fresh_data_dir, hookscope};
 
 pub fn ui(plan: &Plan) -> Result<Value> {
     let n = if plan.quick { 2000 } else { 100_000 };
@@ -21,7 +21,7 @@ pub fn ui(plan: &Plan) -> Result<Value> {
     }])?;
     crate::setup::npm_ci(std::path::Path::new("tests/browser"))?;
     let dir = fresh_data_dir(plan, "data-ui", false)?;
-    let status = Command::new(HOOKSCOPE)
+    let status = Command::new(hookscope())
         .args(["generate", "--count"])
         .arg(n.to_string())
         .env("HOOKSCOPE_DATA_DIR", &dir)
@@ -32,7 +32,7 @@ pub fn ui(plan: &Plan) -> Result<Value> {
     }
     let ui_dir = std::path::absolute("ui/dist")?;
     let mut hs = Spawned::start(
-        Command::new(HOOKSCOPE)
+        Command::new(hookscope())
             .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
             .args(["--api-token", API_TOKEN])
             .arg("--ui")

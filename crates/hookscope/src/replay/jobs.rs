@@ -125,13 +125,6 @@ impl Jobs {
         Some(entry.job.clone())
     }
 
-    /// Cancels every running job (the instance is stopping).
-    pub fn cancel_all(&self) {
-        for entry in self.lock().values() {
-            entry.cancel.cancel();
-        }
-    }
-
     fn lock(&self) -> std::sync::MutexGuard<'_, BTreeMap<u64, Entry>> {
         // A panic while holding this lock leaves plain data behind; keep using it.
         self.entries.lock().unwrap_or_else(|e| e.into_inner())
