@@ -619,6 +619,29 @@ async fn the_cli_replays_with_or_without_a_running_server() {
 
     let out = run(vec!["replay".into(), "--to".into(), to]).await.unwrap();
     assert!(!out.status.success(), "ids or --filter are required");
+
+    // The history, newest first: the failed replay, then the one that was answered 201.
+    let out = run(vec!["attempts".into(), first.to_string()])
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let answered: Vec<&str> = text
+        .lines()
+        .filter(|l| l.contains('→'))
+        .map(|l| if l.contains("→ 500") { "500" } else { "201" })
+        .collect();
+    assert_eq!(answered, vec!["500", "201"], "{text}");
+    assert!(text.contains("replay  POST http://"), "{text}");
+    let out = run(vec!["attempts".into(), "--json".into()]).await.unwrap();
+    let all: Vec<Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(all.len(), 4, "every delivery's attempts");
+    let out = run(vec!["attempts".into(), "999".into()]).await.unwrap();
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no delivery with id 999"));
 }
 
 /// The attempts of a delivery, once `n` are recorded (forwards are recorded beside the answer).

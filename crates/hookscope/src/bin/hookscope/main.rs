@@ -19,7 +19,7 @@ use hookscope::config;
 use export::{ExportArgs, ImportArgs};
 use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
-use replay::ReplayArgs;
+use replay::{AttemptsArgs, ReplayArgs};
 use send::SendArgs;
 use serve::ServeArgs;
 use vendor::VendorCommand;
@@ -57,6 +57,8 @@ enum Command {
     Generate(GenerateArgs),
     /// Send stored deliveries again to a handler, as sent, re-signed or as fresh events.
     Replay(ReplayArgs),
+    /// What was sent from a delivery (replays, edited sends, forwards) and what came back.
+    Attempts(AttemptsArgs),
     /// Write deliveries to standard output as HAR, JSON Lines or cURL commands.
     Export(ExportArgs),
     /// Read deliveries from a HAR or JSON Lines file into the store.
@@ -118,6 +120,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
         Command::Generate(args) => generate::generate(args, &data_dir),
         Command::Replay(args) => replay::replay(args, &data_dir),
+        Command::Attempts(args) => replay::attempts(args, &data_dir),
         Command::Export(args) => export::export(args, &data_dir),
         Command::Import(args) => export::import(args, &data_dir),
         Command::Send(args) => send::send(args, &data_dir),

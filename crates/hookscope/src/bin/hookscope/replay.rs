@@ -200,3 +200,56 @@ fn line(a: &Attempt) -> String {
         (None, None) => format!("{delivery:<8} ✗ no answer  (attempt {})", a.id),
     }
 }
+
+#[derive(Args)]
+pub struct AttemptsArgs {
+    /// Delivery id; without one, the newest attempts of every delivery (test sends included).
+    pub id: Option<i64>,
+    /// At most this many, newest first.
+    #[arg(long, default_value_t = 50)]
+    pub limit: u32,
+    /// One JSON object a line (the API's attempt objects).
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub db: DbArg,
+}
+
+/// `hookscope attempts [ID]`: what was sent from a delivery (replays, edited sends, live
+/// forwards) and what came back, newest first.
+pub fn attempts(args: AttemptsArgs, data_dir: &Path) -> Result<()> {
+    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let items = match args.id {
+        Some(id) => {
+            store
+                .get(id)?
+                .ok_or(hookscope::Error::NotFound(id))
+                .context("see `hookscope list` for the stored ids")?;
+            store.attempts_for(id, args.limit)?
+        }
+        None => store.recent_attempts(args.limit)?,
+    };
+    let mut out = std::io::stdout().lock();
+    if args.json {
+        for a in &items {
+            serde_json::to_writer(&mut out, a)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    if items.is_empty() {
+        writeln!(out, "no attempts yet")?;
+    }
+    for a in &items {
+        writeln!(
+            out,
+            "{}  {:<7} {} {}\n    {}",
+            a.started_at,
+            a.kind.as_str(),
+            a.method,
+            a.url,
+            line(a)
+        )?;
+    }
+    Ok(())
+}
