@@ -137,13 +137,22 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }])?;
     QUICK.store(q, std::sync::atomic::Ordering::Relaxed);
     let mut build = cargo();
-    build.args(["build", "--bin", "hookscope", "--example", "bare_axum"]);
     if q {
-        // The workspace, as the test step built it: `--package hookscope` alone would resolve
-        // the shared dependencies' features without the desktop crate's and rebuild them all.
-        build.arg("--workspace");
+        // Exactly the test step's build (it makes the binary and the example too): any other
+        // selection of targets resolves the shared dependencies' features differently and
+        // rebuilds them.
+        build.args(["test", "--workspace", "--all-targets", "--no-run"]);
     } else {
-        build.args(["--release", "--package", "hookscope"]);
+        build.args([
+            "build",
+            "--release",
+            "--package",
+            "hookscope",
+            "--bin",
+            "hookscope",
+            "--example",
+            "bare_axum",
+        ]);
     }
     step(
         if q {
