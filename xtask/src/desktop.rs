@@ -125,6 +125,9 @@ const TAURI_CLI: &str = "@tauri-apps/cli@2.12.5";
 pub fn bundle() -> Result<()> {
     ui::build()?;
     ensure_build_deps()?;
+    // The bundler finds the tray's appindicator library through its development files, to name
+    // it among the deb's dependencies; without them it stops ("Can't detect any appindicator").
+    setup::ensure_debs(&["libayatana-appindicator3-dev"])?;
     let root = workspace_root();
     let icons = [
         "32x32.png",
