@@ -138,9 +138,8 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     QUICK.store(q, std::sync::atomic::Ordering::Relaxed);
     let mut build = cargo();
     if q {
-        // Exactly the test step's build (it makes the binary and the example too): any other
-        // selection of targets resolves the shared dependencies' features differently and
-        // rebuilds them.
+        // Exactly the test step's build (it makes the binary): another selection of targets
+        // would resolve the shared dependencies' features differently and rebuild them.
         build.args(["test", "--workspace", "--all-targets", "--no-run"]);
     } else {
         build.args([
@@ -162,6 +161,14 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         },
         &mut build,
     )?;
+    if q {
+        // `cargo test` builds the example only as a test harness, so the server itself is built
+        // here; it reuses the test step's dependencies and compiles just the example.
+        step(
+            "bare axum example (debug)",
+            cargo().args(["build", "--package", "hookscope", "--example", "bare_axum"]),
+        )?;
+    }
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
     let needs_load = args
