@@ -1,8 +1,9 @@
 import { useCallback, useEffect, useState } from "react";
 import { useTransport } from "../api/context";
-import type { PathMode, ReplayJob } from "../api/types.gen";
+import type { ReplayJob } from "../api/types.gen";
 import type { Filters } from "../lib/filters";
-import { PATH_KEY, TARGET_KEY } from "./detail/ReplayTab";
+import { Modal } from "./Modal";
+import { ReplayTargetFields, usePathMode, useReplayTarget } from "./ReplayTarget";
 
 /// `12 of 40 · 11 ok · 1 failed · 18/s`
 export function jobLine(job: ReplayJob): string {
@@ -41,10 +42,8 @@ export function BulkReplay({ filters, total }: { filters: Filters; total: number
   const [open, setOpen] = useState(false);
   const [job, setJob] = useState<ReplayJob | null>(null);
   const [error, setError] = useState<string | null>(null);
-  const [target, setTarget] = useState(
-    () => window.localStorage.getItem(TARGET_KEY) ?? "http://localhost:3000/webhooks",
-  );
-  const [path, setPath] = useState<PathMode>(() => (window.localStorage.getItem(PATH_KEY) as PathMode) ?? "target");
+  const [target, setTarget] = useReplayTarget();
+  const [path, setPath] = usePathMode();
   const [resign, setResign] = useState(false);
   const [freshId, setFreshId] = useState(false);
   const [concurrency, setConcurrency] = useState(1);
@@ -52,13 +51,7 @@ export function BulkReplay({ filters, total }: { filters: Filters; total: number
   const [stopOnFailure, setStopOnFailure] = useState(false);
 
   const running = job !== null && !job.finished;
-
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
 
   // A job started from another window or tab (or before a reload) shows up when this opens.
   useEffect(() => {
@@ -142,155 +135,119 @@ export function BulkReplay({ filters, total }: { filters: Filters; total: number
         {running ? `Replaying ${share}%` : "Replay…"}
       </button>
       {open && (
-        <div className="modal-backdrop" onClick={() => setOpen(false)}>
-          <div
-            className="modal bulk-replay"
-            role="dialog"
-            aria-modal="true"
-            aria-label="Replay the listed deliveries"
-            onClick={(e) => e.stopPropagation()}
-            data-testid="bulk-replay-dialog"
+        <Modal title="Replay the listed deliveries" className="bulk-replay" testId="bulk-replay-dialog" onClose={close}>
+          <p className="muted">
+            {total === null
+              ? "The deliveries the list shows"
+              : `The ${total.toLocaleString()} ${total === 1 ? "delivery" : "deliveries"} the list shows`}
+            , oldest first, each as a stored attempt. It goes on if you close this.
+          </p>
+          <form
+            className="replay-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void start();
+            }}
           >
-            <header className="modal-head">
-              <h2>Replay the listed deliveries</h2>
-              <button type="button" onClick={() => setOpen(false)} aria-label="Close">
-                ✕
-              </button>
-            </header>
-            <p className="muted">
-              {total === null
-                ? "The deliveries the list shows"
-                : `The ${total.toLocaleString()} ${total === 1 ? "delivery" : "deliveries"} the list shows`}
-              , oldest first, each as a stored attempt. It goes on if you close this.
-            </p>
-            <form
-              className="replay-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void start();
-              }}
-            >
-              <label className="field replay-target">
-                <span>Target URL (your handler)</span>
+            <ReplayTargetFields
+              target={target}
+              onTarget={setTarget}
+              path={path}
+              onPath={setPath}
+              disabled={running}
+              testIdPrefix="bulk"
+            />
+            <div className="replay-options">
+              <label className="inline-field">
+                In flight{" "}
                 <input
-                  type="url"
-                  required
-                  value={target}
+                  type="number"
+                  min={1}
+                  max={64}
+                  value={concurrency}
                   disabled={running}
-                  onChange={(e) => {
-                    setTarget(e.target.value);
-                    window.localStorage.setItem(TARGET_KEY, e.target.value);
-                  }}
-                  data-testid="bulk-target"
+                  onChange={(e) => setConcurrency(Math.min(64, Math.max(1, Number(e.target.value) || 1)))}
+                  data-testid="bulk-concurrency"
                 />
               </label>
-              <label className="field">
-                <span>Path</span>
-                <select
-                  value={path}
+              <label className="inline-field" title="Empty: as fast as the handler answers">
+                At most{" "}
+                <input
+                  type="number"
+                  min={0}
+                  step="any"
+                  placeholder="∞"
+                  value={rate}
                   disabled={running}
-                  onChange={(e) => {
-                    setPath(e.target.value as PathMode);
-                    window.localStorage.setItem(PATH_KEY, e.target.value);
-                  }}
-                >
-                  <option value="target">the target URL as given</option>
-                  <option value="suffix">+ the path after the endpoint</option>
-                  <option value="full">+ the whole path and query</option>
-                </select>
+                  onChange={(e) => setRate(e.target.value)}
+                  data-testid="bulk-rate"
+                />{" "}
+                a second
               </label>
-              <div className="replay-options">
-                <label className="inline-field">
-                  In flight{" "}
-                  <input
-                    type="number"
-                    min={1}
-                    max={64}
-                    value={concurrency}
-                    disabled={running}
-                    onChange={(e) => setConcurrency(Math.min(64, Math.max(1, Number(e.target.value) || 1)))}
-                    data-testid="bulk-concurrency"
-                  />
-                </label>
-                <label className="inline-field" title="Empty: as fast as the handler answers">
-                  At most{" "}
-                  <input
-                    type="number"
-                    min={0}
-                    step="any"
-                    placeholder="∞"
-                    value={rate}
-                    disabled={running}
-                    onChange={(e) => setRate(e.target.value)}
-                    data-testid="bulk-rate"
-                  />{" "}
-                  a second
-                </label>
-                <label title="Compute each signature anew with the current time and the endpoint's secret">
-                  <input
-                    type="checkbox"
-                    checked={resign || freshId}
-                    disabled={freshId || running}
-                    onChange={(e) => setResign(e.target.checked)}
-                  />{" "}
-                  Re-sign
-                </label>
-                <label title="Send each as a new event: a new event id in the headers and body, re-signed">
-                  <input
-                    type="checkbox"
-                    checked={freshId}
-                    disabled={running}
-                    onChange={(e) => setFreshId(e.target.checked)}
-                  />{" "}
-                  New event ids
-                </label>
-                <label>
-                  <input
-                    type="checkbox"
-                    checked={stopOnFailure}
-                    disabled={running}
-                    onChange={(e) => setStopOnFailure(e.target.checked)}
-                    data-testid="bulk-stop"
-                  />{" "}
-                  Stop at the first failure
-                </label>
-                {running ? (
-                  <button type="button" onClick={() => void cancel()} data-testid="bulk-cancel">
-                    Cancel
-                  </button>
-                ) : (
-                  <button type="submit" className="primary" disabled={total === 0} data-testid="bulk-start">
-                    Start
-                  </button>
-                )}
+              <label title="Compute each signature anew with the current time and the endpoint's secret">
+                <input
+                  type="checkbox"
+                  checked={resign || freshId}
+                  disabled={freshId || running}
+                  onChange={(e) => setResign(e.target.checked)}
+                />{" "}
+                Re-sign
+              </label>
+              <label title="Send each as a new event: a new event id in the headers and body, re-signed">
+                <input
+                  type="checkbox"
+                  checked={freshId}
+                  disabled={running}
+                  onChange={(e) => setFreshId(e.target.checked)}
+                />{" "}
+                New event ids
+              </label>
+              <label>
+                <input
+                  type="checkbox"
+                  checked={stopOnFailure}
+                  disabled={running}
+                  onChange={(e) => setStopOnFailure(e.target.checked)}
+                  data-testid="bulk-stop"
+                />{" "}
+                Stop at the first failure
+              </label>
+              {running ? (
+                <button type="button" onClick={() => void cancel()} data-testid="bulk-cancel">
+                  Cancel
+                </button>
+              ) : (
+                <button type="submit" className="primary" disabled={total === 0} data-testid="bulk-start">
+                  Start
+                </button>
+              )}
+            </div>
+          </form>
+          {error && (
+            <p className="error" role="alert" data-testid="bulk-error">
+              {error}
+            </p>
+          )}
+          {job && (
+            <div className="bulk-progress" data-testid="bulk-progress">
+              <div className="muted">
+                {running ? "Replaying" : "Replayed"} to {job.to}
               </div>
-            </form>
-            {error && (
-              <p className="error" role="alert" data-testid="bulk-error">
-                {error}
-              </p>
-            )}
-            {job && (
-              <div className="bulk-progress" data-testid="bulk-progress">
-                <div className="muted">
-                  {running ? "Replaying" : "Replayed"} to {job.to}
+              <progress max={Math.max(job.progress.total, 1)} value={job.progress.done} aria-label="Replay progress" />
+              <div data-testid="bulk-counts">{jobLine(job)}</div>
+              {job.finished && (
+                <div className={job.progress.failed > 0 || job.progress.cancelled ? "bad-text" : "ok-text"} data-testid="bulk-outcome">
+                  {jobOutcome(job)}
                 </div>
-                <progress max={Math.max(job.progress.total, 1)} value={job.progress.done} aria-label="Replay progress" />
-                <div data-testid="bulk-counts">{jobLine(job)}</div>
-                {job.finished && (
-                  <div className={job.progress.failed > 0 || job.progress.cancelled ? "bad-text" : "ok-text"} data-testid="bulk-outcome">
-                    {jobOutcome(job)}
-                  </div>
-                )}
-                {job.progress.first_failure && (
-                  <div className="bad-text" data-testid="bulk-first-failure">
-                    First failure: {job.progress.first_failure}
-                  </div>
-                )}
-              </div>
-            )}
-          </div>
-        </div>
+              )}
+              {job.progress.first_failure && (
+                <div className="bad-text" data-testid="bulk-first-failure">
+                  First failure: {job.progress.first_failure}
+                </div>
+              )}
+            </div>
+          )}
+        </Modal>
       )}
     </>
   );

@@ -3,6 +3,7 @@ import { useTransport } from "../api/context";
 import type { EndpointConfig, Retention, VendorProfile } from "../api/types.gen";
 import { type Theme, applyTheme, storedTheme } from "../lib/theme";
 import { DesktopSection } from "./DesktopSettings";
+import { Modal } from "./Modal";
 
 /// An endpoint as the form edits it: secrets one per line, the response's fields as text.
 interface Draft {
@@ -138,12 +139,6 @@ export function Settings({ onClose }: { onClose(): void }) {
     transport.vendors().then(setVendors, () => {});
   }, [transport]);
 
-  useEffect(() => {
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && onClose();
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [onClose]);
-
   const update = (i: number, patch: Partial<Draft>) =>
     setDrafts((list) => list && list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
 
@@ -159,137 +154,122 @@ export function Settings({ onClose }: { onClose(): void }) {
   }
 
   return (
-    <div className="modal-backdrop" onClick={onClose}>
-      <div
-        className="modal"
-        role="dialog"
-        aria-modal="true"
-        aria-label="Settings"
-        onClick={(e) => e.stopPropagation()}
-        data-testid="settings"
-      >
-        <header className="modal-head">
-          <h2>Settings</h2>
-          <button type="button" onClick={onClose} aria-label="Close settings">
-            ✕
-          </button>
-        </header>
-        <section>
-          <h3>Appearance</h3>
-          <div className="segmented" role="radiogroup" aria-label="Theme">
-            {(["system", "light", "dark"] as const).map((t) => (
-              <button
-                key={t}
-                type="button"
-                role="radio"
-                aria-checked={theme === t}
-                className={theme === t ? "seg seg-active" : "seg"}
-                onClick={() => {
-                  setTheme(t);
-                  applyTheme(t);
-                }}
-              >
-                {t === "system" ? "Follow the system" : t === "light" ? "Light" : "Dark"}
-              </button>
+    <Modal title="Settings" testId="settings" closeLabel="Close settings" onClose={onClose}>
+      <section>
+        <h3>Appearance</h3>
+        <div className="segmented" role="radiogroup" aria-label="Theme">
+          {(["system", "light", "dark"] as const).map((t) => (
+            <button
+              key={t}
+              type="button"
+              role="radio"
+              aria-checked={theme === t}
+              className={theme === t ? "seg seg-active" : "seg"}
+              onClick={() => {
+                setTheme(t);
+                applyTheme(t);
+              }}
+            >
+              {t === "system" ? "Follow the system" : t === "light" ? "Light" : "Dark"}
+            </button>
+          ))}
+        </div>
+      </section>
+      <RetentionSection />
+      <DesktopSection />
+      <section>
+        <h3>Endpoints</h3>
+        <p className="muted">
+          A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked
+          with (one per line; the first that matches is named), optionally the status and body to answer, and a
+          handler to forward every delivery to as it arrives (its answers are under each delivery's Replay tab;
+          with "pass the handler's answer back" the sender gets the handler's answer instead of Hookscope's).
+          Saving writes the config file and checks stored deliveries again.
+        </p>
+        {drafts === null ? (
+          <p className="muted">Loading…</p>
+        ) : (
+          <div className="endpoints">
+            {drafts.map((d, i) => (
+              <fieldset key={i} className="endpoint">
+                <label className="field">
+                  <span>Path prefix</span>
+                  <input value={d.path} onChange={(e) => update(i, { path: e.target.value })} placeholder="/hooks/stripe" />
+                </label>
+                <label className="field">
+                  <span>Vendor</span>
+                  <select value={d.vendor} onChange={(e) => update(i, { vendor: e.target.value })}>
+                    <option value="">Detect per delivery</option>
+                    {vendors.map((v) => (
+                      <option key={v.id} value={v.id}>
+                        {v.name}
+                      </option>
+                    ))}
+                  </select>
+                </label>
+                <label className="field">
+                  <span>Secrets</span>
+                  <textarea
+                    rows={2}
+                    value={d.secrets}
+                    onChange={(e) => update(i, { secrets: e.target.value })}
+                    spellCheck={false}
+                    autoComplete="off"
+                  />
+                </label>
+                <label className="field narrow">
+                  <span>Answer status</span>
+                  <input value={d.status} onChange={(e) => update(i, { status: e.target.value })} placeholder="200" inputMode="numeric" />
+                </label>
+                <label className="field">
+                  <span>Answer body</span>
+                  <input value={d.body} onChange={(e) => update(i, { body: e.target.value })} placeholder="(the stored id, as JSON)" />
+                </label>
+                <label className="field forward-field">
+                  <span>Forward to</span>
+                  <input
+                    type="url"
+                    value={d.forward}
+                    onChange={(e) => update(i, { forward: e.target.value })}
+                    placeholder="http://localhost:3000/webhooks"
+                    data-testid="endpoint-forward"
+                  />
+                </label>
+                <label className="pass-through" title="Answer the sender with the handler's status, headers and body">
+                  <input
+                    type="checkbox"
+                    checked={d.passThrough}
+                    disabled={!d.forward.trim()}
+                    onChange={(e) => update(i, { passThrough: e.target.checked })}
+                  />{" "}
+                  Pass the handler's answer back
+                </label>
+                <button type="button" className="danger" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
+                  Remove
+                </button>
+              </fieldset>
             ))}
-          </div>
-        </section>
-        <RetentionSection />
-        <DesktopSection />
-        <section>
-          <h3>Endpoints</h3>
-          <p className="muted">
-            A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked
-            with (one per line; the first that matches is named), optionally the status and body to answer, and a
-            handler to forward every delivery to as it arrives (its answers are under each delivery's Replay tab;
-            with "pass the handler's answer back" the sender gets the handler's answer instead of Hookscope's).
-            Saving writes the config file and checks stored deliveries again.
-          </p>
-          {drafts === null ? (
-            <p className="muted">Loading…</p>
-          ) : (
-            <div className="endpoints">
-              {drafts.map((d, i) => (
-                <fieldset key={i} className="endpoint">
-                  <label className="field">
-                    <span>Path prefix</span>
-                    <input value={d.path} onChange={(e) => update(i, { path: e.target.value })} placeholder="/hooks/stripe" />
-                  </label>
-                  <label className="field">
-                    <span>Vendor</span>
-                    <select value={d.vendor} onChange={(e) => update(i, { vendor: e.target.value })}>
-                      <option value="">Detect per delivery</option>
-                      {vendors.map((v) => (
-                        <option key={v.id} value={v.id}>
-                          {v.name}
-                        </option>
-                      ))}
-                    </select>
-                  </label>
-                  <label className="field">
-                    <span>Secrets</span>
-                    <textarea
-                      rows={2}
-                      value={d.secrets}
-                      onChange={(e) => update(i, { secrets: e.target.value })}
-                      spellCheck={false}
-                      autoComplete="off"
-                    />
-                  </label>
-                  <label className="field narrow">
-                    <span>Answer status</span>
-                    <input value={d.status} onChange={(e) => update(i, { status: e.target.value })} placeholder="200" inputMode="numeric" />
-                  </label>
-                  <label className="field">
-                    <span>Answer body</span>
-                    <input value={d.body} onChange={(e) => update(i, { body: e.target.value })} placeholder="(the stored id, as JSON)" />
-                  </label>
-                  <label className="field forward-field">
-                    <span>Forward to</span>
-                    <input
-                      type="url"
-                      value={d.forward}
-                      onChange={(e) => update(i, { forward: e.target.value })}
-                      placeholder="http://localhost:3000/webhooks"
-                      data-testid="endpoint-forward"
-                    />
-                  </label>
-                  <label className="pass-through" title="Answer the sender with the handler's status, headers and body">
-                    <input
-                      type="checkbox"
-                      checked={d.passThrough}
-                      disabled={!d.forward.trim()}
-                      onChange={(e) => update(i, { passThrough: e.target.checked })}
-                    />{" "}
-                    Pass the handler's answer back
-                  </label>
-                  <button type="button" className="danger" onClick={() => setDrafts(drafts.filter((_, j) => j !== i))}>
-                    Remove
-                  </button>
-                </fieldset>
-              ))}
-              <div className="toolbar">
-                <button
-                  type="button"
-                  onClick={() =>
-                    setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", forward: "", passThrough: false, original: null }])
-                  }
-                >
-                  Add endpoint
-                </button>
-                <button type="button" className="primary" onClick={() => void save()} data-testid="save-endpoints">
-                  Save endpoints
-                </button>
-              </div>
+            <div className="toolbar">
+              <button
+                type="button"
+                onClick={() =>
+                  setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", forward: "", passThrough: false, original: null }])
+                }
+              >
+                Add endpoint
+              </button>
+              <button type="button" className="primary" onClick={() => void save()} data-testid="save-endpoints">
+                Save endpoints
+              </button>
             </div>
-          )}
-          {message && (
-            <p className={message.ok ? "ok-text" : "error"} role="status">
-              {message.text}
-            </p>
-          )}
-        </section>
-      </div>
-    </div>
+          </div>
+        )}
+        {message && (
+          <p className={message.ok ? "ok-text" : "error"} role="status">
+            {message.text}
+          </p>
+        )}
+      </section>
+    </Modal>
   );
 }

@@ -1,8 +1,9 @@
-import { useEffect, useState } from "react";
+import { useCallback, useEffect, useState } from "react";
 import { useTransport } from "../api/context";
 import type { SampleEvent } from "../api/transport";
 import type { SampleSent } from "../api/types.gen";
-import { TARGET_KEY } from "./detail/ReplayTab";
+import { Modal } from "./Modal";
+import { useReplayTarget } from "./ReplayTarget";
 
 /// `→ 200 in 3.1 ms` for each request of a test send, or why no answer came.
 export function answerLines(sent: SampleSent): string[] {
@@ -29,9 +30,7 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
   const [names, setNames] = useState<Record<string, string>>({});
   const [choice, setChoice] = useState("");
   const [toHandler, setToHandler] = useState(false);
-  const [target, setTarget] = useState(
-    () => window.localStorage.getItem(TARGET_KEY) ?? "http://localhost:3000/webhooks",
-  );
+  const [target, setTarget] = useReplayTarget();
   const [secret, setSecret] = useState("");
   const [dup, setDup] = useState(false);
   const [tamper, setTamper] = useState(false);
@@ -51,12 +50,7 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
       .catch(() => {});
   }, [open, catalog.length, transport]);
 
-  useEffect(() => {
-    if (!open) return;
-    const onKey = (e: KeyboardEvent) => e.key === "Escape" && setOpen(false);
-    window.addEventListener("keydown", onKey);
-    return () => window.removeEventListener("keydown", onKey);
-  }, [open]);
+  const close = useCallback(() => setOpen(false), []);
 
   async function send() {
     const colon = choice.indexOf(":");
@@ -93,125 +87,107 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
         Test event…
       </button>
       {open && (
-        <div className="modal-backdrop" onClick={() => setOpen(false)}>
-          <div
-            className="modal bulk-replay"
-            role="dialog"
-            aria-modal="true"
-            aria-label="Send a test event"
-            onClick={(e) => e.stopPropagation()}
-            data-testid="test-event-dialog"
+        <Modal title="Send a test event" className="bulk-replay" testId="test-event-dialog" onClose={close}>
+          <p className="muted">
+            The vendor's documented example with a fresh event id and time, its headers, and its signature (the
+            secret below, else the one of your endpoint for that vendor, else a test secret).
+          </p>
+          <form
+            className="test-event-form"
+            onSubmit={(e) => {
+              e.preventDefault();
+              void send();
+            }}
           >
-            <header className="modal-head">
-              <h2>Send a test event</h2>
-              <button type="button" onClick={() => setOpen(false)} aria-label="Close">
-                ✕
-              </button>
-            </header>
-            <p className="muted">
-              The vendor's documented example with a fresh event id and time, its headers, and its signature (the
-              secret below, else the one of your endpoint for that vendor, else a test secret).
-            </p>
-            <form
-              className="test-event-form"
-              onSubmit={(e) => {
-                e.preventDefault();
-                void send();
-              }}
-            >
-              <label className="field">
-                <span>Event</span>
-                <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="test-event-choice">
-                  {groupCatalog(catalog).map(([vendor, events]) => (
-                    <optgroup key={vendor} label={names[vendor] ?? vendor}>
-                      {events.map((event) => (
-                        <option key={event} value={`${vendor}:${event}`}>
-                          {event}
-                        </option>
-                      ))}
-                    </optgroup>
-                  ))}
-                </select>
+            <label className="field">
+              <span>Event</span>
+              <select value={choice} onChange={(e) => setChoice(e.target.value)} data-testid="test-event-choice">
+                {groupCatalog(catalog).map(([vendor, events]) => (
+                  <optgroup key={vendor} label={names[vendor] ?? vendor}>
+                    {events.map((event) => (
+                      <option key={event} value={`${vendor}:${event}`}>
+                        {event}
+                      </option>
+                    ))}
+                  </optgroup>
+                ))}
+              </select>
+            </label>
+            <fieldset className="field test-event-to">
+              <legend>To</legend>
+              <label>
+                <input type="radio" checked={!toHandler} onChange={() => setToHandler(false)} /> This Hookscope (its
+                capture listener, on the vendor's endpoint)
               </label>
-              <fieldset className="field test-event-to">
-                <legend>To</legend>
-                <label>
-                  <input type="radio" checked={!toHandler} onChange={() => setToHandler(false)} /> This Hookscope (its
-                  capture listener, on the vendor's endpoint)
-                </label>
-                <label>
-                  <input
-                    type="radio"
-                    checked={toHandler}
-                    onChange={() => setToHandler(true)}
-                    data-testid="test-event-to-handler"
-                  />{" "}
-                  Your handler{" "}
-                  <input
-                    type="url"
-                    value={target}
-                    required={toHandler}
-                    disabled={!toHandler}
-                    onChange={(e) => {
-                      setTarget(e.target.value);
-                      window.localStorage.setItem(TARGET_KEY, e.target.value);
-                    }}
-                    data-testid="test-event-target"
-                  />
-                </label>
-              </fieldset>
-              <label className="field">
-                <span>Secret (optional)</span>
+              <label>
                 <input
-                  type="text"
-                  autoComplete="off"
-                  spellCheck={false}
-                  placeholder="your endpoint's secret for this vendor"
-                  value={secret}
-                  onChange={(e) => setSecret(e.target.value)}
-                  data-testid="test-event-secret"
+                  type="radio"
+                  checked={toHandler}
+                  onChange={() => setToHandler(true)}
+                  data-testid="test-event-to-handler"
+                />{" "}
+                Your handler{" "}
+                <input
+                  type="url"
+                  value={target}
+                  required={toHandler}
+                  disabled={!toHandler}
+                  onChange={(e) => setTarget(e.target.value)}
+                  data-testid="test-event-target"
                 />
               </label>
-              <div className="replay-options">
-                <label title="The same id and signature twice: your handler should process it once">
-                  <input type="checkbox" checked={dup} onChange={(e) => setDup(e.target.checked)} data-testid="test-event-dup" />{" "}
-                  Send twice (dedupe)
-                </label>
-                <label title="Change the body after signing: your handler's signature check should refuse it">
-                  <input
-                    type="checkbox"
-                    checked={tamper}
-                    onChange={(e) => setTamper(e.target.checked)}
-                    data-testid="test-event-tamper"
-                  />{" "}
-                  Alter the body after signing
-                </label>
-                <button type="submit" className="primary" disabled={busy || !choice} data-testid="test-event-send">
-                  {busy ? "Sending…" : "Send"}
-                </button>
+            </fieldset>
+            <label className="field">
+              <span>Secret (optional)</span>
+              <input
+                type="text"
+                autoComplete="off"
+                spellCheck={false}
+                placeholder="your endpoint's secret for this vendor"
+                value={secret}
+                onChange={(e) => setSecret(e.target.value)}
+                data-testid="test-event-secret"
+              />
+            </label>
+            <div className="replay-options">
+              <label title="The same id and signature twice: your handler should process it once">
+                <input type="checkbox" checked={dup} onChange={(e) => setDup(e.target.checked)} data-testid="test-event-dup" />{" "}
+                Send twice (dedupe)
+              </label>
+              <label title="Change the body after signing: your handler's signature check should refuse it">
+                <input
+                  type="checkbox"
+                  checked={tamper}
+                  onChange={(e) => setTamper(e.target.checked)}
+                  data-testid="test-event-tamper"
+                />{" "}
+                Alter the body after signing
+              </label>
+              <button type="submit" className="primary" disabled={busy || !choice} data-testid="test-event-send">
+                {busy ? "Sending…" : "Send"}
+              </button>
+            </div>
+          </form>
+          {error && (
+            <p className="error" role="alert" data-testid="test-event-error">
+              {error}
+            </p>
+          )}
+          {sent && (
+            <div className="bulk-progress" data-testid="test-event-result">
+              <div>
+                {sent.vendor}:{sent.event} to {sent.url}, signed with {sent.signed_with}
+                {sent.tampered ? ", body altered after signing" : ""}
               </div>
-            </form>
-            {error && (
-              <p className="error" role="alert" data-testid="test-event-error">
-                {error}
-              </p>
-            )}
-            {sent && (
-              <div className="bulk-progress" data-testid="test-event-result">
-                <div>
-                  {sent.vendor}:{sent.event} to {sent.url}, signed with {sent.signed_with}
-                  {sent.tampered ? ", body altered after signing" : ""}
+              {answerLines(sent).map((line, i) => (
+                <div key={i} className={sent.answers[i]?.status === null ? "bad-text" : undefined} data-testid="test-event-answer">
+                  {line}
+                  {sent.answers[i]?.body ? <code className="answer-body"> {sent.answers[i]!.body}</code> : null}
                 </div>
-                {answerLines(sent).map((line, i) => (
-                  <div key={i} className={sent.answers[i]?.status === null ? "bad-text" : undefined} data-testid="test-event-answer">
-                    {line}
-                    {sent.answers[i]?.body ? <code className="answer-body"> {sent.answers[i]!.body}</code> : null}
-                  </div>
-                ))}
-              </div>
-            )}
-          </div>
-        </div>
+              ))}
+            </div>
+          )}
+        </Modal>
       )}
     </>
   );

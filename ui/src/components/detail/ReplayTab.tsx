@@ -1,12 +1,10 @@
 import { useEffect, useState } from "react";
 import { useTransport } from "../../api/context";
-import type { Attempt, DeliveryDetail, EditedRequest, PathMode } from "../../api/types.gen";
+import type { Attempt, DeliveryDetail, EditedRequest } from "../../api/types.gen";
 import { copyText } from "../../lib/clipboard";
 import { curlCommand, formatSize } from "../../lib/format";
 import { CodeEditor } from "../CodeView";
-
-export const TARGET_KEY = "hookscope.replayTarget";
-export const PATH_KEY = "hookscope.replayPath";
+import { ReplayTargetFields, usePathMode, useReplayTarget } from "../ReplayTarget";
 
 /// Headers a replay never copies (the connection writes its own): the editor starts without them.
 const HOP_BY_HOP = new Set([
@@ -38,10 +36,8 @@ export function parseHeaderLines(text: string): Array<[string, string]> {
 /// event or edited; the history of every attempt with the handler's answer.
 export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
   const transport = useTransport();
-  const [target, setTarget] = useState(
-    () => window.localStorage.getItem(TARGET_KEY) ?? "http://localhost:3000/webhooks",
-  );
-  const [path, setPath] = useState<PathMode>(() => (window.localStorage.getItem(PATH_KEY) as PathMode) ?? "target");
+  const [target, setTarget] = useReplayTarget();
+  const [path, setPath] = usePathMode();
   const [resign, setResign] = useState(false);
   const [freshId, setFreshId] = useState(false);
   const [editing, setEditing] = useState(false);
@@ -118,34 +114,7 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
           void send();
         }}
       >
-        <label className="field replay-target">
-          <span>Target URL (your handler)</span>
-          <input
-            type="url"
-            required
-            value={target}
-            onChange={(e) => {
-              setTarget(e.target.value);
-              window.localStorage.setItem(TARGET_KEY, e.target.value);
-            }}
-            data-testid="replay-target"
-          />
-        </label>
-        <label className="field">
-          <span>Path</span>
-          <select
-            value={path}
-            onChange={(e) => {
-              setPath(e.target.value as PathMode);
-              window.localStorage.setItem(PATH_KEY, e.target.value);
-            }}
-            data-testid="replay-path"
-          >
-            <option value="target">the target URL as given</option>
-            <option value="suffix">+ the path after the endpoint</option>
-            <option value="full">+ the whole path and query</option>
-          </select>
-        </label>
+        <ReplayTargetFields target={target} onTarget={setTarget} path={path} onPath={setPath} testIdPrefix="replay" />
         <div className="replay-options">
           <label title="Compute the signature anew with the current time and the endpoint's secret">
             <input type="checkbox" checked={resign || freshId} disabled={freshId} onChange={(e) => setResign(e.target.checked)} data-testid="replay-resign" />{" "}
