@@ -47,7 +47,7 @@ pub struct Instance {
     capture_state: Arc<CaptureState>,
     writer: Writer,
     writer_thread: Option<WriterThread>,
-    _lock: ServeLock,
+    lock: Arc<ServeLock>,
 }
 
 impl Instance {
@@ -109,7 +109,7 @@ impl Instance {
             capture_state,
             writer,
             writer_thread: Some(writer_thread),
-            _lock: lock,
+            lock: Arc::new(lock),
         })
     }
 
@@ -184,6 +184,10 @@ impl Instance {
             allowed: AllowedHosts::for_addr(bound),
             ui_dir,
         };
+        // Commands that write (`hookscope import`) find the API here and go through it.
+        if let Err(e) = self.lock.advertise_api(bound) {
+            tracing::warn!(error = %e, "the lock file cannot name the API");
+        }
         let (stop, stopped) = watch::channel(false);
         let task = tokio::spawn(async move {
             let serve = axum::serve(listener, api::router(state))
@@ -204,6 +208,7 @@ impl Instance {
             token,
             stop,
             task,
+            lock: self.lock.clone(),
         })
     }
 
@@ -246,6 +251,7 @@ pub struct ApiListener {
     pub token: String,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
+    lock: Arc<ServeLock>,
 }
 
 impl ApiListener {
@@ -265,6 +271,9 @@ impl ApiListener {
 
     /// Stops accepting; open event streams get a short grace period.
     pub async fn stop(self) {
+        if let Err(e) = self.lock.withdraw_api() {
+            tracing::warn!(error = %e, "the lock file still names the stopped API");
+        }
         let _ = self.stop.send(true);
         let _ = self.task.await;
     }

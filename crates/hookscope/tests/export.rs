@@ -318,3 +318,42 @@ async fn the_api_exports_a_filtered_set_and_imports_it_into_another_server() {
     from.stop().await;
     to.stop().await;
 }
+
+// Multi-threaded: the command runs synchronously here while the server answers it.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_imports_through_the_server_that_holds_the_store() {
+    let from = start("").await;
+    two_deliveries(&from).await;
+    let exported = ok(&hookscope(
+        from.dir.path(),
+        &["export", "--format", "jsonl"],
+    ));
+    let work = tempfile::tempdir().unwrap();
+    let file = work.path().join("export.jsonl");
+    std::fs::write(&file, &exported).unwrap();
+    let file = file.to_str().unwrap();
+
+    // The server holds the store: the command finds its API in the lock file and its token in
+    // the data directory, and the server's own writer stores the deliveries.
+    let to = start("").await;
+    let out = ok(&hookscope(to.dir.path(), &["import", file]));
+    assert!(
+        out.contains("Imported 2 deliveries through the running server"),
+        "{out}"
+    );
+    assert!(out.contains(&to.api.to_string()), "{out}");
+    let (_, page) = to.api_get("/api/deliveries").await;
+    let items = page["items"].as_array().unwrap();
+    assert_eq!(items.len(), 2, "{page}");
+    assert!(items.iter().all(|d| d["imported"] == true), "{page}");
+
+    // A wrong token is named as such, and nothing is stored.
+    let refused = hookscope(to.dir.path(), &["import", file, "--api-token", "wrong"]);
+    assert!(!refused.status.success());
+    let err = String::from_utf8_lossy(&refused.stderr);
+    assert!(err.contains("refused the API token"), "{err}");
+    let (_, page) = to.api_get("/api/deliveries").await;
+    assert_eq!(page["items"].as_array().unwrap().len(), 2);
+    from.stop().await;
+    to.stop().await;
+}

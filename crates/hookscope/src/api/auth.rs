@@ -15,15 +15,18 @@ use crate::error::{Error, Result};
 
 const TOKEN_FILE: &str = "api-token";
 
+/// The token kept in `dir`, if there is one (commands that talk to a running server use it).
+pub fn saved_token(dir: &Path) -> Option<String> {
+    let text = std::fs::read_to_string(dir.join(TOKEN_FILE)).ok()?;
+    Some(text.trim().to_owned()).filter(|t| !t.is_empty())
+}
+
 /// The token kept in `dir`, created (random, 256 bits, readable by the owner only) when missing.
 pub fn load_or_create_token(dir: &Path) -> Result<String> {
-    let path = dir.join(TOKEN_FILE);
-    if let Ok(text) = std::fs::read_to_string(&path) {
-        let token = text.trim();
-        if !token.is_empty() {
-            return Ok(token.to_owned());
-        }
+    if let Some(token) = saved_token(dir) {
+        return Ok(token);
     }
+    let path = dir.join(TOKEN_FILE);
     let mut bytes = [0u8; 32];
     getrandom::fill(&mut bytes).map_err(|e| Error::Io {
         path: path.clone(),

@@ -22,7 +22,7 @@ use http::StatusCode;
 
 use crate::control::Control;
 use crate::error::Error;
-pub use auth::{AllowedHosts, load_or_create_token};
+pub use auth::{AllowedHosts, load_or_create_token, saved_token};
 
 /// What every API handler shares.
 #[derive(Clone)]

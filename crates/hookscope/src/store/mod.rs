@@ -190,15 +190,75 @@ fn open_connection(path: &Path) -> Result<Connection> {
 
 /// Held while a server writes to a database, so a second server on the same file is refused with
 /// a clear error instead of two writers interleaving their retention and counters.
+///
+/// The lock file (`<db>.lock`) names its holder: the process id on the first line and, while the
+/// holder serves the control API, `api <addr>` on the second, so that commands which write (such
+/// as `hookscope import`) can go through the running server instead of failing.
 pub struct ServeLock {
-    _file: File,
+    file: File,
+    path: PathBuf,
+}
+
+/// Who holds a database's lock, as its lock file says.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LockHolder {
+    pub pid: String,
+    /// The holder's control API, when it serves one.
+    pub api: Option<std::net::SocketAddr>,
+}
+
+fn lock_path(db: &Path) -> PathBuf {
+    let mut path = db.as_os_str().to_owned();
+    path.push(".lock");
+    PathBuf::from(path)
+}
+
+impl LockHolder {
+    fn parse(text: &str) -> LockHolder {
+        let mut lines = text.lines();
+        let pid = lines.next().unwrap_or_default().trim().to_owned();
+        let api = lines
+            .filter_map(|l| l.strip_prefix("api "))
+            .find_map(|addr| addr.trim().parse().ok());
+        LockHolder { pid, api }
+    }
+
+    /// The holder of `db`'s lock, or `None` when nobody holds it.
+    pub fn of(db: &Path) -> Result<Option<LockHolder>> {
+        match ServeLock::acquire(db) {
+            Ok(_free) => Ok(None),
+            Err(Error::DatabaseInUse { .. }) => {
+                let path = lock_path(db);
+                let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
+                Ok(Some(LockHolder::parse(&text)))
+            }
+            Err(e) => Err(e),
+        }
+    }
 }
 
 impl ServeLock {
+    /// Records in the lock file that the holder serves the control API at `addr`.
+    pub fn advertise_api(&self, addr: std::net::SocketAddr) -> Result<()> {
+        self.rewrite(&format!("{}\napi {addr}\n", std::process::id()))
+    }
+
+    /// Records that the holder no longer serves the control API.
+    pub fn withdraw_api(&self) -> Result<()> {
+        self.rewrite(&std::process::id().to_string())
+    }
+
+    fn rewrite(&self, text: &str) -> Result<()> {
+        use std::io::{Seek, SeekFrom};
+        let mut file = &self.file;
+        let io = |e| Error::io(&self.path, e);
+        file.set_len(0).map_err(io)?;
+        file.seek(SeekFrom::Start(0)).map_err(io)?;
+        file.write_all(text.as_bytes()).map_err(io)
+    }
+
     pub fn acquire(db: &Path) -> Result<ServeLock> {
-        let mut lock_path = db.as_os_str().to_owned();
-        lock_path.push(".lock");
-        let lock_path = PathBuf::from(lock_path);
+        let lock_path = lock_path(db);
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
@@ -212,18 +272,21 @@ impl ServeLock {
         match file.try_lock() {
             Ok(()) => {}
             Err(std::fs::TryLockError::WouldBlock) => {
-                let mut pid = String::new();
-                let _ = file.read_to_string(&mut pid);
+                let mut text = String::new();
+                let _ = file.read_to_string(&mut text);
                 return Err(Error::DatabaseInUse {
                     path: db.to_owned(),
-                    pid: pid.trim().to_owned(),
+                    pid: LockHolder::parse(&text).pid,
                 });
             }
             Err(std::fs::TryLockError::Error(e)) => return Err(Error::io(&lock_path, e)),
         }
         file.set_len(0).map_err(|e| Error::io(&lock_path, e))?;
         write!(file, "{}", std::process::id()).map_err(|e| Error::io(&lock_path, e))?;
-        Ok(ServeLock { _file: file })
+        Ok(ServeLock {
+            file,
+            path: lock_path,
+        })
     }
 }
 
@@ -246,5 +309,32 @@ mod tests {
         assert!(err.contains(&std::process::id().to_string()), "{err}");
         drop(first);
         ServeLock::acquire(&db).unwrap();
+    }
+
+    #[test]
+    fn the_lock_file_names_the_holder_and_its_api() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("h.db");
+        assert_eq!(LockHolder::of(&db).unwrap(), None);
+        let lock = ServeLock::acquire(&db).unwrap();
+        let pid = std::process::id().to_string();
+        let holder = LockHolder::of(&db).unwrap().unwrap();
+        assert_eq!((holder.pid.as_str(), holder.api), (pid.as_str(), None));
+
+        let addr: std::net::SocketAddr = "127.0.0.1:18788".parse().unwrap();
+        lock.advertise_api(addr).unwrap();
+        let holder = LockHolder::of(&db).unwrap().unwrap();
+        assert_eq!(
+            (holder.pid.as_str(), holder.api),
+            (pid.as_str(), Some(addr))
+        );
+        // The refusal still names the process alone.
+        let err = ServeLock::acquire(&db).err().unwrap().to_string();
+        assert!(err.contains(&format!("(pid {pid})")), "{err}");
+
+        lock.withdraw_api().unwrap();
+        assert_eq!(LockHolder::of(&db).unwrap().unwrap().api, None);
+        drop(lock);
+        assert_eq!(LockHolder::of(&db).unwrap(), None);
     }
 }

@@ -1,18 +1,19 @@
 //! `hookscope export` and `hookscope import`: hand captures to someone else, and read theirs.
 
 use std::io::Write;
+use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use hookscope::config::{self, Config, Endpoints};
+use hookscope::config::Endpoints;
 use hookscope::export::{self, Format};
 use hookscope::server::VENDORS_DIR;
-use hookscope::store::{ServeLock, Store};
+use hookscope::store::{LockHolder, ServeLock, Store};
 use hookscope::vendor::Registry;
 
 use crate::inspect::FilterArgs;
-use crate::{DbArg, db_path};
+use crate::{DbArg, db_path, load_config};
 
 #[derive(Args)]
 pub struct ExportArgs {
@@ -76,6 +77,16 @@ pub struct ImportArgs {
     /// hookscope.toml in the data directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// The running server's API token, when it was started with a fixed one (while a server
+    /// holds the store, the import goes through its control API). Default: the token kept in
+    /// the data directory.
+    #[arg(
+        long,
+        env = "HOOKSCOPE_API_TOKEN",
+        value_name = "TOKEN",
+        hide_env_values = true
+    )]
+    pub api_token: Option<String>,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -93,33 +104,91 @@ pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
     if items.is_empty() {
         bail!("{} holds no deliveries", args.file.display());
     }
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
-    let config = Config::load(&config_path, args.config.is_some())?;
+    let (config, _) = load_config(args.config.as_deref(), data_dir)?;
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let endpoints = Endpoints::new(config.endpoints.clone());
     let db = db_path(&args.db, data_dir);
-    // Imports write like a server does; while one runs on this store, import through it.
-    let _lock = ServeLock::acquire(&db).context(
-        "import writes to the store; with the server running, import from the UI or POST the file to /api/import",
-    )?;
-    let store = Store::open(&db)?;
-    let (writer, thread) = store.start_writer(config.store.durability, &config.retention)?;
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
         .build()?;
-    let n = items.len();
-    let ids = runtime.block_on(export::import::store(items, &writer, &registry, &endpoints))?;
-    drop(writer);
-    thread.join();
+    // Imports write like a server does; while one runs on this store, import through it.
+    let (ids, through) = match ServeLock::acquire(&db) {
+        Ok(_lock) => {
+            let store = Store::open(&db)?;
+            let (writer, thread) =
+                store.start_writer(config.store.durability, &config.retention)?;
+            let ids =
+                runtime.block_on(export::import::store(items, &writer, &registry, &endpoints))?;
+            drop(writer);
+            thread.join();
+            (ids, None)
+        }
+        Err(busy @ hookscope::Error::DatabaseInUse { .. }) => {
+            let Some(api) = LockHolder::of(&db)?.and_then(|h| h.api) else {
+                return Err(anyhow::Error::new(busy).context(
+                    "import writes to the store, and the server holding it serves no control API to import through; import from its window, or stop it",
+                ));
+            };
+            let token = args
+                .api_token
+                .or(config.api.token)
+                .or_else(|| hookscope::api::saved_token(data_dir))
+                .context(format!(
+                    "a server holds {} and imports go through its API at {api}, but no token is known: pass --api-token",
+                    db.display()
+                ))?;
+            let ids = runtime.block_on(import_through(api, &token, bytes))?;
+            (ids, Some(api))
+        }
+        Err(e) => return Err(e.into()),
+    };
     let mut out = std::io::stdout().lock();
+    let via = through.map_or(String::new(), |api| {
+        format!(" through the running server (API at {api})")
+    });
     writeln!(
         out,
-        "Imported {n} deliveries (ids {}–{}), marked as imported, with their original receive times.",
+        "Imported {} deliveries{via} (ids {}–{}), marked as imported, with their original receive times.",
+        ids.len(),
         ids.first().copied().unwrap_or_default(),
         ids.last().copied().unwrap_or_default(),
     )?;
     Ok(())
+}
+
+/// `POST /api/import` on the server at `api`: the same parsing, checks and marks as a direct
+/// import, written by the server's own writer.
+async fn import_through(api: SocketAddr, token: &str, file: Vec<u8>) -> Result<Vec<i64>> {
+    #[derive(serde::Deserialize)]
+    struct Imported {
+        ids: Vec<i64>,
+    }
+    let url = format!("http://{api}/api/import");
+    let response = reqwest::Client::new()
+        .post(&url)
+        .bearer_auth(token)
+        .body(file)
+        .send()
+        .await
+        .with_context(|| format!("the server holding the store does not answer at {url}"))?;
+    let status = response.status();
+    if status.is_success() {
+        let imported: Imported = response
+            .json()
+            .await
+            .with_context(|| format!("{url} answered with something other than an import"))?;
+        return Ok(imported.ids);
+    }
+    let message = response
+        .json::<serde_json::Value>()
+        .await
+        .ok()
+        .and_then(|v| v["error"].as_str().map(str::to_owned))
+        .unwrap_or_else(|| status.to_string());
+    if status == reqwest::StatusCode::UNAUTHORIZED {
+        bail!(
+            "the server at {api} refused the API token: pass --api-token with the one it was started with ({message})"
+        );
+    }
+    bail!("the server at {api} refused the import: {message}")
 }

@@ -10,14 +10,14 @@ use clap::Args;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
 use hookscope::capture::analyze_now;
-use hookscope::config::{self, Config, Endpoints};
+use hookscope::config::{self, Endpoints};
 use hookscope::generate::{self, Generator, Options};
 use hookscope::model::{NewDelivery, now_us};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ServeLock, Store};
 use hookscope::vendor::Registry;
 
-use crate::{DbArg, db_path};
+use crate::{DbArg, db_path, load_config};
 
 #[derive(Args)]
 pub struct GenerateArgs {
@@ -44,11 +44,7 @@ pub struct GenerateArgs {
 const IN_FLIGHT: usize = 1024;
 
 pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
-    let mut config = Config::load(&config_path, args.config.is_some())?;
+    let (mut config, config_path) = load_config(args.config.as_deref(), data_dir)?;
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
 
     // The generated deliveries go to /gen/<vendor> endpoints with known secrets; adding them to

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
-use hookscope::config;
+use hookscope::config::{self, Config};
 
 use export::{ExportArgs, ImportArgs};
 use generate::GenerateArgs;
@@ -125,6 +125,13 @@ fn run(cli: Cli) -> Result<()> {
         Command::Import(args) => export::import(args, &data_dir),
         Command::Send(args) => send::send(args, &data_dir),
     }
+}
+
+/// The config: `--config FILE` (which must exist), else hookscope.toml in the data directory when
+/// there is one; and the path it is read from (and saved to).
+pub fn load_config(arg: Option<&Path>, data_dir: &Path) -> Result<(Config, PathBuf)> {
+    let path = arg.map_or_else(|| data_dir.join(config::CONFIG_FILE), Path::to_owned);
+    Ok((Config::load(&path, arg.is_some())?, path))
 }
 
 /// The database: `--db`, or hookscope.db in the data directory.

@@ -6,7 +6,7 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
 use clap::Args;
-use hookscope::config::{self, Config, Endpoints};
+use hookscope::config::Endpoints;
 use hookscope::model::Attempt;
 use hookscope::replay::bulk::{self, BulkOptions, Item};
 use hookscope::replay::{self, Client, ClientOptions, PathMode, ReplayOptions};
@@ -14,7 +14,7 @@ use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ListParams, Store};
 use hookscope::vendor::Registry;
 
-use crate::{DbArg, db_path};
+use crate::{DbArg, db_path, load_config};
 
 #[derive(Args)]
 pub struct ReplayArgs {
@@ -65,16 +65,12 @@ pub struct ReplayArgs {
     pub db: DbArg,
 }
 
-fn parse_path_mode(text: &str) -> Result<PathMode, String> {
+pub fn parse_path_mode(text: &str) -> Result<PathMode, String> {
     PathMode::parse(text).ok_or_else(|| format!("{text:?}: expected target, suffix or full"))
 }
 
 pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
-    let config = Config::load(&config_path, args.config.is_some())?;
+    let (config, _) = load_config(args.config.as_deref(), data_dir)?;
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let endpoints = Endpoints::new(config.endpoints.clone());
     let store = Store::open_existing(&db_path(&args.db, data_dir))?;

@@ -8,12 +8,13 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use clap::Args;
-use hookscope::config::{self, Config};
 use hookscope::model::AttemptKind;
 use hookscope::replay::{Client, ClientOptions, Outgoing};
 use hookscope::server::VENDORS_DIR;
 use hookscope::testsend;
 use hookscope::vendor::Registry;
+
+use crate::load_config;
 
 #[derive(Args)]
 pub struct SendArgs {
@@ -56,11 +57,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         bail!("give what to send and --to URL");
     };
     hookscope::replay::check_target(to)?;
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
-    let config = Config::load(&config_path, args.config.is_some())?;
+    let (config, _) = load_config(args.config.as_deref(), data_dir)?;
 
     let (label, headers, mut body) = match recorded_fixture(what)? {
         Some(recorded) => recorded,
