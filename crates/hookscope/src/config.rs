@@ -54,6 +54,9 @@ pub struct CaptureConfig {
     /// Time allowed for the whole body to arrive once the head has.
     #[serde(with = "humantime_serde")]
     pub body_read_timeout: Duration,
+    /// Forward every delivery whose endpoint has no forward of its own (or that reaches no
+    /// endpoint) to this target: what `hookscope serve --forward-to URL` sets.
+    pub forward: Option<ForwardConfig>,
 }
 
 impl Default for CaptureConfig {
@@ -64,6 +67,7 @@ impl Default for CaptureConfig {
             keep_truncated: ByteSize::kib(64),
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(60),
+            forward: None,
         }
     }
 }
@@ -332,6 +336,9 @@ impl Config {
 
     fn validate(&self) -> std::result::Result<(), String> {
         validate_endpoints(&self.endpoints)?;
+        if let Some(fwd) = &self.capture.forward {
+            crate::replay::check_target(&fwd.to).map_err(|e| format!("capture.forward: {e}"))?;
+        }
         if self.capture.keep_truncated > self.capture.max_body {
             return Err("capture.keep_truncated must not exceed capture.max_body".into());
         }

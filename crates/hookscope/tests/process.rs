@@ -471,3 +471,80 @@ fn generate_fills_a_store_that_reads_back_like_captured_traffic() {
     let config = std::fs::read_to_string(dir.path().join("hookscope.toml")).unwrap();
     assert_eq!(config.matches("path = \"/gen/stripe\"").count(), 1);
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_forward_to_sends_every_delivery_on_unless_its_endpoint_forwards_elsewhere() {
+    // The handler being built: records each path it is sent, answers 201.
+    let seen: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let app = axum::Router::new()
+        .fallback(
+            |axum::extract::State(seen): axum::extract::State<
+                Arc<std::sync::Mutex<Vec<String>>>,
+            >,
+             uri: http::Uri| async move {
+                seen.lock().unwrap().push(uri.to_string());
+                (http::StatusCode::CREATED, "handled")
+            },
+        )
+        .with_state(seen.clone());
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let handler = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await.unwrap() });
+
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hookscope.toml"),
+        format!(
+            "[[endpoints]]\npath = \"/hooks/own\"\nforward = {{ to = \"http://{handler}/own\" }}\n"
+        ),
+    )
+    .unwrap();
+    let forward_to = format!("http://{handler}/all");
+    let server = serve(
+        dir.path(),
+        &[
+            "--forward-to",
+            &forward_to,
+            "--forward-path",
+            "full",
+            "--pass-through",
+        ],
+    );
+    let http = client();
+
+    // Any path: forwarded with its whole path, and the handler's answer reaches the sender.
+    let resp = http
+        .post(format!("{}/anything/x?y=1", server.capture))
+        .body("one")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    assert_eq!(resp.text().await.unwrap(), "handled");
+    // An endpoint with a forward of its own keeps it (and answers at once, not passing through).
+    let resp = http
+        .post(format!("{}/hooks/own", server.capture))
+        .body("two")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    for _ in 0..200 {
+        if seen.lock().unwrap().len() == 2 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(
+        *seen.lock().unwrap(),
+        ["/all/anything/x?y=1", "/own"],
+        "each forward went where it should"
+    );
+    assert!(stop(server).success());
+
+    // A target that is not a URL is refused before anything starts.
+    let out = hookscope(dir.path(), &["serve", "--forward-to", "localhost:3000"]);
+    assert!(!out.status.success());
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("--forward-to"), "{err}");
+}

@@ -279,12 +279,14 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
     let custom = endpoint
         .and_then(|e| e.response.as_ref())
         .filter(|_| status.is_none());
+    // The endpoint's forward, else the one for every delivery (`serve --forward-to`).
+    let forward_to =
+        endpoint
+            .and_then(|e| e.forward.as_ref())
+            .or(state.config.capture.forward.as_ref());
     // Pass-through answers with the target's answer; a request refused at capture (too large,
     // too slow, broken off) keeps the capture listener's own answer.
-    let pass_through = status.is_none()
-        && endpoint
-            .and_then(|e| e.forward.as_ref())
-            .is_some_and(|f| f.pass_through);
+    let pass_through = status.is_none() && forward_to.is_some_and(|f| f.pass_through);
     let decoded = analyze(
         &state,
         &endpoints,
@@ -302,7 +304,7 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
     });
 
     // What a forward needs once the delivery is stored (the body is shared, not copied).
-    let forward = endpoint.and_then(|e| e.forward.clone()).map(|fwd| {
+    let forward = forward_to.cloned().map(|fwd| {
         (
             fwd,
             endpoint.map(|e| e.path.clone()),

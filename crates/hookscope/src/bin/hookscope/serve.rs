@@ -6,10 +6,11 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Args;
-use hookscope::config::{self, Config};
+use hookscope::config::ForwardConfig;
+use hookscope::replay::PathMode;
 use hookscope::server::{Server, Settings};
 
-use crate::{DbArg, db_path};
+use crate::{DbArg, db_path, load_config};
 
 #[derive(Args)]
 pub struct ServeArgs {
@@ -31,6 +32,20 @@ pub struct ServeArgs {
     /// repository's ui/dist, when it is built.
     #[arg(long, env = "HOOKSCOPE_UI_DIR", value_name = "DIR")]
     pub ui: Option<PathBuf>,
+    /// Also send every delivery on to this URL as it arrives, your handler say
+    /// (http://localhost:3000/webhooks), unless its endpoint forwards elsewhere; each forward is
+    /// stored as an attempt of the delivery.
+    #[arg(long, value_name = "URL")]
+    pub forward_to: Option<String>,
+    /// How a forwarded delivery's path maps onto --forward-to: `target` (the URL as given),
+    /// `suffix` (+ the path after the endpoint's prefix + the query), `full` (+ the whole path
+    /// and query).
+    #[arg(long, requires = "forward_to", default_value = "target", value_parser = crate::replay::parse_path_mode)]
+    pub forward_path: PathMode,
+    /// Answer each sender with the --forward-to handler's answer (status, headers, body) instead
+    /// of Hookscope's own 200, so the real handler's answer reaches the vendor.
+    #[arg(long, requires = "forward_to")]
+    pub pass_through: bool,
     /// Config file. Default: hookscope.toml in the data directory, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -39,11 +54,7 @@ pub struct ServeArgs {
 }
 
 pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
-    let config_path = args
-        .config
-        .clone()
-        .unwrap_or_else(|| data_dir.join(config::CONFIG_FILE));
-    let mut config = Config::load(&config_path, args.config.is_some())?;
+    let (mut config, config_path) = load_config(args.config.as_deref(), &data_dir)?;
     if let Some(addr) = args.capture {
         config.capture.addr = addr;
     }
@@ -56,6 +67,15 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     if let Some(token) = args.api_token.filter(|t| !t.is_empty()) {
         config.api.token = Some(token);
     }
+    if let Some(to) = args.forward_to {
+        hookscope::replay::check_target(&to).context("--forward-to")?;
+        config.capture.forward = Some(ForwardConfig {
+            to,
+            path: args.forward_path,
+            pass_through: args.pass_through,
+        });
+    }
+    let forwarding = config.capture.forward.clone();
     let db = db_path(&args.db, &data_dir);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -77,6 +97,23 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         writeln!(out, "  ui        {}", server.ui_url())?;
         writeln!(out, "  api       {}", server.api_url())?;
         writeln!(out, "  database  {}", db.display())?;
+        if let Some(fwd) = forwarding {
+            writeln!(
+                out,
+                "  forward   {} ({}){}",
+                fwd.to,
+                match fwd.path {
+                    PathMode::Target => "the URL as given",
+                    PathMode::Suffix => "+ the path after the endpoint",
+                    PathMode::Full => "+ the whole path and query",
+                },
+                if fwd.pass_through {
+                    ", its answer passed through to the sender"
+                } else {
+                    ""
+                }
+            )?;
+        }
         writeln!(out, "Press Ctrl-C to stop.")?;
         out.flush()?;
         drop(out);
