@@ -631,6 +631,38 @@ describe("live forwarding", () => {
       await server.stop();
     }
   });
+
+  it("forwards everything with serve --forward-to, and the status line says where", async () => {
+    const received = [];
+    const target = http.createServer((req, res) => {
+      const chunks = [];
+      req.on("data", (c) => chunks.push(c));
+      req.on("end", () => {
+        received.push({ url: req.url, body: Buffer.concat(chunks).toString() });
+        res.writeHead(202).end("ok");
+      });
+    });
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    const targetUrl = `http://127.0.0.1:${target.address().port}/webhooks`;
+    const server = await startServer({ args: ["--forward-to", targetUrl, "--forward-path", "full"] });
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.waitForSelector("[data-testid=capture-forward]");
+      assert.match(await page.textContent("[data-testid=capture-forward]"), new RegExp(`forwarding to ${targetUrl}`));
+      const id = await server.post("/any/path", "everything goes");
+      await page.waitForSelector(`.row[data-id="${id}"]`);
+      await page.click(`.row[data-id="${id}"]`);
+      await page.click("[data-testid=tab-replay]");
+      await page.waitForSelector("[data-testid=attempt]");
+      assert.equal(await page.textContent("[data-testid=attempt] .attempt-kind"), "forward");
+      assert.deepEqual(received, [{ url: "/webhooks/any/path", body: "everything goes" }]);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      target.close();
+      await server.stop();
+    }
+  });
 });
 
 describe("export and import", () => {

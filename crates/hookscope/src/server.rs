@@ -134,6 +134,7 @@ impl Instance {
                     listening: false,
                     error: Some(error),
                     suggestion,
+                    forward: None,
                 });
                 return Err(e);
             }
@@ -153,6 +154,7 @@ impl Instance {
             listening: true,
             error: None,
             suggestion: None,
+            forward: self.config.capture.forward.as_ref().map(|f| f.to.clone()),
         });
         Ok(CaptureListener {
             addr: bound,

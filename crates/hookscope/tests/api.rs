@@ -367,6 +367,12 @@ async fn unknown_ids_and_routes_are_json_errors() {
     assert_eq!(status, 200, "{body}");
     assert_eq!(body["name"], "hookscope");
     assert_eq!(body["capture_url"], format!("http://{}/", t.capture));
+    assert_eq!(body["capture"]["listening"], true);
+    assert_eq!(
+        body["capture"]["forward"],
+        Value::Null,
+        "no forward unless asked"
+    );
     t.stop().await;
 }
 

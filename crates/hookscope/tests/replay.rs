@@ -736,3 +736,37 @@ async fn pass_through_answers_the_sender_with_the_handlers_answer() {
     }
     t.stop().await;
 }
+
+#[tokio::test]
+async fn a_forward_for_every_delivery_is_shown_and_yields_to_an_endpoints_own() {
+    let (addr, log) = target().await;
+    let t = start(&format!(
+        "[capture]\nforward = {{ to = \"http://{addr}/all\" }}\n\
+         [[endpoints]]\npath = \"/hooks/own\"\nforward = {{ to = \"http://{addr}/own\" }}\n\
+         [[endpoints]]\npath = \"/hooks/plain\"\n"
+    ))
+    .await;
+    let (_, info) = t.api_get("/api").await;
+    assert_eq!(info["capture"]["forward"], format!("http://{addr}/all"));
+
+    for path in ["/hooks/plain", "/hooks/own", "/elsewhere"] {
+        let id = t.post(path, path).await;
+        assert_eq!(attempts(&t, id, 1).await[0]["kind"], "forward");
+    }
+    let mut got: Vec<(String, String)> = log
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| (r.uri.clone(), String::from_utf8_lossy(&r.body).into_owned()))
+        .collect();
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            ("/all".to_owned(), "/elsewhere".to_owned()),
+            ("/all".to_owned(), "/hooks/plain".to_owned()),
+            ("/own".to_owned(), "/hooks/own".to_owned()),
+        ]
+    );
+    t.stop().await;
+}

@@ -279,7 +279,12 @@ error: string | null,
 /**
  * A free address to offer when the one asked for is taken.
  */
-suggestion: string | null, };
+suggestion: string | null, 
+/**
+ * Where every delivery is also sent (`hookscope serve --forward-to`), unless its endpoint
+ * forwards elsewhere.
+ */
+forward: string | null, };
 
 export type DesktopConfig = { 
 /**

@@ -77,6 +77,12 @@ export function CaptureState({ capture }: { capture: CaptureStatus | null }) {
       {capture.listening ? (
         <>
           Listening at <code>{capture.url}</code>
+          {capture.forward && (
+            <span data-testid="capture-forward">
+              {" "}
+              · forwarding to <code>{capture.forward}</code>
+            </span>
+          )}
         </>
       ) : (
         <>Not listening ({capture.addr})</>

@@ -17,6 +17,9 @@ pub struct CaptureStatus {
     pub error: Option<String>,
     /// A free address to offer when the one asked for is taken.
     pub suggestion: Option<String>,
+    /// Where every delivery is also sent (`hookscope serve --forward-to`), unless its endpoint
+    /// forwards elsewhere.
+    pub forward: Option<String>,
 }
 
 /// Holds the current [`CaptureStatus`]; watchers see each change.
