@@ -116,9 +116,9 @@ fn hookscope() -> &'static str {
 /// The bare axum server, the machine's HTTP limit.
 fn bare_axum() -> &'static str {
     if quick() {
-        "target/debug/examples/bare_axum"
+        "target/debug/bare_axum"
     } else {
-        "target/release/examples/bare_axum"
+        "target/release/bare_axum"
     }
 }
 
@@ -138,8 +138,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     QUICK.store(q, std::sync::atomic::Ordering::Relaxed);
     let mut build = cargo();
     if q {
-        // Exactly the test step's build (it makes the binary): another selection of targets
-        // would resolve the shared dependencies' features differently and rebuild them.
+        // Exactly the test step's build (it makes both binaries, as the integration tests run
+        // them): another selection of targets would resolve the shared dependencies' features
+        // differently and rebuild them.
         build.args(["test", "--workspace", "--all-targets", "--no-run"]);
     } else {
         build.args([
@@ -147,9 +148,11 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
             "--release",
             "--package",
             "hookscope",
+            "--package",
+            "bare-axum",
             "--bin",
             "hookscope",
-            "--example",
+            "--bin",
             "bare_axum",
         ]);
     }
@@ -161,14 +164,6 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         },
         &mut build,
     )?;
-    if q {
-        // `cargo test` builds the example only as a test harness, so the server itself is built
-        // here; it reuses the test step's dependencies and compiles just the example.
-        step(
-            "bare axum example (debug)",
-            cargo().args(["build", "--package", "hookscope", "--example", "bare_axum"]),
-        )?;
-    }
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
     let needs_load = args

@@ -59,7 +59,7 @@ pub fn replay(plan: &Plan) -> Result<Value> {
     }
     target.stop();
     let _ = std::fs::remove_dir_all(&dir);
-    Ok(json!({ "deliveries": n, "target": "bare axum (examples/bare_axum.rs)", "runs": runs }))
+    Ok(json!({ "deliveries": n, "target": "bare axum (crates/bare-axum)", "runs": runs }))
 }
 
 /// `N sent to URL: K ok, F failed in X.Y s (R/s)` → (N, K, seconds).
