@@ -590,26 +590,32 @@ describe("test events", () => {
   });
 });
 
+/// A handler that records what it is sent ({url, body}) and answers 202.
+async function recordingHandler() {
+  const received = [];
+  const target = http.createServer((req, res) => {
+    const chunks = [];
+    req.on("data", (c) => chunks.push(c));
+    req.on("end", () => {
+      received.push({ url: req.url, body: Buffer.concat(chunks).toString() });
+      res.writeHead(202).end("ok");
+    });
+  });
+  await new Promise((r) => target.listen(0, "127.0.0.1", r));
+  return { target, received, url: `http://127.0.0.1:${target.address().port}/webhooks` };
+}
+
 describe("live forwarding", () => {
   it("sends each delivery on to the handler set in Settings, and shows the forward under Replay", async () => {
     const server = await startServer({ config: CONFIG });
-    const received = [];
-    const target = http.createServer((req, res) => {
-      const chunks = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", () => {
-        received.push({ url: req.url, body: Buffer.concat(chunks).toString() });
-        res.writeHead(202).end("ok");
-      });
-    });
-    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    const { target, received, url: targetUrl } = await recordingHandler();
     try {
       const { page, problems } = await openPage(browser, server.ui);
       await page.click("text=Settings");
       await page.click("text=Add endpoint");
       const last = page.locator("fieldset.endpoint").last();
       await last.locator("input").first().fill("/hooks/live");
-      await last.locator("[data-testid=endpoint-forward]").fill(`http://127.0.0.1:${target.address().port}/webhooks`);
+      await last.locator("[data-testid=endpoint-forward]").fill(targetUrl);
       await page.click("[data-testid=save-endpoints]");
       await page.waitForSelector("text=Saved. Stored deliveries");
       const live = (await server.apiGet("/api/endpoints")).items.find((e) => e.path === "/hooks/live");
@@ -633,17 +639,7 @@ describe("live forwarding", () => {
   });
 
   it("forwards everything with serve --forward-to, and the status line says where", async () => {
-    const received = [];
-    const target = http.createServer((req, res) => {
-      const chunks = [];
-      req.on("data", (c) => chunks.push(c));
-      req.on("end", () => {
-        received.push({ url: req.url, body: Buffer.concat(chunks).toString() });
-        res.writeHead(202).end("ok");
-      });
-    });
-    await new Promise((r) => target.listen(0, "127.0.0.1", r));
-    const targetUrl = `http://127.0.0.1:${target.address().port}/webhooks`;
+    const { target, received, url: targetUrl } = await recordingHandler();
     const server = await startServer({ args: ["--forward-to", targetUrl, "--forward-path", "full"] });
     try {
       const { page, problems } = await openPage(browser, server.ui);
