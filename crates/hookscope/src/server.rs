@@ -315,12 +315,17 @@ impl Server {
         })
     }
 
-    /// The capture listener's base URL.
     /// The instance's operations (what the control API calls).
     pub fn control(&self) -> &Control {
         &self.instance.control
     }
 
+    /// Each live forward's result from now on.
+    pub fn forwards(&self) -> tokio::sync::broadcast::Receiver<crate::replay::forward::Forwarded> {
+        self.instance.capture_state.forwarder.watch()
+    }
+
+    /// The capture listener's base URL.
     pub fn capture_url(&self) -> String {
         capture_url(self.capture_addr)
     }

@@ -16,6 +16,31 @@ struct Serve {
     child: Child,
     capture: String,
     api: String,
+    /// What it printed after its addresses.
+    output: Arc<std::sync::Mutex<Vec<String>>>,
+}
+
+impl Serve {
+    /// Waits until a printed line contains every one of `parts`; returns it.
+    async fn printed(&self, parts: &[&str]) -> String {
+        for _ in 0..400 {
+            let found = self
+                .output
+                .lock()
+                .unwrap()
+                .iter()
+                .find(|l| parts.iter().all(|p| l.contains(p)))
+                .cloned();
+            if let Some(line) = found {
+                return line;
+            }
+            tokio::time::sleep(Duration::from_millis(25)).await;
+        }
+        panic!(
+            "no line with {parts:?} in {:#?}",
+            self.output.lock().unwrap()
+        );
+    }
 }
 
 fn serve(data_dir: &Path, extra: &[&str]) -> Serve {
@@ -39,11 +64,18 @@ fn serve(data_dir: &Path, extra: &[&str]) -> Serve {
         }
     }
     // Keep reading so the child never blocks on a full pipe.
-    std::thread::spawn(move || for _ in lines {});
+    let output: Arc<std::sync::Mutex<Vec<String>>> = Arc::default();
+    let sink = output.clone();
+    std::thread::spawn(move || {
+        for line in lines.map_while(Result::ok) {
+            sink.lock().unwrap().push(line);
+        }
+    });
     Serve {
         child,
         capture: capture.unwrap(),
         api: api.unwrap(),
+        output,
     }
 }
 
@@ -291,6 +323,13 @@ async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
         .await
         .unwrap();
     let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    // The terminal shows it as it arrives.
+    server
+        .printed(&[
+            "--> POST /gh  github ping 72d3162e-cc78-11e3-81ab-4c9367dc0958  signature valid",
+            &format!("#{id}"),
+        ])
+        .await;
     stop(server);
 
     let table = hookscope(dir.path(), &["list"]);
@@ -540,6 +579,18 @@ async fn serve_forward_to_sends_every_delivery_on_unless_its_endpoint_forwards_e
         ["/all/anything/x?y=1", "/own"],
         "each forward went where it should"
     );
+    // Each delivery and each forward's answer got a line, as `stripe listen` prints them.
+    server.printed(&["--> POST /anything/x?y=1", "#1"]).await;
+    server.printed(&["--> POST /hooks/own", "#2"]).await;
+    server
+        .printed(&[
+            &format!("<-- [201] POST http://{handler}/all/anything/x?y=1"),
+            "ms  #1",
+        ])
+        .await;
+    server
+        .printed(&[&format!("<-- [201] POST http://{handler}/own"), "#2"])
+        .await;
     assert!(stop(server).success());
 
     // A target that is not a URL is refused before anything starts.

@@ -260,7 +260,14 @@ fn fresh_data_dir(plan: &Plan, name: &str, signed: bool) -> Result<PathBuf> {
 fn start_hookscope(data_dir: &Path) -> Result<Spawned> {
     Spawned::start(
         Command::new(hookscope())
-            .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--quiet",
+                "--capture",
+                "127.0.0.1:0",
+                "--api",
+                "127.0.0.1:0",
+            ])
             .args(["--api-token", API_TOKEN])
             .env("HOOKSCOPE_DATA_DIR", data_dir)
             .env("RUST_LOG", "hookscope=warn"),

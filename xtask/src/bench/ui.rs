@@ -33,7 +33,14 @@ pub fn ui(plan: &Plan) -> Result<Value> {
     let ui_dir = std::path::absolute("ui/dist")?;
     let mut hs = Spawned::start(
         Command::new(hookscope())
-            .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
+            .args([
+                "serve",
+                "--quiet",
+                "--capture",
+                "127.0.0.1:0",
+                "--api",
+                "127.0.0.1:0",
+            ])
             .args(["--api-token", API_TOKEN])
             .arg("--ui")
             .arg(&ui_dir)

@@ -19,6 +19,18 @@ const STORED_RESPONSE_MAX: usize = 64 * 1024;
 pub struct Forwarder {
     client: Client,
     store: Store,
+    done: tokio::sync::broadcast::Sender<Forwarded>,
+}
+
+/// A forward's result, for whoever watches them (`hookscope serve` prints each).
+#[derive(Debug, Clone)]
+pub struct Forwarded {
+    pub delivery_id: i64,
+    pub method: String,
+    pub url: String,
+    pub status: Option<u16>,
+    pub latency_us: i64,
+    pub error: Option<String>,
 }
 
 /// A delivery as the capture listener has it when it forwards.
@@ -41,7 +53,13 @@ impl Forwarder {
                 ..ClientOptions::default()
             }),
             store,
+            done: tokio::sync::broadcast::Sender::new(1024),
         }
+    }
+
+    /// Each forward's result from now on (a slow watcher misses some; the attempts are stored).
+    pub fn watch(&self) -> tokio::sync::broadcast::Receiver<Forwarded> {
+        self.done.subscribe()
     }
 
     /// Forwards `delivery` to `fwd.to` and stores the attempt; returns the outcome (whose body
@@ -92,6 +110,15 @@ impl Forwarder {
         if let Some(e) = &outcome.error {
             tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
         }
+        // Nobody watching is the usual case.
+        let _ = self.done.send(Forwarded {
+            delivery_id: delivery.id,
+            method: out.method.clone(),
+            url: out.url.clone(),
+            status: outcome.status,
+            latency_us: outcome.latency_us,
+            error: outcome.error.clone(),
+        });
         outcome
     }
 }

@@ -7,8 +7,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use hookscope::config::ForwardConfig;
+use hookscope::model::{DeliverySummary, DuplicateKind};
 use hookscope::replay::PathMode;
+use hookscope::replay::forward::Forwarded;
 use hookscope::server::{Server, Settings};
+use hookscope::signature::SignatureStatus;
+use hookscope::store::StoreEvent;
 
 use crate::{DbArg, db_path, load_config};
 
@@ -46,6 +50,10 @@ pub struct ServeArgs {
     /// of Hookscope's own 200, so the real handler's answer reaches the vendor.
     #[arg(long, requires = "forward_to")]
     pub pass_through: bool,
+    /// Print nothing per delivery (by default each delivery and each forward's answer get a line,
+    /// as they happen).
+    #[arg(long, short)]
+    pub quiet: bool,
     /// Config file. Default: hookscope.toml in the data directory, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -117,6 +125,9 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         writeln!(out, "Press Ctrl-C to stop.")?;
         out.flush()?;
         drop(out);
+        if !args.quiet {
+            print_traffic(&server);
+        }
 
         shutdown_signal().await;
         eprintln!("Stopping: finishing requests in flight…");
@@ -124,6 +135,114 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         eprintln!("Stopped.");
         Ok(())
     })
+}
+
+/// A line for each delivery as it is stored and each forward as it is answered, the way
+/// `stripe listen` shows them. Lines are written by a thread of their own: a terminal or pipe
+/// that stops reading costs lines, never captures.
+fn print_traffic(server: &Server) {
+    let (tx, rx) = std::sync::mpsc::sync_channel::<String>(4096);
+    std::thread::spawn(move || {
+        let mut out = std::io::stdout();
+        for line in rx {
+            if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
+                return;
+            }
+        }
+    });
+    let mut deliveries = server.control().subscribe();
+    let mut forwards = server.forwards();
+    tokio::spawn(async move {
+        use tokio::sync::broadcast::error::RecvError;
+        loop {
+            let line = tokio::select! {
+                event = deliveries.recv() => match event {
+                    Ok(StoreEvent::Delivery { delivery }) => delivery_line(&delivery),
+                    Ok(_) => continue,
+                    Err(RecvError::Lagged(n)) => format!("… {n} events not shown (the store keeps them all)"),
+                    Err(RecvError::Closed) => return,
+                },
+                done = forwards.recv() => match done {
+                    Ok(f) => forward_line(&f),
+                    Err(RecvError::Lagged(n)) => format!("… {n} forwards not shown (`hookscope attempts` lists them)"),
+                    Err(RecvError::Closed) => return,
+                },
+            };
+            // A full queue (output not being read) drops the line; a gone printer ends this.
+            if let Err(std::sync::mpsc::TrySendError::Disconnected(_)) = tx.try_send(line) {
+                return;
+            }
+        }
+    });
+}
+
+fn clock(at_us: i64) -> String {
+    jiff::Timestamp::from_microsecond(at_us)
+        .map(|t| {
+            t.to_zoned(jiff::tz::TimeZone::system())
+                .strftime("%H:%M:%S")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
+/// `12:00:01  --> POST /hooks/stripe  stripe charge.succeeded evt_1  signature valid  #42`
+fn delivery_line(d: &DeliverySummary) -> String {
+    let mut line = format!("{}  --> {} {}", clock(d.received_at_us), d.method, d.path);
+    if let Some(q) = &d.query {
+        line.push('?');
+        line.push_str(q);
+    }
+    if let Some(vendor) = &d.vendor {
+        line.push_str("  ");
+        line.push_str(vendor);
+    }
+    if let Some(event) = &d.event {
+        for part in [&event.event_type, &event.id].into_iter().flatten() {
+            line.push(' ');
+            line.push_str(part);
+        }
+    }
+    if let Some(check) = &d.signature {
+        line.push_str("  signature ");
+        line.push_str(match check.status {
+            SignatureStatus::Valid => "valid",
+            SignatureStatus::Invalid => "INVALID",
+            SignatureStatus::Missing => "missing",
+            SignatureStatus::Stale => "STALE",
+            SignatureStatus::Malformed => "MALFORMED",
+            SignatureStatus::Unchecked => "unchecked",
+        });
+    }
+    match d.duplicate.as_ref().map(|dup| (dup.kind, dup.first_id)) {
+        Some((DuplicateKind::Retry, first)) => line.push_str(&format!("  retry of #{first}")),
+        Some((DuplicateKind::Conflict, first)) => {
+            line.push_str(&format!("  CONFLICTS with #{first}"));
+        }
+        _ => {}
+    }
+    line.push_str(&format!("  #{}", d.id));
+    line
+}
+
+/// `12:00:01  <-- [201] POST http://localhost:3000/webhooks  3.1 ms  #42`
+fn forward_line(f: &Forwarded) -> String {
+    let now = clock(hookscope::model::now_us());
+    match (&f.error, f.status) {
+        (None, Some(status)) => format!(
+            "{now}  <-- [{status}] {} {}  {:.1} ms  #{}",
+            f.method,
+            f.url,
+            f.latency_us as f64 / 1000.0,
+            f.delivery_id
+        ),
+        (error, _) => format!(
+            "{now}  <-- forward to {} failed: {}  #{}",
+            f.url,
+            error.as_deref().unwrap_or("no answer"),
+            f.delivery_id
+        ),
+    }
 }
 
 async fn shutdown_signal() {
