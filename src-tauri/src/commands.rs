@@ -6,14 +6,19 @@
 use std::sync::Arc;
 
 use hookscope::config::{DesktopConfig, EndpointConfig};
-use hookscope::control::{CaptureStatus, DesktopSettings, SampleRequest, SampleSent, Settings};
-use hookscope::model::{Attempt, DeliveryDetail, Facets, Page, ServerInfo};
-use hookscope::replay::jobs::{ReplayJob, StartReplay};
+use hookscope::control::{
+    DesktopSettings, EndpointsSaved, SampleRequest, SampleSent, Startup, UiSettings,
+};
+use hookscope::model::{
+    Attempt, CaptureStatus, CurlCommand, Deleted, DeliveryDetail, Facets, ImportResult, Items,
+    Page, ReplayJob, SampleEvent, ServerInfo,
+};
+use hookscope::profile::VendorProfile;
+use hookscope::replay::jobs::StartReplay;
 use hookscope::replay::{EditedRequest, ReplayOptions};
 use hookscope::store::ListParams;
-use hookscope::vendor::VendorProfile;
+use hookscope::target::PathMode;
 use hookscope::{Error, Result};
-use serde::Serialize;
 use tauri::{AppHandle, Runtime, State};
 
 use crate::desktop::{Desktop, parse_addr};
@@ -27,13 +32,6 @@ impl Started {
             .clone()
             .map_err(|m| Error::Unreachable(format!("Hookscope did not start: {m}")))
     }
-}
-
-/// What the window needs before it shows anything.
-#[derive(Debug, Serialize)]
-pub struct Startup {
-    /// Why the instance did not start; the window shows only this.
-    pub error: Option<String>,
 }
 
 #[tauri::command]
@@ -62,23 +60,37 @@ pub async fn facets(state: State<'_, Started>, query: String) -> Result<Facets> 
 
 #[tauri::command]
 pub async fn get_delivery(state: State<'_, Started>, id: i64) -> Result<DeliveryDetail> {
-    state.get()?.control.get(id).await
+    state.get()?.control.get_delivery(id).await
 }
 
 /// The body bytes as received, as an `ArrayBuffer` on the UI side (no JSON round trip).
 #[tauri::command]
 pub async fn raw_body(state: State<'_, Started>, id: i64) -> Result<tauri::ipc::Response> {
-    let (_, body) = state.get()?.control.raw(id).await?;
+    let (_, body) = state.get()?.control.raw_body(id).await?;
     Ok(tauri::ipc::Response::new(body.to_vec()))
+}
+
+/// The cURL command that sends a delivery again, to `to` under `path` (to the URL it reached
+/// without `to`).
+#[tauri::command]
+pub async fn curl(
+    state: State<'_, Started>,
+    id: i64,
+    to: Option<String>,
+    path: Option<PathMode>,
+) -> Result<CurlCommand> {
+    let mode = path.unwrap_or(PathMode::Full);
+    state.get()?.control.curl(id, to, mode).await
 }
 
 #[tauri::command]
 pub async fn delete_delivery(state: State<'_, Started>, id: i64) -> Result<()> {
-    state.get()?.control.delete(id).await
+    state.get()?.control.delete_delivery(id).await
 }
 
+/// Deletes every delivery; how many there were.
 #[tauri::command]
-pub async fn clear(state: State<'_, Started>) -> Result<u64> {
+pub async fn delete_all(state: State<'_, Started>) -> Result<Deleted> {
     state.get()?.control.delete_all().await
 }
 
@@ -88,36 +100,30 @@ pub async fn set_pinned(state: State<'_, Started>, id: i64, pinned: bool) -> Res
 }
 
 #[tauri::command]
-pub fn vendors(state: State<'_, Started>) -> Result<Vec<VendorProfile>> {
-    Ok(state
-        .get()?
-        .control
-        .vendors()
-        .into_iter()
-        .cloned()
-        .collect())
+pub fn vendors(state: State<'_, Started>) -> Result<Items<VendorProfile>> {
+    Ok(state.get()?.control.vendors().into())
 }
 
 #[tauri::command]
-pub fn endpoints(state: State<'_, Started>) -> Result<Vec<EndpointConfig>> {
-    Ok(state.get()?.control.endpoints())
+pub fn endpoints(state: State<'_, Started>) -> Result<Items<EndpointConfig>> {
+    Ok(state.get()?.control.endpoints().into())
 }
 
 #[tauri::command]
 pub async fn save_endpoints(
     state: State<'_, Started>,
     items: Vec<EndpointConfig>,
-) -> Result<Vec<EndpointConfig>> {
-    Ok(state.get()?.control.save_endpoints(items).await?.items)
+) -> Result<EndpointsSaved> {
+    state.get()?.control.save_endpoints(items).await
 }
 
 #[tauri::command]
-pub fn settings(state: State<'_, Started>) -> Result<Settings> {
+pub fn settings(state: State<'_, Started>) -> Result<UiSettings> {
     Ok(state.get()?.control.settings())
 }
 
 #[tauri::command]
-pub async fn save_settings(state: State<'_, Started>, settings: Settings) -> Result<Settings> {
+pub async fn save_settings(state: State<'_, Started>, settings: UiSettings) -> Result<UiSettings> {
     state.get()?.control.save_settings(settings).await
 }
 
@@ -128,21 +134,9 @@ pub async fn send_sample(state: State<'_, Started>, request: SampleRequest) -> R
 }
 
 /// Every vendor and event a sample can be made of.
-#[derive(Debug, Serialize)]
-pub struct SampleEvent {
-    vendor: String,
-    event: String,
-}
-
 #[tauri::command]
-pub fn sample_catalog(state: State<'_, Started>) -> Result<Vec<SampleEvent>> {
-    Ok(state
-        .get()?
-        .control
-        .sample_catalog()
-        .into_iter()
-        .map(|(vendor, event)| SampleEvent { vendor, event })
-        .collect())
+pub fn sample_catalog(state: State<'_, Started>) -> Result<Items<SampleEvent>> {
+    Ok(state.get()?.control.sample_catalog().into())
 }
 
 /// Sends a stored delivery again (edited first when `edited` is given); the stored attempt.
@@ -153,13 +147,17 @@ pub async fn replay_delivery(
     options: ReplayOptions,
     edited: Option<EditedRequest>,
 ) -> Result<Attempt> {
-    state.get()?.control.replay(id, options, edited).await
+    state
+        .get()?
+        .control
+        .replay_delivery(id, options, edited)
+        .await
 }
 
 /// The attempts made from one delivery, newest first.
 #[tauri::command]
-pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Vec<Attempt>> {
-    state.get()?.control.attempts(id).await
+pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Items<Attempt>> {
+    Ok(state.get()?.control.attempts(id).await?.into())
 }
 
 /// Starts replaying the deliveries the list filters select (or `start.ids`), oldest first; the
@@ -175,8 +173,8 @@ pub async fn start_replay(
 }
 
 #[tauri::command]
-pub fn replay_jobs(state: State<'_, Started>) -> Result<Vec<ReplayJob>> {
-    Ok(state.get()?.control.replay_jobs())
+pub fn replay_jobs(state: State<'_, Started>) -> Result<Items<ReplayJob>> {
+    Ok(state.get()?.control.replay_jobs().into())
 }
 
 #[tauri::command]
@@ -187,7 +185,7 @@ pub fn cancel_replay(state: State<'_, Started>, job: u64) -> Result<ReplayJob> {
 /// Writes the deliveries the list filters select (oldest first) as HAR or JSON Lines into the
 /// user's Downloads folder; returns the file's path. (The webview has no download manager.)
 #[tauri::command]
-pub async fn export_to_downloads<R: Runtime>(
+pub async fn export<R: Runtime>(
     app: AppHandle<R>,
     state: State<'_, Started>,
     query: String,
@@ -207,11 +205,7 @@ pub async fn export_to_downloads<R: Runtime>(
         .path()
         .download_dir()
         .map_err(|e| Error::Invalid(format!("no Downloads folder to save to: {e}")))?;
-    let stamp = hookscope::model::format_time_us(hookscope::model::now_us())
-        .replace([':', '-'], "")
-        .chars()
-        .take(15)
-        .collect::<String>();
+    let stamp = jiff::Timestamp::now().strftime("%Y%m%dT%H%M%S");
     let path = dir.join(format!("hookscope-{stamp}.{}", format.extension()));
     std::fs::create_dir_all(&dir).map_err(|e| Error::io(&dir, e))?;
     std::fs::write(&path, bytes).map_err(|e| Error::io(&path, e))?;
@@ -220,17 +214,16 @@ pub async fn export_to_downloads<R: Runtime>(
 
 /// Imports the HAR or JSON Lines file sent as the raw request body.
 #[tauri::command]
-pub async fn import_file(
+pub async fn import(
     state: State<'_, Started>,
     request: tauri::ipc::Request<'_>,
-) -> Result<serde_json::Value> {
+) -> Result<ImportResult> {
     let tauri::ipc::InvokeBody::Raw(bytes) = request.body() else {
         return Err(Error::Invalid(
-            "import_file takes the file's bytes as the request body".to_owned(),
+            "import takes the file's bytes as the request body".to_owned(),
         ));
     };
-    let ids = state.get()?.control.import(bytes.clone()).await?;
-    Ok(serde_json::json!({ "imported": ids.len(), "ids": ids }))
+    state.get()?.control.import(bytes.clone()).await
 }
 
 /// Moves the capture listener to `addr` (a port, or IP:PORT) and remembers it.

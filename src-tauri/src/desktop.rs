@@ -6,8 +6,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use hookscope::config::{self, Config, DesktopConfig};
-use hookscope::control::{CaptureStatus, Control, DesktopSettings};
-use hookscope::server::{ApiListener, CaptureListener, Instance, Settings};
+use hookscope::control::{Control, DesktopSettings};
+use hookscope::model::CaptureStatus;
+use hookscope::server::{ApiListener, CaptureListener, Instance, InstanceSetup};
 use hookscope::{Error, Result};
 use tokio::sync::Mutex;
 
@@ -82,7 +83,7 @@ impl Desktop {
     /// Opens the store and starts the capture listener. A capture port that is taken does not
     /// stop the app: the window shows why and offers another (see [`Control::capture`]).
     pub async fn start(boot: Boot) -> Result<Desktop> {
-        let instance = Instance::open(Settings {
+        let instance = Instance::open(InstanceSetup {
             config: boot.config.clone(),
             db: boot.data_dir.join(config::DB_FILE),
             data_dir: boot.data_dir.clone(),
@@ -139,11 +140,7 @@ impl Desktop {
         let path = self.boot.config_path.clone();
         tokio::task::spawn_blocking(move || config::write_capture_addr(&path, addr))
             .await
-            .map_err(|e| Error::Task(e.to_string()))?
-            .map_err(|message| Error::WriteConfig {
-                path: self.boot.config_path.clone(),
-                message,
-            })?;
+            .map_err(|e| Error::Task(e.to_string()))??;
         Ok(status)
     }
 
@@ -153,11 +150,7 @@ impl Desktop {
         let written = new.clone();
         tokio::task::spawn_blocking(move || config::write_desktop(&path, &written))
             .await
-            .map_err(|e| Error::Task(e.to_string()))?
-            .map_err(|message| Error::WriteConfig {
-                path: self.boot.config_path.clone(),
-                message,
-            })?;
+            .map_err(|e| Error::Task(e.to_string()))??;
         *self.settings.lock().unwrap_or_else(|e| e.into_inner()) = new.clone();
         self.apply_api(new.api).await;
         Ok(self.describe().await)

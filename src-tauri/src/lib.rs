@@ -11,7 +11,6 @@ mod tray;
 use std::sync::Arc;
 
 use tauri::{AppHandle, Emitter, Manager, RunEvent, Runtime, WindowEvent};
-use tokio::sync::broadcast::error::RecvError;
 
 pub use commands::Started;
 pub use desktop::{Boot, Desktop, instance_id};
@@ -19,12 +18,17 @@ pub use desktop::{Boot, Desktop, instance_id};
 /// The one window's label.
 pub const MAIN_WINDOW: &str = "main";
 
+/// The window event that carries the core's [`hookscope::events::StreamEvent`]s.
+pub const STREAM_EVENT: &str = "stream";
+
 /// Starts the app and blocks until it quits.
 pub fn run() {
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_env("HOOKSCOPE_LOG")
-                .unwrap_or_else(|_| "hookscope=info,hookscope_desktop=info,warn".into()),
+            tracing_subscriber::EnvFilter::try_new(hookscope::log::directives(
+                "hookscope=info,hookscope_desktop=info,warn",
+            ))
+            .unwrap_or_else(|_| "hookscope=info,hookscope_desktop=info,warn".into()),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -94,58 +98,23 @@ pub fn run() {
     });
 }
 
-/// Every command the UI may call.
+/// Every command the UI may call, as `commands.txt` lists them.
+pub const COMMANDS: &[&str] = include!(concat!(env!("OUT_DIR"), "/command_names.rs"));
+
+/// The handler of every command in `commands.txt` (build.rs writes the list).
 pub fn handlers<R: Runtime>() -> impl Fn(tauri::ipc::Invoke<R>) -> bool + Send + Sync + 'static {
-    tauri::generate_handler![
-        commands::startup,
-        commands::info,
-        commands::list,
-        commands::facets,
-        commands::get_delivery,
-        commands::raw_body,
-        commands::delete_delivery,
-        commands::clear,
-        commands::set_pinned,
-        commands::vendors,
-        commands::endpoints,
-        commands::save_endpoints,
-        commands::settings,
-        commands::save_settings,
-        commands::send_sample,
-        commands::sample_catalog,
-        commands::replay_delivery,
-        commands::attempts,
-        commands::start_replay,
-        commands::replay_jobs,
-        commands::cancel_replay,
-        commands::export_to_downloads,
-        commands::import_file,
-        commands::move_capture,
-        commands::desktop_settings,
-        commands::save_desktop_settings,
-    ]
+    include!(concat!(env!("OUT_DIR"), "/handlers.rs"))
 }
 
-/// Sends each committed change to the window as a `store` event (`lagged` when the window fell
-/// behind and should re-read), and each capture listener change as a `capture` event.
+/// Sends each event of the core's stream to the window as a `stream` event, the same JSON the
+/// control API's SSE stream carries (`lagged` when the window fell behind and should re-read),
+/// and each capture listener change as a `capture` event.
 pub fn forward_events<R: Runtime>(app: &AppHandle<R>, desktop: &Desktop) {
     let mut events = desktop.control.subscribe();
     let handle = app.clone();
     tauri::async_runtime::spawn(async move {
-        loop {
-            match events.recv().await {
-                Ok(event) => {
-                    let _ = handle.emit_to(MAIN_WINDOW, "store", &event);
-                }
-                Err(RecvError::Lagged(missed)) => {
-                    let _ = handle.emit_to(
-                        MAIN_WINDOW,
-                        "store",
-                        serde_json::json!({ "type": "lagged", "missed": missed }),
-                    );
-                }
-                Err(RecvError::Closed) => break,
-            }
+        while let Some(event) = events.next().await {
+            let _ = handle.emit_to(MAIN_WINDOW, STREAM_EVENT, &event);
         }
     });
     let mut capture = desktop.control.capture().watch();

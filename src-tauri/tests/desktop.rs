@@ -123,3 +123,54 @@ fn instance_ids_differ_per_data_directory_and_are_valid_dbus_names() {
         );
     }
 }
+
+/// `commands.txt` is the one list of the window's commands: build.rs registers each handler and
+/// permission from it; the capability must grant exactly those, and `src/commands.rs` must
+/// define exactly those (the UI's side is checked by `ui/src/api/commands.test.ts`).
+#[test]
+fn the_capability_and_the_command_definitions_match_the_command_list() {
+    use std::collections::BTreeSet;
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"));
+    let listed: BTreeSet<&str> = hookscope_desktop::COMMANDS.iter().copied().collect();
+    assert!(listed.len() > 20, "{listed:?}");
+
+    let capability: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(root.join("capabilities/main.json")).unwrap(),
+    )
+    .unwrap();
+    let granted: BTreeSet<String> = capability["permissions"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|p| p.as_str()?.strip_prefix("allow-").map(str::to_owned))
+        .collect();
+    let wanted: BTreeSet<String> = listed.iter().map(|c| c.replace('_', "-")).collect();
+    assert_eq!(
+        granted, wanted,
+        "capabilities/main.json must grant `allow-<name>` for each command in commands.txt, and nothing else"
+    );
+
+    let source = std::fs::read_to_string(root.join("src/commands.rs")).unwrap();
+    let mut defined = BTreeSet::new();
+    let mut lines = source.lines();
+    while let Some(line) = lines.next() {
+        if line.trim() == "#[tauri::command]" {
+            let signature = lines.next().unwrap_or_default();
+            let name = signature
+                .trim()
+                .trim_start_matches("pub ")
+                .trim_start_matches("async ")
+                .trim_start_matches("fn ")
+                .split(['(', '<'])
+                .next()
+                .unwrap_or_default()
+                .to_owned();
+            defined.insert(name);
+        }
+    }
+    let defined: BTreeSet<&str> = defined.iter().map(String::as_str).collect();
+    assert_eq!(
+        defined, listed,
+        "src/commands.rs must define a #[tauri::command] for each name in commands.txt, and no others"
+    );
+}

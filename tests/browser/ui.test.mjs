@@ -3,6 +3,7 @@
 // payloads that try to run script. Screenshots of the main views go to target/browser/.
 
 import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import http from "node:http";
 import net from "node:net";
@@ -150,6 +151,45 @@ describe("live list and detail", () => {
     assert.deepEqual(problems, []);
     assert.equal(await page.evaluate(() => window.__cspViolations?.length ?? 0), 0);
     await page.context().close();
+  });
+
+  it("copies the core's cURL command, which the real curl sends again byte for byte", async () => {
+    const { page, context, problems } = await openPage(browser, server.ui);
+    await context.grantPermissions(["clipboard-read", "clipboard-write"], { origin: server.api });
+    const port = Number(new URL(server.capture).port);
+    // Shell metacharacters, a leading @, a newline, non-ASCII, an empty header, duplicates in
+    // mixed case, and none of the headers curl adds by itself (User-Agent, Accept).
+    const body = Buffer.from(`@not-a-file {"q":"it's $HOME \`id\` \\ 100%","zoë":[1,2]}\n{"second":"line"}`, "utf8");
+    const head =
+      `POST /hooks/curl/a%20b?x=1&y=%2F HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Mixed-Case: One\r\n` +
+      `x-dup: two\r\nX-DUP: three\r\nX-Empty:\r\nContent-Type: application/json; charset=utf-8\r\n` +
+      `Content-Length: ${body.length}\r\n\r\n`;
+    const id = await rawRequest(port, head, body);
+    await page.waitForSelector(`.row[data-id="${id}"]`, { timeout: 10_000 });
+    await page.click(`.row[data-id="${id}"]`);
+    await page.waitForSelector("[data-testid=detail]");
+    await page.click("button:has-text('Copy cURL')");
+    await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith("curl "));
+    const command = await page.evaluate(() => navigator.clipboard.readText());
+    assert.match(command, /--path-as-is/);
+
+    execFileSync("sh", ["-c", `${command} --silent --show-error --output /dev/null`], { timeout: 20_000 });
+    const original = await server.apiGet(`/api/deliveries/${id}`);
+    let again = null;
+    for (let i = 0; i < 100 && !again; i++) {
+      const page1 = await server.apiGet("/api/deliveries?limit=1");
+      if (page1.items[0]?.id > id) again = await server.apiGet(`/api/deliveries/${page1.items[0].id}`);
+      else await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(again, "curl's request was captured");
+    const own = ([name]) => !/^(host|content-length)$/i.test(name);
+    assert.deepEqual(again.headers.filter(own), original.headers.filter(own));
+    assert.equal(again.body_base64, original.body_base64);
+    assert.equal(again.method, "POST");
+    assert.equal(again.path, original.path);
+    assert.equal(again.query, original.query);
+    assert.deepEqual(problems, []);
+    await context.close();
   });
 
   it("sends a sample from the empty state's button, and it arrives signed", async () => {

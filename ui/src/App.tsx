@@ -44,10 +44,13 @@ export function App() {
   const [capture, setCapture] = useState<CaptureStatus | null>(null);
   useEffect(() => {
     const read = () =>
-      transport.info().then((i) => {
-        setInfo(i);
-        setCapture(i.capture);
-      }, () => {});
+      transport.info().then(
+        (i) => {
+          setInfo(i);
+          setCapture(i.capture);
+        },
+        () => {},
+      );
     read();
     const timer = window.setInterval(read, 5000);
     const stop = transport.desktop?.onCapture((status) => {
@@ -71,7 +74,10 @@ export function App() {
             setSettings(true);
             break;
           case "send-sample":
-            transport.sendSample().then((sent) => sent.id !== null && setSelected(sent.id), () => {});
+            transport.sendSample().then(
+              (sent) => sent.id !== null && setSelected(sent.id),
+              () => {},
+            );
             break;
           case "copy-capture-url":
             if (captureRef.current?.url) void copyText(captureRef.current.url);
@@ -83,7 +89,6 @@ export function App() {
       }),
     [transport],
   );
-
 
   // The view lives in the URL: filters and the selected delivery.
   useEffect(() => {
@@ -180,9 +185,7 @@ export function App() {
         <section className="list-pane" aria-label="Delivery list">
           {hasFilters(filters) && (
             <div className="filter-bar">
-              <span className="muted">
-                {list.total === null ? "…" : `${list.total.toLocaleString()} matching`}
-              </span>
+              <span className="muted">{list.total === null ? "…" : `${list.total.toLocaleString()} matching`}</span>
               {Array.from(filterParams(filters)).map(([k, v]) => (
                 <button
                   key={k}

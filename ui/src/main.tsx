@@ -47,9 +47,8 @@ if (inDesktop()) {
     problem(
       "Hookscope",
       <p>
-        This page needs the API token. Open the address <code>hookscope serve</code> prints (it ends
-        in <code>?token=…</code>), or add the token from the data directory's <code>api-token</code>{" "}
-        file.
+        This page needs the API token. Open the address <code>hookscope serve</code> prints (it ends in{" "}
+        <code>?token=…</code>), or add the token from the data directory's <code>api-token</code> file.
       </p>,
     );
   } else {

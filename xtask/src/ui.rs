@@ -15,9 +15,13 @@ pub fn build() -> Result<()> {
     step("UI build", &mut npm(&["run", "build"], "ui"))
 }
 
-/// Type check, unit tests and build.
+/// Format and lint check, type check, unit tests and build.
 pub fn test() -> Result<()> {
     setup::npm_ci(Path::new("ui"))?;
+    step(
+        "UI format and lint (Biome)",
+        &mut npm(&["run", "lint"], "ui"),
+    )?;
     step("UI type check", &mut npm(&["run", "typecheck"], "ui"))?;
     step("UI unit tests (Vitest)", &mut npm(&["test"], "ui"))?;
     step("UI build", &mut npm(&["run", "build"], "ui"))

@@ -5,13 +5,13 @@
 use ts_rs::{Config, TS};
 
 use crate::config::{EndpointConfig, ResponseConfig};
+use crate::events::StreamEvent;
 use crate::model::{
     DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind, FacetCount, Facets, Page,
     SearchProgress, ServerInfo,
 };
+use crate::profile::{EventInfo, Finding, VendorProfile};
 use crate::signature::{SignatureCheck, SignatureStatus};
-use crate::store::StoreEvent;
-use crate::vendor::{EventInfo, Finding, VendorProfile};
 
 const TARGET: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/../../ui/src/api/types.gen.ts");
 
@@ -32,28 +32,38 @@ fn generate() -> String {
         Duplicate::decl(&cfg),
         Facets::decl(&cfg),
         FacetCount::decl(&cfg),
-        StoreEvent::decl(&cfg),
-        crate::encoding::DecodedBody::decl(&cfg),
+        StreamEvent::decl(&cfg),
+        crate::content_coding::DecodedBody::decl(&cfg),
         crate::control::SampleSent::decl(&cfg),
         crate::control::SampleAnswer::decl(&cfg),
         crate::control::SampleRequest::decl(&cfg),
-        crate::control::Settings::decl(&cfg),
+        crate::control::UiSettings::decl(&cfg),
         crate::control::Retention::decl(&cfg),
-        crate::control::CaptureStatus::decl(&cfg),
+        crate::model::CaptureStatus::decl(&cfg),
         crate::config::DesktopConfig::decl(&cfg),
         crate::control::DesktopSettings::decl(&cfg),
         EndpointConfig::decl(&cfg),
         ResponseConfig::decl(&cfg),
         crate::config::ForwardConfig::decl(&cfg),
         VendorProfile::decl(&cfg),
+        crate::profile::SampleSpec::decl(&cfg),
         crate::model::Attempt::decl(&cfg),
         crate::model::AttemptKind::decl(&cfg),
         crate::replay::ReplayOptions::decl(&cfg),
-        crate::replay::PathMode::decl(&cfg),
+        crate::target::PathMode::decl(&cfg),
         crate::replay::EditedRequest::decl(&cfg),
         crate::replay::bulk::BulkOptions::decl(&cfg),
-        crate::replay::bulk::Progress::decl(&cfg),
-        crate::replay::jobs::ReplayJob::decl(&cfg),
+        crate::model::ReplayProgress::decl(&cfg),
+        crate::model::ReplayJob::decl(&cfg),
+        crate::replay::jobs::StartReplay::decl(&cfg),
+        crate::model::Items::<()>::decl(&cfg),
+        crate::model::Deleted::decl(&cfg),
+        crate::model::ImportResult::decl(&cfg),
+        crate::model::SampleEvent::decl(&cfg),
+        crate::control::EndpointsSaved::decl(&cfg),
+        crate::control::Reverify::decl(&cfg),
+        crate::control::Startup::decl(&cfg),
+        crate::model::CurlCommand::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p hookscope bindings` \
@@ -65,6 +75,19 @@ fn generate() -> String {
         out.push_str(decl);
         out.push('\n');
     }
+    // The filter vocabulary the API accepts, as values the UI can check a URL against.
+    let words = |list: &[&str]| {
+        let quoted: Vec<String> = list.iter().map(|w| format!("\"{w}\"")).collect();
+        quoted.join(", ")
+    };
+    out.push_str(&format!(
+        "\n/** Every signature status, in the order the filters offer them. */\nexport const SIGNATURE_STATUSES: SignatureStatus[] = [{}];\n",
+        words(&SignatureStatus::ALL.map(SignatureStatus::as_str))
+    ));
+    out.push_str(&format!(
+        "\n/** What `duplicate=` may be: a duplicate kind, or `any` for retries and conflicts. */\nexport const DUPLICATE_FILTERS = [{}] as const;\n",
+        words(&crate::store::DUPLICATE_FILTERS)
+    ));
     out
 }
 

@@ -84,6 +84,55 @@ pub fn split_target(target: &str) -> (&str, Option<&str>) {
     }
 }
 
+/// Headers a proxy or the connection owns: never copied from a stored request.
+pub const HOP_BY_HOP: [&str; 11] = [
+    "connection",
+    "keep-alive",
+    "proxy-connection",
+    "proxy-authenticate",
+    "proxy-authorization",
+    "te",
+    "trailer",
+    "transfer-encoding",
+    "upgrade",
+    "host",
+    "content-length",
+];
+
+/// Whether `name` is one of [`HOP_BY_HOP`], in any case.
+pub fn is_hop_by_hop(name: &str) -> bool {
+    HOP_BY_HOP.iter().any(|h| h.eq_ignore_ascii_case(name))
+}
+
+/// The delivery's headers as a sender would send them again: without the hop-by-hop headers,
+/// those its `Connection` header names, `Host`, `Content-Length` (the client writes them for the
+/// new connection) and `Expect`.
+pub fn forwardable_headers(head: &[u8]) -> Vec<(String, Vec<u8>)> {
+    let Some(parsed) = parse(head) else {
+        return Vec::new();
+    };
+    let named: Vec<String> = parsed
+        .headers
+        .iter()
+        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
+        .flat_map(|(_, v)| {
+            String::from_utf8_lossy(v)
+                .split(',')
+                .map(|t| t.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
+        })
+        .collect();
+    parsed
+        .headers
+        .iter()
+        .filter(|(n, _)| {
+            let lower = n.to_ascii_lowercase();
+            !HOP_BY_HOP.contains(&lower.as_str()) && lower != "expect" && !named.contains(&lower)
+        })
+        .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

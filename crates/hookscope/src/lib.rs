@@ -1,6 +1,6 @@
 //! Hookscope's core: capture webhook deliveries, store them in SQLite, serve them to the UI.
 //!
-//! One module per concern: [`capture`] (the public listener), [`store`] (SQLite), [`vendor`] and
+//! One module per concern: [`capture`] (the public listener), [`store`] (SQLite), [`profile`] and
 //! [`signature`] (decoding and verifying), [`control`] (the operations the UI uses), [`api`] (the
 //! private control API over them), [`config`], and [`server`] which runs them together. The desktop shell
 //! and the `hookscope` command line are front ends over this library.
@@ -10,20 +10,22 @@ pub mod api;
 mod bindings;
 pub mod capture;
 pub mod config;
+pub mod content_coding;
 pub mod control;
-pub mod encoding;
 pub mod error;
+pub mod events;
 pub mod export;
-pub mod generate;
 pub mod head;
+pub mod log;
 pub mod model;
 pub mod net;
+pub mod profile;
 pub mod replay;
 pub mod reverify;
+pub mod sample;
 pub mod server;
 pub mod signature;
 pub mod store;
-pub mod testsend;
-pub mod vendor;
+pub mod target;
 
 pub use error::{Error, Result};

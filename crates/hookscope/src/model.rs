@@ -3,8 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::profile::{Decoded, EventInfo, Finding};
 use crate::signature::SignatureCheck;
-use crate::vendor::{Analysis, EventInfo, Finding};
 
 /// A request as the capture listener received it, ready to be stored.
 #[derive(Debug, Clone)]
@@ -40,29 +40,6 @@ pub struct NewDelivery {
     pub decoded: Option<Box<Decoded>>,
     /// Read from a file (`hookscope import`) rather than received.
     pub imported: bool,
-}
-
-/// The analysis of a delivery, with the facts the store indexes drawn out of it.
-#[derive(Debug, Clone)]
-pub struct Decoded {
-    pub analysis: Analysis,
-    /// `analysis` as JSON, made off the writer thread.
-    pub json: String,
-}
-
-impl Decoded {
-    pub fn new(analysis: Analysis) -> Self {
-        let json = serde_json::to_string(&analysis).unwrap_or_default();
-        Decoded { analysis, json }
-    }
-
-    pub fn warnings(&self) -> usize {
-        self.analysis
-            .validation
-            .iter()
-            .filter(|f| f.level == "warning")
-            .count()
-    }
 }
 
 /// Whether a delivery repeats an event already seen.
@@ -179,11 +156,29 @@ pub struct ServerInfo {
     /// is not listening).
     pub capture_url: String,
     /// The capture listener's state: up, or why not.
-    pub capture: crate::control::CaptureStatus,
+    pub capture: CaptureStatus,
     pub deliveries: u64,
     pub search: SearchProgress,
     /// Vendors `POST /api/samples` can send a sample delivery of.
     pub samples: Vec<String>,
+}
+
+/// Where the capture listener is, or why it is not listening.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CaptureStatus {
+    /// The address asked for (`127.0.0.1:8787`).
+    pub addr: String,
+    /// The base URL senders and tunnels reach, while listening.
+    pub url: Option<String>,
+    pub listening: bool,
+    /// Why it is not listening, in words a person can act on.
+    pub error: Option<String>,
+    /// A free address to offer when the one asked for is taken.
+    pub suggestion: Option<String>,
+    /// Where every delivery is also sent (`hookscope serve --forward-to`), unless its endpoint
+    /// forwards elsewhere.
+    pub forward: Option<String>,
 }
 
 /// The search index fills while the store is idle; `q` searches see ids up to `indexed_through`.
@@ -287,7 +282,10 @@ pub struct DeliveryDetail {
     pub body: Option<String>,
     pub body_base64: String,
     /// The body with its `Content-Encoding` (gzip, deflate, br) undone, for display.
-    pub decoded: Option<crate::encoding::DecodedBody>,
+    pub decoded: Option<crate::content_coding::DecodedBody>,
+    /// The headers a replay sends, in order: `headers` without those the connection owns
+    /// (hop-by-hop, `Host`, `Content-Length`, `Expect`). What the replay editor starts from.
+    pub replay_headers: Vec<(String, String)>,
 }
 
 impl From<Delivery> for DeliveryDetail {
@@ -298,9 +296,14 @@ impl From<Delivery> for DeliveryDetail {
         let decoded = headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
-            .and_then(|(_, value)| crate::encoding::decode(value, &d.body));
+            .and_then(|(_, value)| crate::content_coding::decode(value, &d.body));
+        let replay_headers = crate::head::forwardable_headers(&d.head)
+            .into_iter()
+            .map(|(name, value)| (name, crate::head::value_text(&value)))
+            .collect();
         DeliveryDetail {
             decoded,
+            replay_headers,
             headers,
             head_exact: d.head_exact,
             body: String::from_utf8(d.body).ok(),
@@ -408,6 +411,99 @@ pub struct Attempt {
     pub error: Option<String>,
     /// An answer with a 2xx status.
     pub ok: bool,
+}
+
+/// A bulk replay, as the UI shows it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReplayJob {
+    pub id: u64,
+    /// The target URL.
+    pub to: String,
+    /// When it started, Unix microseconds.
+    pub started_at_us: i64,
+    pub progress: ReplayProgress,
+    /// Every delivery was sent or skipped; nothing more will change.
+    pub finished: bool,
+}
+
+/// Where a bulk replay stands; also its final report.
+#[derive(Debug, Clone, Default, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReplayProgress {
+    pub total: u64,
+    /// Sent, or given up on before sending (see `failed`).
+    pub done: u64,
+    pub ok: u64,
+    pub failed: u64,
+    /// Not sent because the replay stopped at a failure or was cancelled.
+    pub skipped: u64,
+    /// The first failure, in plain words, with its delivery id.
+    pub first_failure: Option<String>,
+    /// Stopped at a failure (`stop_on_failure`) before the end.
+    pub stopped: bool,
+    /// Cancelled before the end.
+    pub cancelled: bool,
+    pub elapsed_ms: f64,
+}
+
+impl ReplayProgress {
+    /// Deliveries a second, over the time so far.
+    pub fn rate(&self) -> f64 {
+        if self.elapsed_ms > 0.0 {
+            self.done as f64 / (self.elapsed_ms / 1000.0)
+        } else {
+            0.0
+        }
+    }
+}
+
+/// A cURL command that sends a stored delivery again: Hookscope's own, byte-exact (`hookscope
+/// export --format curl` writes the same).
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CurlCommand {
+    pub command: String,
+    /// The file a binary body is read from (`--data-binary @name`): the raw body saved under
+    /// that name. `None` when the body is inline.
+    pub body_file: Option<String>,
+}
+
+/// A list answer of the control API: `{"items": [...]}`, so that fields can be added beside it.
+#[derive(Debug, Clone, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Items<T> {
+    pub items: Vec<T>,
+}
+
+impl<T> From<Vec<T>> for Items<T> {
+    fn from(items: Vec<T>) -> Self {
+        Items { items }
+    }
+}
+
+/// How many deliveries a delete removed.
+#[derive(Debug, Clone, Copy, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Deleted {
+    pub deleted: u64,
+}
+
+/// What an import stored.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ImportResult {
+    pub imported: usize,
+    /// The new deliveries' ids, in the file's order.
+    pub ids: Vec<i64>,
+}
+
+/// A vendor's documented event that a sample or test event can be made of.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SampleEvent {
+    pub vendor: String,
+    pub event: String,
 }
 
 #[cfg(test)]

@@ -5,11 +5,11 @@
 
 use std::sync::Arc;
 
-use crate::capture::analyze_now;
 use crate::config::{EndpointConfig, Endpoints};
 use crate::error::Result;
-use crate::store::{Filter, Store, StoreEvent, Writer};
-use crate::vendor::Registry;
+use crate::events::StreamEvent;
+use crate::profile::{Received, Registry};
+use crate::store::{Filter, Store, Writer};
 
 /// Deliveries read per page while scanning.
 const PAGE: u32 = 500;
@@ -29,7 +29,7 @@ pub async fn run(
         blocking(move || store.count()).await?
     };
     let (mut done, mut updated, mut before) = (0u64, 0u64, None);
-    writer.announce(progress(0, total));
+    writer.bus().publish(progress(0, total));
     loop {
         let filter = Filter {
             limit: PAGE,
@@ -56,15 +56,13 @@ pub async fn run(
             let Some(delivery) = delivery else { continue };
             let (registry, new) = (registry.clone(), new.clone());
             let decoded = tokio::task::spawn_blocking(move || {
-                analyze_now(
-                    &registry,
-                    &new,
-                    index,
-                    &delivery.head,
-                    &delivery.body,
-                    delivery.summary.received_at_us,
-                    delivery.summary.truncated,
-                )
+                let received = Received {
+                    head: &delivery.head,
+                    body: &delivery.body,
+                    received_at_us: delivery.summary.received_at_us,
+                    truncated: delivery.summary.truncated,
+                };
+                registry.analyze_delivery(&new, index, received)
             })
             .await
             .map_err(|e| crate::Error::Commit(format!("re-verification failed: {e}")))?;
@@ -75,18 +73,20 @@ pub async fn run(
                 updated += 1;
             }
         }
-        writer.announce(progress(done, total.max(done)));
+        writer.bus().publish(progress(done, total.max(done)));
         match page.next_cursor {
             Some(cursor) => before = Some(cursor),
             None => break,
         }
     }
-    writer.announce(progress(total.max(done), total.max(done)));
+    writer
+        .bus()
+        .publish(progress(total.max(done), total.max(done)));
     Ok(updated)
 }
 
-fn progress(done: u64, total: u64) -> StoreEvent {
-    StoreEvent::Progress {
+fn progress(done: u64, total: u64) -> StreamEvent {
+    StreamEvent::Progress {
         task: TASK.to_owned(),
         done,
         total,

@@ -15,11 +15,13 @@ use tokio::task::JoinHandle;
 use crate::api::{self, AllowedHosts, ApiState};
 use crate::capture::{self, CaptureState};
 use crate::config::{Config, LiveEndpoints};
-use crate::control::{CaptureStatus, Control, Parts};
+use crate::control::{Control, Parts};
 use crate::error::{Error, Result};
+use crate::model::CaptureStatus;
 use crate::net;
+use crate::profile::Registry;
+use crate::replay::forward::{Forwarded, Forwarder};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
-use crate::vendor::Registry;
 
 /// Folder of the data directory holding the user's vendor profiles (`*.json`).
 pub const VENDORS_DIR: &str = "vendors";
@@ -29,7 +31,7 @@ const API_GRACE: Duration = Duration::from_secs(3);
 
 /// Where an instance keeps its data and how it is configured.
 #[derive(Debug, Clone)]
-pub struct Settings {
+pub struct InstanceSetup {
     pub config: Config,
     /// The database file.
     pub db: PathBuf,
@@ -45,6 +47,8 @@ pub struct Instance {
     pub config: Arc<Config>,
     data_dir: PathBuf,
     capture_state: Arc<CaptureState>,
+    /// The live forwards' sender, watched for their results.
+    forwarder: Forwarder,
     writer: Writer,
     writer_thread: Option<WriterThread>,
     lock: Arc<ServeLock>,
@@ -53,13 +57,13 @@ pub struct Instance {
 impl Instance {
     /// Takes the database's lock (one instance per database), opens the store, starts its writer
     /// and loads the vendor profiles.
-    pub async fn open(settings: Settings) -> Result<Instance> {
-        let Settings {
+    pub async fn open(setup: InstanceSetup) -> Result<Instance> {
+        let InstanceSetup {
             config,
             db,
             data_dir,
             config_path,
-        } = settings;
+        } = setup;
         let lock = ServeLock::acquire(&db)?;
         let store = {
             let db = db.clone();
@@ -87,12 +91,13 @@ impl Instance {
             store.start_writer(config.store.durability, &config.retention)?;
         let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
         let config = Arc::new(config);
+        let forwarder = Forwarder::new(store.clone());
         let capture_state = Arc::new(CaptureState {
             config: config.clone(),
             endpoints: endpoints.clone(),
             writer: writer.clone(),
             registry: registry.clone(),
-            forwarder: crate::replay::forward::Forwarder::new(store.clone()),
+            forwarder: Arc::new(forwarder.clone()),
         });
         let control = Control::new(Parts {
             store,
@@ -107,6 +112,7 @@ impl Instance {
             config,
             data_dir,
             capture_state,
+            forwarder,
             writer,
             writer_thread: Some(writer_thread),
             lock: Arc::new(lock),
@@ -295,8 +301,8 @@ pub struct Server {
 
 impl Server {
     /// Opens the store, binds both listeners and starts serving.
-    pub async fn start(settings: Settings) -> Result<Server> {
-        let instance = Instance::open(settings).await?;
+    pub async fn start(setup: InstanceSetup) -> Result<Server> {
+        let instance = Instance::open(setup).await?;
         let config = instance.config.clone();
         let capture = instance.listen_capture(config.capture.addr).await?;
         let ui_dir = config.api.ui.clone().or_else(api::ui::default_dir);
@@ -321,8 +327,8 @@ impl Server {
     }
 
     /// Each live forward's result from now on.
-    pub fn forwards(&self) -> tokio::sync::broadcast::Receiver<crate::replay::forward::Forwarded> {
-        self.instance.capture_state.forwarder.watch()
+    pub fn forwards(&self) -> tokio::sync::broadcast::Receiver<Forwarded> {
+        self.instance.forwarder.watch()
     }
 
     /// The capture listener's base URL.

@@ -3,7 +3,7 @@ import type { Transport } from "./transport";
 
 export const TransportContext = createContext<Transport | null>(null);
 
-/// The transport the app was started with.
+/** The transport the app was started with. */
 export function useTransport(): Transport {
   const transport = useContext(TransportContext);
   if (!transport) throw new Error("useTransport outside <TransportContext.Provider>");

@@ -37,7 +37,7 @@ describe("tauriTransport", () => {
       get_delivery: { reject: { status: 404, message: "no delivery with id 9" } },
     });
     const t = tauriTransport(invoke, async () => () => {});
-    const error = await t.get(9).catch((e: unknown) => e);
+    const error = await t.getDelivery(9).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect((error as ApiError).status).toBe(404);
     expect((error as ApiError).message).toBe("no delivery with id 9");
@@ -47,25 +47,35 @@ describe("tauriTransport", () => {
     const bytes = new Uint8Array([0, 255, 10, 13]);
     const { invoke } = recorder({ raw_body: bytes.buffer });
     const t = tauriTransport(invoke, async () => () => {});
-    const blob = await t.raw(1);
+    const blob = await t.rawBody(1);
     expect(new Uint8Array(await blob.arrayBuffer())).toEqual(bytes);
   });
 
   it("sends a file to import as the raw request body, and an export's filters as the list query", async () => {
-    const { calls, invoke } = recorder({ import_file: { imported: 2, ids: [7, 8] }, export_to_downloads: "/home/u/Downloads/x.har" });
+    const { calls, invoke } = recorder({
+      import: { imported: 2, ids: [7, 8] },
+      export: "/home/u/Downloads/x.har",
+    });
     const t = tauriTransport(invoke, async () => () => {});
     const file = new Uint8Array([123, 125, 10]).buffer;
-    expect(await t.importFile(file)).toEqual({ imported: 2, ids: [7, 8] });
-    expect(calls[0]).toEqual(["import_file", file]);
-    expect(await t.exportSet({ vendor: "stripe" }, "har")).toEqual({ savedTo: "/home/u/Downloads/x.har" });
-    expect(calls[1]).toEqual(["export_to_downloads", { query: "vendor=stripe", format: "har" }]);
+    expect(await t.import(file)).toEqual({ imported: 2, ids: [7, 8] });
+    expect(calls[0]).toEqual(["import", file]);
+    expect(await t.export({ vendor: "stripe" }, "har")).toEqual({ savedTo: "/home/u/Downloads/x.har" });
+    expect(calls[1]).toEqual(["export", { query: "vendor=stripe", format: "har" }]);
   });
 
   it("starts a bulk replay with the list's filters as the query and the options as they are", async () => {
     const job = { id: 3, to: "http://localhost:3000/", finished: false };
     const { calls, invoke } = recorder({ start_replay: job, cancel_replay: { ...job, finished: true } });
     const t = tauriTransport(invoke, async () => () => {});
-    const start = { to: "http://localhost:3000/", path: "suffix" as const, resign: true, fresh_id: false, concurrency: 4, rate: 10 };
+    const start = {
+      to: "http://localhost:3000/",
+      path: "suffix" as const,
+      resign: true,
+      fresh_id: false,
+      concurrency: 4,
+      rate: 10,
+    };
     expect(await t.startReplay({ vendor: "stripe" }, start)).toEqual(job);
     expect(calls[0]).toEqual(["start_replay", { query: "vendor=stripe", start }]);
     expect((await t.cancelReplay(3)).finished).toBe(true);
@@ -73,16 +83,34 @@ describe("tauriTransport", () => {
   });
 
   it("sends a test event's whole request, and reads the catalog", async () => {
-    const { calls, invoke } = recorder({ send_sample: { id: null }, sample_catalog: [{ vendor: "stripe", event: "invoice.paid" }] });
+    const { calls, invoke } = recorder({
+      send_sample: { id: null },
+      sample_catalog: { items: [{ vendor: "stripe", event: "invoice.paid" }] },
+    });
     const t = tauriTransport(invoke, async () => () => {});
     await t.sendSample({ vendor: "stripe", event: "invoice.paid", to: "http://h/", dup: true });
-    expect(calls[0]).toEqual(["send_sample", { request: { vendor: "stripe", event: "invoice.paid", to: "http://h/", dup: true } }]);
+    expect(calls[0]).toEqual([
+      "send_sample",
+      { request: { vendor: "stripe", event: "invoice.paid", to: "http://h/", dup: true } },
+    ]);
     await t.sendSample();
     expect(calls[1]).toEqual(["send_sample", { request: {} }]);
     expect(await t.sampleCatalog()).toEqual([{ vendor: "stripe", event: "invoice.paid" }]);
   });
 
-  it("delivers store events and says when it is live; unsubscribing stops them", async () => {
+  it("unwraps list answers, which carry the same {items} as the HTTP API's", async () => {
+    const { invoke } = recorder({
+      vendors: { items: [{ id: "stripe" }] },
+      delete_all: { deleted: 3 },
+      save_endpoints: { items: [{ path: "/a" }], reverify: { task: "reverify", started: true } },
+    });
+    const t = tauriTransport(invoke, async () => () => {});
+    expect(await t.vendors()).toEqual([{ id: "stripe" }]);
+    expect(await t.deleteAll()).toBe(3);
+    expect(await t.saveEndpoints([])).toEqual([{ path: "/a" }]);
+  });
+
+  it("delivers the core's stream events and says when it is live; unsubscribing stops them", async () => {
     const handlers = new Map<string, (e: { payload: unknown }) => void>();
     let unlistened = 0;
     const listen = async <T>(event: string, handler: (e: { payload: T }) => void) => {
@@ -101,8 +129,9 @@ describe("tauriTransport", () => {
     await Promise.resolve();
     await Promise.resolve();
     expect(statuses).toEqual(["connecting", "live"]);
-    handlers.get("store")!({ payload: { type: "deleted", id: 4 } });
-    expect(events).toEqual([{ type: "ready" }, { type: "deleted", id: 4 }]);
+    handlers.get("stream")!({ payload: { type: "deleted", id: 4 } });
+    handlers.get("stream")!({ payload: { type: "lagged", missed: 7 } });
+    expect(events).toEqual([{ type: "ready" }, { type: "deleted", id: 4 }, { type: "lagged", missed: 7 }]);
     stop();
     expect(unlistened).toBe(1);
   });

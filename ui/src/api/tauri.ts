@@ -4,34 +4,34 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import {
-  ApiError,
-  type ImportResult,
-  type SampleEvent,
-  type StreamEvent,
-  type Transport,
-  listQuery,
-} from "./transport";
+import { ApiError, type StreamEvent, type Transport, listQuery } from "./transport";
 import { filterParams } from "../lib/filters";
 import type {
   Attempt,
   CaptureStatus,
+  CurlCommand,
+  Deleted,
   DeliveryDetail,
   DesktopSettings,
   EndpointConfig,
+  EndpointsSaved,
   Facets,
+  ImportResult,
+  Items,
   Page,
   ReplayJob,
+  SampleEvent,
   SampleSent,
   ServerInfo,
-  Settings,
+  Startup,
+  UiSettings,
   VendorProfile,
 } from "./types.gen";
 
 type Invoke = <T>(command: string, args?: Record<string, unknown> | ArrayBuffer) => Promise<T>;
 type Listen = <T>(event: string, handler: (event: { payload: T }) => void) => Promise<UnlistenFn>;
 
-/// A failed command's error, `{status, message}` from the core, as an `ApiError`.
+/** A failed command's error, `{status, message}` from the core, as an `ApiError`. */
 export function commandError(e: unknown): ApiError {
   if (e && typeof e === "object" && "message" in e) {
     const { status, message } = e as { status?: number; message: unknown };
@@ -40,7 +40,7 @@ export function commandError(e: unknown): ApiError {
   return new ApiError(500, String(e));
 }
 
-/// Subscribes with `listen` and returns a synchronous unsubscribe, as the interface wants.
+/** Subscribes with `listen` and returns a synchronous unsubscribe, as the interface wants. */
 function subscription<T>(on: Listen, event: string, handler: (payload: T) => void, ready?: () => void) {
   let stop: UnlistenFn | null = null;
   let stopped = false;
@@ -72,32 +72,34 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     info: () => call<ServerInfo>("info"),
     list: (filters, window) => call<Page>("list", { query: listQuery(filters, window) }),
     facets: (filters) => call<Facets>("facets", { query: listQuery(filters) }),
-    get: (id) => call<DeliveryDetail>("get_delivery", { id }),
-    remove: (id) => call<void>("delete_delivery", { id }),
-    clear: () => call<number>("clear"),
+    getDelivery: (id) => call<DeliveryDetail>("get_delivery", { id }),
+    deleteDelivery: (id) => call<void>("delete_delivery", { id }),
+    deleteAll: async () => (await call<Deleted>("delete_all")).deleted,
     setPinned: (id, pinned) => call<void>("set_pinned", { id, pinned }),
-    raw: async (id) => new Blob([await call<ArrayBuffer>("raw_body", { id })]),
-    endpoints: () => call<EndpointConfig[]>("endpoints"),
-    saveEndpoints: (items) => call<EndpointConfig[]>("save_endpoints", { items }),
-    vendors: () => call<VendorProfile[]>("vendors"),
-    settings: () => call<Settings>("settings"),
-    saveSettings: (settings) => call<Settings>("save_settings", { settings }),
+    rawBody: async (id) => new Blob([await call<ArrayBuffer>("raw_body", { id })]),
+    curl: (id, to, path = "full") => call<CurlCommand>("curl", { id, to, path }),
+    endpoints: async () => (await call<Items<EndpointConfig>>("endpoints")).items,
+    saveEndpoints: async (items) => (await call<EndpointsSaved>("save_endpoints", { items })).items,
+    vendors: async () => (await call<Items<VendorProfile>>("vendors")).items,
+    settings: () => call<UiSettings>("settings"),
+    saveSettings: (settings) => call<UiSettings>("save_settings", { settings }),
     sendSample: (request) => call<SampleSent>("send_sample", { request: request ?? {} }),
-    sampleCatalog: () => call<SampleEvent[]>("sample_catalog"),
-    replay: (id, options, edited) =>
-      call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
-    attempts: (id) => call<Attempt[]>("attempts", { id }),
+    sampleCatalog: async () => (await call<Items<SampleEvent>>("sample_catalog")).items,
+    replayDelivery: (id, options, edited) => call<Attempt>("replay_delivery", { id, options, edited: edited ?? null }),
+    attempts: async (id) => (await call<Items<Attempt>>("attempts", { id })).items,
     startReplay: (filters, start) => call<ReplayJob>("start_replay", { query: listQuery(filters), start }),
-    replayJobs: () => call<ReplayJob[]>("replay_jobs"),
+    replayJobs: async () => (await call<Items<ReplayJob>>("replay_jobs")).items,
     cancelReplay: (job) => call<ReplayJob>("cancel_replay", { job }),
-    exportSet: async (filters, format) => ({
-      savedTo: await call<string>("export_to_downloads", { query: filterParams(filters).toString(), format }),
+    export: async (filters, format) => ({
+      savedTo: await call<string>("export", { query: filterParams(filters).toString(), format }),
     }),
     // The file goes as the raw request body, not as JSON.
-    importFile: (data) => call<ImportResult>("import_file", data),
+    import: (data) => call<ImportResult>("import", data),
     subscribe(onEvent, onStatus) {
       onStatus("connecting");
-      return subscription<StreamEvent>(listenImpl, "store", onEvent, () => {
+      // The core's stream events, the same JSON as the HTTP transport's SSE messages; `ready`
+      // is this transport's own, once the listener is in place.
+      return subscription<StreamEvent>(listenImpl, "stream", onEvent, () => {
         onStatus("live");
         onEvent({ type: "ready" });
       });
@@ -112,15 +114,15 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
   };
 }
 
-/// Whether the page runs inside the desktop app.
+/** Whether the page runs inside the desktop app. */
 export function inDesktop(): boolean {
   return typeof window !== "undefined" && "__TAURI_INTERNALS__" in window;
 }
 
-/// Why the desktop app's core did not start, or null when it did.
+/** Why the desktop app's core did not start, or null when it did. */
 export async function desktopStartupError(invokeImpl: Invoke = invoke): Promise<string | null> {
   try {
-    const startup = await invokeImpl<{ error: string | null }>("startup");
+    const startup = await invokeImpl<Startup>("startup");
     return startup.error;
   } catch (e) {
     return commandError(e).message;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { ApiError, httpTransport, listQuery, takeToken } from "./transport";
 
-/// Records each request and answers from `answer`.
+/** Records each request and answers from `answer`. */
 function recorder(answer: (url: string, init: RequestInit) => Response) {
   const calls: { url: string; init: RequestInit }[] = [];
   const fetchImpl = (async (url: string, init: RequestInit) => {
@@ -39,10 +39,19 @@ describe("the HTTP transport", () => {
   it("starts a bulk replay with the filters in the query and the options as the JSON body", async () => {
     const { calls, fetchImpl } = recorder(() => json({ id: 1 }, 202));
     const t = httpTransport("", "tok", fetchImpl);
-    await t.startReplay({ vendor: "stripe", signature: "invalid" }, { to: "http://h/", path: "target", resign: false, fresh_id: true, rate: 5 });
+    await t.startReplay(
+      { vendor: "stripe", signature: "invalid" },
+      { to: "http://h/", path: "target", resign: false, fresh_id: true, rate: 5 },
+    );
     expect(calls[0]!.url).toBe("/api/replays?vendor=stripe&signature=invalid");
     expect(calls[0]!.init.method).toBe("POST");
-    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({ to: "http://h/", path: "target", resign: false, fresh_id: true, rate: 5 });
+    expect(JSON.parse(calls[0]!.init.body as string)).toEqual({
+      to: "http://h/",
+      path: "target",
+      resign: false,
+      fresh_id: true,
+      rate: 5,
+    });
     await t.cancelReplay(1);
     expect(calls[1]!.url).toBe("/api/replays/1");
     expect(calls[1]!.init.method).toBe("DELETE");
@@ -51,7 +60,7 @@ describe("the HTTP transport", () => {
   it("turns the API's error into an ApiError with its message and status", async () => {
     const { fetchImpl } = recorder(() => json({ error: "no delivery with id 9" }, 404));
     const t = httpTransport("", "tok", fetchImpl);
-    const err = await t.get(9).catch((e: unknown) => e);
+    const err = await t.getDelivery(9).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(ApiError);
     expect(err).toMatchObject({ status: 404, message: "no delivery with id 9" });
   });
@@ -65,6 +74,42 @@ describe("the HTTP transport", () => {
       .catch((e: unknown) => e);
     expect(err).toMatchObject({ status: 0 });
     expect((err as Error).message).toContain("not reachable");
+  });
+
+  it("reads every stream event from unnamed messages carrying their type, as the desktop gets them", () => {
+    class FakeSource {
+      static last: FakeSource | null = null;
+      readyState = 1;
+      onmessage: ((e: MessageEvent<string>) => void) | null = null;
+      onerror: (() => void) | null = null;
+      closed = false;
+      constructor(readonly url: string) {
+        FakeSource.last = this;
+      }
+      addEventListener() {
+        throw new Error("no named events on this stream");
+      }
+      close() {
+        this.closed = true;
+      }
+    }
+    const events: unknown[] = [];
+    const statuses: string[] = [];
+    const stop = httpTransport("http://h", "t k", fetch, FakeSource as unknown as typeof EventSource).subscribe(
+      (e) => events.push(e),
+      (s) => statuses.push(s),
+    );
+    const source = FakeSource.last!;
+    expect(source.url).toBe("http://h/api/stream?token=t%20k");
+    const send = (data: string) => source.onmessage!({ data } as MessageEvent<string>);
+    send('{"type":"ready"}');
+    send('{"type":"deleted","id":4}');
+    send("not json");
+    send('{"type":"lagged","missed":9}');
+    expect(statuses).toEqual(["connecting", "live"]);
+    expect(events).toEqual([{ type: "ready" }, { type: "deleted", id: 4 }, { type: "lagged", missed: 9 }]);
+    stop();
+    expect(source.closed).toBe(true);
   });
 
   it("reports offline when the runtime has no EventSource", () => {
@@ -86,7 +131,10 @@ describe("the token", () => {
       setItem: (k: string, v: string) => void store.set(k, v),
     } as unknown as Storage;
     const replaced: string[] = [];
-    const history = { state: null, replaceState: (_: unknown, __: string, url: string) => replaced.push(url) } as unknown as History;
+    const history = {
+      state: null,
+      replaceState: (_: unknown, __: string, url: string) => replaced.push(url),
+    } as unknown as History;
     return { location: { href } as Location, history, storage, replaced };
   }
 

@@ -5,28 +5,37 @@
 
 import type {
   Attempt,
-  BulkOptions,
   CaptureStatus,
+  CurlCommand,
+  Deleted,
   DeliveryDetail,
   DesktopConfig,
   DesktopSettings,
   EditedRequest,
   EndpointConfig,
+  EndpointsSaved,
   Facets,
+  ImportResult,
+  Items,
   Page,
+  PathMode,
   ReplayJob,
   ReplayOptions,
+  SampleEvent,
   SampleRequest,
   SampleSent,
   ServerInfo,
-  Settings,
-  StoreEvent,
+  StartReplay,
+  StreamEvent,
+  UiSettings,
   VendorProfile,
 } from "./types.gen";
 import { type Filters, filterParams } from "../lib/filters";
 
-/// Where a page of the list starts: below an anchor id, skipping `offset` rows; or what came
-/// after an id.
+/**
+ * Where a page of the list starts: below an anchor id, skipping `offset` rows; or what came
+ * after an id.
+ */
 export interface Window {
   limit: number;
   before?: number;
@@ -35,11 +44,7 @@ export interface Window {
   total?: boolean;
 }
 
-/// An event on the live stream: the store's own events, plus the stream's state.
-export type StreamEvent =
-  | StoreEvent
-  | { type: "lagged"; missed: number }
-  | { type: "ready" };
+export type { StreamEvent };
 
 export type StreamStatus = "connecting" | "live" | "offline";
 
@@ -47,76 +52,74 @@ export interface Transport {
   info(): Promise<ServerInfo>;
   list(filters: Filters, window: Window): Promise<Page>;
   facets(filters: Filters): Promise<Facets>;
-  get(id: number): Promise<DeliveryDetail>;
-  remove(id: number): Promise<void>;
-  clear(): Promise<number>;
+  getDelivery(id: number): Promise<DeliveryDetail>;
+  deleteDelivery(id: number): Promise<void>;
+  /** Deletes every delivery; how many there were. */
+  deleteAll(): Promise<number>;
   setPinned(id: number, pinned: boolean): Promise<void>;
-  /// The body bytes exactly as stored.
-  raw(id: number): Promise<Blob>;
+  /** The body bytes exactly as stored. */
+  rawBody(id: number): Promise<Blob>;
+  /**
+   * The core's cURL command that sends a delivery again to `to` under `path` (default `full`: the
+   * target followed by the delivery's path and query), byte-exact.
+   */
+  curl(id: number, to: string, path?: PathMode): Promise<CurlCommand>;
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
   vendors(): Promise<VendorProfile[]>;
-  settings(): Promise<Settings>;
-  saveSettings(settings: Settings): Promise<Settings>;
-  /// A sample to this instance's capture listener, or with `to` a signed test event to a handler.
+  settings(): Promise<UiSettings>;
+  saveSettings(settings: UiSettings): Promise<UiSettings>;
+  /** A sample to this instance's capture listener, or with `to` a signed test event to a handler. */
   sendSample(request?: SampleRequest): Promise<SampleSent>;
-  /// Every vendor and event a sample can be made of.
+  /** Every vendor and event a sample can be made of. */
   sampleCatalog(): Promise<SampleEvent[]>;
-  /// Sends a stored delivery again (edited first when `edited` is given); the stored attempt,
-  /// which carries the target's answer or why there was none.
-  replay(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
-  /// The attempts made from a delivery, newest first.
+  /**
+   * Sends a stored delivery again (edited first when `edited` is given); the stored attempt,
+   * which carries the target's answer or why there was none.
+   */
+  replayDelivery(id: number, options: ReplayOptions, edited?: EditedRequest): Promise<Attempt>;
+  /** The attempts made from a delivery, newest first. */
   attempts(id: number): Promise<Attempt[]>;
-  /// Starts replaying the deliveries the filters select, oldest first; progress arrives as
-  /// `replay` stream events.
+  /**
+   * Starts replaying the deliveries the filters select, oldest first; progress arrives as
+   * `replay` stream events.
+   */
   startReplay(filters: Filters, start: StartReplay): Promise<ReplayJob>;
-  /// Bulk replays running or recently finished, newest first.
+  /** Bulk replays running or recently finished, newest first. */
   replayJobs(): Promise<ReplayJob[]>;
-  /// Stops a bulk replay from starting more requests.
+  /** Stops a bulk replay from starting more requests. */
   cancelReplay(job: number): Promise<ReplayJob>;
-  /// The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
-  /// (browser), or where it was saved (desktop: the Downloads folder).
-  exportSet(filters: Filters, format: ExportFormat): Promise<ExportResult>;
-  /// Stores the deliveries of a HAR or JSON Lines file as imported.
-  importFile(data: ArrayBuffer): Promise<ImportResult>;
-  /// Calls `onEvent` for each change as it commits; returns the unsubscribe function.
-  subscribe(
-    onEvent: (event: StreamEvent) => void,
-    onStatus: (status: StreamStatus) => void,
-  ): () => void;
-  /// What only the desktop app has: its own settings, moving the capture listener, the menu.
+  /**
+   * The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
+   * (browser), or where it was saved (desktop: the Downloads folder).
+   */
+  export(filters: Filters, format: ExportFormat): Promise<ExportResult>;
+  /** Stores the deliveries of a HAR or JSON Lines file as imported. */
+  import(data: ArrayBuffer): Promise<ImportResult>;
+  /** Calls `onEvent` for each change as it commits; returns the unsubscribe function. */
+  subscribe(onEvent: (event: StreamEvent) => void, onStatus: (status: StreamStatus) => void): () => void;
+  /** What only the desktop app has: its own settings, moving the capture listener, the menu. */
   desktop?: DesktopBridge;
 }
 
-/// What starts a bulk replay: where and how to send, and how fast.
-export type StartReplay = ReplayOptions & Partial<BulkOptions>;
-
-/// A vendor's event that a sample or test event can be made of.
-export interface SampleEvent {
-  vendor: string;
-  event: string;
-}
+export type { ImportResult, SampleEvent, StartReplay };
 
 export type ExportFormat = "har" | "jsonl";
 export type ExportResult = { blob: Blob; name: string } | { savedTo: string };
-export interface ImportResult {
-  imported: number;
-  ids: number[];
-}
 
-/// The desktop app's extras over the browser build.
+/** The desktop app's extras over the browser build. */
 export interface DesktopBridge {
-  /// Moves the capture listener to a port or IP:PORT, and remembers it.
+  /** Moves the capture listener to a port or IP:PORT, and remembers it. */
   moveCapture(addr: string): Promise<CaptureStatus>;
   settings(): Promise<DesktopSettings>;
   saveSettings(settings: DesktopConfig): Promise<DesktopSettings>;
-  /// Calls back on each change of the capture listener's state.
+  /** Calls back on each change of the capture listener's state. */
   onCapture(callback: (status: CaptureStatus) => void): () => void;
-  /// Calls back with the id of each native menu item the page handles.
+  /** Calls back with the id of each native menu item the page handles. */
   onMenu(callback: (item: string) => void): () => void;
 }
 
-/// An error the API answered with, carrying its message (`{"error": "..."}`) and status.
+/** An error the API answered with, carrying its message (`{"error": "..."}`) and status. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -127,7 +130,7 @@ export class ApiError extends Error {
   }
 }
 
-/// The query string for a list or facets request.
+/** The query string for a list or facets request. */
 export function listQuery(filters: Filters, window?: Window): string {
   const params = filterParams(filters);
   if (window) {
@@ -142,8 +145,10 @@ export function listQuery(filters: Filters, window?: Window): string {
 
 type Fetch = typeof fetch;
 
-/// The HTTP + SSE transport. `base` is the API's origin ("" for the page's own), `token` the API
-/// token.
+/**
+ * The HTTP + SSE transport. `base` is the API's origin ("" for the page's own), `token` the API
+ * token.
+ */
 export function httpTransport(
   base: string,
   token: string,
@@ -184,36 +189,37 @@ export function httpTransport(
     info: () => json<ServerInfo>("GET", ""),
     list: (filters, window) => json<Page>("GET", `/deliveries?${listQuery(filters, window)}`),
     facets: (filters) => json<Facets>("GET", `/facets?${listQuery(filters)}`),
-    get: (id) => json<DeliveryDetail>("GET", `/deliveries/${id}`),
-    remove: async (id) => {
+    getDelivery: (id) => json<DeliveryDetail>("GET", `/deliveries/${id}`),
+    deleteDelivery: async (id) => {
       await call("DELETE", `/deliveries/${id}`);
     },
-    clear: async () => (await json<{ deleted: number }>("DELETE", "/deliveries")).deleted,
+    deleteAll: async () => (await json<Deleted>("DELETE", "/deliveries")).deleted,
     setPinned: async (id, pinned) => {
       await call("PUT", `/deliveries/${id}/pin`, { pinned });
     },
-    raw: async (id) => (await call("GET", `/deliveries/${id}/raw`)).blob(),
-    endpoints: async () => (await json<{ items: EndpointConfig[] }>("GET", "/endpoints")).items,
-    saveEndpoints: async (items) =>
-      (await json<{ items: EndpointConfig[] }>("PUT", "/endpoints", { items })).items,
-    vendors: async () => (await json<{ items: VendorProfile[] }>("GET", "/vendors")).items,
-    settings: () => json<Settings>("GET", "/settings"),
-    saveSettings: (settings) => json<Settings>("PUT", "/settings", settings),
+    rawBody: async (id) => (await call("GET", `/deliveries/${id}/raw`)).blob(),
+    curl: (id, to, path = "full") =>
+      json<CurlCommand>("GET", `/deliveries/${id}/curl?${new URLSearchParams({ to, path })}`),
+    endpoints: async () => (await json<Items<EndpointConfig>>("GET", "/endpoints")).items,
+    saveEndpoints: async (items) => (await json<EndpointsSaved>("PUT", "/endpoints", { items })).items,
+    vendors: async () => (await json<Items<VendorProfile>>("GET", "/vendors")).items,
+    settings: () => json<UiSettings>("GET", "/settings"),
+    saveSettings: (settings) => json<UiSettings>("PUT", "/settings", settings),
     sendSample: (request) => json<SampleSent>("POST", "/samples", request ?? {}),
-    sampleCatalog: async () => (await json<{ items: SampleEvent[] }>("GET", "/samples")).items,
-    replay: (id, options, edited) =>
+    sampleCatalog: async () => (await json<Items<SampleEvent>>("GET", "/samples")).items,
+    replayDelivery: (id, options, edited) =>
       json<Attempt>("POST", `/deliveries/${id}/replay`, edited ? { ...options, edited } : options),
-    attempts: async (id) => (await json<{ items: Attempt[] }>("GET", `/deliveries/${id}/attempts`)).items,
+    attempts: async (id) => (await json<Items<Attempt>>("GET", `/deliveries/${id}/attempts`)).items,
     startReplay: (filters, start) => json<ReplayJob>("POST", `/replays?${listQuery(filters)}`, start),
-    replayJobs: async () => (await json<{ items: ReplayJob[] }>("GET", "/replays")).items,
+    replayJobs: async () => (await json<Items<ReplayJob>>("GET", "/replays")).items,
     cancelReplay: (job) => json<ReplayJob>("DELETE", `/replays/${job}`),
-    exportSet: async (filters, format) => {
+    export: async (filters, format) => {
       const query = filterParams(filters);
       query.set("format", format);
       const blob = await (await call("GET", `/export?${query}`)).blob();
       return { blob, name: `hookscope-export.${format}` };
     },
-    importFile: async (data) => {
+    import: async (data) => {
       const r = await call("POST", "/import", new Blob([data]));
       return (await r.json()) as ImportResult;
     },
@@ -223,23 +229,19 @@ export function httpTransport(
         return () => {};
       }
       onStatus("connecting");
-      const source = new EventSourceImpl(
-        `${base}/api/stream?token=${encodeURIComponent(token)}`,
-      );
-      const names = ["delivery", "deleted", "cleared", "pinned", "pruned", "progress", "replay", "lagged"];
-      const handle = (name: string) => (e: MessageEvent<string>) => {
+      const source = new EventSourceImpl(`${base}/api/stream?token=${encodeURIComponent(token)}`);
+      // Every event is an unnamed message whose JSON carries its `type`, the same shape the
+      // desktop app's window events have; `ready` comes first.
+      source.onmessage = (e: MessageEvent<string>) => {
+        let event: StreamEvent;
         try {
-          const data = JSON.parse(e.data) as Record<string, unknown>;
-          onEvent({ type: name, ...data } as StreamEvent);
+          event = JSON.parse(e.data) as StreamEvent;
         } catch {
-          // A malformed event is skipped; the next one is independent.
+          return; // A malformed event is skipped; the next one is independent.
         }
+        if (event.type === "ready") onStatus("live");
+        onEvent(event);
       };
-      for (const name of names) source.addEventListener(name, handle(name) as EventListener);
-      source.addEventListener("ready", () => {
-        onStatus("live");
-        onEvent({ type: "ready" });
-      });
       // EventSource reconnects by itself; say so while it does.
       source.onerror = () => onStatus(source.readyState === 2 ? "offline" : "connecting");
       return () => source.close();
@@ -249,8 +251,10 @@ export function httpTransport(
 
 const TOKEN_KEY = "hookscope.token";
 
-/// The API token: from the page's `?token=` on the first visit (then removed from the address
-/// bar, so it is not bookmarked or shared with a view), else from this tab's storage.
+/**
+ * The API token: from the page's `?token=` on the first visit (then removed from the address
+ * bar, so it is not bookmarked or shared with a view), else from this tab's storage.
+ */
 export function takeToken(location: Location, history: History, storage: Storage): string | null {
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get("token");

@@ -47,7 +47,12 @@ head_exact: boolean, body: string | null, body_base64: string,
 /**
  * The body with its `Content-Encoding` (gzip, deflate, br) undone, for display.
  */
-decoded: DecodedBody | null, id: number, 
+decoded: DecodedBody | null, 
+/**
+ * The headers a replay sends, in order: `headers` without those the connection owns
+ * (hop-by-hop, `Host`, `Content-Length`, `Expect`). What the replay editor starts from.
+ */
+replay_headers: Array<[string, string]>, id: number, 
 /**
  * RFC 3339, UTC, microseconds.
  */
@@ -168,7 +173,7 @@ export type FacetCount = {
  */
 value: string | null, vendor?: string, count: number, };
 
-export type StoreEvent = { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, };
+export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "lagged", missed: number, };
 
 export type DecodedBody = { 
 /**
@@ -226,7 +231,7 @@ error: string | null, };
 
 export type SampleRequest = { 
 /**
- * Vendor profile id; by default the first of [`generate::sample_vendors`].
+ * Vendor profile id; by default the first of [`sample::vendors`].
  */
 vendor?: string, 
 /**
@@ -255,7 +260,7 @@ dup?: boolean,
  */
 tamper?: boolean, };
 
-export type Settings = { retention: Retention, };
+export type UiSettings = { retention: Retention, };
 
 export type Retention = { max_deliveries: number, 
 /**
@@ -384,7 +389,23 @@ name: string,
 /**
  * Where the profile's facts come from, shown beside it.
  */
-source: string, detect: unknown, envelope: unknown, 
+source: string, 
+/**
+ * Where it comes in detection order, lowest first: the first profile whose headers or body
+ * shape match is the sender. Built-in vendors are 10 to 100, the generic fallback 1000;
+ * a profile without one comes after the built-in vendors and before the fallback.
+ */
+order: number, 
+/**
+ * A built-in event catalog to import into `events` (`catalogs/leadron.json`: the vendor's
+ * own catalog response, kept as it was published).
+ */
+catalog?: string, 
+/**
+ * What Hookscope's samples, test events and generator make of the vendor's documented
+ * examples (`fixtures/<id>/`).
+ */
+samples: SampleSpec, detect: unknown, envelope: unknown, 
 /**
  * Where the event id used for dedupe comes from, tried in order.
  */
@@ -398,6 +419,22 @@ envelope_schema: unknown,
  * types are then not flagged.
  */
 events: Record<string, unknown>, };
+
+export type SampleSpec = { 
+/**
+ * Parts per thousand of `hookscope generate`'s traffic; 0 leaves the vendor out of it.
+ */
+share: number, 
+/**
+ * The examples (fixture names) in the order they are offered; by default every fixture of
+ * the vendor, by name.
+ */
+fixtures: Array<string>, 
+/**
+ * What a generated event id starts with (`evt_` for Stripe: 24 hex digits follow); by
+ * default the id is a UUID.
+ */
+id_prefix?: string, };
 
 export type Attempt = { id: number, delivery_id: number | null, kind: AttemptKind, 
 /**
@@ -446,17 +483,17 @@ export type BulkOptions = {
 /**
  * Requests in flight at once; 1 keeps the receive order strictly.
  */
-concurrency: number, 
+concurrency?: number, 
 /**
  * Requests started per second at most; `None` for as fast as the target answers.
  */
-rate: number | null, 
+rate?: number, 
 /**
  * Stop starting new requests after the first failure (no answer, or not a 2xx).
  */
-stop_on_failure: boolean, };
+stop_on_failure?: boolean, };
 
-export type Progress = { total: number, 
+export type ReplayProgress = { total: number, 
 /**
  * Sent, or given up on before sending (see `failed`).
  */
@@ -486,8 +523,77 @@ to: string,
 /**
  * When it started, Unix microseconds.
  */
-started_at_us: number, progress: Progress, 
+started_at_us: number, progress: ReplayProgress, 
 /**
  * Every delivery was sent or skipped; nothing more will change.
  */
 finished: boolean, };
+
+export type StartReplay = { 
+/**
+ * These deliveries instead of the filter's, sent oldest first whatever their order here.
+ */
+ids?: Array<number>, 
+/**
+ * The target URL, `http://localhost:3000/webhooks` say.
+ */
+to: string, path: PathMode, 
+/**
+ * Compute the signature anew, with the current time and the endpoint's secret.
+ */
+resign: boolean, 
+/**
+ * Send it as a new event: a new event id (in the headers and the body), and re-signed.
+ */
+fresh_id: boolean, 
+/**
+ * Sign with this secret instead of the endpoint's.
+ */
+secret?: string, 
+/**
+ * Requests in flight at once; 1 keeps the receive order strictly.
+ */
+concurrency?: number, 
+/**
+ * Requests started per second at most; `None` for as fast as the target answers.
+ */
+rate?: number, 
+/**
+ * Stop starting new requests after the first failure (no answer, or not a 2xx).
+ */
+stop_on_failure?: boolean, };
+
+export type Items<T> = { items: Array<T>, };
+
+export type Deleted = { deleted: number, };
+
+export type ImportResult = { imported: number, 
+/**
+ * The new deliveries' ids, in the file's order.
+ */
+ids: Array<number>, };
+
+export type SampleEvent = { vendor: string, event: string, };
+
+export type EndpointsSaved = { items: Array<EndpointConfig>, reverify: Reverify, };
+
+export type Reverify = { task: string, started: boolean, };
+
+export type Startup = { 
+/**
+ * Why the instance did not start; the window shows only this.
+ */
+error: string | null, };
+
+export type CurlCommand = { command: string, 
+/**
+ * The file a binary body is read from (`--data-binary @name`): the raw body saved under
+ * that name. `None` when the body is inline.
+ */
+body_file: string | null, };
+
+/** Every signature status, in the order the filters offer them. */
+export const SIGNATURE_STATUSES: SignatureStatus[] = ["valid", "invalid", "missing", "stale", "malformed", "unchecked"];
+
+/** What `duplicate=` may be: a duplicate kind, or `any` for retries and conflicts. */
+export const DUPLICATE_FILTERS = ["any", "retry", "conflict", "first"] as const;

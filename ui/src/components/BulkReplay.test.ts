@@ -34,7 +34,11 @@ describe("bulk replay progress", () => {
   it("says how a finished replay ended", () => {
     expect(jobOutcome(job({ done: 40, ok: 40, elapsed_ms: 1234 }, true))).toBe("Done: all 40 answered 2xx in 1.23 s.");
     expect(jobOutcome(job({ done: 40, ok: 38, failed: 2, elapsed_ms: 1000 }, true))).toContain("with 2 failed");
-    expect(jobOutcome(job({ done: 5, skipped: 35, cancelled: true, elapsed_ms: 1000 }, true))).toMatch(/^Cancelled after 5 of 40/);
-    expect(jobOutcome(job({ done: 1, failed: 1, skipped: 39, stopped: true }, true))).toMatch(/^Stopped at the first failure/);
+    expect(jobOutcome(job({ done: 5, skipped: 35, cancelled: true, elapsed_ms: 1000 }, true))).toMatch(
+      /^Cancelled after 5 of 40/,
+    );
+    expect(jobOutcome(job({ done: 1, failed: 1, skipped: 39, stopped: true }, true))).toMatch(
+      /^Stopped at the first failure/,
+    );
   });
 });

@@ -5,7 +5,7 @@ import type { Filters } from "../lib/filters";
 import { Modal } from "./Modal";
 import { ReplayTargetFields, usePathMode, useReplayTarget } from "./ReplayTarget";
 
-/// `12 of 40 · 11 ok · 1 failed · 18/s`
+/** `12 of 40 · 11 ok · 1 failed · 18/s` */
 export function jobLine(job: ReplayJob): string {
   const p = job.progress;
   const rate = p.elapsed_ms > 0 ? p.done / (p.elapsed_ms / 1000) : 0;
@@ -19,7 +19,7 @@ export function jobLine(job: ReplayJob): string {
   return parts.join(" · ");
 }
 
-/// How a finished job ended, in a sentence.
+/** How a finished job ended, in a sentence. */
 export function jobOutcome(job: ReplayJob): string {
   const p = job.progress;
   const seconds = (p.elapsed_ms / 1000).toFixed(p.elapsed_ms < 10_000 ? 2 : 0);
@@ -29,14 +29,16 @@ export function jobOutcome(job: ReplayJob): string {
   return `Done: all ${p.ok.toLocaleString()} answered 2xx in ${seconds} s.`;
 }
 
-/// The newest running job, else the newest one.
+/** The newest running job, else the newest one. */
 function pick(jobs: ReplayJob[]): ReplayJob | null {
   return jobs.find((j) => !j.finished) ?? jobs[0] ?? null;
 }
 
-/// Replaying every listed delivery (the filters in force), oldest first, to a handler: the
-/// options and pace, then a progress bar fed by the stream's `replay` events, with cancel. The
-/// button shows the share done while a replay runs with the dialog closed.
+/**
+ * Replaying every listed delivery (the filters in force), oldest first, to a handler: the
+ * options and pace, then a progress bar fed by the stream's `replay` events, with cancel. The
+ * button shows the share done while a replay runs with the dialog closed.
+ */
 export function BulkReplay({ filters, total }: { filters: Filters; total: number | null }) {
   const transport = useTransport();
   const [open, setOpen] = useState(false);
@@ -104,7 +106,7 @@ export function BulkReplay({ filters, total }: { filters: Filters; total: number
           resign,
           fresh_id: freshId,
           concurrency,
-          rate: pace,
+          rate: pace ?? undefined,
           stop_on_failure: stopOnFailure,
         }),
       );
@@ -236,7 +238,10 @@ export function BulkReplay({ filters, total }: { filters: Filters; total: number
               <progress max={Math.max(job.progress.total, 1)} value={job.progress.done} aria-label="Replay progress" />
               <div data-testid="bulk-counts">{jobLine(job)}</div>
               {job.finished && (
-                <div className={job.progress.failed > 0 || job.progress.cancelled ? "bad-text" : "ok-text"} data-testid="bulk-outcome">
+                <div
+                  className={job.progress.failed > 0 || job.progress.cancelled ? "bad-text" : "ok-text"}
+                  data-testid="bulk-outcome"
+                >
                   {jobOutcome(job)}
                 </div>
               )}

@@ -2,8 +2,10 @@ import { useState } from "react";
 import { useTransport } from "../api/context";
 import type { CaptureStatus } from "../api/types.gen";
 
-/// Shown while the capture listener is down (its port was taken when the desktop app started):
-/// why, and a way to move it, with a free address offered.
+/**
+ * Shown while the capture listener is down (its port was taken when the desktop app started):
+ * why, and a way to move it, with a free address offered.
+ */
 export function CaptureBanner({ capture }: { capture: CaptureStatus }) {
   const transport = useTransport();
   const [addr, setAddr] = useState("");
@@ -65,15 +67,12 @@ export function CaptureBanner({ capture }: { capture: CaptureStatus }) {
   );
 }
 
-/// The status line's capture part: the URL, and whether the listener is up.
+/** The status line's capture part: the URL, and whether the listener is up. */
 export function CaptureState({ capture }: { capture: CaptureStatus | null }) {
   if (!capture) return <span>…</span>;
   return (
     <span data-testid="capture-state">
-      <span
-        className={capture.listening ? "dot dot-up" : "dot dot-down"}
-        aria-hidden="true"
-      />
+      <span className={capture.listening ? "dot dot-up" : "dot dot-down"} aria-hidden="true" />
       {capture.listening ? (
         <>
           Listening at <code>{capture.url}</code>

@@ -3,7 +3,14 @@
 // parsed as HTML.
 
 import { json } from "@codemirror/lang-json";
-import { HighlightStyle, bracketMatching, codeFolding, foldGutter, foldKeymap, syntaxHighlighting } from "@codemirror/language";
+import {
+  HighlightStyle,
+  bracketMatching,
+  codeFolding,
+  foldGutter,
+  foldKeymap,
+  syntaxHighlighting,
+} from "@codemirror/language";
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from "@codemirror/search";
 import { EditorState } from "@codemirror/state";
 import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
@@ -35,7 +42,7 @@ const theme = EditorView.theme({
 interface Props {
   text: string;
   language: "json" | "text";
-  /// Wrap long lines (raw views).
+  /** Wrap long lines (raw views). */
   wrap?: boolean;
   viewRef?: React.RefObject<EditorView | null>;
   testId?: string;
@@ -79,7 +86,7 @@ export function findIn(view: EditorView | null): void {
 }
 
 interface EditorProps {
-  /// The starting text; later edits go to `onChange` (the editor keeps its own document).
+  /** The starting text; later edits go to `onChange` (the editor keeps its own document). */
   initial: string;
   language: "json" | "text";
   onChange(text: string): void;
@@ -87,7 +94,7 @@ interface EditorProps {
   label: string;
 }
 
-/// An editable CodeMirror 6 view, for the Replay tab's "edit then send".
+/** An editable CodeMirror 6 view, for the Replay tab's "edit then send". */
 export function CodeEditor({ initial, language, onChange, testId, label }: EditorProps) {
   const host = useRef<HTMLDivElement>(null);
   const changed = useRef(onChange);

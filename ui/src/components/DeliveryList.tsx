@@ -13,7 +13,7 @@ interface Props {
   onSelect(id: number, index: number): void;
   onOpen(id: number): void;
   scrollRef: React.RefObject<HTMLDivElement | null>;
-  /// Scroll requests from keyboard navigation.
+  /** Scroll requests from keyboard navigation. */
   scrollToIndex: number | null;
 }
 
@@ -122,7 +122,7 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
     >
       <span className="cell-time" title={exactTime(row.received_at, row.received_at_us)}>
         {row.pinned && (
-          <span className="pin" title="Pinned" aria-label="pinned">
+          <span className="pin" title="Pinned" role="img" aria-label="pinned">
             ★
           </span>
         )}

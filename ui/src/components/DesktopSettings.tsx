@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import { useTransport } from "../api/context";
 import type { DesktopSettings } from "../api/types.gen";
 
-/// The desktop app's own settings: the tray, and the control API for scripts.
+/** The desktop app's own settings: the tray, and the control API for scripts. */
 export function DesktopSection() {
   const transport = useTransport();
   const desktop = transport.desktop;

@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTransport } from "../api/context";
 import type { DeliveryDetail } from "../api/types.gen";
 import { copyText, saveBlob } from "../lib/clipboard";
-import { curlCommand, formatSize } from "../lib/format";
+import { formatSize } from "../lib/format";
 import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
 import { BodyTab } from "./detail/BodyTab";
 import { DuplicatesTab } from "./detail/DuplicatesTab";
@@ -25,13 +25,13 @@ const TAB_LABELS: Record<Tab, string> = {
 interface Props {
   id: number;
   captureUrl: string;
-  /// Bumped when the delivery may have changed (pinned elsewhere, re-verified).
+  /** Bumped when the delivery may have changed (pinned elsewhere, re-verified). */
   version: number;
   onSelect(id: number): void;
   onDeleted(id: number): void;
   tab: Tab;
   onTab(tab: Tab): void;
-  /// Move the keyboard focus to the tabs once the delivery is shown, then call `onFocused`.
+  /** Move the keyboard focus to the tabs once the delivery is shown, then call `onFocused`. */
   focusPending: boolean;
   onFocused(): void;
 }
@@ -47,7 +47,7 @@ export function Detail(props: Props) {
     let live = true;
     setError(null);
     transport
-      .get(id)
+      .getDelivery(id)
       .then((d) => live && setDetail(d))
       .catch((e: Error) => {
         if (!live) return;
@@ -59,7 +59,7 @@ export function Detail(props: Props) {
     };
   }, [transport, id, version]);
 
-  const tabsRef = useRef<HTMLElement>(null);
+  const tabsRef = useRef<HTMLDivElement>(null);
   const loaded = detail !== null && detail.id === id;
   useEffect(() => {
     if (!loaded || !focusPending) return;
@@ -106,12 +106,26 @@ export function Detail(props: Props) {
           <span className="muted">{formatSize(d.body_size)}</span>
         </div>
         <div className="actions">
-          <button type="button" onClick={async () => say(await copyText(curlCommand(d, captureUrl)), "as cURL")}>
+          <button
+            type="button"
+            onClick={async () => {
+              // The core writes the command: the captured request, byte for byte.
+              try {
+                const curl = await transport.curl(d.id, captureUrl);
+                const note = curl.body_file ? ` (save the raw body as ${curl.body_file})` : "";
+                say(await copyText(curl.command), `as cURL${note}`);
+              } catch (e) {
+                setNotice((e as Error).message);
+              }
+            }}
+          >
             Copy cURL
           </button>
           <button
             type="button"
-            onClick={async () => say(await copyText(d.body ?? d.body_base64), d.body !== null ? "body" : "body (base64)")}
+            onClick={async () =>
+              say(await copyText(d.body ?? d.body_base64), d.body !== null ? "body" : "body (base64)")
+            }
           >
             Copy body
           </button>
@@ -119,7 +133,7 @@ export function Detail(props: Props) {
             type="button"
             onClick={async () => {
               try {
-                saveBlob(await transport.raw(d.id), `delivery-${d.id}.body`);
+                saveBlob(await transport.rawBody(d.id), `delivery-${d.id}.body`);
               } catch (e) {
                 setNotice((e as Error).message);
               }
@@ -144,7 +158,7 @@ export function Detail(props: Props) {
             onClick={async () => {
               if (!window.confirm(`Delete delivery #${d.id}? This cannot be undone.`)) return;
               try {
-                await transport.remove(d.id);
+                await transport.deleteDelivery(d.id);
                 onDeleted(d.id);
               } catch (e) {
                 setNotice((e as Error).message);
@@ -160,7 +174,7 @@ export function Detail(props: Props) {
           </div>
         )}
       </header>
-      <nav className="tabs" role="tablist" ref={tabsRef}>
+      <div className="tabs" role="tablist" ref={tabsRef}>
         {TABS.map((t) => (
           <button
             key={t}
@@ -182,7 +196,7 @@ export function Detail(props: Props) {
             )}
           </button>
         ))}
-      </nav>
+      </div>
       <div className="tab-body" role="tabpanel">
         {tab === "overview" && <Overview d={d} />}
         {tab === "body" && <BodyTab d={d} />}

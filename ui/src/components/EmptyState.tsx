@@ -3,8 +3,10 @@ import { useTransport } from "../api/context";
 import type { ServerInfo } from "../api/types.gen";
 import { copyText } from "../lib/clipboard";
 
-/// What a new user sees: where to send deliveries, how to reach this machine through a tunnel,
-/// and a sample to try it at once.
+/**
+ * What a new user sees: where to send deliveries, how to reach this machine through a tunnel,
+ * and a sample to try it at once.
+ */
 export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(id: number): void }) {
   const transport = useTransport();
   const [vendor, setVendor] = useState<string>("");

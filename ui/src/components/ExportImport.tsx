@@ -3,8 +3,10 @@ import { useTransport } from "../api/context";
 import type { ExportFormat } from "../api/transport";
 import type { Filters } from "../lib/filters";
 
-/// Export the listed deliveries (the filters in force) as HAR or JSON Lines; import a HAR or JSON
-/// Lines file. What happened is said beside the controls for a few seconds.
+/**
+ * Export the listed deliveries (the filters in force) as HAR or JSON Lines; import a HAR or JSON
+ * Lines file. What happened is said beside the controls for a few seconds.
+ */
 export function ExportImport({ filters }: { filters: Filters }) {
   const transport = useTransport();
   const file = useRef<HTMLInputElement>(null);
@@ -18,7 +20,7 @@ export function ExportImport({ filters }: { filters: Filters }) {
   async function exportAs(format: ExportFormat) {
     setBusy(true);
     try {
-      const result = await transport.exportSet(filters, format);
+      const result = await transport.export(filters, format);
       if ("savedTo" in result) {
         say(true, `Saved to ${result.savedTo}`);
       } else {
@@ -40,7 +42,7 @@ export function ExportImport({ filters }: { filters: Filters }) {
   async function importFrom(f: File) {
     setBusy(true);
     try {
-      const { imported } = await transport.importFile(await f.arrayBuffer());
+      const { imported } = await transport.import(await f.arrayBuffer());
       say(true, `Imported ${imported.toLocaleString()} ${imported === 1 ? "delivery" : "deliveries"} from ${f.name}`);
     } catch (e) {
       say(false, `${f.name}: ${(e as Error).message}`);

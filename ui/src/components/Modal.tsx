@@ -1,7 +1,9 @@
 import { type ReactNode, useEffect } from "react";
 
-/// A dialog over the page, with its title and a close button; Escape and a click outside it close
-/// it too.
+/**
+ * A dialog over the page, with its title and a close button; Escape and a click outside it close
+ * it too.
+ */
 export function Modal({
   title,
   className,

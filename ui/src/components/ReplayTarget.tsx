@@ -5,7 +5,7 @@ const TARGET_KEY = "hookscope.replayTarget";
 const PATH_KEY = "hookscope.replayPath";
 const DEFAULT_TARGET = "http://localhost:3000/webhooks";
 
-/// The handler URL replays and test sends go to, remembered across dialogs and sessions.
+/** The handler URL replays and test sends go to, remembered across dialogs and sessions. */
 export function useReplayTarget(): [string, (url: string) => void] {
   const [target, setTarget] = useState(() => window.localStorage.getItem(TARGET_KEY) ?? DEFAULT_TARGET);
   return [
@@ -17,9 +17,11 @@ export function useReplayTarget(): [string, (url: string) => void] {
   ];
 }
 
-/// How a replayed delivery's path maps onto the target, remembered like the target.
+/** How a replayed delivery's path maps onto the target, remembered like the target. */
 export function usePathMode(): [PathMode, (mode: PathMode) => void] {
-  const [path, setPath] = useState<PathMode>(() => (window.localStorage.getItem(PATH_KEY) as PathMode | null) ?? "target");
+  const [path, setPath] = useState<PathMode>(
+    () => (window.localStorage.getItem(PATH_KEY) as PathMode | null) ?? "target",
+  );
   return [
     path,
     (mode: PathMode) => {
@@ -29,7 +31,7 @@ export function usePathMode(): [PathMode, (mode: PathMode) => void] {
   ];
 }
 
-/// The target URL and path mode fields of a replay form.
+/** The target URL and path mode fields of a replay form. */
 export function ReplayTargetFields({
   target,
   onTarget,

@@ -5,14 +5,14 @@ import { type Theme, applyTheme, storedTheme } from "../lib/theme";
 import { DesktopSection } from "./DesktopSettings";
 import { Modal } from "./Modal";
 
-/// An endpoint as the form edits it: secrets one per line, the response's fields as text.
+/** An endpoint as the form edits it: secrets one per line, the response's fields as text. */
 interface Draft {
   path: string;
   vendor: string;
   secrets: string;
   status: string;
   body: string;
-  /// Forward target URL; empty for none.
+  /** Forward target URL; empty for none. */
   forward: string;
   passThrough: boolean;
   original: EndpointConfig | null;
@@ -59,7 +59,7 @@ function fromDraft(d: Draft): EndpointConfig {
 
 const MIB = 1024 * 1024;
 
-/// How much is kept: the oldest deliveries (pinned ones spared) go beyond either limit.
+/** How much is kept: the oldest deliveries (pinned ones spared) go beyond either limit. */
 function RetentionSection() {
   const transport = useTransport();
   const [saved, setSaved] = useState<Retention | null>(null);
@@ -102,7 +102,12 @@ function RetentionSection() {
       <div className="retention">
         <label className="field">
           <span>Keep at most (deliveries)</span>
-          <input value={count} onChange={(e) => setCount(e.target.value)} inputMode="numeric" data-testid="retention-count" />
+          <input
+            value={count}
+            onChange={(e) => setCount(e.target.value)}
+            inputMode="numeric"
+            data-testid="retention-count"
+          />
         </label>
         <label className="field">
           <span>and at most (MiB of heads and bodies)</span>
@@ -135,12 +140,15 @@ export function Settings({ onClose }: { onClose(): void }) {
   const [theme, setTheme] = useState<Theme>(storedTheme);
 
   useEffect(() => {
-    transport.endpoints().then((items) => setDrafts(items.map(toDraft)), (e: Error) => setMessage({ ok: false, text: e.message }));
+    transport.endpoints().then(
+      (items) => setDrafts(items.map(toDraft)),
+      (e: Error) => setMessage({ ok: false, text: e.message }),
+    );
     transport.vendors().then(setVendors, () => {});
   }, [transport]);
 
   const update = (i: number, patch: Partial<Draft>) =>
-    setDrafts((list) => list && list.map((d, j) => (j === i ? { ...d, ...patch } : d)));
+    setDrafts((list) => list?.map((d, j) => (j === i ? { ...d, ...patch } : d)) ?? null);
 
   async function save() {
     if (!drafts) return;
@@ -180,11 +188,11 @@ export function Settings({ onClose }: { onClose(): void }) {
       <section>
         <h3>Endpoints</h3>
         <p className="muted">
-          A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked
-          with (one per line; the first that matches is named), optionally the status and body to answer, and a
-          handler to forward every delivery to as it arrives (its answers are under each delivery's Replay tab;
-          with "pass the handler's answer back" the sender gets the handler's answer instead of Hookscope's).
-          Saving writes the config file and checks stored deliveries again.
+          A path prefix on the capture port, the vendor it receives from, the secrets its signatures are checked with
+          (one per line; the first that matches is named), optionally the status and body to answer, and a handler to
+          forward every delivery to as it arrives (its answers are under each delivery's Replay tab; with "pass the
+          handler's answer back" the sender gets the handler's answer instead of Hookscope's). Saving writes the config
+          file and checks stored deliveries again.
         </p>
         {drafts === null ? (
           <p className="muted">Loading…</p>
@@ -194,7 +202,11 @@ export function Settings({ onClose }: { onClose(): void }) {
               <fieldset key={i} className="endpoint">
                 <label className="field">
                   <span>Path prefix</span>
-                  <input value={d.path} onChange={(e) => update(i, { path: e.target.value })} placeholder="/hooks/stripe" />
+                  <input
+                    value={d.path}
+                    onChange={(e) => update(i, { path: e.target.value })}
+                    placeholder="/hooks/stripe"
+                  />
                 </label>
                 <label className="field">
                   <span>Vendor</span>
@@ -219,11 +231,20 @@ export function Settings({ onClose }: { onClose(): void }) {
                 </label>
                 <label className="field narrow">
                   <span>Answer status</span>
-                  <input value={d.status} onChange={(e) => update(i, { status: e.target.value })} placeholder="200" inputMode="numeric" />
+                  <input
+                    value={d.status}
+                    onChange={(e) => update(i, { status: e.target.value })}
+                    placeholder="200"
+                    inputMode="numeric"
+                  />
                 </label>
                 <label className="field">
                   <span>Answer body</span>
-                  <input value={d.body} onChange={(e) => update(i, { body: e.target.value })} placeholder="(the stored id, as JSON)" />
+                  <input
+                    value={d.body}
+                    onChange={(e) => update(i, { body: e.target.value })}
+                    placeholder="(the stored id, as JSON)"
+                  />
                 </label>
                 <label className="field forward-field">
                   <span>Forward to</span>
@@ -253,7 +274,19 @@ export function Settings({ onClose }: { onClose(): void }) {
               <button
                 type="button"
                 onClick={() =>
-                  setDrafts([...drafts, { path: "/hooks/", vendor: "", secrets: "", status: "", body: "", forward: "", passThrough: false, original: null }])
+                  setDrafts([
+                    ...drafts,
+                    {
+                      path: "/hooks/",
+                      vendor: "",
+                      secrets: "",
+                      status: "",
+                      body: "",
+                      forward: "",
+                      passThrough: false,
+                      original: null,
+                    },
+                  ])
                 }
               >
                 Add endpoint

@@ -6,7 +6,7 @@ import type { Filters } from "../lib/filters";
 interface Props {
   filters: Filters;
   onChange(filters: Filters): void;
-  /// Changes when the list does, so the counts follow.
+  /** Changes when the list does, so the counts follow. */
   refreshKey: string;
 }
 
@@ -19,19 +19,30 @@ const SIGNATURE_LABELS: Record<string, string> = {
   unchecked: "– not checked",
 };
 
-/// The filter sidebar: counts of each vendor, event type, signature state, duplicate kind and
-/// method among the deliveries the other filters select.
+/**
+ * The filter sidebar: counts of each vendor, event type, signature state, duplicate kind and
+ * method among the deliveries the other filters select.
+ */
 export function Sidebar({ filters, onChange, refreshKey }: Props) {
   const transport = useTransport();
   const [facets, setFacets] = useState<Facets | null>(null);
   const key = JSON.stringify(filters);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `filters` (a new object on every render).
   useEffect(() => {
     let live = true;
     // The counts a facet shows ignore that facet's own choice, so the other values stay
     // reachable.
     const timer = window.setTimeout(() => {
       transport
-        .facets({ ...filters, vendor: undefined, event_type: undefined, signature: undefined, duplicate: undefined, method: undefined, pinned: filters.pinned })
+        .facets({
+          ...filters,
+          vendor: undefined,
+          event_type: undefined,
+          signature: undefined,
+          duplicate: undefined,
+          method: undefined,
+          pinned: filters.pinned,
+        })
         .then((f) => live && setFacets(f))
         .catch(() => {});
     }, 300);
@@ -39,12 +50,15 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
       live = false;
       window.clearTimeout(timer);
     };
-    // `key` stands for `filters` (a new object on every render).
   }, [key, transport, refreshKey]);
 
   if (!facets) return <aside className="sidebar" aria-label="Filters" />;
   const toggle = (patch: Filters, active: boolean) =>
-    onChange(active ? { ...filters, ...Object.fromEntries(Object.keys(patch).map((k) => [k, undefined])) } : { ...filters, ...patch });
+    onChange(
+      active
+        ? { ...filters, ...Object.fromEntries(Object.keys(patch).map((k) => [k, undefined])) }
+        : { ...filters, ...patch },
+    );
   const eventTypes = facets.event_types.filter((e) => !filters.vendor || e.vendor === filters.vendor);
   const duplicates = facets.duplicates.filter((d) => d.value === "retry" || d.value === "conflict");
   const anyDuplicates = duplicates.reduce((n, d) => n + d.count, 0);
@@ -84,9 +98,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
             label={SIGNATURE_LABELS[f.value ?? ""] ?? "– not checked"}
             active={filters.signature === f.value}
             disabled={f.value === null}
-            onClick={(active) =>
-              toggle({ signature: (f.value ?? undefined) as Filters["signature"] }, active)
-            }
+            onClick={(active) => toggle({ signature: (f.value ?? undefined) as Filters["signature"] }, active)}
           />
         ))}
       </Group>

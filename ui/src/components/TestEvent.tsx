@@ -5,24 +5,28 @@ import type { SampleSent } from "../api/types.gen";
 import { Modal } from "./Modal";
 import { useReplayTarget } from "./ReplayTarget";
 
-/// `→ 200 in 3.1 ms` for each request of a test send, or why no answer came.
+/** `→ 200 in 3.1 ms` for each request of a test send, or why no answer came. */
 export function answerLines(sent: SampleSent): string[] {
   return sent.answers.map((a, i) => {
     const again = i > 0 ? " (again, same id)" : "";
-    return a.status !== null ? `→ ${a.status} in ${a.latency_ms.toFixed(1)} ms${again}` : `✗ ${a.error ?? "no answer"}${again}`;
+    return a.status !== null
+      ? `→ ${a.status} in ${a.latency_ms.toFixed(1)} ms${again}`
+      : `✗ ${a.error ?? "no answer"}${again}`;
   });
 }
 
-/// Vendors in catalog order, each with its events.
+/** Vendors in catalog order, each with its events. */
 export function groupCatalog(items: SampleEvent[]): Array<[string, string[]]> {
   const groups = new Map<string, string[]>();
   for (const { vendor, event } of items) groups.set(vendor, [...(groups.get(vendor) ?? []), event]);
   return Array.from(groups);
 }
 
-/// Signed test events, as `hookscope send` makes them: a vendor's documented event with a fresh id
-/// and time, signed with its scheme, to this Hookscope or to the handler being built; sent twice
-/// with the same id (dedupe) or altered after signing (signature check).
+/**
+ * Signed test events, as `hookscope send` makes them: a vendor's documented event with a fresh id
+ * and time, signed with its scheme, to this Hookscope or to the handler being built; sent twice
+ * with the same id (dedupe) or altered after signing (signature check).
+ */
 export function TestEvent({ onSent }: { onSent(id: number): void }) {
   const transport = useTransport();
   const [open, setOpen] = useState(false);
@@ -40,10 +44,13 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
 
   useEffect(() => {
     if (!open || catalog.length > 0) return;
-    transport.sampleCatalog().then((items) => {
-      setCatalog(items);
-      setChoice((c) => c || (items[0] ? `${items[0].vendor}:${items[0].event}` : ""));
-    }, (e: Error) => setError(e.message));
+    transport.sampleCatalog().then(
+      (items) => {
+        setCatalog(items);
+        setChoice((c) => c || (items[0] ? `${items[0].vendor}:${items[0].event}` : ""));
+      },
+      (e: Error) => setError(e.message),
+    );
     transport
       .vendors()
       .then((list) => setNames(Object.fromEntries(list.map((v) => [v.id, v.name]))))
@@ -89,8 +96,8 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
       {open && (
         <Modal title="Send a test event" className="bulk-replay" testId="test-event-dialog" onClose={close}>
           <p className="muted">
-            The vendor's documented example with a fresh event id and time, its headers, and its signature (the
-            secret below, else the one of your endpoint for that vendor, else a test secret).
+            The vendor's documented example with a fresh event id and time, its headers, and its signature (the secret
+            below, else the one of your endpoint for that vendor, else a test secret).
           </p>
           <form
             className="test-event-form"
@@ -151,7 +158,12 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
             </label>
             <div className="replay-options">
               <label title="The same id and signature twice: your handler should process it once">
-                <input type="checkbox" checked={dup} onChange={(e) => setDup(e.target.checked)} data-testid="test-event-dup" />{" "}
+                <input
+                  type="checkbox"
+                  checked={dup}
+                  onChange={(e) => setDup(e.target.checked)}
+                  data-testid="test-event-dup"
+                />{" "}
                 Send twice (dedupe)
               </label>
               <label title="Change the body after signing: your handler's signature check should refuse it">
@@ -180,7 +192,11 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
                 {sent.tampered ? ", body altered after signing" : ""}
               </div>
               {answerLines(sent).map((line, i) => (
-                <div key={i} className={sent.answers[i]?.status === null ? "bad-text" : undefined} data-testid="test-event-answer">
+                <div
+                  key={i}
+                  className={sent.answers[i]?.status === null ? "bad-text" : undefined}
+                  data-testid="test-event-answer"
+                >
                   {line}
                   {sent.answers[i]?.body ? <code className="answer-body"> {sent.answers[i]!.body}</code> : null}
                 </div>

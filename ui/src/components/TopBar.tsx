@@ -11,9 +11,9 @@ interface Props {
   status: StreamStatus;
   searchRef: React.RefObject<HTMLInputElement | null>;
   onSettings(): void;
-  /// How many deliveries the filters select, when known.
+  /** How many deliveries the filters select, when known. */
   total: number | null;
-  /// A test event was stored here: select it.
+  /** A test event was stored here: select it. */
   onSent(id: number): void;
 }
 
@@ -50,7 +50,7 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
 
   return (
     <header className="topbar">
-      <span className="brand" aria-label="Hookscope">
+      <span className="brand">
         <span className="brand-mark" aria-hidden="true">
           ⚓
         </span>

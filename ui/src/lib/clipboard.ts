@@ -1,4 +1,4 @@
-/// Copies text; the promise says whether it worked (the clipboard can be refused).
+/** Copies text; the promise says whether it worked (the clipboard can be refused). */
 export async function copyText(text: string): Promise<boolean> {
   try {
     await navigator.clipboard.writeText(text);
@@ -8,7 +8,7 @@ export async function copyText(text: string): Promise<boolean> {
   }
 }
 
-/// Saves bytes as a file through the browser's download.
+/** Saves bytes as a file through the browser's download. */
 export function saveBlob(blob: Blob, name: string): void {
   const url = URL.createObjectURL(blob);
   const a = document.createElement("a");

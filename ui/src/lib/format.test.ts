@@ -1,17 +1,5 @@
 import { describe, expect, it } from "vitest";
-import type { DeliveryDetail } from "../api/types.gen";
-import {
-  curlCommand,
-  diffLines,
-  duplicateBadge,
-  formatSize,
-  hexDump,
-  prettyBody,
-  relativeTime,
-  replayUrl,
-  shellQuote,
-  signatureBadge,
-} from "./format";
+import { diffLines, duplicateBadge, formatSize, hexDump, prettyBody, relativeTime, signatureBadge } from "./format";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const us = (msAgo: number) => (NOW - msAgo) * 1000;
@@ -80,39 +68,5 @@ describe("bodies", () => {
       { kind: "added", text: "x" },
       { kind: "same", text: "c" },
     ]);
-  });
-});
-
-describe("cURL", () => {
-  const detail = {
-    id: 9,
-    method: "POST",
-    path: "/hooks/stripe",
-    query: "a=1",
-    stored_size: 14,
-    body: `{"it's":"ok"}`,
-    headers: [
-      ["Host", "abc.ngrok.app"],
-      ["Content-Type", "application/json"],
-      ["Content-Length", "14"],
-      ["Stripe-Signature", "t=1,v1=abc"],
-    ],
-  } as unknown as DeliveryDetail;
-  it("reproduces method, URL, headers and body, quoting for the shell", () => {
-    expect(shellQuote("it's")).toBe(`'it'\\''s'`);
-    expect(curlCommand(detail, "http://localhost:3000")).toBe(
-      `curl -X POST 'http://localhost:3000/hooks/stripe?a=1' -H 'Content-Type: application/json' -H 'Stripe-Signature: t=1,v1=abc' --data-binary '{"it'\\''s":"ok"}'`,
-    );
-  });
-  it("aims at the target as the core does for each path mode", () => {
-    const d = { ...detail, endpoint: "/hooks/" } as DeliveryDetail;
-    expect(replayUrl(d, "http://h:3000/webhooks", "target")).toBe("http://h:3000/webhooks");
-    expect(replayUrl(d, "http://h:3000/in/", "suffix")).toBe("http://h:3000/in/stripe?a=1");
-    expect(replayUrl(d, "http://h:3000/in?k=v", "full")).toBe("http://h:3000/in/hooks/stripe?k=v&a=1");
-    expect(replayUrl({ ...d, endpoint: null } as DeliveryDetail, "http://h", "suffix")).toBe("http://h/hooks/stripe?a=1");
-  });
-  it("sends a binary body from a file", () => {
-    const binary = { ...detail, body: null } as DeliveryDetail;
-    expect(curlCommand(binary, "http://x")).toContain("--data-binary @delivery-9.body");
   });
 });

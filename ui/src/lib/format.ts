@@ -1,8 +1,8 @@
-// Pure formatting: times, sizes, badges, hex, cURL. Everything here is unit-tested.
+// Pure formatting: times, sizes, badges, hex, diffs. Everything here is unit-tested.
 
-import type { DeliveryDetail, DeliverySummary, SignatureStatus } from "../api/types.gen";
+import type { DeliverySummary, SignatureStatus } from "../api/types.gen";
 
-/// "just now", "42s ago", "5m ago", "3h ago", "2d ago"; a date beyond a week.
+/** "just now", "42s ago", "5m ago", "3h ago", "2d ago"; a date beyond a week. */
 export function relativeTime(us: number, nowMs: number): string {
   const secs = Math.round((nowMs - us / 1000) / 1000);
   if (secs < 5) return "just now";
@@ -18,7 +18,7 @@ const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
   timeStyle: "medium",
 });
 
-/// The exact receive time, local and UTC, for the hover title.
+/** The exact receive time, local and UTC, for the hover title. */
 export function exactTime(rfc3339: string, us: number): string {
   return `${LOCAL_TIME.format(new Date(us / 1000))} (local)\n${rfc3339} (UTC)`;
 }
@@ -29,7 +29,7 @@ export function formatSize(bytes: number): string {
   return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 }
 
-/// A duration in seconds, short: "0.4s", "12s", "5m 3s", "2h 1m".
+/** A duration in seconds, short: "0.4s", "12s", "5m 3s", "2h 1m". */
 export function formatSecs(secs: number): string {
   if (secs < 10) return `${secs.toFixed(1)}s`;
   if (secs < 60) return `${Math.round(secs)}s`;
@@ -39,9 +39,9 @@ export function formatSecs(secs: number): string {
 
 export interface Badge {
   label: string;
-  /// A glyph shown beside the label, so the state never rests on colour alone.
+  /** A glyph shown beside the label, so the state never rests on colour alone. */
   icon: string;
-  /// CSS modifier: `ok`, `bad`, `warn`, `muted`.
+  /** CSS modifier: `ok`, `bad`, `warn`, `muted`. */
   tone: "ok" | "bad" | "warn" | "muted";
   title: string;
 }
@@ -85,7 +85,7 @@ export function duplicateBadge(d: Pick<DeliverySummary, "duplicate">): Badge | n
   };
 }
 
-/// Bytes of a base64 string.
+/** Bytes of a base64 string. */
 export function fromBase64(text: string): Uint8Array {
   const binary = atob(text);
   const bytes = new Uint8Array(binary.length);
@@ -93,7 +93,7 @@ export function fromBase64(text: string): Uint8Array {
   return bytes;
 }
 
-/// A classic hex dump: offset, 16 bytes in hex, and their printable ASCII.
+/** A classic hex dump: offset, 16 bytes in hex, and their printable ASCII. */
 export function hexDump(bytes: Uint8Array, maxBytes = 64 * 1024): string {
   const lines: string[] = [];
   const end = Math.min(bytes.length, maxBytes);
@@ -110,7 +110,7 @@ export function hexDump(bytes: Uint8Array, maxBytes = 64 * 1024): string {
   return lines.join("\n");
 }
 
-/// The body pretty-printed when it is JSON, else as it is.
+/** The body pretty-printed when it is JSON, else as it is. */
 export function prettyBody(text: string): { text: string; json: boolean } {
   try {
     return { text: JSON.stringify(JSON.parse(text), null, 2), json: true };
@@ -119,56 +119,10 @@ export function prettyBody(text: string): { text: string; json: boolean } {
   }
 }
 
-/// A shell word, single-quoted.
-export function shellQuote(s: string): string {
-  return `'${s.replace(/'/g, `'\\''`)}'`;
-}
-
-const NOT_REPLAYED = new Set(["host", "content-length", "connection", "transfer-encoding", "expect"]);
-
-/// The URL a replay of `d` goes to: `target` as given, or followed by the path after the
-/// endpoint's prefix (`suffix`) or by the whole path (`full`), and the query. As the core does it.
-export function replayUrl(d: DeliveryDetail, target: string, mode: "target" | "suffix" | "full"): string {
-  if (mode === "target") return target;
-  let path = d.path;
-  if (mode === "suffix" && d.endpoint) {
-    const prefix = d.endpoint.replace(/\/+$/, "");
-    if (path.startsWith(prefix)) path = path.slice(prefix.length);
-  }
-  // The path goes before the target's own query; the two queries are joined.
-  const cut = target.indexOf("?");
-  const base = cut < 0 ? target : target.slice(0, cut);
-  const queries = [cut < 0 ? "" : target.slice(cut + 1), d.query ?? ""].filter((q) => q !== "");
-  let url = base.replace(/\/+$/, "");
-  if (path && !path.startsWith("/")) url += "/";
-  url += path;
-  if (queries.length) url += `?${queries.join("&")}`;
-  return url;
-}
-
-/// A cURL command that sends the same request to `target` followed by the delivery's path
-/// (`full`, the default: the URL it reached when `target` is the capture URL), or as `mode` says.
-/// Text bodies go inline with `--data-binary`; binary ones need `--data-binary @file`, which the
-/// command names (download the raw body to that file).
-export function curlCommand(d: DeliveryDetail, target: string, mode: "target" | "suffix" | "full" = "full"): string {
-  const url = replayUrl(d, target, mode);
-  const parts = ["curl", "-X", d.method, shellQuote(url)];
-  for (const [name, value] of d.headers) {
-    if (NOT_REPLAYED.has(name.toLowerCase())) continue;
-    parts.push("-H", shellQuote(`${name}: ${value}`));
-  }
-  if (d.stored_size > 0) {
-    if (d.body !== null && !d.body.includes("\0")) {
-      parts.push("--data-binary", shellQuote(d.body));
-    } else {
-      parts.push("--data-binary", `@delivery-${d.id}.body`);
-    }
-  }
-  return parts.join(" ");
-}
-
-/// Lines of `a` and `b` compared: each line kept, removed or added (longest common subsequence,
-/// for the bodies of one event's deliveries, which are small).
+/**
+ * Lines of `a` and `b` compared: each line kept, removed or added (longest common subsequence,
+ * for the bodies of one event's deliveries, which are small).
+ */
 export type DiffLine = { kind: "same" | "removed" | "added"; text: string };
 
 export function diffLines(a: string, b: string): DiffLine[] {

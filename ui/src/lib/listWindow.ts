@@ -7,7 +7,7 @@ import type { DeliverySummary } from "../api/types.gen";
 
 export const CHUNK = 100;
 
-/// The chunks covering rows `start..=end` (inclusive), as chunk numbers.
+/** The chunks covering rows `start..=end` (inclusive), as chunk numbers. */
 export function chunksFor(start: number, end: number, total: number): number[] {
   if (total <= 0 || end < start) return [];
   const last = Math.min(end, total - 1);
@@ -18,10 +18,10 @@ export function chunksFor(start: number, end: number, total: number): number[] {
   return out;
 }
 
-/// Rows already read, by chunk.
+/** Rows already read, by chunk. */
 export class RowCache {
   private chunks = new Map<number, DeliverySummary[]>();
-  /// Chunks being read, so that a scroll does not ask twice.
+  /** Chunks being read, so that a scroll does not ask twice. */
   private pending = new Set<number>();
 
   row(index: number): DeliverySummary | undefined {
@@ -45,7 +45,7 @@ export class RowCache {
     this.pending.delete(chunk);
   }
 
-  /// The index of a delivery among the rows read, or -1.
+  /** The index of a delivery among the rows read, or -1. */
   indexOf(id: number): number {
     for (const [chunk, rows] of this.chunks) {
       const i = rows.findIndex((r) => r.id === id);
@@ -54,7 +54,7 @@ export class RowCache {
     return -1;
   }
 
-  /// Applies `change` to the cached row of delivery `id`; `true` when it was cached.
+  /** Applies `change` to the cached row of delivery `id`; `true` when it was cached. */
   update(id: number, change: (row: DeliverySummary) => DeliverySummary): boolean {
     for (const rows of this.chunks.values()) {
       const i = rows.findIndex((r) => r.id === id);
@@ -71,7 +71,7 @@ export class RowCache {
     this.pending.clear();
   }
 
-  /// Keeps memory bounded on a long scroll: forgets chunks far from `keep`.
+  /** Keeps memory bounded on a long scroll: forgets chunks far from `keep`. */
   trim(keep: number, radius = 20): void {
     for (const chunk of this.chunks.keys()) {
       if (Math.abs(chunk - keep) > radius) this.chunks.delete(chunk);

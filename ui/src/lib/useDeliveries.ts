@@ -5,31 +5,32 @@ import { useCallback, useEffect, useRef, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
 import type { StreamEvent, StreamStatus, Transport } from "../api/transport";
 import type { Filters } from "./filters";
-import { mayMatch } from "./filters";
 import { CHUNK, RowCache, chunksFor } from "./listWindow";
 
 export interface DeliveryList {
-  /// Set when a fresh first page arrived and is not yet on screen (see `markPainted`).
+  /** Set when a fresh first page arrived and is not yet on screen (see `markPainted`). */
   paintPending: { current: boolean };
-  /// Rows in the list (below the anchor); null until the first read.
+  /** Rows in the list (below the anchor); null until the first read. */
   total: number | null;
   row(index: number): DeliverySummary | undefined;
   indexOf(id: number): number;
-  /// Asks for the rows `start..=end`; they arrive with a re-render.
+  /** Asks for the rows `start..=end`; they arrive with a re-render. */
   want(start: number, end: number): void;
-  /// Deliveries matching the filters that arrived since the list was read.
+  /** Deliveries matching the filters that arrived since the list was read. */
   fresh: number;
-  /// Re-reads the list from the newest delivery.
+  /** Re-reads the list from the newest delivery. */
   refresh(): void;
   status: StreamStatus;
   error: string | null;
-  /// Bumped on every change, for memoized children.
+  /** Bumped on every change, for memoized children. */
   version: number;
 }
 
-/// `atTop()` says whether the reader is at the top of the list, where new rows may appear
-/// without moving what they read. `onEvent` sees every stream event too; it is not a state, so
-/// a burst of deliveries does not re-render the page once per delivery.
+/**
+ * `atTop()` says whether the reader is at the top of the list, where new rows may appear
+ * without moving what they read. `onEvent` sees every stream event too; it is not a state, so
+ * a burst of deliveries does not re-render the page once per delivery.
+ */
 export function useDeliveries(
   transport: Transport,
   filters: Filters,
@@ -51,7 +52,7 @@ export function useDeliveries(
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
 
-  /// Reads rows of the current list (below the anchor) into the cache.
+  /** Reads rows of the current list (below the anchor) into the cache. */
   const readChunk = useCallback(
     async (chunk: number) => {
       const gen = generation.current;
@@ -76,8 +77,10 @@ export function useDeliveries(
     [transport, bump],
   );
 
-  /// Reads the list again from the newest delivery. The rows shown stay until the new first
-  /// chunk is in, so a refresh never flashes.
+  /**
+   * Reads the list again from the newest delivery. The rows shown stay until the new first
+   * chunk is in, so a refresh never flashes.
+   */
   const refresh = useCallback(async () => {
     const gen = ++generation.current;
     try {
@@ -141,37 +144,35 @@ export function useDeliveries(
 
   const connected = useRef(false);
   useEffect(() => {
-    return transport.subscribe(
-      (event) => {
-        onEventRef.current?.(event);
-        switch (event.type) {
-          case "delivery":
-            if (mayMatch(filtersRef.current, event.delivery)) countFresh();
-            break;
-          case "pinned":
-            if (cache.current.update(event.id, (r) => ({ ...r, pinned: event.pinned }))) bump();
-            if (filtersRef.current.pinned) void refresh();
-            break;
-          case "deleted":
-            if (cache.current.indexOf(event.id) >= 0 || filtersRef.current.q) void refresh();
-            break;
-          case "progress":
-            if (event.done === event.total) void refresh();
-            break;
-          case "ready":
-            // Reconnected: whatever was missed is read again.
-            if (connected.current) void refresh();
-            connected.current = true;
-            break;
-          case "cleared":
-          case "pruned":
-          case "lagged":
-            void refresh();
-            break;
-        }
-      },
-      setStatus,
-    );
+    return transport.subscribe((event) => {
+      onEventRef.current?.(event);
+      switch (event.type) {
+        case "delivery":
+          // Whether it belongs to this list is the core's to say: the count asks it.
+          countFresh();
+          break;
+        case "pinned":
+          if (cache.current.update(event.id, (r) => ({ ...r, pinned: event.pinned }))) bump();
+          if (filtersRef.current.pinned) void refresh();
+          break;
+        case "deleted":
+          if (cache.current.indexOf(event.id) >= 0 || filtersRef.current.q) void refresh();
+          break;
+        case "progress":
+          if (event.done === event.total) void refresh();
+          break;
+        case "ready":
+          // Reconnected: whatever was missed is read again.
+          if (connected.current) void refresh();
+          connected.current = true;
+          break;
+        case "cleared":
+        case "pruned":
+        case "lagged":
+          void refresh();
+          break;
+      }
+    }, setStatus);
   }, [transport, countFresh, refresh, bump]);
 
   // Rows are read for the latest range in view, one batch at a time: a fling through the list

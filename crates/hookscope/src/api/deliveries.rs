@@ -5,11 +5,12 @@ use axum::extract::rejection::{JsonRejection, QueryRejection};
 use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use serde_json::json;
 
 use super::{ApiError, ApiState, json_body};
-use crate::model::{DeliveryDetail, Facets, Page, ServerInfo};
+use crate::model::{CurlCommand, Deleted, DeliveryDetail, Facets, Items, Page, ServerInfo};
+use crate::profile::VendorProfile;
 use crate::store::{Filter, ListParams};
+use crate::target::PathMode;
 
 pub(super) async fn index(State(state): State<ApiState>) -> Result<Json<ServerInfo>, ApiError> {
     Ok(Json(state.control.info().await?))
@@ -41,7 +42,7 @@ pub(super) async fn get(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Json<DeliveryDetail>, ApiError> {
-    Ok(Json(state.control.get(id).await?))
+    Ok(Json(state.control.get_delivery(id).await?))
 }
 
 /// The body bytes as received. The content type is the sender's, so the response is marked as a
@@ -50,7 +51,7 @@ pub(super) async fn raw(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<Response, ApiError> {
-    let (content_type, body) = state.control.raw(id).await?;
+    let (content_type, body) = state.control.raw_body(id).await?;
     let content_type = content_type
         .and_then(|ct| HeaderValue::from_str(&ct).ok())
         .unwrap_or(HeaderValue::from_static("application/octet-stream"));
@@ -80,7 +81,7 @@ pub(super) async fn delete(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
 ) -> Result<StatusCode, ApiError> {
-    state.control.delete(id).await?;
+    state.control.delete_delivery(id).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -101,14 +102,31 @@ pub(super) async fn pin(
     Ok(StatusCode::NO_CONTENT)
 }
 
-pub(super) async fn delete_all(
+/// `GET /api/deliveries/{id}/curl?to=URL&path=full`: the cURL command that sends the delivery
+/// again (to the URL it reached when `to` is absent).
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct CurlParams {
+    to: Option<String>,
+    path: Option<PathMode>,
+}
+
+pub(super) async fn curl(
     State(state): State<ApiState>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let deleted = state.control.delete_all().await?;
-    Ok(Json(json!({ "deleted": deleted })))
+    Path(id): Path<i64>,
+    params: Result<Query<CurlParams>, QueryRejection>,
+) -> Result<Json<CurlCommand>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let mode = params.path.unwrap_or(PathMode::Full);
+    Ok(Json(state.control.curl(id, params.to, mode).await?))
+}
+
+pub(super) async fn delete_all(State(state): State<ApiState>) -> Result<Json<Deleted>, ApiError> {
+    Ok(Json(state.control.delete_all().await?))
 }
 
 /// The vendor profiles in detection order, with their catalogs.
-pub(super) async fn vendors(State(state): State<ApiState>) -> Json<serde_json::Value> {
-    Json(json!({ "items": state.control.vendors() }))
+pub(super) async fn vendors(State(state): State<ApiState>) -> Json<Items<VendorProfile>> {
+    Json(state.control.vendors().into())
 }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ApiError, ApiState, json_body};
 use crate::config::EndpointConfig;
+use crate::control::EndpointsSaved;
 
 #[derive(Debug, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -24,11 +25,7 @@ pub(super) async fn get(State(state): State<ApiState>) -> Json<EndpointList> {
 pub(super) async fn put(
     State(state): State<ApiState>,
     body: Result<Json<EndpointList>, JsonRejection>,
-) -> Result<Json<serde_json::Value>, ApiError> {
+) -> Result<Json<EndpointsSaved>, ApiError> {
     let list = json_body(body)?;
-    let saved = state.control.save_endpoints(list.items).await?;
-    Ok(Json(serde_json::json!({
-        "items": saved.items,
-        "reverify": { "task": saved.reverify_task, "started": true },
-    })))
+    Ok(Json(state.control.save_endpoints(list.items).await?))
 }

@@ -6,10 +6,10 @@ use axum::body::Bytes;
 use axum::extract::{RawQuery, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
-use serde_json::json;
 
 use super::{ApiError, ApiState};
 use crate::export::{Format, Options};
+use crate::model::ImportResult;
 use crate::store::ListParams;
 
 pub(super) async fn export(
@@ -76,7 +76,6 @@ fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
 pub(super) async fn import(
     State(state): State<ApiState>,
     body: Bytes,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    let ids = state.control.import(body.to_vec()).await?;
-    Ok(Json(json!({ "imported": ids.len(), "ids": ids })))
+) -> Result<Json<ImportResult>, ApiError> {
+    Ok(Json(state.control.import(body.to_vec()).await?))
 }

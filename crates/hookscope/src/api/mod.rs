@@ -50,6 +50,7 @@ pub fn router(state: ApiState) -> Router {
             get(deliveries::get).delete(deliveries::delete),
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
+        .route("/deliveries/{id}/curl", get(deliveries::curl))
         .route("/deliveries/{id}/pin", axum::routing::put(deliveries::pin))
         .route("/deliveries/{id}/replay", post(replay::replay))
         .route("/deliveries/{id}/attempts", get(replay::attempts))

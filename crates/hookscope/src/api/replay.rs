@@ -7,11 +7,10 @@ use axum::extract::rejection::JsonRejection;
 use axum::extract::{Path, RawQuery, State};
 use http::StatusCode;
 use serde::Deserialize;
-use serde_json::json;
 
 use super::{ApiError, ApiState, json_body};
-use crate::model::Attempt;
-use crate::replay::jobs::{ReplayJob, StartReplay};
+use crate::model::{Attempt, Items, ReplayJob};
+use crate::replay::jobs::StartReplay;
 use crate::replay::{EditedRequest, ReplayOptions};
 use crate::store::ListParams;
 
@@ -32,15 +31,18 @@ pub(super) async fn replay(
 ) -> Result<Json<Attempt>, ApiError> {
     let body = json_body(body)?;
     Ok(Json(
-        state.control.replay(id, body.options, body.edited).await?,
+        state
+            .control
+            .replay_delivery(id, body.options, body.edited)
+            .await?,
     ))
 }
 
 pub(super) async fn attempts(
     State(state): State<ApiState>,
     Path(id): Path<i64>,
-) -> Result<Json<serde_json::Value>, ApiError> {
-    Ok(Json(json!({ "items": state.control.attempts(id).await? })))
+) -> Result<Json<Items<Attempt>>, ApiError> {
+    Ok(Json(state.control.attempts(id).await?.into()))
 }
 
 /// `POST /api/replays?<list filters>`: starts replaying the deliveries the filters select (or
@@ -57,8 +59,8 @@ pub(super) async fn start_many(
     Ok((StatusCode::ACCEPTED, Json(job)))
 }
 
-pub(super) async fn jobs(State(state): State<ApiState>) -> Json<serde_json::Value> {
-    Json(json!({ "items": state.control.replay_jobs() }))
+pub(super) async fn jobs(State(state): State<ApiState>) -> Json<Items<ReplayJob>> {
+    Json(state.control.replay_jobs().into())
 }
 
 pub(super) async fn job(

@@ -6,6 +6,7 @@ use axum::extract::State;
 
 use super::{ApiError, ApiState};
 use crate::control::{SampleRequest, SampleSent};
+use crate::model::{Items, SampleEvent};
 
 pub(super) async fn send(
     State(state): State<ApiState>,
@@ -16,12 +17,6 @@ pub(super) async fn send(
 }
 
 /// `GET /api/samples`: `{"items": [{"vendor", "event"}, ...]}`, first-class vendors first.
-pub(super) async fn catalog(State(state): State<ApiState>) -> Json<serde_json::Value> {
-    let items: Vec<_> = state
-        .control
-        .sample_catalog()
-        .into_iter()
-        .map(|(vendor, event)| serde_json::json!({ "vendor": vendor, "event": event }))
-        .collect();
-    Json(serde_json::json!({ "items": items }))
+pub(super) async fn catalog(State(state): State<ApiState>) -> Json<Items<SampleEvent>> {
+    Json(state.control.sample_catalog().into())
 }

@@ -13,16 +13,15 @@ use bytesize::ByteSize;
 use http::{HeaderMap, HeaderValue, StatusCode, Version, header};
 use http_body_util::BodyExt;
 use tokio::time::Instant;
+use tracing::Instrument;
 
+use super::forward::{Captured, Forward};
 use super::wire::WireLog;
 use crate::config::{Config, Endpoints, LiveEndpoints};
 use crate::head;
-use crate::model::{Decoded, NewDelivery, now_us};
-use crate::replay::Origin;
-use crate::replay::forward::Captured;
-use crate::signature::SignatureStatus;
+use crate::model::{NewDelivery, now_us};
+use crate::profile::{Decoded, Received, Registry, failed_analysis};
 use crate::store::Writer;
-use crate::vendor::{Inspect, Registry};
 
 /// Shared by every capture request.
 pub struct CaptureState {
@@ -33,39 +32,13 @@ pub struct CaptureState {
     pub writer: Writer,
     pub registry: Arc<Registry>,
     /// Sends deliveries on to an endpoint's forward target.
-    pub forwarder: crate::replay::forward::Forwarder,
+    pub forwarder: Arc<dyn Forward>,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
-/// Decodes, verifies and validates a delivery: what re-verification also runs.
-pub fn analyze_now(
-    registry: &Registry,
-    endpoints: &Endpoints,
-    endpoint: Option<usize>,
-    head: &[u8],
-    body: &[u8],
-    received_at_us: i64,
-    truncated: bool,
-) -> Decoded {
-    let headers = head::header_pairs(head);
-    let mut analysis = registry.analyze(&Inspect {
-        headers: &headers,
-        body,
-        received_at_us,
-        endpoint: endpoint.map(|i| &endpoints.list[i]),
-        all_secrets: &endpoints.all_secrets,
-    });
-    if truncated && analysis.signature.status == SignatureStatus::Invalid {
-        analysis.signature.reason =
-            Some("the body was truncated (see the note), so its signature cannot match".into());
-        analysis.signature.doctor = None;
-    }
-    Decoded::new(analysis)
-}
-
-/// [`analyze_now`], on a blocking thread for large bodies.
+/// [`Registry::analyze_delivery`], on a blocking thread for large bodies.
 async fn analyze(
     state: &Arc<CaptureState>,
     endpoints: &Arc<Endpoints>,
@@ -75,67 +48,32 @@ async fn analyze(
     received_at_us: i64,
     truncated: bool,
 ) -> Decoded {
-    // A bug in analysis must not cost the delivery: it is stored with the failure noted.
     if body.len() <= INLINE_ANALYSIS_MAX {
-        let run = || {
-            analyze_now(
-                &state.registry,
-                endpoints,
-                endpoint,
-                head,
-                body,
-                received_at_us,
-                truncated,
-            )
+        let received = Received {
+            head,
+            body,
+            received_at_us,
+            truncated,
         };
-        return std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
-            .unwrap_or_else(|panic| failed_analysis(&panic_text(&*panic)));
+        return state
+            .registry
+            .analyze_delivery(endpoints, endpoint, received);
     }
     let (registry, endpoints) = (state.registry.clone(), endpoints.clone());
     let (head, body) = (head.to_vec(), body.clone());
     let blocking = tokio::task::spawn_blocking(move || {
-        analyze_now(
-            &registry,
-            &endpoints,
-            endpoint,
-            &head,
-            &body,
+        let received = Received {
+            head: &head,
+            body: &body,
             received_at_us,
             truncated,
-        )
-    });
-    blocking.await.unwrap_or_else(|e| {
-        let text = match e.try_into_panic() {
-            Ok(panic) => panic_text(&*panic),
-            Err(e) => e.to_string(),
         };
-        failed_analysis(&text)
-    })
-}
-
-fn panic_text(panic: &(dyn std::any::Any + Send)) -> String {
-    panic
-        .downcast_ref::<&str>()
-        .map(|s| (*s).to_owned())
-        .or_else(|| panic.downcast_ref::<String>().cloned())
-        .unwrap_or_else(|| "unknown panic".to_owned())
-}
-
-fn failed_analysis(why: &str) -> Decoded {
-    tracing::error!(%why, "delivery analysis failed; the delivery is stored without it");
-    Decoded::new(crate::vendor::Analysis {
-        vendor: None,
-        detected_by: None,
-        event: Default::default(),
-        signature: crate::signature::no_scheme(None),
-        validation: vec![crate::vendor::Finding::warning(
-            "",
-            format!(
-                "Hookscope could not analyse this delivery ({why}); it is stored as received. Please report this."
-            ),
-        )],
-        dedupe: None,
-    })
+        registry.analyze_delivery(&endpoints, endpoint, received)
+    });
+    // A bug in analysis must not cost the delivery: it is stored with the failure noted.
+    blocking
+        .await
+        .unwrap_or_else(|e| failed_analysis(&e.to_string()))
 }
 
 /// Per-connection facts the accept loop hands to each request.
@@ -165,6 +103,17 @@ enum BodyRead {
 }
 
 pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request) -> Response {
+    // Every line logged while this request is handled names it; `id` once it is stored.
+    let span = tracing::info_span!(
+        "capture",
+        method = %req.method(),
+        path = req.uri().path(),
+        id = tracing::field::Empty,
+    );
+    receive(state, req).instrument(span).await
+}
+
+async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     let received_at_us = now_us();
     let (parts, body) = req.into_parts();
     let conn = parts.extensions.get::<ConnInfo>().cloned();
@@ -305,14 +254,17 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
 
     // What a forward needs once the delivery is stored (the body is shared, not copied).
     let forward = forward_to.cloned().map(|fwd| {
-        (
-            fwd,
-            endpoint.map(|e| e.path.clone()),
-            head.clone(),
-            body.clone(),
-            path.clone(),
-            query.clone(),
-        )
+        let captured = Captured {
+            id: 0,
+            method: parts.method.as_str().to_owned(),
+            path: path.clone(),
+            query: query.clone(),
+            endpoint: endpoint.map(|e| e.path.clone()),
+            head: head.clone(),
+            body: body.clone(),
+            truncated,
+        };
+        (fwd, captured)
     });
     let delivery = NewDelivery {
         received_at_us,
@@ -351,26 +303,12 @@ pub(super) async fn capture(State(state): State<Arc<CaptureState>>, req: Request
             return resp;
         }
     };
-    tracing::debug!(id, status = status.as_u16(), "delivery stored");
+    tracing::Span::current().record("id", id);
+    tracing::debug!(status = status.as_u16(), "delivery stored");
 
-    if let Some((fwd, endpoint, head, body, path, query)) = forward {
-        let forwarder = state.forwarder.clone();
-        let method = parts.method.as_str().to_owned();
-        let run = async move {
-            let captured = Captured {
-                id,
-                method: &method,
-                origin: Origin {
-                    path: &path,
-                    query: query.as_deref(),
-                    endpoint: endpoint.as_deref(),
-                },
-                head: &head,
-                body,
-                truncated,
-            };
-            forwarder.forward(&fwd, captured).await
-        };
+    if let Some((fwd, mut captured)) = forward {
+        captured.id = id;
+        let run = state.forwarder.forward(fwd, captured);
         if pass_through {
             // The delivery is stored; the target's answer is the sender's.
             return pass_through_response(id, run.await, close);
@@ -427,17 +365,7 @@ fn pass_through_response(id: i64, outcome: crate::model::Outcome, close: bool) -
     };
     let mut resp = (status, Body::from(outcome.body)).into_response();
     for (name, value) in &outcome.headers {
-        let lower = name.to_ascii_lowercase();
-        if matches!(
-            lower.as_str(),
-            "connection"
-                | "keep-alive"
-                | "transfer-encoding"
-                | "content-length"
-                | "te"
-                | "trailer"
-                | "upgrade"
-        ) {
+        if head::is_hop_by_hop(name) {
             continue;
         }
         if let (Ok(n), Ok(v)) = (

@@ -5,6 +5,7 @@
 //! It must never read stored data back to a caller: nothing reachable on this port reveals what
 //! other deliveries carried. Only HTTP/1 is served, which is what tunnels forward.
 
+mod forward;
 mod handler;
 mod rejected;
 mod wire;
@@ -20,8 +21,9 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
+pub use forward::{Captured, Forward};
+pub use handler::CaptureState;
 use handler::ConnInfo;
-pub use handler::{CaptureState, analyze_now};
 use wire::{Recording, WireLog};
 
 use crate::head::MAX_HEADERS;

@@ -11,21 +11,24 @@ use std::sync::{Arc, RwLock};
 
 use bytesize::ByteSize;
 use serde::{Deserialize, Serialize};
-use tokio::sync::broadcast;
 
-pub use capture::{CaptureStatus, CaptureWatch};
+pub use capture::CaptureWatch;
 
 use crate::config::{
     EndpointConfig, LiveEndpoints, RetentionConfig, retire_secrets, validate_endpoints,
     write_retention,
 };
 use crate::error::{Error, Result};
-use crate::generate;
-use crate::model::{Attempt, DeliveryDetail, Facets, Page, SearchProgress, ServerInfo};
+use crate::events::{StreamEvent, Subscription};
+use crate::model::{
+    Attempt, CurlCommand, Deleted, DeliveryDetail, Facets, ImportResult, Page, ReplayJob,
+    SampleEvent, SearchProgress, ServerInfo,
+};
+use crate::profile::{Registry, VendorProfile};
 use crate::replay::{self, EditedRequest, ReplayOptions};
-use crate::store::{Filter, Store, StoreEvent, Writer};
-use crate::testsend;
-use crate::vendor::{Registry, VendorProfile};
+use crate::sample::{self, send};
+use crate::store::{Filter, Store, Writer};
+use crate::target::PathMode;
 
 /// The smallest retention byte limit accepted: below it a single large delivery could not be kept.
 const MIN_RETENTION_BYTES: u64 = 1024 * 1024;
@@ -34,7 +37,7 @@ const MIN_RETENTION_BYTES: u64 = 1024 * 1024;
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
 #[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Settings {
+pub struct UiSettings {
     pub retention: Retention,
 }
 
@@ -64,7 +67,7 @@ impl From<&RetentionConfig> for Retention {
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct SampleRequest {
-    /// Vendor profile id; by default the first of [`generate::sample_vendors`].
+    /// Vendor profile id; by default the first of [`sample::vendors`].
     #[cfg_attr(test, ts(optional))]
     pub vendor: Option<String>,
     /// Which of the vendor's examples (wraps around), when `event` is not given.
@@ -120,12 +123,28 @@ pub struct SampleAnswer {
     pub error: Option<String>,
 }
 
-/// The endpoints after a change, and whether stored deliveries are being checked again.
+/// The endpoints after a change, and the re-verification of the stored deliveries they affect.
 #[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct EndpointsSaved {
     pub items: Vec<EndpointConfig>,
-    /// The re-verification task's name in `progress` events.
-    pub reverify_task: &'static str,
+    pub reverify: Reverify,
+}
+
+/// A background re-verification: its task name in `progress` stream events.
+#[derive(Debug, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Reverify {
+    pub task: String,
+    pub started: bool,
+}
+
+/// What the desktop window needs before it shows anything.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct Startup {
+    /// Why the instance did not start; the window shows only this.
+    pub error: Option<String>,
 }
 
 /// The desktop app's settings as its window shows them.
@@ -217,7 +236,7 @@ impl Control {
                 indexed_through,
                 newest,
             },
-            samples: generate::sample_vendors().map(str::to_owned).collect(),
+            samples: sample::vendors(&self.inner.registry),
         })
     }
 
@@ -233,7 +252,7 @@ impl Control {
         blocking(move || store.facets(&filter)).await
     }
 
-    pub async fn get(&self, id: i64) -> Result<DeliveryDetail> {
+    pub async fn get_delivery(&self, id: i64) -> Result<DeliveryDetail> {
         let store = self.inner.store.clone();
         let delivery = blocking(move || store.get(id))
             .await?
@@ -242,7 +261,7 @@ impl Control {
     }
 
     /// The body bytes as received, with the sender's content type.
-    pub async fn raw(&self, id: i64) -> Result<(Option<String>, bytes::Bytes)> {
+    pub async fn raw_body(&self, id: i64) -> Result<(Option<String>, bytes::Bytes)> {
         let store = self.inner.store.clone();
         let (content_type, body) = blocking(move || store.body(id))
             .await?
@@ -250,7 +269,7 @@ impl Control {
         Ok((content_type, body.into()))
     }
 
-    pub async fn delete(&self, id: i64) -> Result<()> {
+    pub async fn delete_delivery(&self, id: i64) -> Result<()> {
         if self.inner.writer.delete(id).await? {
             Ok(())
         } else {
@@ -259,8 +278,9 @@ impl Control {
     }
 
     /// Deletes every delivery; returns how many there were.
-    pub async fn delete_all(&self) -> Result<u64> {
-        self.inner.writer.delete_all().await
+    pub async fn delete_all(&self) -> Result<Deleted> {
+        let deleted = self.inner.writer.delete_all().await?;
+        Ok(Deleted { deleted })
     }
 
     /// Pins or unpins a delivery (retention spares pinned ones).
@@ -274,7 +294,7 @@ impl Control {
 
     /// Sends a stored delivery to `opts.to` again (edited first, when `edited` is given) and
     /// stores the attempt.
-    pub async fn replay(
+    pub async fn replay_delivery(
         &self,
         id: i64,
         opts: ReplayOptions,
@@ -304,8 +324,8 @@ impl Control {
         opts: ReplayOptions,
         bulk: replay::bulk::BulkOptions,
         cancel: &tokio_util::sync::CancellationToken,
-        progress: impl FnMut(&replay::bulk::Progress, &replay::bulk::Item),
-    ) -> Result<replay::bulk::Progress> {
+        progress: impl FnMut(&crate::model::ReplayProgress, &replay::bulk::Item),
+    ) -> Result<crate::model::ReplayProgress> {
         let store = self.inner.store.clone();
         let ids = blocking(move || store.ids_matching(&filter, MAX_BULK)).await?;
         let endpoints = self.inner.endpoints.get();
@@ -327,15 +347,15 @@ impl Control {
     }
 
     /// Starts replaying the deliveries `filter` selects (or `start.ids`), oldest first, as a
-    /// task of its own; its progress goes out as [`StoreEvent::Replay`] and through
+    /// task of its own; its progress goes out as [`StreamEvent::Replay`] and through
     /// [`Control::replay_job`]. Must be called within a Tokio runtime.
     pub async fn start_replay(
         &self,
         filter: Filter,
         start: replay::jobs::StartReplay,
-    ) -> Result<replay::jobs::ReplayJob> {
+    ) -> Result<ReplayJob> {
         use replay::jobs::{MAX_CONCURRENCY, Throttle};
-        replay::check_target(&start.options.to)?;
+        crate::target::check_target(&start.options.to)?;
         let bulk = start.bulk;
         if bulk.concurrency == 0 || bulk.concurrency > MAX_CONCURRENCY {
             return Err(Error::Invalid(format!(
@@ -372,7 +392,8 @@ impl Control {
         let (job, cancel) = self.inner.jobs.create(&start.options.to, ids.len() as u64);
         self.inner
             .writer
-            .announce(StoreEvent::Replay { job: job.clone() });
+            .bus()
+            .publish(StreamEvent::Replay { job: job.clone() });
         let control = self.clone();
         let id = job.id;
         let opts = start.options;
@@ -397,7 +418,7 @@ impl Control {
                     if throttle.ready()
                         && let Some(job) = job
                     {
-                        inner.writer.announce(StoreEvent::Replay { job });
+                        inner.writer.bus().publish(StreamEvent::Replay { job });
                     }
                 },
             )
@@ -411,24 +432,24 @@ impl Control {
                     skipped = report.skipped,
                     "bulk replay ended"
                 );
-                inner.writer.announce(StoreEvent::Replay { job });
+                inner.writer.bus().publish(StreamEvent::Replay { job });
             }
         });
         Ok(job)
     }
 
     /// A bulk replay as it stands.
-    pub fn replay_job(&self, id: u64) -> Result<replay::jobs::ReplayJob> {
+    pub fn replay_job(&self, id: u64) -> Result<ReplayJob> {
         self.inner.jobs.get(id).ok_or(Error::NoReplayJob(id))
     }
 
     /// The bulk replays running or recently finished, newest first.
-    pub fn replay_jobs(&self) -> Vec<replay::jobs::ReplayJob> {
+    pub fn replay_jobs(&self) -> Vec<ReplayJob> {
         self.inner.jobs.list()
     }
 
     /// Stops a bulk replay from starting more requests; those in flight finish.
-    pub fn cancel_replay(&self, id: u64) -> Result<replay::jobs::ReplayJob> {
+    pub fn cancel_replay(&self, id: u64) -> Result<ReplayJob> {
         self.inner.jobs.cancel(id).ok_or(Error::NoReplayJob(id))
     }
 
@@ -455,14 +476,37 @@ impl Control {
 
     /// Reads a HAR document or Hookscope JSON Lines and stores its deliveries as imported,
     /// decoded and verified with the endpoints in force; returns their ids.
-    pub async fn import(&self, bytes: Vec<u8>) -> Result<Vec<i64>> {
+    pub async fn import(&self, bytes: Vec<u8>) -> Result<ImportResult> {
         let items = blocking(move || crate::export::import::parse(&bytes)).await?;
         if items.is_empty() {
             return Err(Error::Invalid("the file holds no deliveries".to_owned()));
         }
         let endpoints = self.inner.endpoints.get();
-        crate::export::import::store(items, &self.inner.writer, &self.inner.registry, &endpoints)
-            .await
+        let ids = crate::export::import::store(
+            items,
+            &self.inner.writer,
+            &self.inner.registry,
+            &endpoints,
+        )
+        .await?;
+        Ok(ImportResult {
+            imported: ids.len(),
+            ids,
+        })
+    }
+
+    /// A cURL command that sends delivery `id` again to `to` under `path` (without `to`, to the
+    /// URL it reached), byte-exact: the one `hookscope export --format curl` writes.
+    pub async fn curl(&self, id: i64, to: Option<String>, path: PathMode) -> Result<CurlCommand> {
+        let store = self.inner.store.clone();
+        let delivery = blocking(move || store.get(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        let curl = crate::export::curl::command(&delivery, to.as_deref(), path)?;
+        Ok(CurlCommand {
+            command: curl.command,
+            body_file: curl.body_file.map(|(name, _)| name),
+        })
     }
 
     /// The attempts made from one delivery, newest first.
@@ -478,8 +522,8 @@ impl Control {
     }
 
     /// The vendor profiles in detection order, with their catalogs.
-    pub fn vendors(&self) -> Vec<&VendorProfile> {
-        self.inner.registry.profiles().collect()
+    pub fn vendors(&self) -> Vec<VendorProfile> {
+        self.inner.registry.profiles().cloned().collect()
     }
 
     /// The endpoints in force.
@@ -506,11 +550,7 @@ impl Control {
         let items = retire_secrets(&self.inner.endpoints.get().list, items);
         let path = self.inner.config_path.clone();
         let to_write = items.clone();
-        blocking(move || {
-            crate::config::write_endpoints(&path, &to_write)
-                .map_err(|message| Error::WriteConfig { path, message })
-        })
-        .await?;
+        blocking(move || crate::config::write_endpoints(&path, &to_write)).await?;
 
         let old = self.inner.endpoints.replace(items);
         let new = self.inner.endpoints.get();
@@ -529,7 +569,10 @@ impl Control {
         });
         Ok(EndpointsSaved {
             items: new.list.clone(),
-            reverify_task: crate::reverify::TASK,
+            reverify: Reverify {
+                task: crate::reverify::TASK.to_owned(),
+                started: true,
+            },
         })
     }
 
@@ -543,20 +586,20 @@ impl Control {
         ids.join(", ")
     }
 
-    pub fn settings(&self) -> Settings {
+    pub fn settings(&self) -> UiSettings {
         let retention = self
             .inner
             .retention
             .read()
             .unwrap_or_else(|e| e.into_inner());
-        Settings {
+        UiSettings {
             retention: Retention::from(&*retention),
         }
     }
 
     /// Validates the settings, writes them to the config file (its other settings kept) and puts
     /// them in force from the writer's next commit, which prunes to the new limits.
-    pub async fn save_settings(&self, settings: Settings) -> Result<Settings> {
+    pub async fn save_settings(&self, settings: UiSettings) -> Result<UiSettings> {
         let r = &settings.retention;
         if r.max_deliveries == 0 {
             return Err(Error::Invalid(
@@ -574,10 +617,7 @@ impl Control {
         };
         let path = self.inner.config_path.clone();
         let written = retention.clone();
-        blocking(move || {
-            write_retention(&path, &written).map_err(|message| Error::WriteConfig { path, message })
-        })
-        .await?;
+        blocking(move || write_retention(&path, &written)).await?;
         self.inner.writer.set_retention(&retention).await?;
         *self
             .inner
@@ -594,23 +634,23 @@ impl Control {
     pub async fn send_sample(&self, request: SampleRequest) -> Result<SampleSent> {
         let vendor = match request.vendor {
             Some(v) => v,
-            None => generate::sample_vendors()
+            None => sample::vendors(&self.inner.registry)
+                .into_iter()
                 .next()
-                .unwrap_or_default()
-                .to_owned(),
+                .unwrap_or_default(),
         };
         let endpoints = self.inner.endpoints.get();
         let event = match request.event {
             Some(e) => Some(e),
             None => {
-                let events = generate::sample_events(&self.inner.registry, &vendor);
+                let events = sample::sample_events(&self.inner.registry, &vendor);
                 (!events.is_empty()).then(|| events[request.pick % events.len()].1.clone())
             }
         };
-        let built = testsend::build(
+        let built = send::build(
             &self.inner.registry,
             &endpoints.list,
-            &testsend::Wanted {
+            &send::Wanted {
                 vendor: &vendor,
                 event: event.as_deref(),
                 secret: request.secret.as_deref(),
@@ -619,7 +659,7 @@ impl Control {
         )?;
         let (url, path) = match &request.to {
             Some(to) => {
-                replay::check_target(to)?;
+                crate::target::check_target(to)?;
                 (to.clone(), to.clone())
             }
             None => {
@@ -690,14 +730,17 @@ impl Control {
     }
 
     /// Every `(vendor, event)` a sample or test event can be made of.
-    pub fn sample_catalog(&self) -> Vec<(String, String)> {
-        testsend::catalog(&self.inner.registry)
+    pub fn sample_catalog(&self) -> Vec<SampleEvent> {
+        send::catalog(&self.inner.registry)
+            .into_iter()
+            .map(|(vendor, event)| SampleEvent { vendor, event })
+            .collect()
     }
 
-    /// Each change as the store commits it. A receiver that falls behind gets
-    /// [`broadcast::error::RecvError::Lagged`] and should re-read the list.
-    pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {
-        self.inner.writer.subscribe()
+    /// Each change as the store commits it, and background tasks' progress. A subscriber that
+    /// falls behind gets [`StreamEvent::Lagged`] and should re-read the list.
+    pub fn subscribe(&self) -> Subscription {
+        self.inner.writer.bus().subscribe()
     }
 }
 

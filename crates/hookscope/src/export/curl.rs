@@ -5,8 +5,9 @@
 //! captured; only `Host` and `Content-Length` are curl's, written for the new connection.
 
 use crate::error::{Error, Result};
+use crate::head::forwardable_headers;
 use crate::model::Delivery;
-use crate::replay::forwardable_headers;
+use crate::target::PathMode;
 
 /// The command, and the body file it reads (name, bytes) when the body is binary.
 pub struct Curl {
@@ -20,12 +21,12 @@ fn quote(text: &str) -> Result<String> {
         .map_err(|e| Error::Invalid(format!("cannot quote {text:?} for a shell: {e}")))
 }
 
-/// The command for `d`, to `target` followed by the delivery's path and query, or to the URL it
-/// reached.
-pub fn command(d: &Delivery, target: Option<&str>) -> Result<Curl> {
+/// The command for `d`: to `target` under `mode` (followed by the delivery's whole path and query
+/// with [`PathMode::Full`], as a replay would go), or without a target to the URL it reached.
+pub fn command(d: &Delivery, target: Option<&str>, mode: PathMode) -> Result<Curl> {
     let s = &d.summary;
     let url = match target {
-        Some(base) => crate::replay::target_url(base, crate::replay::PathMode::Full, d)?,
+        Some(base) => crate::replay::target_url(base, mode, d)?,
         None => super::original_url(d),
     };
     let mut parts = vec![

@@ -7,12 +7,11 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::Value;
 
 use super::jsonl::{FORMAT, Record};
-use crate::capture::analyze_now;
 use crate::config::Endpoints;
 use crate::error::{Error, Result};
 use crate::model::NewDelivery;
+use crate::profile::{Received, Registry};
 use crate::store::Writer;
-use crate::vendor::Registry;
 
 /// One request read from a file, before analysis.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -187,15 +186,13 @@ pub async fn store(
     let mut ids = Vec::with_capacity(items.len());
     for item in items {
         let endpoint_index = endpoints.index(&item.path);
-        let decoded = analyze_now(
-            registry,
-            endpoints,
-            endpoint_index,
-            &item.head,
-            &item.body,
-            item.received_at_us,
-            item.truncated,
-        );
+        let received = Received {
+            head: &item.head,
+            body: &item.body,
+            received_at_us: item.received_at_us,
+            truncated: item.truncated,
+        };
+        let decoded = registry.analyze_delivery(endpoints, endpoint_index, received);
         let content_type = crate::head::header_pairs(&item.head)
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))

@@ -85,7 +85,11 @@ pub fn write(
                 out.write_all(b"\n").map_err(io)?;
             }
             Format::Curl => {
-                let c = curl::command(&d, opts.curl_target.as_deref())?;
+                let c = curl::command(
+                    &d,
+                    opts.curl_target.as_deref(),
+                    crate::target::PathMode::Full,
+                )?;
                 writeln!(out, "{}", c.command).map_err(io)?;
                 if let Some(file) = c.body_file {
                     files.push(file);

@@ -11,7 +11,7 @@ use tokio_util::sync::CancellationToken;
 
 use super::{Client, Context, ReplayOptions, prepare};
 use crate::error::Result;
-use crate::model::Attempt;
+use crate::model::{Attempt, ReplayProgress};
 use crate::store::Store;
 
 /// How a bulk replay paces itself.
@@ -20,10 +20,13 @@ use crate::store::Store;
 #[serde(default)]
 pub struct BulkOptions {
     /// Requests in flight at once; 1 keeps the receive order strictly.
+    #[cfg_attr(test, ts(as = "Option<usize>", optional))]
     pub concurrency: usize,
     /// Requests started per second at most; `None` for as fast as the target answers.
+    #[cfg_attr(test, ts(optional))]
     pub rate: Option<f64>,
     /// Stop starting new requests after the first failure (no answer, or not a 2xx).
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub stop_on_failure: bool,
 }
 
@@ -33,37 +36,6 @@ impl Default for BulkOptions {
             concurrency: 1,
             rate: None,
             stop_on_failure: false,
-        }
-    }
-}
-
-/// Where a bulk replay stands; also its final report.
-#[derive(Debug, Clone, Default, Serialize, PartialEq)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct Progress {
-    pub total: u64,
-    /// Sent, or given up on before sending (see `failed`).
-    pub done: u64,
-    pub ok: u64,
-    pub failed: u64,
-    /// Not sent because the replay stopped at a failure or was cancelled.
-    pub skipped: u64,
-    /// The first failure, in plain words, with its delivery id.
-    pub first_failure: Option<String>,
-    /// Stopped at a failure (`stop_on_failure`) before the end.
-    pub stopped: bool,
-    /// Cancelled before the end.
-    pub cancelled: bool,
-    pub elapsed_ms: f64,
-}
-
-impl Progress {
-    /// Deliveries a second, over the time so far.
-    pub fn rate(&self) -> f64 {
-        if self.elapsed_ms > 0.0 {
-            self.done as f64 / (self.elapsed_ms / 1000.0)
-        } else {
-            0.0
         }
     }
 }
@@ -109,12 +81,12 @@ pub async fn replay_many(
     opts: &ReplayOptions,
     bulk: BulkOptions,
     cancel: &CancellationToken,
-    mut progress: impl FnMut(&Progress, &Item),
-) -> Progress {
+    mut progress: impl FnMut(&ReplayProgress, &Item),
+) -> ReplayProgress {
     let started = Instant::now();
-    let mut state = Progress {
+    let mut state = ReplayProgress {
         total: ids.len() as u64,
-        ..Progress::default()
+        ..ReplayProgress::default()
     };
     let mut ticker = bulk.rate.filter(|r| *r > 0.0).map(|r| {
         let mut t = tokio::time::interval(Duration::from_secs_f64(1.0 / r));

@@ -11,6 +11,7 @@ use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::Client as HyperClient;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
+use tracing::Instrument;
 
 use super::Outgoing;
 use crate::model::{Outcome, now_us};
@@ -90,6 +91,16 @@ impl Client {
     /// Sends `out` and waits for the whole answer (or the reason there is none). Never fails:
     /// every problem is the outcome's `error`, in plain words.
     pub async fn send(&self, out: &Outgoing) -> (i64, Outcome) {
+        let span = tracing::info_span!(
+            "attempt",
+            kind = out.kind.as_str(),
+            delivery = out.delivery_id,
+            url = %out.url,
+        );
+        self.send_unlogged(out).instrument(span).await
+    }
+
+    async fn send_unlogged(&self, out: &Outgoing) -> (i64, Outcome) {
         let started_at_us = now_us();
         let started = Instant::now();
         let request = match build(out) {

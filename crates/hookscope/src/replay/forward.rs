@@ -2,12 +2,15 @@
 //! arrives, after it is stored. The forward runs beside the acknowledgement, or, in pass-through
 //! mode, before it, and the target's answer becomes the answer to the sender.
 
-use bytes::Bytes;
+use futures_util::future::BoxFuture;
 
-use super::{Client, ClientOptions, Origin, Outgoing, forwardable_headers, target_url_for};
+use super::{Client, ClientOptions, Outgoing};
+use crate::capture::{Captured, Forward};
 use crate::config::ForwardConfig;
+use crate::head::forwardable_headers;
 use crate::model::{AttemptKind, Outcome, now_us};
 use crate::store::Store;
+use crate::target::{Origin, target_url_for};
 
 /// How much of an answer pass-through relays to the sender; the stored attempt keeps the first
 /// 64 KiB of it, as every attempt does.
@@ -33,18 +36,6 @@ pub struct Forwarded {
     pub error: Option<String>,
 }
 
-/// A delivery as the capture listener has it when it forwards.
-pub struct Captured<'a> {
-    pub id: i64,
-    pub method: &'a str,
-    pub origin: Origin<'a>,
-    pub head: &'a [u8],
-    pub body: Bytes,
-    /// The body was cut short at capture: it is not forwarded, as the target would get a
-    /// different request than the sender sent.
-    pub truncated: bool,
-}
-
 impl Forwarder {
     pub fn new(store: Store) -> Forwarder {
         Forwarder {
@@ -64,14 +55,19 @@ impl Forwarder {
 
     /// Forwards `delivery` to `fwd.to` and stores the attempt; returns the outcome (whose body
     /// is the target's answer, up to 4 MiB).
-    pub async fn forward(&self, fwd: &ForwardConfig, delivery: Captured<'_>) -> Outcome {
-        let url = target_url_for(&fwd.to, fwd.path, delivery.origin).map_err(|e| e.to_string());
+    pub async fn forward(&self, fwd: &ForwardConfig, delivery: Captured) -> Outcome {
+        let origin = Origin {
+            path: &delivery.path,
+            query: delivery.query.as_deref(),
+            endpoint: delivery.endpoint.as_deref(),
+        };
+        let url = target_url_for(&fwd.to, fwd.path, origin).map_err(|e| e.to_string());
         let out = Outgoing {
             delivery_id: Some(delivery.id),
             kind: AttemptKind::Forward,
-            method: delivery.method.to_owned(),
+            method: delivery.method.clone(),
             url: url.clone().unwrap_or_else(|_| fwd.to.clone()),
-            headers: forwardable_headers(delivery.head),
+            headers: forwardable_headers(&delivery.head),
             body: delivery.body,
             body_changed: false,
             resigned: false,
@@ -120,5 +116,12 @@ impl Forwarder {
             error: outcome.error.clone(),
         });
         outcome
+    }
+}
+
+impl Forward for Forwarder {
+    fn forward(&self, to: ForwardConfig, delivery: Captured) -> BoxFuture<'static, Outcome> {
+        let forwarder = self.clone();
+        Box::pin(async move { Forwarder::forward(&forwarder, &to, delivery).await })
     }
 }

@@ -7,11 +7,12 @@ use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use tokio_util::sync::CancellationToken;
 
 use super::ReplayOptions;
-use super::bulk::{BulkOptions, Progress};
+use super::bulk::BulkOptions;
+use crate::model::{ReplayJob, ReplayProgress};
 
 /// Finished jobs kept for reading back; the oldest go first.
 const KEEP_FINISHED: usize = 32;
@@ -25,6 +26,7 @@ pub const MAX_CONCURRENCY: usize = 64;
 /// What starts a bulk replay: where and how to send, and how fast. Which deliveries go is the
 /// list filter (the API's query string), or `ids`.
 #[derive(Debug, Clone, Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct StartReplay {
     #[serde(flatten)]
     pub options: ReplayOptions,
@@ -32,21 +34,8 @@ pub struct StartReplay {
     pub bulk: BulkOptions,
     /// These deliveries instead of the filter's, sent oldest first whatever their order here.
     #[serde(default)]
+    #[cfg_attr(test, ts(optional))]
     pub ids: Option<Vec<i64>>,
-}
-
-/// A bulk replay, as the UI shows it.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub struct ReplayJob {
-    pub id: u64,
-    /// The target URL.
-    pub to: String,
-    /// When it started, Unix microseconds.
-    pub started_at_us: i64,
-    pub progress: Progress,
-    /// Every delivery was sent or skipped; nothing more will change.
-    pub finished: bool,
 }
 
 struct Entry {
@@ -69,9 +58,9 @@ impl Jobs {
             id,
             to: to.to_owned(),
             started_at_us: crate::model::now_us(),
-            progress: Progress {
+            progress: ReplayProgress {
                 total,
-                ..Progress::default()
+                ..ReplayProgress::default()
             },
             finished: false,
         };
@@ -100,7 +89,7 @@ impl Jobs {
     }
 
     /// Records a job's progress; the job as it now stands.
-    pub fn update(&self, id: u64, progress: &Progress, finished: bool) -> Option<ReplayJob> {
+    pub fn update(&self, id: u64, progress: &ReplayProgress, finished: bool) -> Option<ReplayJob> {
         let mut entries = self.lock();
         let entry = entries.get_mut(&id)?;
         entry.job.progress = progress.clone();
@@ -169,7 +158,7 @@ mod tests {
         let (running, _) = jobs.create("http://a/", 1);
         for _ in 0..KEEP_FINISHED + 5 {
             let (job, _) = jobs.create("http://b/", 1);
-            jobs.update(job.id, &Progress::default(), true);
+            jobs.update(job.id, &ReplayProgress::default(), true);
         }
         jobs.create("http://c/", 1);
         let list = jobs.list();

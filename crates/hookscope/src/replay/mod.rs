@@ -20,35 +20,11 @@ pub use client::{Client, ClientOptions};
 
 use crate::config::{EndpointConfig, Endpoints};
 use crate::error::{Error, Result};
+use crate::head::forwardable_headers;
 use crate::model::{AttemptKind, Delivery, NewAttempt, now_us};
+use crate::profile::Registry;
 use crate::signature::{self, SignParams, SignatureScheme};
-use crate::vendor::Registry;
-
-/// How a delivery's path maps onto the target URL.
-#[derive(Debug, Clone, Copy, Default, Serialize, Deserialize, PartialEq, Eq)]
-#[cfg_attr(test, derive(ts_rs::TS))]
-#[serde(rename_all = "snake_case")]
-pub enum PathMode {
-    /// The target URL as given (a handler listens on one URL).
-    #[default]
-    Target,
-    /// The target URL followed by the part of the delivery's path after its endpoint's prefix,
-    /// and its query.
-    Suffix,
-    /// The target URL followed by the delivery's whole path and query.
-    Full,
-}
-
-impl PathMode {
-    pub fn parse(text: &str) -> Option<PathMode> {
-        Some(match text {
-            "target" => PathMode::Target,
-            "suffix" => PathMode::Suffix,
-            "full" => PathMode::Full,
-            _ => return None,
-        })
-    }
-}
+use crate::target::{Origin, PathMode, target_url_for};
 
 /// Where and how to send.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
@@ -132,77 +108,6 @@ pub struct Context<'a> {
     pub registry: &'a Registry,
 }
 
-/// Headers a proxy or the connection owns: never copied from a stored request.
-const HOP_BY_HOP: [&str; 11] = [
-    "connection",
-    "keep-alive",
-    "proxy-connection",
-    "proxy-authenticate",
-    "proxy-authorization",
-    "te",
-    "trailer",
-    "transfer-encoding",
-    "upgrade",
-    "host",
-    "content-length",
-];
-
-/// The delivery's headers as a sender would send them again: without the hop-by-hop headers,
-/// those its `Connection` header names, `Host`, `Content-Length` (the client writes them for the
-/// new connection) and `Expect`.
-pub fn forwardable_headers(head: &[u8]) -> Vec<(String, Vec<u8>)> {
-    let Some(parsed) = crate::head::parse(head) else {
-        return Vec::new();
-    };
-    let named: Vec<String> = parsed
-        .headers
-        .iter()
-        .filter(|(n, _)| n.eq_ignore_ascii_case("connection"))
-        .flat_map(|(_, v)| {
-            String::from_utf8_lossy(v)
-                .split(',')
-                .map(|t| t.trim().to_ascii_lowercase())
-                .collect::<Vec<_>>()
-        })
-        .collect();
-    parsed
-        .headers
-        .iter()
-        .filter(|(n, _)| {
-            let lower = n.to_ascii_lowercase();
-            !HOP_BY_HOP.contains(&lower.as_str()) && lower != "expect" && !named.contains(&lower)
-        })
-        .map(|(n, v)| ((*n).to_owned(), v.to_vec()))
-        .collect()
-}
-
-/// Checks that `to` is an absolute http(s) URL with a host.
-pub fn check_target(to: &str) -> Result<()> {
-    let base: http::Uri = to
-        .parse()
-        .map_err(|e| Error::Invalid(format!("the target {to:?} is not a URL: {e}")))?;
-    match base.scheme_str() {
-        Some("http" | "https") => {}
-        _ => {
-            return Err(Error::Invalid(format!(
-                "the target {to:?} must start with http:// or https://"
-            )));
-        }
-    }
-    if base.host().is_none() {
-        return Err(Error::Invalid(format!("the target {to:?} has no host")));
-    }
-    Ok(())
-}
-
-/// The path and query a request came with, and the endpoint prefix it matched.
-#[derive(Debug, Clone, Copy)]
-pub struct Origin<'a> {
-    pub path: &'a str,
-    pub query: Option<&'a str>,
-    pub endpoint: Option<&'a str>,
-}
-
 /// The URL a delivery goes to under `mode`.
 pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<String> {
     let s = &delivery.summary;
@@ -215,39 +120,6 @@ pub fn target_url(to: &str, mode: PathMode, delivery: &Delivery) -> Result<Strin
             endpoint: s.endpoint.as_deref(),
         },
     )
-}
-
-/// [`target_url`] from the request's parts.
-pub fn target_url_for(to: &str, mode: PathMode, origin: Origin<'_>) -> Result<String> {
-    check_target(to)?;
-    let path = match mode {
-        PathMode::Target => return Ok(to.to_owned()),
-        PathMode::Full => origin.path,
-        PathMode::Suffix => origin
-            .endpoint
-            .and_then(|prefix| origin.path.strip_prefix(prefix.trim_end_matches('/')))
-            .unwrap_or(origin.path),
-    };
-    // The path goes before the target's own query; the two queries are joined.
-    let (base, target_query) = match to.split_once('?') {
-        Some((b, q)) => (b, Some(q)),
-        None => (to, None),
-    };
-    let mut url = base.trim_end_matches('/').to_owned();
-    if !path.is_empty() && !path.starts_with('/') {
-        url.push('/');
-    }
-    url.push_str(path);
-    let queries: Vec<&str> = [target_query, origin.query]
-        .into_iter()
-        .flatten()
-        .filter(|q| !q.is_empty())
-        .collect();
-    if !queries.is_empty() {
-        url.push('?');
-        url.push_str(&queries.join("&"));
-    }
-    Ok(url)
 }
 
 /// The endpoint configuration a delivery was captured on, when it still exists.
@@ -425,7 +297,7 @@ pub fn prepare(
                         "the value of {name} has a character a header cannot carry"
                     ))
                 })?;
-                if HOP_BY_HOP.contains(&name.to_ascii_lowercase().as_str()) {
+                if crate::head::HOP_BY_HOP.contains(&name.to_ascii_lowercase().as_str()) {
                     continue;
                 }
                 headers.push((name.to_owned(), value.as_bytes().to_vec()));

@@ -51,6 +51,16 @@ pub enum SignatureStatus {
 }
 
 impl SignatureStatus {
+    /// Every status, in the order the UI offers them as filters.
+    pub const ALL: [SignatureStatus; 6] = [
+        SignatureStatus::Valid,
+        SignatureStatus::Invalid,
+        SignatureStatus::Missing,
+        SignatureStatus::Stale,
+        SignatureStatus::Malformed,
+        SignatureStatus::Unchecked,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             SignatureStatus::Valid => "valid",

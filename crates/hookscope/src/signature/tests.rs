@@ -1,7 +1,7 @@
 use proptest::prelude::*;
 
 use super::*;
-use crate::vendor::Registry;
+use crate::profile::Registry;
 
 fn scheme(id: &str) -> SignatureScheme {
     Registry::builtin()

@@ -8,7 +8,7 @@ use crate::error::Result;
 use crate::model::{
     Delivery, DeliverySummary, Duplicate, DuplicateKind, Facets, NewDelivery, Page, format_time_us,
 };
-use crate::vendor::{Analysis, DedupeKey};
+use crate::profile::{Analysis, DedupeKey};
 
 /// A summary's columns, from `deliveries d LEFT JOIN events e ON e.id = d.event_ref`.
 const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
@@ -225,7 +225,7 @@ pub(super) fn update_analysis(
     conn: &Connection,
     id: i64,
     endpoint: Option<&str>,
-    d: &crate::model::Decoded,
+    d: &crate::profile::Decoded,
 ) -> Result<bool> {
     let a = &d.analysis;
     let n = conn

@@ -7,9 +7,13 @@ use serde::Deserialize;
 
 use crate::error::{Error, Result};
 use crate::model::now_us;
+use crate::signature::SignatureStatus;
 
 pub const DEFAULT_LIMIT: u32 = 50;
 pub const MAX_LIMIT: u32 = 1000;
+
+/// What `duplicate=` may be: a duplicate kind, or `any` for retries and conflicts both.
+pub const DUPLICATE_FILTERS: [&str; 4] = ["any", "retry", "conflict", "first"];
 
 /// List parameters as text, the way a query string or command line gives them.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Deserialize)]
@@ -141,20 +145,9 @@ impl ListParams {
             signature: one_of(
                 "signature",
                 non_empty(&self.signature),
-                &[
-                    "valid",
-                    "invalid",
-                    "missing",
-                    "stale",
-                    "malformed",
-                    "unchecked",
-                ],
+                &SignatureStatus::ALL.map(SignatureStatus::as_str),
             )?,
-            duplicate: one_of(
-                "duplicate",
-                non_empty(&self.duplicate),
-                &["first", "retry", "conflict", "any"],
-            )?,
+            duplicate: one_of("duplicate", non_empty(&self.duplicate), &DUPLICATE_FILTERS)?,
             warnings: match one_of(
                 "validation",
                 non_empty(&self.validation),

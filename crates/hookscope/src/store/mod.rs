@@ -19,8 +19,8 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
-pub use filter::{DEFAULT_LIMIT, Filter, ListParams, MAX_LIMIT, parse_time};
-pub use writer::{StoreEvent, Writer, WriterThread};
+pub use filter::{DEFAULT_LIMIT, DUPLICATE_FILTERS, Filter, ListParams, MAX_LIMIT, parse_time};
+pub use writer::{Writer, WriterThread};
 
 use crate::config::{Durability, RetentionConfig};
 use crate::error::{Error, Result};

@@ -5,13 +5,14 @@
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
-use serde::Serialize;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{mpsc, oneshot};
 
 use super::deliveries;
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
-use crate::model::{Decoded, DeliverySummary, Duplicate, NewDelivery};
+use crate::events::{Bus, Keeper, StreamEvent};
+use crate::model::{Duplicate, NewDelivery};
+use crate::profile::Decoded;
 
 /// Most jobs one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 1024;
@@ -26,43 +27,6 @@ const INDEX_WHEN_IDLE_FOR: std::time::Duration = std::time::Duration::from_milli
 const INDEX_AT_LEAST_EVERY: usize = 512;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
-
-/// What changed in the store, as it is committed. The control API streams these.
-#[derive(Debug, Clone, Serialize, PartialEq)]
-#[serde(tag = "type", rename_all = "snake_case")]
-#[cfg_attr(test, derive(ts_rs::TS))]
-pub enum StoreEvent {
-    Delivery {
-        delivery: Box<DeliverySummary>,
-    },
-    Deleted {
-        id: i64,
-    },
-    Cleared {
-        count: u64,
-    },
-    /// A delivery was pinned or unpinned.
-    Pinned {
-        id: i64,
-        pinned: bool,
-    },
-    /// Retention deleted every delivery with an id up to `through_id`.
-    Pruned {
-        through_id: i64,
-        count: u64,
-    },
-    /// A background task's progress (`reverify`: stored deliveries checked again after the
-    /// endpoints changed). Re-read the list when `done == total`.
-    Progress {
-        task: String,
-        done: u64,
-        total: u64,
-    },
-    /// A bulk replay's progress, at most ten times a second, and once more when it ends.
-    Replay {
-        job: crate::replay::jobs::ReplayJob,
-    },
-}
 
 enum Job {
     Insert {
@@ -104,7 +68,7 @@ enum Job {
 pub struct Writer {
     jobs: mpsc::Sender<Job>,
     /// Weak, so that event streams end when the writer thread stops.
-    events: broadcast::WeakSender<StoreEvent>,
+    events: Bus,
 }
 
 /// The writer thread, to join on shutdown once every [`Writer`] is dropped.
@@ -181,20 +145,10 @@ impl Writer {
         rx.await.map_err(|_| Error::WriterGone)?
     }
 
-    /// Sends an event to the stream's listeners, as the writer's own are.
-    pub fn announce(&self, event: StoreEvent) {
-        if let Some(events) = self.events.upgrade() {
-            let _ = events.send(event);
-        }
-    }
-
-    /// Changes as they commit; a receiver that falls behind gets `Lagged` and should re-read.
-    /// The stream ends when the writer stops.
-    pub fn subscribe(&self) -> broadcast::Receiver<StoreEvent> {
-        match self.events.upgrade() {
-            Some(events) => events.subscribe(),
-            None => broadcast::channel(1).1,
-        }
+    /// The event bus the writer announces its commits on; others publish on it too. Its streams
+    /// end when the writer stops.
+    pub fn bus(&self) -> &Bus {
+        &self.events
     }
 
     /// Stops the writer once everything sent before has been committed; later writes fail with
@@ -215,8 +169,7 @@ pub(super) fn start(
     let (count, bytes) = deliveries::totals(&conn)?;
     let (newest_id, high_water) = deliveries::last_ids(&conn)?;
     let (jobs, rx) = mpsc::channel(QUEUE);
-    let (events, _) = broadcast::channel(1024);
-    let weak_events = events.downgrade();
+    let (bus, events) = Bus::new();
     let mut state = WriterState {
         conn,
         events,
@@ -250,18 +203,12 @@ pub(super) fn start(
             }
         })
         .map_err(|e| Error::Commit(format!("cannot start the writer thread: {e}")))?;
-    Ok((
-        Writer {
-            jobs,
-            events: weak_events,
-        },
-        WriterThread(thread),
-    ))
+    Ok((Writer { jobs, events: bus }, WriterThread(thread)))
 }
 
 struct WriterState {
     conn: Connection,
-    events: broadcast::Sender<StoreEvent>,
+    events: Keeper,
     count: u64,
     bytes: u64,
     /// The highest id assigned; the next insert takes the one after.
@@ -411,14 +358,15 @@ impl WriterState {
                 }
                 // Announce before answering: whoever sees an acknowledgement can rely on the
                 // event having gone out already.
-                if self.events.receiver_count() > 0 {
+                if self.events.has_subscribers() {
                     for (job, done) in batch.iter().zip(&applied.done) {
                         if let Some(event) = event_for(job, done) {
-                            let _ = self.events.send(event);
+                            self.events.publish(event);
                         }
                     }
                     if let Some((through_id, count)) = applied.pruned {
-                        let _ = self.events.send(StoreEvent::Pruned { through_id, count });
+                        self.events
+                            .publish(StreamEvent::Pruned { through_id, count });
                     }
                 }
                 if let Some((through_id, count)) = applied.pruned {
@@ -576,18 +524,18 @@ impl WriterState {
 }
 
 /// The event that announces a committed job.
-fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
+fn event_for(job: &Job, done: &Done) -> Option<StreamEvent> {
     match (job, done) {
         (Job::Insert { delivery, .. }, Done::Inserted { id, duplicate }) => {
-            Some(StoreEvent::Delivery {
+            Some(StreamEvent::Delivery {
                 delivery: Box::new(deliveries::summary_of(*id, delivery, duplicate.clone())),
             })
         }
         (Job::Delete { .. }, Done::Deleted { id, existed: true }) => {
-            Some(StoreEvent::Deleted { id: *id })
+            Some(StreamEvent::Deleted { id: *id })
         }
         (Job::DeleteAll { .. }, Done::Cleared { count }) => {
-            Some(StoreEvent::Cleared { count: *count })
+            Some(StreamEvent::Cleared { count: *count })
         }
         (
             Job::Pin { .. },
@@ -596,7 +544,7 @@ fn event_for(job: &Job, done: &Done) -> Option<StoreEvent> {
                 pinned,
                 existed: true,
             },
-        ) => Some(StoreEvent::Pinned {
+        ) => Some(StreamEvent::Pinned {
             id: *id,
             pinned: *pinned,
         }),

@@ -4,7 +4,7 @@ import type { DeliveryDetail, DeliverySummary } from "../../api/types.gen";
 import { diffLines, formatSecs, prettyBody, relativeTime } from "../../lib/format";
 import { DuplicateBadge, SignatureBadge } from "../Badges";
 
-/// Every delivery of this event, and how this one's body differs from the first's.
+/** Every delivery of this event, and how this one's body differs from the first's. */
 export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id: number): void }) {
   const transport = useTransport();
   const eventId = d.event?.id ?? null;
@@ -22,7 +22,7 @@ export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id:
     const firstId = d.duplicate?.first_id;
     if (firstId !== undefined && firstId !== d.id) {
       transport
-        .get(firstId)
+        .getDelivery(firstId)
         .then((f) => live && setFirst(f))
         .catch(() => live && setFirst(null));
     } else {
@@ -33,14 +33,14 @@ export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id:
     };
   }, [transport, eventId, d.id, d.duplicate?.first_id]);
 
-  if (!eventId) return <p className="muted">No event id was found in this delivery, so it cannot be matched to others.</p>;
+  if (!eventId)
+    return <p className="muted">No event id was found in this delivery, so it cannot be matched to others.</p>;
   if (error) return <p className="error">{error}</p>;
   const now = Date.now();
   return (
     <div className="duplicates-tab" data-testid="duplicates">
       <p>
-        Event <code>{eventId}</code> arrived{" "}
-        {all ? (all.length === 1 ? "once" : `${all.length} times`) : "…"}
+        Event <code>{eventId}</code> arrived {all ? (all.length === 1 ? "once" : `${all.length} times`) : "…"}
         {d.event?.id_source ? ` (id from ${d.event.id_source})` : ""}.
       </p>
       {all && (
@@ -55,7 +55,9 @@ export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id:
                 </th>
                 <td title={r.received_at}>{relativeTime(r.received_at_us, now)}</td>
                 <td>
-                  {r.duplicate?.since_previous_secs != null ? `+${formatSecs(r.duplicate.since_previous_secs)}` : "first"}
+                  {r.duplicate?.since_previous_secs != null
+                    ? `+${formatSecs(r.duplicate.since_previous_secs)}`
+                    : "first"}
                 </td>
                 <td>
                   <SignatureBadge delivery={r} /> <DuplicateBadge delivery={r} />

@@ -1,7 +1,7 @@
 import type { DeliveryDetail } from "../../api/types.gen";
 import { copyText } from "../../lib/clipboard";
 
-/// The headers in arrival order and original case, duplicates kept.
+/** The headers in arrival order and original case, duplicates kept. */
 export function HeadersTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
   const text = d.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
   return (

@@ -1,7 +1,7 @@
 import type { DeliveryDetail } from "../../api/types.gen";
 import { formatSecs, formatSize } from "../../lib/format";
 
-/// The decoded envelope and where each fact came from.
+/** The decoded envelope and where each fact came from. */
 export function Overview({ d }: { d: DeliveryDetail }) {
   const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
   const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
@@ -24,7 +24,12 @@ export function Overview({ d }: { d: DeliveryDetail }) {
       <dl className="facts">
         <Fact label="Vendor" value={d.vendor} note={d.detected_by} />
         <Fact label="Event type" value={d.event?.type} />
-        <Fact label="Event id" value={d.event?.id} note={d.event?.id_source ? `from ${d.event.id_source}` : null} mono />
+        <Fact
+          label="Event id"
+          value={d.event?.id}
+          note={d.event?.id_source ? `from ${d.event.id_source}` : null}
+          mono
+        />
         <Fact label="Occurred at" value={d.event?.occurred_at} mono />
         <Fact label="Received at" value={d.received_at} mono />
         {lagSecs !== null && (
@@ -41,7 +46,9 @@ export function Overview({ d }: { d: DeliveryDetail }) {
         <Fact label="Content type" value={d.content_type} mono />
         <Fact
           label="Body"
-          value={d.truncated ? `${formatSize(d.stored_size)} stored of ${formatSize(d.body_size)}` : formatSize(d.body_size)}
+          value={
+            d.truncated ? `${formatSize(d.stored_size)} stored of ${formatSize(d.body_size)}` : formatSize(d.body_size)
+          }
           note={d.note}
         />
         <Fact label="Answered" value={String(d.response_status)} />
@@ -92,7 +99,7 @@ function Fact({
   );
 }
 
-/// The payload's scalar fields, first levels first: what support staff look for.
+/** The payload's scalar fields, first levels first: what support staff look for. */
 function KeyFields({ d }: { d: DeliveryDetail }) {
   const text = d.decoded?.text ?? d.body;
   if (!text) return null;

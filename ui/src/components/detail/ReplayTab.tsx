@@ -1,26 +1,12 @@
 import { useEffect, useState } from "react";
 import { useTransport } from "../../api/context";
-import type { Attempt, DeliveryDetail, EditedRequest } from "../../api/types.gen";
+import type { Attempt, CurlCommand, DeliveryDetail, EditedRequest } from "../../api/types.gen";
 import { copyText } from "../../lib/clipboard";
-import { curlCommand, formatSize } from "../../lib/format";
+import { formatSize } from "../../lib/format";
 import { CodeEditor } from "../CodeView";
 import { ReplayTargetFields, usePathMode, useReplayTarget } from "../ReplayTarget";
 
-/// Headers a replay never copies (the connection writes its own): the editor starts without them.
-const HOP_BY_HOP = new Set([
-  "connection",
-  "keep-alive",
-  "proxy-connection",
-  "te",
-  "trailer",
-  "transfer-encoding",
-  "upgrade",
-  "host",
-  "content-length",
-  "expect",
-]);
-
-/// `Name: value` lines into pairs; blank lines are skipped, a line without a colon is an error.
+/** `Name: value` lines into pairs; blank lines are skipped, a line without a colon is an error. */
 export function parseHeaderLines(text: string): Array<[string, string]> {
   const pairs: Array<[string, string]> = [];
   text.split("\n").forEach((line, i) => {
@@ -32,8 +18,10 @@ export function parseHeaderLines(text: string): Array<[string, string]> {
   return pairs;
 }
 
-/// Sending this delivery again to the handler being built, as it came, re-signed, as a fresh
-/// event or edited; the history of every attempt with the handler's answer.
+/**
+ * Sending this delivery again to the handler being built, as it came, re-signed, as a fresh
+ * event or edited; the history of every attempt with the handler's answer.
+ */
 export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
   const transport = useTransport();
   const [target, setTarget] = useReplayTarget();
@@ -46,10 +34,8 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
   const [attempts, setAttempts] = useState<Attempt[] | null>(null);
   const [open, setOpen] = useState<number | null>(null);
 
-  const initialHeaders = d.headers
-    .filter(([name]) => !HOP_BY_HOP.has(name.toLowerCase()))
-    .map(([name, value]) => `${name}: ${value}`)
-    .join("\n");
+  // The headers the core will send: those the connection owns are already left out.
+  const initialHeaders = d.replay_headers.map(([name, value]) => `${name}: ${value}`).join("\n");
   const [method, setMethod] = useState(d.method);
   const [headersText, setHeadersText] = useState(initialHeaders);
   const [bodyText, setBodyText] = useState(d.body ?? "");
@@ -94,7 +80,11 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
     }
     setSending(true);
     try {
-      const attempt = await transport.replay(d.id, { to: target.trim(), path, resign, fresh_id: freshId }, edited);
+      const attempt = await transport.replayDelivery(
+        d.id,
+        { to: target.trim(), path, resign, fresh_id: freshId },
+        edited,
+      );
       setAttempts((prev) => [attempt, ...(prev ?? [])]);
       setOpen(attempt.id);
     } catch (e) {
@@ -104,7 +94,27 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
     }
   }
 
-  const command = curlCommand(d, target.trim(), path);
+  // The core writes the command, so it is the one `hookscope export --format curl` gives.
+  const [curl, setCurl] = useState<CurlCommand | null>(null);
+  const [curlError, setCurlError] = useState<string | null>(null);
+  useEffect(() => {
+    let live = true;
+    transport
+      .curl(d.id, target.trim(), path)
+      .then((c) => {
+        if (!live) return;
+        setCurl(c);
+        setCurlError(null);
+      })
+      .catch((e: Error) => {
+        if (!live) return;
+        setCurl(null);
+        setCurlError(e.message);
+      });
+    return () => {
+      live = false;
+    };
+  }, [transport, d.id, target, path]);
   return (
     <div className="replay-tab">
       <form
@@ -117,15 +127,32 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
         <ReplayTargetFields target={target} onTarget={setTarget} path={path} onPath={setPath} testIdPrefix="replay" />
         <div className="replay-options">
           <label title="Compute the signature anew with the current time and the endpoint's secret">
-            <input type="checkbox" checked={resign || freshId} disabled={freshId} onChange={(e) => setResign(e.target.checked)} data-testid="replay-resign" />{" "}
+            <input
+              type="checkbox"
+              checked={resign || freshId}
+              disabled={freshId}
+              onChange={(e) => setResign(e.target.checked)}
+              data-testid="replay-resign"
+            />{" "}
             Re-sign
           </label>
           <label title="Send it as a new event: a new event id in the headers and body, re-signed">
-            <input type="checkbox" checked={freshId} onChange={(e) => setFreshId(e.target.checked)} data-testid="replay-fresh" /> New event id
+            <input
+              type="checkbox"
+              checked={freshId}
+              onChange={(e) => setFreshId(e.target.checked)}
+              data-testid="replay-fresh"
+            />{" "}
+            New event id
           </label>
           <label>
-            <input type="checkbox" checked={editing} onChange={(e) => setEditing(e.target.checked)} data-testid="replay-edit" /> Edit
-            before sending
+            <input
+              type="checkbox"
+              checked={editing}
+              onChange={(e) => setEditing(e.target.checked)}
+              data-testid="replay-edit"
+            />{" "}
+            Edit before sending
           </label>
           <button type="submit" className="primary" disabled={sending} data-testid="replay-send">
             {sending ? "Sending…" : editing ? "Send edited" : "Send"}
@@ -136,7 +163,9 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
         {resign || freshId
           ? "The signature headers are computed anew with the current time, so a handler with a timestamp tolerance accepts it."
           : "Sent as it came: the same method, headers and body byte-exact, with the original signature, so a handler with replay protection should refuse it once the tolerance has passed."}
-        {d.truncated && !editing ? " This delivery was cut short at capture: only an edited send can carry what was kept." : ""}
+        {d.truncated && !editing
+          ? " This delivery was cut short at capture: only an edited send can carry what was kept."
+          : ""}
       </p>
       {error && (
         <p className="error" role="alert" data-testid="replay-error">
@@ -193,15 +222,19 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
       <div className="toolbar">
         <span className="muted">
           The same request from a terminal
-          {d.body === null ? `; the binary body is read from delivery-${d.id}.body (Download raw)` : ""}.
+          {curl?.body_file ? `; the binary body is read from ${curl.body_file} (Download raw)` : ""}.
         </span>
-        <button type="button" onClick={async () => onCopied(await copyText(command))}>
+        <button type="button" disabled={!curl} onClick={async () => curl && onCopied(await copyText(curl.command))}>
           Copy command
         </button>
       </div>
-      <pre className="snippet wrap" data-testid="replay-command">
-        {command}
-      </pre>
+      {curlError !== null ? (
+        <p className="error">{curlError}</p>
+      ) : (
+        <pre className="snippet wrap" data-testid="replay-command">
+          {curl?.command ?? ""}
+        </pre>
+      )}
     </div>
   );
 }
@@ -235,7 +268,11 @@ function AttemptRow({ a, open, onToggle }: { a: Attempt; open: boolean; onToggle
           <pre className="snippet wrap">
             {a.request_headers.map(([n, v]) => `${n}: ${v}`).join("\n")}
             {a.event_id ? `\n\n(event id ${a.event_id})` : ""}
-            {a.request_body !== null ? `\n\n${a.request_body}` : a.request_body_base64 !== null ? "\n\n(binary body)" : "\n\n(the delivery's body, byte-exact)"}
+            {a.request_body !== null
+              ? `\n\n${a.request_body}`
+              : a.request_body_base64 !== null
+                ? "\n\n(binary body)"
+                : "\n\n(the delivery's body, byte-exact)"}
           </pre>
           {a.status !== null && (
             <>

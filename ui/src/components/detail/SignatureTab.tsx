@@ -2,7 +2,7 @@ import type { DeliveryDetail } from "../../api/types.gen";
 import { formatSecs } from "../../lib/format";
 import { SignatureBadge } from "../Badges";
 
-/// What was checked, with which secret, what arrived and what was computed, and why it failed.
+/** What was checked, with which secret, what arrived and what was computed, and why it failed. */
 export function SignatureTab({ d }: { d: DeliveryDetail }) {
   const s = d.signature;
   if (!s) {
@@ -14,9 +14,7 @@ export function SignatureTab({ d }: { d: DeliveryDetail }) {
     <div className="signature-tab" data-testid="signature">
       <p className="verdict">
         <SignatureBadge delivery={d} />{" "}
-        {s.status === "valid"
-          ? `The signature matches${s.secret ? ` secret ${s.secret}` : ""}.`
-          : (s.reason ?? "")}
+        {s.status === "valid" ? `The signature matches${s.secret ? ` secret ${s.secret}` : ""}.` : (s.reason ?? "")}
       </p>
       {s.doctor && (
         <p className="doctor" role="note">
@@ -57,7 +55,9 @@ export function SignatureTab({ d }: { d: DeliveryDetail }) {
               {skew !== null && (
                 <span className="fact-note">
                   {" "}
-                  {Math.abs(skew) < 1 ? "at receipt" : `${formatSecs(Math.abs(skew))} ${skew >= 0 ? "before" : "after"} receipt`}
+                  {Math.abs(skew) < 1
+                    ? "at receipt"
+                    : `${formatSecs(Math.abs(skew))} ${skew >= 0 ? "before" : "after"} receipt`}
                 </span>
               )}
             </dd>

@@ -8,9 +8,9 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use hookscope::config::Endpoints;
 use hookscope::export::{self, Format};
+use hookscope::profile::Registry;
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{LockHolder, ServeLock, Store};
-use hookscope::vendor::Registry;
 
 use crate::inspect::FilterArgs;
 use crate::{DbArg, db_path, load_config};
@@ -164,28 +164,49 @@ async fn import_through(api: SocketAddr, token: &str, file: Vec<u8>) -> Result<V
         ids: Vec<i64>,
     }
     let url = format!("http://{api}/api/import");
-    let response = reqwest::Client::new()
-        .post(&url)
-        .bearer_auth(token)
-        .body(file)
-        .send()
-        .await
-        .with_context(|| format!("the server holding the store does not answer at {url}"))?;
-    let status = response.status();
-    if status.is_success() {
-        let imported: Imported = response
-            .json()
-            .await
+    // The core's own client: no second HTTP stack for one request.
+    let client = hookscope::replay::Client::new(hookscope::replay::ClientOptions {
+        timeout: std::time::Duration::from_secs(600),
+        keep_response: 64 * 1024 * 1024,
+        ..Default::default()
+    });
+    let request = hookscope::replay::Outgoing {
+        delivery_id: None,
+        kind: hookscope::model::AttemptKind::Send,
+        method: "POST".to_owned(),
+        url: url.clone(),
+        headers: vec![
+            (
+                "Authorization".to_owned(),
+                format!("Bearer {token}").into_bytes(),
+            ),
+            (
+                "Content-Type".to_owned(),
+                b"application/octet-stream".to_vec(),
+            ),
+        ],
+        body: file.into(),
+        body_changed: true,
+        resigned: false,
+        event_id: None,
+    };
+    let (_, outcome) = client.send(&request).await;
+    let Some(status) = outcome.status else {
+        bail!(
+            "the server holding the store does not answer at {url}: {}",
+            outcome.error.unwrap_or_default()
+        );
+    };
+    if (200..300).contains(&status) {
+        let imported: Imported = serde_json::from_slice(&outcome.body)
             .with_context(|| format!("{url} answered with something other than an import"))?;
         return Ok(imported.ids);
     }
-    let message = response
-        .json::<serde_json::Value>()
-        .await
+    let message = serde_json::from_slice::<serde_json::Value>(&outcome.body)
         .ok()
         .and_then(|v| v["error"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| status.to_string());
-    if status == reqwest::StatusCode::UNAUTHORIZED {
+        .unwrap_or_else(|| format!("HTTP {status}"));
+    if status == 401 {
         bail!(
             "the server at {api} refused the API token: pass --api-token with the one it was started with ({message})"
         );

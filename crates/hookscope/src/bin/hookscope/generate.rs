@@ -9,13 +9,12 @@ use anyhow::{Context, Result};
 use clap::Args;
 use futures_util::StreamExt;
 use futures_util::stream::FuturesUnordered;
-use hookscope::capture::analyze_now;
 use hookscope::config::{self, Endpoints};
-use hookscope::generate::{self, Generator, Options};
 use hookscope::model::{NewDelivery, now_us};
+use hookscope::profile::{Received, Registry};
+use hookscope::sample::{self, Generator, Options};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ServeLock, Store};
-use hookscope::vendor::Registry;
 
 use crate::{DbArg, db_path, load_config};
 
@@ -49,18 +48,18 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
 
     // The generated deliveries go to /gen/<vendor> endpoints with known secrets; adding them to
     // the config makes a server on this store verify them the same way.
-    let missing: Vec<_> = generate::endpoints(&registry)
+    let missing: Vec<_> = sample::endpoints(&registry)
         .into_iter()
         .filter(|g| !config.endpoints.iter().any(|e| e.path == g.path))
         .collect();
     if !missing.is_empty() {
         config.endpoints.extend(missing.iter().cloned());
         config::write_endpoints(&config_path, &config.endpoints)
-            .map_err(|e| anyhow::anyhow!("cannot add the generated endpoints: {e}"))?;
+            .context("cannot add the generated endpoints")?;
         eprintln!(
             "Added {} endpoints under {}* to {}",
             missing.len(),
-            generate::PATH_PREFIX,
+            sample::PATH_PREFIX,
             config_path.display()
         );
     }
@@ -102,15 +101,13 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
         for (n, sample) in Generator::new(&registry, opts).enumerate() {
             let endpoint = endpoints.index(&sample.path);
             let head = sample.head();
-            let decoded = analyze_now(
-                &registry,
-                &endpoints,
-                endpoint,
-                &head,
-                &sample.body,
-                sample.received_at_us,
-                false,
-            );
+            let received = Received {
+                head: &head,
+                body: &sample.body,
+                received_at_us: sample.received_at_us,
+                truncated: false,
+            };
+            let decoded = registry.analyze_delivery(&endpoints, endpoint, received);
             let delivery = NewDelivery {
                 received_at_us: sample.received_at_us,
                 method: "POST".to_owned(),

@@ -6,9 +6,9 @@ use std::io::Write;
 use anyhow::{Context, Result};
 use clap::Args;
 use hookscope::model::{DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind};
+use hookscope::profile::{EventInfo, Finding};
 use hookscope::signature::SignatureCheck;
 use hookscope::store::{ListParams, Store};
-use hookscope::vendor::{EventInfo, Finding};
 
 use crate::{DbArg, db_path};
 

@@ -78,7 +78,7 @@ fn main() -> std::process::ExitCode {
     let cli = Cli::parse();
     tracing_subscriber::fmt()
         .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
+            tracing_subscriber::EnvFilter::try_new(hookscope::log::directives("hookscope=info"))
                 .unwrap_or_else(|_| "hookscope=info".into()),
         )
         .with_writer(std::io::stderr)

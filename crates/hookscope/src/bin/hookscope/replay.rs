@@ -8,11 +8,12 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use hookscope::config::Endpoints;
 use hookscope::model::Attempt;
+use hookscope::profile::Registry;
 use hookscope::replay::bulk::{self, BulkOptions, Item};
-use hookscope::replay::{self, Client, ClientOptions, PathMode, ReplayOptions};
+use hookscope::replay::{self, Client, ClientOptions, ReplayOptions};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ListParams, Store};
-use hookscope::vendor::Registry;
+use hookscope::target::PathMode;
 
 use crate::{DbArg, db_path, load_config};
 
@@ -121,7 +122,7 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
             bar
         });
         let mut out = std::io::stdout().lock();
-        let progress = |p: &bulk::Progress, item: &Item| {
+        let progress = |p: &hookscope::model::ReplayProgress, item: &Item| {
             if let Some(bar) = &bar {
                 bar.set_position(p.done);
                 bar.set_message(format!("{} ok, {} failed", p.ok, p.failed));

@@ -9,10 +9,10 @@ use anyhow::{Context, Result, bail};
 use bytes::Bytes;
 use clap::Args;
 use hookscope::model::AttemptKind;
+use hookscope::profile::Registry;
 use hookscope::replay::{Client, ClientOptions, Outgoing};
+use hookscope::sample;
 use hookscope::server::VENDORS_DIR;
-use hookscope::testsend;
-use hookscope::vendor::Registry;
 
 use crate::load_config;
 
@@ -48,7 +48,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let mut out = std::io::stdout().lock();
     if args.list {
-        for (vendor, event) in testsend::catalog(&registry) {
+        for (vendor, event) in sample::send::catalog(&registry) {
             writeln!(out, "{vendor}:{event}")?;
         }
         return Ok(());
@@ -56,17 +56,17 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let (Some(what), Some(to)) = (args.what.as_deref(), args.to.as_deref()) else {
         bail!("give what to send and --to URL");
     };
-    hookscope::replay::check_target(to)?;
+    hookscope::target::check_target(to)?;
     let (config, _) = load_config(args.config.as_deref(), data_dir)?;
 
     let (label, headers, mut body) = match recorded_fixture(what)? {
         Some(recorded) => recorded,
         None => {
             let (vendor, event) = resolve(what)?;
-            let built = testsend::build(
+            let built = sample::send::build(
                 &registry,
                 &config.endpoints,
-                &testsend::Wanted {
+                &sample::send::Wanted {
                     vendor: &vendor,
                     event: event.as_deref(),
                     secret: args.secret.as_deref(),
@@ -84,7 +84,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         }
     };
     if args.tamper {
-        body = testsend::tamper(&body);
+        body = sample::send::tamper(&body);
     }
     let outgoing = Outgoing {
         delivery_id: None,

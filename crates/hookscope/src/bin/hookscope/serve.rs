@@ -7,12 +7,12 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use hookscope::config::ForwardConfig;
+use hookscope::events::StreamEvent;
 use hookscope::model::{DeliverySummary, DuplicateKind};
-use hookscope::replay::PathMode;
 use hookscope::replay::forward::Forwarded;
-use hookscope::server::{Server, Settings};
+use hookscope::server::{InstanceSetup, Server};
 use hookscope::signature::SignatureStatus;
-use hookscope::store::StoreEvent;
+use hookscope::target::PathMode;
 
 use crate::{DbArg, db_path, load_config};
 
@@ -76,7 +76,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         config.api.token = Some(token);
     }
     if let Some(to) = args.forward_to {
-        hookscope::replay::check_target(&to).context("--forward-to")?;
+        hookscope::target::check_target(&to).context("--forward-to")?;
         config.capture.forward = Some(ForwardConfig {
             to,
             path: args.forward_path,
@@ -87,7 +87,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     let db = db_path(&args.db, &data_dir);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
-        let server = Server::start(Settings {
+        let server = Server::start(InstanceSetup {
             config,
             db: db.clone(),
             data_dir,
@@ -156,11 +156,11 @@ fn print_traffic(server: &Server) {
         use tokio::sync::broadcast::error::RecvError;
         loop {
             let line = tokio::select! {
-                event = deliveries.recv() => match event {
-                    Ok(StoreEvent::Delivery { delivery }) => delivery_line(&delivery),
-                    Ok(_) => continue,
-                    Err(RecvError::Lagged(n)) => format!("… {n} events not shown (the store keeps them all)"),
-                    Err(RecvError::Closed) => return,
+                event = deliveries.next() => match event {
+                    Some(StreamEvent::Delivery { delivery }) => delivery_line(&delivery),
+                    Some(StreamEvent::Lagged { missed }) => format!("… {missed} events not shown (the store keeps them all)"),
+                    Some(_) => continue,
+                    None => return,
                 },
                 done = forwards.recv() => match done {
                     Ok(f) => forward_line(&f),

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 
 use anyhow::{Context, Result};
 use clap::Subcommand;
-use hookscope::vendor::Registry;
+use hookscope::profile::Registry;
 
 #[derive(Subcommand)]
 pub enum VendorCommand {
@@ -57,7 +57,7 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             let catalog: serde_json::Value = serde_json::from_str(&text)
                 .with_context(|| format!("{} is not JSON", file.display()))?;
             let before = profile.events.len();
-            let n = hookscope::vendor::catalog::import_catalog(&mut profile, &catalog)?;
+            let n = hookscope::profile::catalog::import_catalog(&mut profile, &catalog)?;
             std::fs::create_dir_all(&vendors_dir)
                 .with_context(|| format!("cannot create {}", vendors_dir.display()))?;
             let path = vendors_dir.join(format!("{vendor}.json"));

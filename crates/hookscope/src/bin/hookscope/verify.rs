@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use anyhow::{Context, Result};
 use clap::Args;
 use hookscope::config::EndpointConfig;
+use hookscope::profile::{Inspect, Registry};
 use hookscope::signature::SignatureStatus;
-use hookscope::vendor::{Inspect, Registry};
 
 use crate::inspect::describe;
 

@@ -1,12 +1,10 @@
 //! Full-text search over heads and bodies, indexed in the writer's idle time.
 
-mod common;
-
 use std::time::Duration;
 
-use common::{page_ids, start};
+use crate::common::{page_ids, start};
 
-async fn wait_indexed(t: &common::TestServer) {
+async fn wait_indexed(t: &crate::common::TestServer) {
     for _ in 0..400 {
         let (_, info) = t.api_get("/api").await;
         let s = &info["search"];

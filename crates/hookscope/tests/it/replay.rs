@@ -1,20 +1,18 @@
 //! Replay against real local HTTP targets: a recording handler started by the test, a closed
 //! port, and the server's own capture listener (whose signature check is the real one).
 
-mod common;
-
 use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::{TestServer, raw_exchange, start};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
-use common::{TestServer, raw_exchange, start};
+use hookscope::profile::Registry;
 use hookscope::replay::ReplayOptions;
 use hookscope::replay::bulk::BulkOptions;
 use hookscope::signature::{SignParams, sign};
 use hookscope::store::ListParams;
-use hookscope::vendor::Registry;
 use serde_json::{Value, json};
 use tokio_util::sync::CancellationToken;
 
@@ -97,7 +95,7 @@ async fn a_replay_sends_the_stored_request_byte_exact_and_records_the_answer() {
     request[at + 3] = 0xe9;
     request.extend_from_slice(&body);
     let answer = raw_exchange(t.capture, &request).await;
-    let id = common::acked_ids(&answer)[0];
+    let id = crate::common::acked_ids(&answer)[0];
 
     let (status, attempt) =
         replay(&t, id, json!({ "to": format!("http://{addr}/webhooks") })).await;
@@ -283,7 +281,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
         "sent untouched: {}",
         plain["signature"]
     );
-    assert_eq!(common::body_bytes(&plain), body);
+    assert_eq!(crate::common::body_bytes(&plain), body);
 
     let resigned = t.delivery(stored(&resigned)).await;
     assert_eq!(
@@ -292,7 +290,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
         resigned["signature"]
     );
     assert_eq!(
-        common::body_bytes(&resigned),
+        crate::common::body_bytes(&resigned),
         body,
         "re-signing leaves the body alone"
     );
@@ -315,7 +313,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
         "a new event: {}",
         fresh["duplicate"]
     );
-    let fresh_body = String::from_utf8(common::body_bytes(&fresh)).unwrap();
+    let fresh_body = String::from_utf8(crate::common::body_bytes(&fresh)).unwrap();
     assert_eq!(
         fresh_body,
         String::from_utf8(body)
@@ -340,7 +338,7 @@ async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_whe
     let control = t.server.control().clone();
     let opts = ReplayOptions {
         to: format!("http://{addr}/in"),
-        path: hookscope::replay::PathMode::Suffix,
+        path: hookscope::target::PathMode::Suffix,
         ..ReplayOptions::default()
     };
     let mut seen = Vec::new();
@@ -468,7 +466,7 @@ async fn the_api_runs_bulk_replays_with_progress_and_cancel() {
             .unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
     }
-    assert!(text.contains("event: replay"), "{text}");
+    assert!(text.contains(r#"data: {"type":"replay""#), "{text}");
     let (_, done) = t.api_get(&format!("/api/replays/{id}")).await;
     assert_eq!(done["finished"], true, "{done}");
     assert_eq!(
@@ -684,7 +682,10 @@ async fn live_forwarding_sends_each_delivery_on_and_a_target_that_is_down_costs_
     assert_eq!(items[0]["status"], Value::Null);
     let error = items[0]["error"].as_str().unwrap();
     assert!(error.contains("connection refused"), "{error}");
-    assert_eq!(common::body_bytes(&t.delivery(id).await), b"nobody home");
+    assert_eq!(
+        crate::common::body_bytes(&t.delivery(id).await),
+        b"nobody home"
+    );
     t.stop().await;
 }
 
@@ -729,9 +730,12 @@ async fn pass_through_answers_the_sender_with_the_handlers_answer() {
     );
     // All three are stored, each with its forward.
     let id = answer["id"].as_i64().unwrap();
-    assert_eq!(common::body_bytes(&t.delivery(id).await), b"to nobody");
+    assert_eq!(
+        crate::common::body_bytes(&t.delivery(id).await),
+        b"to nobody"
+    );
     let (_, page) = t.api_get("/api/deliveries?path=/hooks/").await;
-    for id in common::page_ids(&page) {
+    for id in crate::common::page_ids(&page) {
         assert_eq!(attempts(&t, id, 1).await[0]["kind"], "forward");
     }
     t.stop().await;

@@ -6,8 +6,7 @@
 
 use crate::config::EndpointConfig;
 use crate::error::{Error, Result};
-use crate::generate;
-use crate::vendor::Registry;
+use crate::profile::Registry;
 
 /// Which event to build, and with which secret.
 #[derive(Debug, Clone, Default)]
@@ -37,11 +36,12 @@ pub struct Built {
 
 /// Every `(vendor, event)` that can be sent, first-class vendors first.
 pub fn catalog(registry: &Registry) -> Vec<(String, String)> {
-    generate::sample_vendors()
+    super::vendors(registry)
+        .into_iter()
         .flat_map(|vendor| {
-            generate::sample_events(registry, vendor)
+            super::sample_events(registry, &vendor)
                 .into_iter()
-                .map(move |(_, event)| (vendor.to_owned(), event))
+                .map(move |(_, event)| (vendor.clone(), event))
         })
         .collect()
 }
@@ -49,11 +49,11 @@ pub fn catalog(registry: &Registry) -> Vec<(String, String)> {
 /// Builds the test event `wanted` asks for.
 pub fn build(registry: &Registry, endpoints: &[EndpointConfig], wanted: &Wanted) -> Result<Built> {
     let vendor = wanted.vendor;
-    let events = generate::sample_events(registry, vendor);
+    let events = super::sample_events(registry, vendor);
     if events.is_empty() {
         return Err(Error::Invalid(format!(
             "no examples of vendor {vendor:?}; these can be sent: {}",
-            generate::sample_vendors().collect::<Vec<_>>().join(", ")
+            super::vendors(registry).join(", ")
         )));
     }
     let (pick, event) = match wanted.event {
@@ -84,7 +84,7 @@ pub fn build(registry: &Registry, endpoints: &[EndpointConfig], wanted: &Wanted)
             ep.secrets.first().cloned(),
             format!("the secret of endpoint {}", ep.path),
         ),
-        (None, None) => match generate::endpoints(registry)
+        (None, None) => match super::endpoints(registry)
             .into_iter()
             .find(|e| e.vendor.as_deref() == Some(vendor))
             .and_then(|e| e.secrets.into_iter().next())
@@ -93,7 +93,7 @@ pub fn build(registry: &Registry, endpoints: &[EndpointConfig], wanted: &Wanted)
             None => (None, "no secret (the vendor does not sign)".to_owned()),
         },
     };
-    let sample = generate::sample(registry, vendor, secret.as_deref(), pick)
+    let sample = super::sample(registry, vendor, secret.as_deref(), pick)
         .ok_or_else(|| Error::Invalid(format!("vendor {vendor:?} is not a loaded profile")))?;
     let body = if wanted.tamper {
         tamper(&sample.body)

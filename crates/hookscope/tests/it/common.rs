@@ -1,13 +1,11 @@
 //! Starts a real server (real SQLite file, real listeners on ephemeral loopback ports) for a test,
 //! and talks to it over real HTTP.
 
-#![allow(dead_code)] // each test binary uses a different part
-
 use std::net::SocketAddr;
 use std::time::Duration;
 
 use hookscope::config::Config;
-use hookscope::server::{Server, Settings};
+use hookscope::server::{InstanceSetup, Server};
 use serde_json::Value;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -27,7 +25,7 @@ pub async fn start(config_toml: &str) -> TestServer {
     let mut config: Config = toml::from_str(config_toml).expect("test config parses");
     config.capture.addr = "127.0.0.1:0".parse().unwrap();
     config.api.addr = "127.0.0.1:0".parse().unwrap();
-    let server = Server::start(Settings {
+    let server = Server::start(InstanceSetup {
         config,
         db: dir.path().join("hookscope.db"),
         data_dir: dir.path().to_owned(),

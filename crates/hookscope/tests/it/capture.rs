@@ -1,10 +1,8 @@
 //! The capture listener over real HTTP: bytes, heads, limits and responses as a sender sees them.
 
-mod common;
-
 use std::time::{Duration, Instant};
 
-use common::{acked_ids, body_bytes, header_pairs, raw_exchange, start};
+use crate::common::{acked_ids, body_bytes, header_pairs, raw_exchange, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -327,13 +325,13 @@ async fn the_capture_port_never_reveals_stored_data() {
         assert_eq!(resp.status(), 200, "{path}");
         let text = resp.text().await.unwrap();
         assert!(!text.contains(secret), "{path} leaked: {text}");
-        assert_eq!(common::acked_ids(&text).len(), 1, "{path}: {text}");
+        assert_eq!(crate::common::acked_ids(&text).len(), 1, "{path}: {text}");
     }
     t.stop().await;
 }
 
 /// Waits for the newest stored delivery (for requests whose sender gets no acknowledgement).
-async fn newest(t: &common::TestServer) -> serde_json::Value {
+async fn newest(t: &crate::common::TestServer) -> serde_json::Value {
     for _ in 0..200 {
         let (_, page) = t.api_get("/api/deliveries").await;
         if let Some(item) = page["items"].get(0) {

@@ -6,7 +6,8 @@
 //! the store: the writer turns the dedupe key into duplicate facts.
 
 pub mod catalog;
-mod profile;
+mod definition;
+mod pipeline;
 mod validate;
 
 use std::collections::HashMap;
@@ -16,7 +17,10 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 use sha2::Digest;
 
-pub use profile::{Detect, Envelope, EventSpec, FieldSource, IdSource, TimeFormat, VendorProfile};
+pub use definition::{
+    Detect, Envelope, EventSpec, FieldSource, IdSource, SampleSpec, TimeFormat, VendorProfile,
+};
+pub use pipeline::{Decoded, Received, failed_analysis};
 pub use validate::Finding;
 
 use crate::config::EndpointConfig;
@@ -24,30 +28,33 @@ use crate::error::{Error, Result};
 use crate::signature::{self, DoctorContext, SignatureCheck, SignatureScheme, SignedRequest};
 use validate::Schema;
 
-/// The built-in profiles, in detection order (the fallback last).
-const BUILTIN: &[(&str, &str)] = &[
-    ("cooledge", include_str!("../../profiles/cooledge.json")),
-    ("leadron", include_str!("../../profiles/leadron.json")),
-    (
-        "event-timestamp-payload",
-        include_str!("../../profiles/event-timestamp-payload.json"),
-    ),
-    ("stripe", include_str!("../../profiles/stripe.json")),
-    ("github", include_str!("../../profiles/github.json")),
-    ("shopify", include_str!("../../profiles/shopify.json")),
-    ("slack", include_str!("../../profiles/slack.json")),
-    ("svix", include_str!("../../profiles/svix.json")),
-    (
-        "standard-webhooks",
-        include_str!("../../profiles/standard-webhooks.json"),
-    ),
-    (
-        "cloudevents",
-        include_str!("../../profiles/cloudevents.json"),
-    ),
-    ("generic", include_str!("../../profiles/generic.json")),
-];
-const LEADRON_CATALOG: &str = include_str!("../../profiles/leadron-catalog.json");
+/// The built-in vendor data, embedded by build.rs from `profiles/` and `fixtures/`.
+mod builtin {
+    include!(concat!(env!("OUT_DIR"), "/builtin.rs"));
+}
+
+/// A documented example of a vendor's delivery (`fixtures/<vendor>/<name>.json`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Fixture {
+    pub vendor: &'static str,
+    pub name: &'static str,
+    /// The headers the vendor sends besides its signature and event id, as `Name: value` lines.
+    pub headers: &'static str,
+    pub body: &'static str,
+}
+
+/// The built-in examples of `vendor`, by name.
+pub fn fixtures(vendor: &str) -> impl Iterator<Item = Fixture> + '_ {
+    builtin::FIXTURES
+        .iter()
+        .filter(move |(v, ..)| *v == vendor)
+        .map(|&(vendor, name, headers, body)| Fixture {
+            vendor,
+            name,
+            headers,
+            body,
+        })
+}
 
 /// The first second RFC 3339 cannot write (the year 10000).
 const MAX_RFC3339_SECS: f64 = 253_402_300_800.0;
@@ -179,17 +186,31 @@ impl Registry {
     }
 
     fn with_user_profiles(user: Vec<VendorProfile>) -> Result<Registry> {
-        let mut profiles: Vec<VendorProfile> = BUILTIN
+        let mut profiles: Vec<VendorProfile> = builtin::PROFILES
             .iter()
-            .map(|(id, text)| {
+            .map(|(file, text)| {
                 serde_json::from_str::<VendorProfile>(text)
-                    .map_err(|e| Error::Vendor(format!("built-in profile {id}: {e}")))
+                    .map_err(|e| Error::Vendor(format!("built-in profile {file}.json: {e}")))
             })
             .collect::<Result<_>>()?;
-        if let Some(leadron) = profiles.iter_mut().find(|p| p.id == "leadron") {
-            let catalog: Value = serde_json::from_str(LEADRON_CATALOG)
-                .map_err(|e| Error::Vendor(format!("built-in Leadron catalog: {e}")))?;
-            catalog::import_catalog(leadron, &catalog)?;
+        profiles.sort_by_key(|p| p.order);
+        for profile in &mut profiles {
+            let Some(name) = profile.catalog.clone() else {
+                continue;
+            };
+            let text = builtin::CATALOGS
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, text)| *text)
+                .ok_or_else(|| {
+                    Error::Vendor(format!(
+                        "profile {} imports {name}, which is not in profiles/catalogs/",
+                        profile.id
+                    ))
+                })?;
+            let catalog: Value = serde_json::from_str(text)
+                .map_err(|e| Error::Vendor(format!("built-in catalog {name}: {e}")))?;
+            catalog::import_catalog(profile, &catalog)?;
         }
         for profile in user {
             match profiles.iter_mut().find(|p| p.id == profile.id) {

@@ -2,8 +2,9 @@
 
 use bytesize::ByteSize;
 use hookscope::config::{Durability, RetentionConfig};
+use hookscope::events::StreamEvent;
 use hookscope::model::NewDelivery;
-use hookscope::store::{Filter, ListParams, Store, StoreEvent};
+use hookscope::store::{Filter, ListParams, Store};
 
 fn delivery(path: &str, body: &[u8]) -> NewDelivery {
     NewDelivery {
@@ -78,7 +79,7 @@ async fn retention_prunes_oldest_first_by_count_and_by_bytes() {
         max_bytes: ByteSize::kib(10),
     };
     let (writer, _thread) = store.start_writer(Durability::Normal, &retention).unwrap();
-    let mut events = writer.subscribe();
+    let mut events = writer.bus().subscribe();
     let mut inserted = Vec::new();
     for i in 0..8 {
         inserted.push(
@@ -106,8 +107,8 @@ async fn retention_prunes_oldest_first_by_count_and_by_bytes() {
     assert_eq!(ids(&store), kept);
 
     let mut pruned = 0;
-    while let Ok(event) = events.try_recv() {
-        if let StoreEvent::Pruned { count, .. } = event {
+    while let Some(event) = events.try_next() {
+        if let StreamEvent::Pruned { count, .. } = event {
             pruned += count;
         }
     }

@@ -4,11 +4,11 @@
 use std::time::Duration;
 
 use hookscope::config::Config;
-use hookscope::server::{Instance, Settings};
+use hookscope::server::{Instance, InstanceSetup};
 use hookscope::store::ListParams;
 
 async fn open(dir: &tempfile::TempDir) -> Instance {
-    Instance::open(Settings {
+    Instance::open(InstanceSetup {
         config: Config::default(),
         db: dir.path().join("hookscope.db"),
         data_dir: dir.path().to_owned(),
@@ -63,12 +63,12 @@ async fn a_taken_port_is_reported_with_a_free_one_to_use_instead() {
         .await
         .unwrap();
     assert_eq!(answer.status(), 200);
-    let event = tokio::time::timeout(Duration::from_secs(10), events.recv())
+    let event = tokio::time::timeout(Duration::from_secs(10), events.next())
         .await
         .expect("an event")
         .unwrap();
     assert!(
-        matches!(event, hookscope::store::StoreEvent::Delivery { .. }),
+        matches!(event, hookscope::events::StreamEvent::Delivery { .. }),
         "{event:?}"
     );
     let page = instance
@@ -89,7 +89,7 @@ async fn a_taken_port_is_reported_with_a_free_one_to_use_instead() {
 async fn operations_report_what_is_wrong_with_a_status() {
     let dir = tempfile::tempdir().unwrap();
     let instance = open(&dir).await;
-    let missing = instance.control.get(42).await.err().unwrap();
+    let missing = instance.control.get_delivery(42).await.err().unwrap();
     assert_eq!(missing.status(), 404);
     assert_eq!(
         serde_json::to_value(&missing).unwrap(),

@@ -1,9 +1,7 @@
 //! The built UI served on the API's listener: no token needed for the files, the Host check and
 //! a strict Content-Security-Policy on every answer, and a clear message when the UI is not built.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn the_ui_is_served_without_the_token_with_a_strict_policy() {

@@ -1,11 +1,9 @@
 //! `hookscope send` against a real capture port, whose signature check and duplicate detection
 //! judge what it sent.
 
-mod common;
-
 use std::path::Path;
 
-use common::start;
+use crate::common::start;
 use serde_json::Value;
 
 fn send(args: &[&str]) -> std::process::Output {
@@ -117,7 +115,7 @@ async fn signed_sends_are_valid_duplicates_are_flagged_and_tampering_is_caught()
     assert!(out.contains("shopify:orders/create"), "{out}");
     let (_, page) = t.api_get("/api/deliveries?path=/hooks/shopify").await;
     let sent = t.delivery(page["items"][0]["id"].as_i64().unwrap()).await;
-    let headers = common::header_pairs(&sent);
+    let headers = crate::common::header_pairs(&sent);
     assert!(
         headers
             .iter()

@@ -2,12 +2,10 @@
 //! binary bodies, cURL commands run by the real `curl`, and a HAR written by another tool
 //! (Chromium, through Playwright's recorder) committed under fixtures/har/.
 
-mod common;
-
 use std::path::Path;
 use std::process::Output;
 
-use common::{raw_exchange, start};
+use crate::common::{raw_exchange, start};
 use hookscope::store::{ListParams, Store};
 use serde_json::Value;
 
@@ -30,7 +28,7 @@ fn ok(out: &Output) -> String {
 }
 
 /// A binary delivery with headers in mixed case and a duplicate, and a JSON one.
-async fn two_deliveries(t: &common::TestServer) -> (i64, i64, Vec<u8>) {
+async fn two_deliveries(t: &crate::common::TestServer) -> (i64, i64, Vec<u8>) {
     let body: Vec<u8> = (0u8..=255).rev().chain([0, 0, 13, 10]).collect();
     let mut request = format!(
         "POST /hooks/bin?x=%41 HTTP/1.1\r\nHost: hooks.example.test\r\nX-Mixed: A\r\nx-dup: 1\r\nX-Dup: 2\r\nContent-Type: application/octet-stream\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
@@ -38,7 +36,7 @@ async fn two_deliveries(t: &common::TestServer) -> (i64, i64, Vec<u8>) {
     )
     .into_bytes();
     request.extend_from_slice(&body);
-    let bin = common::acked_ids(&raw_exchange(t.capture, &request).await)[0];
+    let bin = crate::common::acked_ids(&raw_exchange(t.capture, &request).await)[0];
     let json = t
         .post(
             "/hooks/text",

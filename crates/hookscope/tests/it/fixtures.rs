@@ -2,7 +2,7 @@
 //! verdict expected) decoded and verified as the capture listener would.
 
 use hookscope::config::EndpointConfig;
-use hookscope::vendor::{Inspect, Registry};
+use hookscope::profile::{Inspect, Registry};
 use serde_json::Value;
 
 #[test]

@@ -3,8 +3,6 @@
 //! posted to a real capture port. `cargo xtask test` installs the SDKs and runs this with
 //! `HOOKSCOPE_SDK_PYTHON` pointing at their Python.
 
-mod common;
-
 use std::path::PathBuf;
 use std::process::Command;
 
@@ -60,7 +58,7 @@ async fn deliveries_signed_by_vendor_sdks_verify() {
              [[endpoints]]\npath = \"/wrong/{i}\"\nsecrets = [{wrong:?}]\n"
         ));
     }
-    let server = common::start(&config).await;
+    let server = crate::common::start(&config).await;
     let t = &server;
     for (i, v) in vectors.iter().enumerate() {
         let name = v["name"].as_str().unwrap();

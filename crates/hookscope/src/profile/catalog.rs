@@ -3,7 +3,7 @@
 
 use serde_json::{Map, Value, json};
 
-use super::profile::{EventSpec, VendorProfile};
+use super::definition::{EventSpec, VendorProfile};
 use crate::error::{Error, Result};
 
 /// A schema every value shaped like `example` matches: objects require the example's keys with

@@ -1,8 +1,6 @@
 //! Decoding, signatures and duplicates through the real capture port and control API.
 
-mod common;
-
-use common::start;
+use crate::common::start;
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
 
@@ -23,7 +21,7 @@ fn fixture(path: &str) -> Vec<u8> {
 }
 
 async fn post(
-    t: &common::TestServer,
+    t: &crate::common::TestServer,
     path: &str,
     headers: &[(&str, String)],
     body: Vec<u8>,
@@ -38,7 +36,7 @@ async fn post(
     t.delivery(id).await
 }
 
-use common::page_ids as ids;
+use crate::common::page_ids as ids;
 
 #[tokio::test(flavor = "multi_thread")]
 async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {

@@ -1,10 +1,8 @@
 //! The control API over real HTTP: token and Host checks, paging, filters, deletes, the stream.
 
-mod common;
-
 use std::time::Duration;
 
-use common::start;
+use crate::common::start;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
 
@@ -205,7 +203,7 @@ async fn filters_by_method_path_endpoint_and_time() {
         .unwrap()["id"]
         .as_i64()
         .unwrap();
-    let ids = common::page_ids;
+    let ids = crate::common::page_ids;
 
     let (_, p) = t.api_get("/api/deliveries?method=put").await;
     assert_eq!(ids(&p), [c]);
@@ -327,14 +325,14 @@ async fn the_stream_announces_each_delivery_as_it_commits() {
     let mut stream = resp.bytes_stream();
     let mut text = String::new();
     // The stream says it is ready before anything is posted, so no event can be missed.
-    while !text.contains("event: ready") {
+    while !text.contains(r#"data: {"type":"ready"}"#) {
         text.push_str(&String::from_utf8_lossy(
             &stream.next().await.unwrap().unwrap(),
         ));
     }
     let id = t.post("/hooks/live", "{\"live\":true}").await;
     let deadline = tokio::time::Instant::now() + Duration::from_secs(10);
-    while !text.contains("event: delivery") {
+    while !text.contains(r#"data: {"type":"delivery""#) {
         let chunk = tokio::time::timeout_at(deadline, stream.next())
             .await
             .expect("a delivery event arrives")
@@ -342,10 +340,12 @@ async fn the_stream_announces_each_delivery_as_it_commits() {
             .unwrap();
         text.push_str(&String::from_utf8_lossy(&chunk));
     }
+    // One shape on both transports: unnamed messages whose JSON carries the type.
+    assert!(!text.contains("event:"), "{text}");
     let data = text
         .lines()
-        .skip_while(|l| *l != "event: delivery")
-        .find_map(|l| l.strip_prefix("data: "))
+        .filter_map(|l| l.strip_prefix("data: "))
+        .find(|d| d.starts_with(r#"{"type":"delivery""#))
         .unwrap();
     let event: Value = serde_json::from_str(data).unwrap();
     assert_eq!(event["type"], "delivery");
@@ -485,15 +485,15 @@ async fn pins_are_kept_listed_and_announced() {
     assert_eq!(bad.status(), 400);
 
     let (_, page) = t.api_get("/api/deliveries?pinned=true").await;
-    assert_eq!(common::page_ids(&page), vec![a]);
+    assert_eq!(crate::common::page_ids(&page), vec![a]);
     assert_eq!(page["items"][0]["pinned"], true);
     let (_, page) = t.api_get("/api/deliveries?pinned=false").await;
-    assert_eq!(common::page_ids(&page), vec![b]);
+    assert_eq!(crate::common::page_ids(&page), vec![b]);
     assert_eq!(t.delivery(a).await["pinned"], true);
 
     let mut seen = String::new();
     tokio::time::timeout(Duration::from_secs(5), async {
-        while !seen.contains("event: pinned") {
+        while !seen.contains(r#"{"type":"pinned""#) {
             let chunk = stream.next().await.unwrap().unwrap();
             seen.push_str(&String::from_utf8_lossy(&chunk));
         }
@@ -526,13 +526,13 @@ async fn retention_spares_pinned_deliveries() {
         ids.push(t.post(&format!("/r/{i}"), format!("{i}")).await);
     }
     let (_, page) = t.api_get("/api/deliveries").await;
-    let kept = common::page_ids(&page);
+    let kept = crate::common::page_ids(&page);
     assert!(kept.contains(&first), "the pinned one is kept: {kept:?}");
     assert!(
         !kept.contains(&ids[1]),
         "the oldest unpinned one is pruned: {kept:?}"
     );
-    assert_eq!(common::body_bytes(&t.delivery(first).await), b"0");
+    assert_eq!(crate::common::body_bytes(&t.delivery(first).await), b"0");
     t.stop().await;
 }
 
@@ -639,7 +639,7 @@ async fn test_events_exercise_dedupe_and_signature_checks() {
             .unwrap();
     let d = t.delivery(id).await;
     assert_eq!(d["signature"]["status"], "invalid", "{d}");
-    assert!(common::body_bytes(&d).starts_with(br#"{"tampered":true,"#));
+    assert!(crate::common::body_bytes(&d).starts_with(br#"{"tampered":true,"#));
 
     // A handler that is down: the reason, not an API error.
     let sent = send(json!({ "vendor": "leadron", "to": "http://127.0.0.1:9/hooks" })).await;
@@ -687,7 +687,7 @@ async fn compressed_bodies_are_stored_as_sent_and_shown_decoded() {
         .as_i64()
         .unwrap();
     let d = t.delivery(id).await;
-    assert_eq!(common::body_bytes(&d), compressed);
+    assert_eq!(crate::common::body_bytes(&d), compressed);
     assert_eq!(d["decoded"]["encoding"], "gzip");
     assert_eq!(
         d["decoded"]["text"].as_str().unwrap().as_bytes(),
@@ -729,7 +729,7 @@ async fn retention_changes_are_saved_and_applied_at_once() {
     let newest = t.post("/s/new", "new").await;
     let (_, page) = t.api_get("/api/deliveries?total=true").await;
     assert_eq!(page["total"], 3, "{page}");
-    assert_eq!(common::page_ids(&page)[0], newest);
+    assert_eq!(crate::common::page_ids(&page)[0], newest);
     let (_, settings) = t.api_get("/api/settings").await;
     assert_eq!(settings["retention"]["max_deliveries"], 3);
     // Written to the config file with its other settings kept.

@@ -1,7 +1,15 @@
 //! Settings: where the data lives, what the listeners bind, limits, retention and per-endpoint
 //! responses. Read from `hookscope.toml` in the data directory (or `--config FILE`); command-line
-//! flags and `HOOKSCOPE_*` variables override the file. This module only reads and validates; it
-//! never opens sockets or the database.
+//! flags and `HOOKSCOPE_*` variables override the file. This file holds the file's schema and
+//! its validation; [`endpoints`] routes a path to its endpoint while the server runs, and
+//! [`file`] writes changes back into the file, keeping the user's comments. It never opens
+//! sockets or the database.
+
+mod endpoints;
+mod file;
+
+pub use endpoints::{Endpoints, LiveEndpoints, MAX_RETIRED_SECRETS, retire_secrets};
+pub use file::{write_capture_addr, write_desktop, write_endpoints, write_retention};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -166,125 +174,12 @@ pub struct ForwardConfig {
     pub to: String,
     /// How the delivery's path maps onto the target.
     #[serde(default)]
-    pub path: crate::replay::PathMode,
+    pub path: crate::target::PathMode,
     /// Answer the sender with the target's status, headers and body (after storing the
     /// delivery), so the real handler's answer reaches the vendor. Otherwise the capture
     /// listener answers at once and the forward runs beside it.
     #[serde(default)]
     pub pass_through: bool,
-}
-
-impl EndpointConfig {
-    /// Whether a delivery's signature check or decoding could differ between the two.
-    pub fn inspects_like(a: Option<&EndpointConfig>, b: Option<&EndpointConfig>) -> bool {
-        match (a, b) {
-            (None, None) => true,
-            (Some(a), Some(b)) => {
-                a.path == b.path
-                    && a.vendor == b.vendor
-                    && a.secrets == b.secrets
-                    && a.signature == b.signature
-            }
-            _ => false,
-        }
-    }
-}
-
-/// Most retired secrets kept per endpoint.
-pub const MAX_RETIRED_SECRETS: usize = 5;
-
-/// `new` with the secrets `old` had and `new` dropped added to its retired ones, newest first.
-pub fn retire_secrets(old: &[EndpointConfig], mut new: Vec<EndpointConfig>) -> Vec<EndpointConfig> {
-    for ep in &mut new {
-        let Some(before) = old.iter().find(|o| o.path == ep.path) else {
-            continue;
-        };
-        let dropped = before.secrets.iter().filter(|s| !ep.secrets.contains(s));
-        let mut retired: Vec<String> = Vec::new();
-        for s in dropped
-            .chain(&ep.retired_secrets)
-            .chain(&before.retired_secrets)
-        {
-            if !ep.secrets.contains(s) && !retired.contains(s) {
-                retired.push(s.clone());
-            }
-        }
-        retired.truncate(MAX_RETIRED_SECRETS);
-        ep.retired_secrets = retired;
-    }
-    new
-}
-
-/// The endpoints in force, swapped whole when the user edits them while the server runs.
-#[derive(Debug, Default)]
-pub struct Endpoints {
-    pub list: Vec<EndpointConfig>,
-    /// Every configured secret with the endpoint it belongs to, for the signature doctor.
-    pub all_secrets: Vec<(String, String)>,
-}
-
-impl Endpoints {
-    pub fn new(list: Vec<EndpointConfig>) -> Self {
-        let all_secrets = list
-            .iter()
-            .flat_map(|ep| {
-                let current = ep
-                    .secrets
-                    .iter()
-                    .map(move |s| (format!("endpoint {}", ep.path), s.clone()));
-                let retired = ep.retired_secrets.iter().map(move |s| {
-                    (
-                        format!("endpoint {} before it was rotated out", ep.path),
-                        s.clone(),
-                    )
-                });
-                current.chain(retired)
-            })
-            .collect();
-        Endpoints { list, all_secrets }
-    }
-
-    /// The endpoint whose prefix is the longest match for `path`.
-    pub fn matching(&self, path: &str) -> Option<&EndpointConfig> {
-        self.index(path).map(|i| &self.list[i])
-    }
-
-    /// Position in `list` of the longest prefix matching `path`.
-    pub fn index(&self, path: &str) -> Option<usize> {
-        self.list
-            .iter()
-            .enumerate()
-            .filter(|(_, ep)| prefix_matches(&ep.path, path))
-            .max_by_key(|(_, ep)| ep.path.len())
-            .map(|(i, _)| i)
-    }
-
-    /// The endpoint with exactly this prefix.
-    pub fn by_path(&self, prefix: &str) -> Option<&EndpointConfig> {
-        self.list.iter().find(|ep| ep.path == prefix)
-    }
-}
-
-/// The current [`Endpoints`], readable from every request and replaceable as a whole.
-#[derive(Debug, Default)]
-pub struct LiveEndpoints(std::sync::RwLock<std::sync::Arc<Endpoints>>);
-
-impl LiveEndpoints {
-    pub fn new(list: Vec<EndpointConfig>) -> Self {
-        LiveEndpoints(std::sync::RwLock::new(std::sync::Arc::new(Endpoints::new(
-            list,
-        ))))
-    }
-
-    pub fn get(&self) -> std::sync::Arc<Endpoints> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
-    }
-
-    /// Installs `list`; returns what was in force before.
-    pub fn replace(&self, list: Vec<EndpointConfig>) -> std::sync::Arc<Endpoints> {
-        let new = std::sync::Arc::new(Endpoints::new(list));
-        std::mem::replace(&mut *self.0.write().unwrap_or_else(|e| e.into_inner()), new)
-    }
 }
 
 /// What the capture listener answers on an endpoint, once the delivery is stored.
@@ -337,7 +232,7 @@ impl Config {
     fn validate(&self) -> std::result::Result<(), String> {
         validate_endpoints(&self.endpoints)?;
         if let Some(fwd) = &self.capture.forward {
-            crate::replay::check_target(&fwd.to).map_err(|e| format!("capture.forward: {e}"))?;
+            crate::target::check_target(&fwd.to).map_err(|e| format!("capture.forward: {e}"))?;
         }
         if self.capture.keep_truncated > self.capture.max_body {
             return Err("capture.keep_truncated must not exceed capture.max_body".into());
@@ -360,7 +255,7 @@ pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(
                 return Err(format!("endpoint path {:?} must start with '/'", ep.path));
             }
             if let Some(fwd) = &ep.forward {
-                crate::replay::check_target(&fwd.to)
+                crate::target::check_target(&fwd.to)
                     .map_err(|e| format!("endpoint {}: forward: {e}", ep.path))?;
             }
             let Some(resp) = &ep.response else { continue };
@@ -396,19 +291,8 @@ impl Config {
     pub fn endpoint_for(&self, path: &str) -> Option<&EndpointConfig> {
         self.endpoints
             .iter()
-            .filter(|ep| prefix_matches(&ep.path, path))
+            .filter(|ep| endpoints::prefix_matches(&ep.path, path))
             .max_by_key(|ep| ep.path.len())
-    }
-}
-
-fn prefix_matches(prefix: &str, path: &str) -> bool {
-    let prefix = prefix.trim_end_matches('/');
-    if prefix.is_empty() {
-        return true;
-    }
-    match path.strip_prefix(prefix) {
-        Some(rest) => rest.is_empty() || rest.starts_with('/'),
-        None => false,
     }
 }
 
@@ -424,84 +308,6 @@ pub fn data_dir() -> Result<PathBuf> {
             path: PathBuf::from("$HOME"),
             message: "no home directory found; set HOOKSCOPE_DATA_DIR".into(),
         })
-}
-
-/// Rewrites the `endpoints` of the config file at `path`, keeping its other settings.
-pub fn write_endpoints(
-    path: &Path,
-    endpoints: &[EndpointConfig],
-) -> std::result::Result<(), String> {
-    let value = toml::Value::try_from(endpoints).map_err(|e| e.to_string())?;
-    write_section(path, "endpoints", value)
-}
-
-/// Writes the retention limits to the config file at `path`, keeping its other settings.
-pub fn write_retention(
-    path: &Path,
-    retention: &RetentionConfig,
-) -> std::result::Result<(), String> {
-    let mut table = toml::Table::new();
-    table.insert(
-        "max_deliveries".into(),
-        toml::Value::Integer(i64::try_from(retention.max_deliveries).unwrap_or(i64::MAX)),
-    );
-    table.insert(
-        "max_bytes".into(),
-        // In bytes: exact, where a "1.2 GiB" display would round.
-        toml::Value::Integer(i64::try_from(retention.max_bytes.as_u64()).unwrap_or(i64::MAX)),
-    );
-    write_section(path, "retention", toml::Value::Table(table))
-}
-
-/// Writes the desktop app's settings to the config file at `path`, keeping its other settings.
-pub fn write_desktop(path: &Path, desktop: &DesktopConfig) -> std::result::Result<(), String> {
-    let value = toml::Value::try_from(desktop).map_err(|e| e.to_string())?;
-    write_section(path, "desktop", value)
-}
-
-/// Sets `capture.addr` in the config file at `path`, keeping the other capture settings.
-pub fn write_capture_addr(path: &Path, addr: SocketAddr) -> std::result::Result<(), String> {
-    update_file(path, |doc| {
-        let capture = doc
-            .entry("capture")
-            .or_insert_with(|| toml::Value::Table(toml::Table::new()));
-        match capture.as_table_mut() {
-            Some(table) => {
-                table.insert("addr".into(), toml::Value::String(addr.to_string()));
-                Ok(())
-            }
-            None => Err("`capture` in the config file is not a table".into()),
-        }
-    })
-}
-
-/// Replaces one top-level key of the config file, keeping the rest.
-fn write_section(path: &Path, key: &str, value: toml::Value) -> std::result::Result<(), String> {
-    update_file(path, |doc| {
-        doc.insert(key.into(), value);
-        Ok(())
-    })
-}
-
-/// Reads the config file (or starts an empty one), applies `change`, and writes it whole and
-/// renamed into place, so a crash leaves the old file or the new one.
-fn update_file(
-    path: &Path,
-    change: impl FnOnce(&mut toml::Table) -> std::result::Result<(), String>,
-) -> std::result::Result<(), String> {
-    let mut doc: toml::Table = match std::fs::read_to_string(path) {
-        Ok(text) => toml::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => toml::Table::new(),
-        Err(e) => return Err(format!("{}: {e}", path.display())),
-    };
-    change(&mut doc)?;
-    let text = toml::to_string_pretty(&doc).map_err(|e| e.to_string())?;
-    if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
-    }
-    let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, text).map_err(|e| format!("{}: {e}", tmp.display()))?;
-    std::fs::rename(&tmp, path).map_err(|e| format!("{}: {e}", path.display()))
 }
 
 #[cfg(test)]

@@ -20,6 +20,20 @@ pub struct VendorProfile {
     /// Where the profile's facts come from, shown beside it.
     #[serde(default)]
     pub source: String,
+    /// Where it comes in detection order, lowest first: the first profile whose headers or body
+    /// shape match is the sender. Built-in vendors are 10 to 100, the generic fallback 1000;
+    /// a profile without one comes after the built-in vendors and before the fallback.
+    #[serde(default = "default_order")]
+    pub order: u32,
+    /// A built-in event catalog to import into `events` (`catalogs/leadron.json`: the vendor's
+    /// own catalog response, kept as it was published).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub catalog: Option<String>,
+    /// What Hookscope's samples, test events and generator make of the vendor's documented
+    /// examples (`fixtures/<id>/`).
+    #[serde(default)]
+    pub samples: SampleSpec,
     #[serde(default)]
     #[cfg_attr(test, ts(type = "unknown"))]
     pub detect: Detect,
@@ -42,6 +56,27 @@ pub struct VendorProfile {
     #[serde(default)]
     #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
     pub events: BTreeMap<String, EventSpec>,
+}
+
+fn default_order() -> u32 {
+    500
+}
+
+/// How the vendor's documented examples become samples: `hookscope send`, the UI's test
+/// events, and `hookscope generate`'s traffic.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SampleSpec {
+    /// Parts per thousand of `hookscope generate`'s traffic; 0 leaves the vendor out of it.
+    pub share: u32,
+    /// The examples (fixture names) in the order they are offered; by default every fixture of
+    /// the vendor, by name.
+    pub fixtures: Vec<String>,
+    /// What a generated event id starts with (`evt_` for Stripe: 24 hex digits follow); by
+    /// default the id is a UUID.
+    #[cfg_attr(test, ts(optional))]
+    pub id_prefix: Option<String>,
 }
 
 /// How the vendor is recognised when no endpoint names it.

@@ -1,0 +1,20 @@
+//! Hookscope's integration tests, one binary with a module per area (ripgrep's layout): each test
+//! starts what it needs for real (a SQLite file, listeners on ephemeral loopback ports, the
+//! `hookscope` binary as a child process) and talks to it over real HTTP.
+
+mod common;
+
+mod api;
+mod capture;
+mod export;
+mod fixtures;
+mod inspect;
+mod instance;
+mod layers;
+mod process;
+mod replay;
+mod sdk_vectors;
+mod search;
+mod send;
+mod store;
+mod ui_files;
