@@ -14,6 +14,7 @@
 //!
 //! Writes `target/bench/report.json`, `report.md` and `report.svg`.
 
+mod api;
 mod desktop;
 mod replay;
 mod report;
@@ -337,7 +338,7 @@ fn capture(plan: &Plan) -> Result<Value> {
         let mut hs = start_hookscope(&dir)?;
         let load = run(&format!("http://{}/hooks/bench", hs.addr))?;
         let (_, peak) = tools::rss_mb(hs.child.id());
-        let stored = report::api_json(&hs.api, "/api")?["deliveries"]
+        let stored = api::api_json(&hs.api, "/api")?["deliveries"]
             .as_u64()
             .unwrap_or(0);
         hs.stop();
@@ -426,7 +427,7 @@ fn durability(plan: &Plan) -> Result<Value> {
             .filter_map(|l| l.trim().parse().ok())
             .collect();
         let mut hs = start_hookscope(&dir)?;
-        let stored = report::all_ids(&hs.api)?;
+        let stored = api::all_ids(&hs.api)?;
         hs.stop();
         let present = acked.iter().filter(|id| stored.contains(id)).count() as u64;
         println!(
@@ -466,7 +467,7 @@ fn store(plan: &Plan) -> Result<Value> {
     let started = Instant::now();
     let mut hs = start_hookscope(&dir)?;
     loop {
-        let s = report::api_json(&hs.api, "/api")?;
+        let s = api::api_json(&hs.api, "/api")?;
         if s["search"]["indexed_through"].as_i64() >= s["search"]["newest"].as_i64() {
             break;
         }
@@ -509,7 +510,7 @@ fn store(plan: &Plan) -> Result<Value> {
     ];
     let mut results = Vec::new();
     for (name, path) in &queries {
-        let timing = report::time_query(&hs.api, path, plan.repeat)?;
+        let timing = api::time_query(&hs.api, path, plan.repeat)?;
         println!(
             "  {name:<52} p50 {:>7.2} ms   p99 {:>7.2} ms   ({} rows)",
             timing.p50_ms, timing.p99_ms, timing.rows
@@ -520,7 +521,7 @@ fn store(plan: &Plan) -> Result<Value> {
         }));
     }
     let (after_rss, peak_rss) = tools::rss_mb(hs.child.id());
-    let stored = report::api_json(&hs.api, "/api")?["deliveries"]
+    let stored = api::api_json(&hs.api, "/api")?["deliveries"]
         .as_u64()
         .unwrap_or(0);
     hs.stop();

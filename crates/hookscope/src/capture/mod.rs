@@ -7,7 +7,9 @@
 
 mod forward;
 mod handler;
+mod read;
 mod rejected;
+mod respond;
 mod wire;
 
 use std::future::Future;
@@ -23,7 +25,7 @@ use tower::ServiceExt;
 
 pub use forward::{Captured, Forward};
 pub use handler::CaptureState;
-use handler::ConnInfo;
+use read::ConnInfo;
 use wire::{Recording, WireLog};
 
 use crate::head::MAX_HEADERS;

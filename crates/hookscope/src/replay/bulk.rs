@@ -2,6 +2,7 @@
 //! and `rate` a second, stopping at the first failure or going on, with progress as it goes,
 //! until done or cancelled.
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use futures_util::StreamExt;
@@ -10,8 +11,10 @@ use serde::{Deserialize, Serialize};
 use tokio_util::sync::CancellationToken;
 
 use super::{Client, Context, ReplayOptions, prepare};
+use crate::config::Endpoints;
 use crate::error::Result;
 use crate::model::{Attempt, ReplayProgress};
+use crate::profile::Registry;
 use crate::store::Store;
 
 /// How a bulk replay paces itself.
@@ -46,37 +49,63 @@ pub enum Item {
     NotSent { delivery_id: i64, why: String },
 }
 
-/// Replays one delivery and stores the attempt: what [`replay_many`] does per id, and what the
-/// API's single replay does.
-pub async fn replay_one(
-    client: &Client,
-    store: &Store,
-    ctx: &Context<'_>,
-    id: i64,
-    opts: &ReplayOptions,
-    edited: Option<&super::EditedRequest>,
-) -> Result<Attempt> {
-    let delivery = store.get(id)?.ok_or(crate::error::Error::NotFound(id))?;
-    let out = prepare(ctx, &delivery, opts, edited)?;
-    let (started_at_us, outcome) = client.send(&out).await;
-    let record = out.attempt(started_at_us, outcome);
-    let store = store.clone();
-    let attempt = tokio::task::spawn_blocking(move || {
-        let id = store.record_attempt(&record)?;
-        store.attempt(id)
-    })
-    .await
-    .map_err(|e| crate::error::Error::Task(e.to_string()))??;
-    attempt.ok_or_else(|| crate::error::Error::Commit("the attempt was not recorded".into()))
+/// Sends the deliveries of one store again and records each attempt: the client, the store,
+/// and what re-signing needs (the vendor profiles, and the endpoints in force when it was made).
+/// Cheap to clone.
+#[derive(Clone)]
+pub struct Replayer {
+    pub client: Client,
+    pub store: Store,
+    pub registry: Arc<Registry>,
+    pub endpoints: Arc<Endpoints>,
 }
 
-/// Replays `ids` in that order (pass them oldest first), calling `progress` after each. Once
-/// `cancel` fires no request starts; those in flight finish and are counted.
-#[allow(clippy::too_many_arguments)]
-pub async fn replay_many(
-    client: &Client,
-    store: &Store,
-    ctx: &Context<'_>,
+impl Replayer {
+    /// Replays one delivery and stores the attempt: what [`Replayer::many`] does per id, and
+    /// what the API's single replay does.
+    pub async fn one(
+        &self,
+        id: i64,
+        opts: &ReplayOptions,
+        edited: Option<&super::EditedRequest>,
+    ) -> Result<Attempt> {
+        let delivery = self
+            .store
+            .get(id)?
+            .ok_or(crate::error::Error::NotFound(id))?;
+        let ctx = Context {
+            endpoints: &self.endpoints,
+            registry: &self.registry,
+        };
+        let out = prepare(&ctx, &delivery, opts, edited)?;
+        let (started_at_us, outcome) = self.client.send(&out).await;
+        let record = out.attempt(started_at_us, outcome);
+        let store = self.store.clone();
+        let attempt = tokio::task::spawn_blocking(move || {
+            let id = store.record_attempt(&record)?;
+            store.attempt(id)
+        })
+        .await
+        .map_err(|e| crate::error::Error::Task(e.to_string()))??;
+        attempt.ok_or_else(|| crate::error::Error::Commit("the attempt was not recorded".into()))
+    }
+
+    /// Replays `ids` in that order (pass them oldest first), calling `progress` after each. Once
+    /// `cancel` fires no request starts; those in flight finish and are counted.
+    pub async fn many(
+        &self,
+        ids: &[i64],
+        opts: &ReplayOptions,
+        bulk: BulkOptions,
+        cancel: &CancellationToken,
+        progress: impl FnMut(&ReplayProgress, &Item),
+    ) -> ReplayProgress {
+        replay_many(self, ids, opts, bulk, cancel, progress).await
+    }
+}
+
+async fn replay_many(
+    replayer: &Replayer,
     ids: &[i64],
     opts: &ReplayOptions,
     bulk: BulkOptions,
@@ -109,7 +138,7 @@ pub async fn replay_many(
                 }
             }
             in_flight.push(async move {
-                match replay_one(client, store, ctx, id, opts, None).await {
+                match replayer.one(id, opts, None).await {
                     Ok(a) => Item::Sent(Box::new(a)),
                     Err(e) => Item::NotSent {
                         delivery_id: id,

@@ -5,8 +5,13 @@
 //! small pool of read-only connections, which WAL lets run beside the writer.
 
 mod attempts;
+mod dedupe;
 mod deliveries;
+mod facets;
 mod filter;
+mod list;
+mod retention;
+mod search;
 mod writer;
 
 use std::fs::File;
@@ -111,12 +116,12 @@ impl Store {
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Page> {
-        deliveries::list(&*self.pool.get()?, filter)
+        list::list(&*self.pool.get()?, filter)
     }
 
     /// Counts for the filter sidebar, of the deliveries matching `filter`.
     pub fn facets(&self, filter: &Filter) -> Result<Facets> {
-        deliveries::facets(&*self.pool.get()?, filter)
+        facets::facets(&*self.pool.get()?, filter)
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Delivery>> {
@@ -166,12 +171,12 @@ impl Store {
     /// The ids `filter` selects (its cursors included, its page size ignored), in the order they
     /// were received, at most `limit` of them.
     pub fn ids_matching(&self, filter: &Filter, limit: u64) -> Result<Vec<i64>> {
-        deliveries::ids_matching(&*self.pool.get()?, filter, limit)
+        list::ids_matching(&*self.pool.get()?, filter, limit)
     }
 
     /// The newest delivery id the search index covers, and the newest delivery id.
     pub fn search_progress(&self) -> Result<(i64, i64)> {
-        deliveries::search_progress(&*self.pool.get()?)
+        search::search_progress(&*self.pool.get()?)
     }
 }
 

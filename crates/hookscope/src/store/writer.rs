@@ -7,7 +7,7 @@ use std::thread::JoinHandle;
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
-use super::deliveries;
+use super::{dedupe, deliveries, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::events::{Bus, Keeper, StreamEvent};
@@ -166,7 +166,7 @@ pub(super) fn start(
     conn: Connection,
     retention: &RetentionConfig,
 ) -> Result<(Writer, WriterThread)> {
-    let (count, bytes) = deliveries::totals(&conn)?;
+    let (count, bytes) = retention::totals(&conn)?;
     let (newest_id, high_water) = deliveries::last_ids(&conn)?;
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (bus, events) = Bus::new();
@@ -261,7 +261,7 @@ struct Applied {
 impl WriterState {
     /// Re-reads the totals and ids from the database, after a panic left them unknown.
     fn reload_totals(&mut self) -> Result<()> {
-        (self.count, self.bytes) = deliveries::totals(&self.conn)?;
+        (self.count, self.bytes) = retention::totals(&self.conn)?;
         let (newest_id, high_water) = deliveries::last_ids(&self.conn)?;
         self.last_id = newest_id.max(high_water);
         self.newest_gone = high_water > newest_id;
@@ -402,7 +402,7 @@ impl WriterState {
         if self.search_caught_up {
             return false;
         }
-        let indexed = deliveries::index_pending(&self.conn, INDEX_BATCH);
+        let indexed = search::index_pending(&self.conn, INDEX_BATCH);
         match indexed {
             Ok(n) => {
                 self.search_caught_up = n < INDEX_BATCH;
@@ -434,7 +434,7 @@ impl WriterState {
                         .as_ref()
                         .and_then(|d| d.analysis.dedupe.as_ref())
                     {
-                        Some(key) => Some(deliveries::record_event(
+                        Some(key) => Some(dedupe::record_event(
                             &tx,
                             key,
                             next,
@@ -499,7 +499,7 @@ impl WriterState {
                 Job::Close => unreachable!("a close is never part of a batch"),
             });
         }
-        let pruned = deliveries::prune(&tx, count, bytes, max_count, max_bytes, first_inserted)?;
+        let pruned = retention::prune(&tx, count, bytes, max_count, max_bytes, first_inserted)?;
         if pruned.is_some() && first_inserted == i64::MAX {
             // Retention spares this batch's inserts; a batch without any may prune the newest.
             deliveries::keep_high_water(&tx, last_id)?;

@@ -9,8 +9,8 @@ use clap::Args;
 use hookscope::config::Endpoints;
 use hookscope::model::Attempt;
 use hookscope::profile::Registry;
-use hookscope::replay::bulk::{self, BulkOptions, Item};
-use hookscope::replay::{self, Client, ClientOptions, ReplayOptions};
+use hookscope::replay::bulk::{BulkOptions, Item, Replayer};
+use hookscope::replay::{Client, ClientOptions, ReplayOptions};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ListParams, Store};
 use hookscope::target::PathMode;
@@ -102,13 +102,14 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
         .enable_all()
         .build()?;
     let report = runtime.block_on(async {
-        let client = Client::new(ClientOptions {
-            timeout: args.timeout,
-            ..ClientOptions::default()
-        });
-        let ctx = replay::Context {
-            endpoints: &endpoints,
-            registry: &registry,
+        let replayer = Replayer {
+            client: Client::new(ClientOptions {
+                timeout: args.timeout,
+                ..ClientOptions::default()
+            }),
+            store: store.clone(),
+            registry: std::sync::Arc::new(registry),
+            endpoints: std::sync::Arc::new(endpoints),
         };
         // One line per attempt, or a progress bar for long runs on a terminal.
         let bar = (!args.json && ids.len() > 20 && std::io::stderr().is_terminal()).then(|| {
@@ -151,8 +152,7 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
                 on_interrupt.cancel();
             }
         });
-        let report =
-            bulk::replay_many(&client, &store, &ctx, &ids, &opts, bulk, &cancel, progress).await;
+        let report = replayer.many(&ids, &opts, bulk, &cancel, progress).await;
         if let Some(bar) = bar {
             bar.finish_and_clear();
         }

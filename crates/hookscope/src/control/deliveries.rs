@@ -1,0 +1,75 @@
+//! Reading, pinning and deleting stored deliveries, and the cURL command that sends one again.
+
+use super::{Control, blocking};
+use crate::error::{Error, Result};
+use crate::model::{CurlCommand, Deleted, DeliveryDetail, Facets, Page};
+use crate::store::Filter;
+use crate::target::PathMode;
+
+impl Control {
+    /// A page of deliveries, newest first.
+    pub async fn list(&self, filter: Filter) -> Result<Page> {
+        let store = self.inner.store.clone();
+        blocking(move || store.list(&filter)).await
+    }
+
+    /// Counts for the filter sidebar, over the deliveries the same filters select.
+    pub async fn facets(&self, filter: Filter) -> Result<Facets> {
+        let store = self.inner.store.clone();
+        blocking(move || store.facets(&filter)).await
+    }
+
+    pub async fn get_delivery(&self, id: i64) -> Result<DeliveryDetail> {
+        let store = self.inner.store.clone();
+        let delivery = blocking(move || store.get(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        Ok(delivery.into())
+    }
+
+    /// The body bytes as received, with the sender's content type.
+    pub async fn raw_body(&self, id: i64) -> Result<(Option<String>, bytes::Bytes)> {
+        let store = self.inner.store.clone();
+        let (content_type, body) = blocking(move || store.body(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        Ok((content_type, body.into()))
+    }
+
+    pub async fn delete_delivery(&self, id: i64) -> Result<()> {
+        if self.inner.writer.delete(id).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(id))
+        }
+    }
+
+    /// Deletes every delivery; returns how many there were.
+    pub async fn delete_all(&self) -> Result<Deleted> {
+        let deleted = self.inner.writer.delete_all().await?;
+        Ok(Deleted { deleted })
+    }
+
+    /// Pins or unpins a delivery (retention spares pinned ones).
+    pub async fn set_pinned(&self, id: i64, pinned: bool) -> Result<()> {
+        if self.inner.writer.set_pinned(id, pinned).await? {
+            Ok(())
+        } else {
+            Err(Error::NotFound(id))
+        }
+    }
+
+    /// A cURL command that sends delivery `id` again to `to` under `path` (without `to`, to the
+    /// URL it reached), byte-exact: the one `hookscope export --format curl` writes.
+    pub async fn curl(&self, id: i64, to: Option<String>, path: PathMode) -> Result<CurlCommand> {
+        let store = self.inner.store.clone();
+        let delivery = blocking(move || store.get(id))
+            .await?
+            .ok_or(Error::NotFound(id))?;
+        let curl = crate::export::curl::command(&delivery, to.as_deref(), path)?;
+        Ok(CurlCommand {
+            command: curl.command,
+            body_file: curl.body_file.map(|(name, _)| name),
+        })
+    }
+}

@@ -1,0 +1,167 @@
+//! Listing deliveries through a [`Filter`]: the page below a cursor, the ids a bulk operation
+//! takes, the counts. The only dynamic SQL is the choice of which fixed conditions a filter
+//! adds; every value is bound.
+
+use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
+
+use super::deliveries::{SUMMARY_COLUMNS, SUMMARY_JOIN, summary};
+use super::facets::{facets, on_facets_only};
+use super::filter::Filter;
+use super::search::fts_query;
+use crate::error::Result;
+use crate::model::Page;
+
+/// The `FROM … WHERE …` of a filtered read, with its arguments, and the column the rows come
+/// newest-first by. `joins` are added after `deliveries d`.
+pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
+    // With free text, the full-text index drives: it yields matches newest first and stops at
+    // the page's end, so a word in every body costs what a rare one does.
+    let mut sql = match &f.search {
+        Some(_) => format!(
+            " FROM search s JOIN deliveries d ON d.id = s.rowid {joins} WHERE search MATCH ?"
+        ),
+        None => format!(" FROM deliveries d {joins} WHERE 1"),
+    };
+    let mut args: Vec<Value> = Vec::new();
+    if let Some(q) = &f.search {
+        args.push(fts_query(q).into());
+    }
+    let order = if f.search.is_some() {
+        "s.rowid"
+    } else {
+        "d.id"
+    };
+    let mut cond = |clause: &str, value: Value| {
+        sql.push_str(" AND ");
+        sql.push_str(clause);
+        args.push(value);
+    };
+    if let Some(before) = f.before {
+        cond(&format!("{order} < ?"), before.into());
+    }
+    if let Some(after) = f.after {
+        cond(&format!("{order} > ?"), after.into());
+    }
+    if let Some(endpoint) = &f.endpoint {
+        cond("d.endpoint = ?", endpoint.clone().into());
+    }
+    if let Some(method) = &f.method {
+        cond("d.method = ?", method.clone().into());
+    }
+    if let Some(prefix) = &f.path_prefix {
+        cond(
+            &format!("substr(d.path, 1, {}) = ?", prefix.len()),
+            prefix.clone().into(),
+        );
+    }
+    if let Some(since) = f.since_us {
+        cond("d.received_at_us >= ?", since.into());
+    }
+    if let Some(until) = f.until_us {
+        cond("d.received_at_us < ?", until.into());
+    }
+    if let Some(vendor) = &f.vendor {
+        cond("d.vendor = ?", vendor.clone().into());
+    }
+    if let Some(t) = &f.event_type {
+        cond("d.event_type = ?", t.clone().into());
+    }
+    if let Some(id) = &f.event_id {
+        cond("d.event_id = ?", id.clone().into());
+    }
+    if let Some(status) = &f.signature {
+        cond("d.signature_status = ?", status.clone().into());
+    }
+    match f.duplicate.as_deref() {
+        Some("any") => sql.push_str(" AND d.dup_kind IN ('retry', 'conflict')"),
+        Some(kind) => cond("d.dup_kind = ?", kind.to_owned().into()),
+        None => {}
+    }
+    match f.pinned {
+        Some(true) => sql.push_str(" AND d.pinned = 1"),
+        Some(false) => sql.push_str(" AND d.pinned = 0"),
+        None => {}
+    }
+    match f.warnings {
+        Some(true) => sql.push_str(" AND d.warnings > 0"),
+        Some(false) => sql.push_str(" AND d.warnings = 0"),
+        None => {}
+    }
+    (sql, args, order)
+}
+
+/// One page, newest first, by id cursor: a page costs the same at any depth. An `offset` is
+/// turned into a cursor first, by a walk over the filter's index alone.
+pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+    let total = if f.want_total {
+        Some(count_matching(conn, f)?)
+    } else {
+        None
+    };
+    let mut f = std::borrow::Cow::Borrowed(f);
+    if f.offset > 0 {
+        let (from_where, mut args, order) = filtered(&f, "");
+        let sql = format!("SELECT {order}{from_where} ORDER BY {order} DESC LIMIT 1 OFFSET ?");
+        args.push(i64::from(f.offset).into());
+        let id: Option<i64> = conn
+            .prepare_cached(&sql)?
+            .query_row(params_from_iter(args), |r| r.get(0))
+            .optional()?;
+        let Some(id) = id else {
+            return Ok(Page {
+                items: Vec::new(),
+                next_cursor: None,
+                total,
+            });
+        };
+        let owned = f.to_mut();
+        owned.before = Some(id + 1);
+        owned.offset = 0;
+    }
+    let f = &*f;
+    let (from_where, mut args, order) = filtered(f, SUMMARY_JOIN);
+    // One row more than asked tells whether another page exists.
+    let sql = format!("SELECT {SUMMARY_COLUMNS}{from_where} ORDER BY {order} DESC LIMIT ?");
+    args.push(i64::from(f.limit + 1).into());
+
+    let mut stmt = conn.prepare_cached(&sql)?;
+    let mut items = stmt
+        .query_map(params_from_iter(args), summary)?
+        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let next_cursor = if items.len() > f.limit as usize {
+        items.truncate(f.limit as usize);
+        items.last().map(|d| d.id)
+    } else {
+        None
+    };
+    Ok(Page {
+        items,
+        next_cursor,
+        total,
+    })
+}
+
+/// The ids `f` selects, oldest first, at most `limit`: what a bulk replay or an export walks.
+pub fn ids_matching(conn: &Connection, f: &Filter, limit: u64) -> Result<Vec<i64>> {
+    let (from_where, mut args, order) = filtered(f, "");
+    let sql = format!("SELECT {order}{from_where} ORDER BY {order} ASC LIMIT ?");
+    args.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
+    let ids = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| r.get(0))?
+        .collect::<rusqlite::Result<Vec<i64>>>()?;
+    Ok(ids)
+}
+
+/// How many deliveries `f` selects (its cursors included, its page size and offset ignored).
+pub fn count_matching(conn: &Connection, f: &Filter) -> Result<u64> {
+    if f.search.is_none() && on_facets_only(f) == *f {
+        // Read from the kept totals: the same cost at any size.
+        return Ok(facets(conn, f)?.total);
+    }
+    let (from_where, args, _) = filtered(f, "");
+    let n: i64 = conn
+        .prepare_cached(&format!("SELECT count(*){from_where}"))?
+        .query_row(params_from_iter(args), |r| r.get(0))?;
+    Ok(n as u64)
+}

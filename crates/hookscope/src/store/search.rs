@@ -1,0 +1,81 @@
+//! Full-text search: the `search` FTS5 table, filled while the writer is idle, and the query a
+//! free-text filter becomes.
+
+use rusqlite::{Connection, params};
+
+use crate::error::Result;
+
+/// Free text as an FTS5 query: every word must appear (each quoted, so that FTS5's operators
+/// and punctuation in the text are taken literally).
+pub(crate) fn fts_query(text: &str) -> String {
+    text.split_whitespace()
+        .map(|word| format!("\"{}\"", word.replace('"', "\"\"")))
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Most body text indexed per delivery.
+const INDEX_BODY_MAX: usize = 256 * 1024;
+
+/// Indexes up to `limit` deliveries newer than the search high-water mark, in one transaction;
+/// returns how many.
+pub(super) fn index_pending(conn: &Connection, limit: usize) -> Result<usize> {
+    let tx = conn.unchecked_transaction()?;
+    let n = index_into(&tx, limit)?;
+    tx.commit()?;
+    Ok(n)
+}
+
+fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
+    let through: i64 = conn.query_row(
+        "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_indexed_through'), 0)",
+        [],
+        |r| r.get(0),
+    )?;
+    let mut rows = conn.prepare_cached(
+        "SELECT delivery_id, head, body FROM payloads WHERE delivery_id > ?1
+         ORDER BY delivery_id LIMIT ?2",
+    )?;
+    let mut insert =
+        conn.prepare_cached("INSERT INTO search (rowid, head, body) VALUES (?1, ?2, ?3)")?;
+    let mut last = through;
+    let mut n = 0;
+    let mut found = rows.query(params![through, limit as i64])?;
+    while let Some(row) = found.next()? {
+        let id: i64 = row.get(0)?;
+        let head: Vec<u8> = row.get(1)?;
+        let head = String::from_utf8_lossy(&head).into_owned();
+        let body_bytes: Vec<u8> = row.get(2)?;
+        let cut = &body_bytes[..body_bytes.len().min(INDEX_BODY_MAX)];
+        let body = match std::str::from_utf8(cut) {
+            Ok(text) => text,
+            // Cut inside a character at the limit: index the text before it.
+            Err(e) if e.error_len().is_none() => {
+                std::str::from_utf8(&cut[..e.valid_up_to()]).unwrap_or_default()
+            }
+            // Not UTF-8: a binary body is not text to search (its head still is).
+            Err(_) => "",
+        };
+        insert.execute(params![id, head, body])?;
+        last = id;
+        n += 1;
+    }
+    if n > 0 {
+        conn.prepare_cached(
+            "INSERT INTO meta (key, value) VALUES ('search_indexed_through', ?1)
+             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+        )?
+        .execute([last])?;
+    }
+    Ok(n)
+}
+
+/// How far the search index has got, and the newest delivery.
+pub fn search_progress(conn: &Connection) -> Result<(i64, i64)> {
+    Ok(conn.query_row(
+        "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_indexed_through'), 0),
+                coalesce((SELECT max(id) FROM deliveries), 0)",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?)
+}

@@ -1,0 +1,188 @@
+//! The report as Markdown tables, in the README's order.
+
+use serde_json::Value;
+
+use super::Report;
+
+impl Report {
+    pub fn markdown(&self) -> String {
+        let j = &self.json;
+        let m = &j["machine"];
+        let p = &j["plan"];
+        let mut md = format!(
+            "# Hookscope benchmarks\n\n`{}` on {} cores, {:.0} GiB ({}), Linux {}; {}.\n",
+            j["command"].as_str().unwrap_or(""),
+            m["cores"],
+            m["memory_gib"].as_f64().unwrap_or(0.0),
+            m["cpu"].as_str().unwrap_or("unknown CPU"),
+            m["kernel"].as_str().unwrap_or(""),
+            j["versions"]["hookscope"].as_str().unwrap_or("hookscope"),
+        );
+        if p["quick"] == true {
+            md.push_str(
+                "\n**Quick run: tiny sizes, to check the harness; not figures to quote.**\n",
+            );
+        }
+        let f = |v: &Value, k: &str, d: usize| match v[k].as_f64() {
+            Some(x) => format!("{x:.d$}"),
+            None => "–".to_owned(),
+        };
+        if j["capture"].is_object() {
+            md.push_str(&format!(
+                "\n## Capture\n\n{} B signed JSON bodies (Cooledge `lead.won`, {} distinct), {} connections, one wrk thread, {} s after a {} s warm-up; every target gets the same requests.\n\n",
+                p["body_bytes"], p["distinct_requests"], p["connections"], p["seconds"], p["warmup_seconds"]
+            ));
+            md.push_str("| target | req/s | vs bare axum | p50 ms | p99 ms | p99.9 ms | errors | peak RSS MB |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+            for (key, name) in [
+                (
+                    "baseline",
+                    "bare axum 0.8, answers 200 (the machine's limit)",
+                ),
+                ("mockoon", "Mockoon CLI, transaction log on"),
+                (
+                    "hookscope_durable",
+                    "hookscope serve, acknowledged after commit",
+                ),
+                (
+                    "hookscope_signed",
+                    "hookscope serve, + decode, verify, dedupe",
+                ),
+            ] {
+                let v = &j["capture"][key];
+                let ratio = v["ratio_to_baseline"]
+                    .as_f64()
+                    .map_or("1.00".to_owned(), |r| format!("{r:.2}"));
+                md.push_str(&format!(
+                    "| {name} | {} | {ratio} | {} | {} | {} | {} | {} |\n",
+                    f(v, "per_second", 0),
+                    f(v, "p50_ms", 2),
+                    f(v, "p99_ms", 2),
+                    f(v, "p999_ms", 2),
+                    v["errors"],
+                    f(v, "peak_rss_mb", 1),
+                ));
+            }
+        }
+        if j["latency"].is_object() {
+            let l = &j["latency"];
+            md.push_str(&format!(
+                "\n## Latency at a fixed rate\n\nHookscope with decode, verify and dedupe, driven by oha at half its maximum rate ({} of {} req/s), open loop with latency correction.\n\n| achieved req/s | p50 ms | p99 ms | p99.9 ms | errors |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n",
+                f(l, "target_rate", 0),
+                f(l, "max_rate", 0),
+                f(l, "per_second", 0),
+                f(l, "p50_ms", 2),
+                f(l, "p99_ms", 2),
+                f(l, "p999_ms", 2),
+                l["errors"],
+            ));
+        }
+        if let Some(runs) = j["durability"]["runs"].as_array() {
+            md.push_str("\n## Durability under load\n\n`kill -9` half-way through a full-load run, then a restart on the same store.\n\n| run | acknowledged | present after restart | stored |\n|---:|---:|---:|---:|\n");
+            for (i, r) in runs.iter().enumerate() {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    i + 1,
+                    r["acknowledged"],
+                    r["present"],
+                    r["stored"]
+                ));
+            }
+        }
+        if j["store"].is_object() {
+            let s = &j["store"];
+            md.push_str(&format!(
+                "\n## The store at {} deliveries\n\nFilled by `hookscope generate` in {} s ({} per second), indexed for search in {} s; {:.2} GB on disk. `hookscope serve` idle with all of it stored: {} MB resident. Each query {} times through the control API over loopback.\n\n| query | p50 ms | p99 ms | rows |\n|---|---:|---:|---:|\n",
+                s["deliveries"],
+                f(s, "fill_secs", 1),
+                f(s, "fill_per_second", 0),
+                f(s, "index_secs", 1),
+                s["file_bytes"].as_f64().unwrap_or(0.0) / 1e9,
+                f(s, "idle_rss_mb", 1),
+                p["repeat"],
+            ));
+            for q in s["queries"].as_array().into_iter().flatten() {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} |\n",
+                    q["name"].as_str().unwrap_or(""),
+                    f(q, "p50_ms", 2),
+                    f(q, "p99_ms", 2),
+                    q["rows"]
+                ));
+            }
+        }
+        if j["ui"].is_object() {
+            let u = &j["ui"];
+            let sc = &u["scroll"];
+            md.push_str(&format!(
+                "\n## The UI at {} deliveries\n\nChromium (headless, software rendering) on the UI served by `hookscope serve`, measured in the page (`tests/browser/bench-ui.mjs`). First page: from the list's response arriving to the rows painted, over {} cold loads; the API's own time for that request beside it. Fling: the list scrolled 20,000 px per frame to the end, the rows in view read from the store as it goes.\n\n| measure | value |\n|---|---:|\n| first page on screen after the API answered, p50 | {} ms |\n| same, slowest load | {} ms |\n| the API request itself, p50 | {} ms |\n| page load to rows on screen, p50 | {} ms |\n| fling to the end: frames | {} in {} s |\n| frame time p50 / p95 / max | {} / {} / {} ms |\n| frames over 50 ms | {} |\n| last rows filled after reaching the end | {} ms |\n| scrollbar jump to the middle, rows filled | {} ms |\n| scrollbar jump to the end, rows filled | {} ms |\n| JS heap after scrolling | {} MB |\n",
+                u["deliveries"],
+                u["loads"].as_array().map_or(0, Vec::len),
+                f(u, "render_p50_ms", 0),
+                f(u, "render_max_ms", 0),
+                f(u, "api_p50_ms", 1),
+                f(u, "to_screen_p50_ms", 0),
+                sc["frames"],
+                f(sc, "seconds", 1),
+                f(sc, "frame_p50_ms", 1),
+                f(sc, "frame_p95_ms", 1),
+                f(sc, "frame_max_ms", 1),
+                sc["long_frames"],
+                f(sc, "end_filled_ms", 0),
+                f(&u["jumps"][0], "filled_ms", 0),
+                f(&u["jumps"][1], "filled_ms", 0),
+                f(u, "heap_mb", 1),
+            ));
+        }
+        if j["desktop"].is_object() {
+            let d = &j["desktop"];
+            let row = |name: &str, key: &str| {
+                let m = &d[key]["memory"];
+                format!(
+                    "| {name} | {} ms | {} MB | {} MB |\n",
+                    f(&d[key], "start_p50_ms", 0),
+                    f(m, "pss_mb", 0),
+                    f(m, "rss_mb", 0)
+                )
+            };
+            md.push_str(&format!(
+                "\n## The desktop app\n\nThe {} build of `hookscope-desktop` under Xvfb (WebKitGTK, software rendering), launched through tauri-driver (`tests/desktop/bench-desktop.mjs`), p50 of {} launches. Start: from the process's start (`/proc`) to the first screen painted (the page's performance mark after the paint that follows the empty state or the first rows). Memory: the app and its webview processes (WebKitWebProcess, WebKitNetworkProcess) 3 s after that paint; PSS counts shared library pages once, RSS counts them in each process.\n\n| store | start to first screen | memory, PSS | memory, RSS |\n|---|---:|---:|---:|\n{}{}",
+                d["build"].as_str().unwrap_or("?"),
+                d["runs"],
+                row("empty", "empty"),
+                row(&format!("{} deliveries", d["deliveries"]), "stored"),
+            ));
+        }
+        if let Some(runs) = j["replay"]["runs"].as_array() {
+            md.push_str(&format!(
+                "\n## Replay\n\n`hookscope replay --filter ''` sends the {} deliveries of a generated store to a bare axum server and stores each attempt (status, headers, the first 64 KiB of the answer, latency); the figure is the command's own count over its own clock.\n\n| in flight | replayed | answered 2xx | time | deliveries/s |\n|---:|---:|---:|---:|---:|\n",
+                j["replay"]["deliveries"]
+            ));
+            for r in runs {
+                md.push_str(&format!(
+                    "| {} | {} | {} | {} s | {} |\n",
+                    r["concurrency"],
+                    r["sent"],
+                    r["ok"],
+                    f(r, "seconds", 2),
+                    f(r, "per_second", 0)
+                ));
+            }
+        }
+        if let Some(targets) = j["targets"].as_array() {
+            md.push_str(
+                "\n## Targets\n\n| target | wanted | measured | met |\n|---|---|---:|---|\n",
+            );
+            for t in targets {
+                md.push_str(&format!(
+                    "| {} | {} | {:.2} {} | {} |\n",
+                    t["target"].as_str().unwrap_or(""),
+                    t["wanted"].as_str().unwrap_or(""),
+                    t["measured"].as_f64().unwrap_or(0.0),
+                    t["unit"].as_str().unwrap_or(""),
+                    if t["met"] == true { "yes" } else { "**no**" },
+                ));
+            }
+        }
+        md
+    }
+}
