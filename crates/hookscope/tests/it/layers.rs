@@ -33,7 +33,7 @@ fn layer_of(module: &str) -> Option<usize> {
 }
 
 /// The text without comments, string literals' contents and `#[cfg(test)]` modules.
-fn code_of(text: &str) -> String {
+pub(crate) fn code_of(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for line in text.lines() {
         let code = match line.find("//") {
@@ -134,7 +134,7 @@ fn named_modules(code: &str, top_level_file: bool) -> BTreeSet<String> {
     names
 }
 
-fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
+pub(crate) fn rust_files(dir: &Path, out: &mut Vec<std::path::PathBuf>) {
     for entry in std::fs::read_dir(dir).unwrap() {
         let path = entry.unwrap().path();
         if path.is_dir() {

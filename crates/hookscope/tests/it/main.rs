@@ -12,6 +12,7 @@ mod inspect;
 mod instance;
 mod layers;
 mod process;
+mod profiles;
 mod replay;
 mod sdk_vectors;
 mod search;
