@@ -87,6 +87,10 @@ pub enum Error {
 
     #[error("a background task failed: {0}")]
     Task(String),
+
+    /// Writing an export failed (the output, not the request, is at fault).
+    #[error("cannot write the export: {0}")]
+    Export(String),
 }
 
 pub type Result<T, E = Error> = std::result::Result<T, E>;

@@ -69,7 +69,7 @@ pub fn write(
     opts: &Options,
     out: &mut dyn Write,
 ) -> Result<(u64, Vec<BodyFile>)> {
-    let io = |e: std::io::Error| Error::Invalid(format!("cannot write the export: {e}"));
+    let io = |e: std::io::Error| Error::Export(e.to_string());
     let mut files = Vec::new();
     let mut n = 0u64;
     if format == Format::Har {
@@ -81,7 +81,7 @@ pub fn write(
             Format::Har => har::entry(&d, n == 0, out).map_err(io)?,
             Format::Jsonl => {
                 serde_json::to_writer(&mut *out, &jsonl::Record::from(&d))
-                    .map_err(|e| Error::Invalid(format!("cannot write the export: {e}")))?;
+                    .map_err(|e| Error::Export(e.to_string()))?;
                 out.write_all(b"\n").map_err(io)?;
             }
             Format::Curl => {

@@ -440,9 +440,6 @@ pub fn secret_label(index: usize, total: usize, secret: &str) -> String {
     }
 }
 
-#[cfg(test)]
-mod tests;
-
 /// What [`sign`] needs besides the body: the event id and Unix time the scheme may sign.
 #[derive(Debug, Clone, Copy)]
 pub struct SignParams<'a> {
@@ -491,3 +488,6 @@ pub fn sign(
     headers.push((scheme.header.clone(), value));
     Ok(headers)
 }
+
+#[cfg(test)]
+mod tests;

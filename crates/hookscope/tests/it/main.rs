@@ -14,6 +14,7 @@ mod layers;
 mod process;
 mod profiles;
 mod replay;
+mod router;
 mod sdk_vectors;
 mod search;
 mod send;

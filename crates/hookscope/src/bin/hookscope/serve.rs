@@ -36,7 +36,7 @@ pub struct ServeArgs {
     /// repository's ui/dist, when it is built.
     #[arg(long, env = "HOOKSCOPE_UI_DIR", value_name = "DIR")]
     pub ui: Option<PathBuf>,
-    /// Also send every delivery on to this URL as it arrives, your handler say
+    /// Also send every delivery on to this URL as it arrives: your handler, say
     /// (http://localhost:3000/webhooks), unless its endpoint forwards elsewhere; each forward is
     /// stored as an attempt of the delivery.
     #[arg(long, value_name = "URL")]
