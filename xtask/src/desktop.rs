@@ -69,8 +69,8 @@ pub fn ensure_e2e_tools() -> Result<std::path::PathBuf> {
 pub fn e2e() -> Result<()> {
     let driver = ensure_e2e_tools()?;
     step(
-        "desktop app build",
-        cargo().args(["build", "--package", "hookscope-desktop"]),
+        "desktop app build (the test step's)",
+        &mut crate::test_build(),
     )?;
     setup::npm_ci(Path::new("tests/desktop"))?;
     let mut cmd = Command::new("node");

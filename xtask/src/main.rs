@@ -70,6 +70,16 @@ pub(crate) fn cargo() -> Command {
     Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()))
 }
 
+/// The test step's build, without running anything: it makes every binary (the integration
+/// tests run them) with the features the test step resolved, so it compiles nothing more after
+/// that step. Another selection of packages or targets would resolve the shared dependencies'
+/// features differently (the desktop app leaves the core's `cli` feature off) and rebuild them.
+pub(crate) fn test_build() -> Command {
+    let mut cmd = cargo();
+    cmd.args(["test", "--workspace", "--all-targets", "--no-run"]);
+    cmd
+}
+
 /// Runs `cmd`, failing with its description when it fails.
 pub(crate) fn step(name: &str, cmd: &mut Command) -> Result<()> {
     eprintln!("\n==> {name}");

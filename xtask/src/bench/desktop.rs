@@ -20,8 +20,8 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
     let driver = crate::desktop::ensure_e2e_tools()?;
     let bin = if plan.quick {
         step(
-            "desktop app build (debug)",
-            cargo().args(["build", "--package", "hookscope-desktop"]),
+            "desktop app build (debug, the test step's)",
+            &mut crate::test_build(),
         )?;
         "target/debug/hookscope-desktop"
     } else {

@@ -137,13 +137,8 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         provides: "wrk",
     }])?;
     QUICK.store(q, std::sync::atomic::Ordering::Relaxed);
-    let mut build = cargo();
-    if q {
-        // Exactly the test step's build (it makes both binaries, as the integration tests run
-        // them): another selection of targets would resolve the shared dependencies' features
-        // differently and rebuild them.
-        build.args(["test", "--workspace", "--all-targets", "--no-run"]);
-    } else {
+    let mut build = if q { crate::test_build() } else { cargo() };
+    if !q {
         build.args([
             "build",
             "--release",
