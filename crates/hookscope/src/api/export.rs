@@ -8,7 +8,7 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
 use super::{ApiError, ApiState};
-use crate::export::{Format, Options};
+use crate::export::{ExportOptions, Format};
 use crate::model::ImportResult;
 use crate::store::ListParams;
 
@@ -49,7 +49,7 @@ pub(super) async fn export(
     let filter = ListParams::from_query(&rest)?;
     let body = state
         .control
-        .export(filter, ids, format, Options { curl_target: to })
+        .export(filter, ids, format, ExportOptions { curl_target: to })
         .await?;
     let name = format!("hookscope-export.{}", format.extension());
     Ok((

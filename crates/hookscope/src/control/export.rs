@@ -12,7 +12,7 @@ impl Control {
         filter: Filter,
         ids: Option<Vec<i64>>,
         format: crate::export::Format,
-        opts: crate::export::Options,
+        opts: crate::export::ExportOptions,
     ) -> Result<Vec<u8>> {
         let store = self.inner.store.clone();
         blocking(move || {

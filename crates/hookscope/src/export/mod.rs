@@ -53,7 +53,7 @@ pub type BodyFile = (String, Vec<u8>);
 
 /// What an export needs besides the deliveries.
 #[derive(Debug, Clone, Default)]
-pub struct Options {
+pub struct ExportOptions {
     /// cURL: send to this base URL (the delivery's path and query follow) instead of the URL the
     /// delivery reached.
     pub curl_target: Option<String>,
@@ -66,7 +66,7 @@ pub fn write(
     store: &Store,
     ids: &[i64],
     format: Format,
-    opts: &Options,
+    opts: &ExportOptions,
     out: &mut dyn Write,
 ) -> Result<(u64, Vec<BodyFile>)> {
     let io = |e: std::io::Error| Error::Export(e.to_string());

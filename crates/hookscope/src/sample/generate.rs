@@ -18,7 +18,7 @@ use crate::signature::{self, SignParams};
 
 /// What to generate.
 #[derive(Debug, Clone, Copy)]
-pub struct Options {
+pub struct GenerateOptions {
     pub count: u64,
     /// The deliveries are received over this many days, ending at `end_us`.
     pub days: u32,
@@ -132,7 +132,7 @@ const WORDS: &[&str] = &[
 /// A stream of [`Sample`]s.
 pub struct Generator {
     rng: fastrand::Rng,
-    opts: Options,
+    opts: GenerateOptions,
     mix: Vec<Mix>,
     produced: u64,
     /// Recent signed samples, for retries and conflicts.
@@ -140,7 +140,7 @@ pub struct Generator {
 }
 
 impl Generator {
-    pub fn new(registry: &Registry, opts: Options) -> Generator {
+    pub fn new(registry: &Registry, opts: GenerateOptions) -> Generator {
         let mut mix: Vec<Mix> = registry
             .profiles()
             .filter_map(|profile| {
@@ -484,8 +484,8 @@ fn set_time(json: &mut Value, sources: &[FieldSource], at_us: i64) {
 mod tests {
     use super::*;
 
-    fn opts(count: u64) -> Options {
-        Options {
+    fn opts(count: u64) -> GenerateOptions {
+        GenerateOptions {
             count,
             days: 30,
             end_us: 1_800_000_000_000_000,

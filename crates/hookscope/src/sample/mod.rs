@@ -12,7 +12,7 @@ use crate::config::EndpointConfig;
 use crate::profile::{Registry, VendorProfile};
 use crate::signature;
 
-pub use generate::{Generator, Options};
+pub use generate::{GenerateOptions, Generator};
 
 /// One generated request, as a sender would make it.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ pub fn sample(
     let now = crate::model::now_us();
     let g = Generator::new(
         registry,
-        Options {
+        GenerateOptions {
             count: 1,
             days: 1,
             end_us: now,

@@ -739,3 +739,57 @@ async fn retention_changes_are_saved_and_applied_at_once() {
     assert_eq!(config.retention.max_bytes.as_u64(), 5 << 20);
     t.stop().await;
 }
+
+/// What the UI's Settings saves goes into the user's commented `hookscope.toml` without losing a
+/// comment (the file is merged with toml_edit, not rewritten).
+#[tokio::test(flavor = "multi_thread")]
+async fn saving_settings_and_endpoints_keeps_the_config_files_comments() {
+    const COMMENTED: &str = "# My Hookscope.\n\n\
+        # Keep a day of testing.\n[retention]\nmax_deliveries = 100 # plenty\n\n\
+        # Stripe, through stripe listen.\n[[endpoints]]\npath = \"/hooks/stripe\"\n\
+        vendor = \"stripe\"\n# the CLI's secret\nsecrets = [\"whsec_a\"]\n";
+    let t = start(COMMENTED).await;
+    let file = t.dir.path().join("hookscope.toml");
+    std::fs::write(&file, COMMENTED).unwrap();
+    let put = |path: &'static str, body: Value| {
+        t.http
+            .put(t.api_url(path))
+            .bearer_auth(&t.token)
+            .json(&body)
+            .send()
+    };
+    let saved = put(
+        "/api/settings",
+        json!({"retention": {"max_deliveries": 42, "max_bytes": 8 << 20}}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 200);
+    let saved = put(
+        "/api/endpoints",
+        json!({"items": [
+            {"path": "/hooks/stripe", "vendor": "stripe", "secrets": ["whsec_b"]},
+            {"path": "/hooks/gh", "vendor": "github", "secrets": ["gh"]}
+        ]}),
+    )
+    .await
+    .unwrap();
+    assert_eq!(saved.status(), 200);
+
+    let text = std::fs::read_to_string(&file).unwrap();
+    for comment in [
+        "# My Hookscope.",
+        "# Keep a day of testing.",
+        "max_deliveries = 42 # plenty",
+        "# Stripe, through stripe listen.",
+        "# the CLI's secret",
+    ] {
+        assert!(text.contains(comment), "{comment:?} lost:\n{text}");
+    }
+    let config: hookscope::config::Config = toml::from_str(&text).unwrap();
+    assert_eq!(config.retention.max_deliveries, 42);
+    assert_eq!(config.endpoints.len(), 2);
+    assert_eq!(config.endpoints[0].secrets, ["whsec_b"]);
+    assert_eq!(config.endpoints[0].retired_secrets, ["whsec_a"]);
+    t.stop().await;
+}

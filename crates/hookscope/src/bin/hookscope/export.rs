@@ -53,7 +53,7 @@ pub fn export(args: ExportArgs, data_dir: &Path) -> Result<()> {
         &store,
         &ids,
         args.format,
-        &export::Options {
+        &export::ExportOptions {
             curl_target: args.to.clone(),
         },
         &mut out,

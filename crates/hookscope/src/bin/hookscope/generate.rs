@@ -12,7 +12,7 @@ use futures_util::stream::FuturesUnordered;
 use hookscope::config::{self, Endpoints};
 use hookscope::model::{NewDelivery, now_us};
 use hookscope::profile::{Received, Registry};
-use hookscope::sample::{self, Generator, Options};
+use hookscope::sample::{self, GenerateOptions, Generator};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ServeLock, Store};
 
@@ -84,7 +84,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
         );
     }
     let (writer, writer_thread) = store.start_writer(config.store.durability, &config.retention)?;
-    let opts = Options {
+    let opts = GenerateOptions {
         count: args.count,
         days: args.days,
         end_us: now_us(),
