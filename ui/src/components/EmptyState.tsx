@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTransport } from "../api/context";
 import type { ServerInfo } from "../api/types.gen";
 import { copyText } from "../lib/clipboard";
+import { useVendorNames } from "../lib/useVendorNames";
 
 /**
  * What a new user sees: where to send deliveries, how to reach this machine through a tunnel,
@@ -10,13 +11,7 @@ import { copyText } from "../lib/clipboard";
 export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(id: number): void }) {
   const transport = useTransport();
   const [vendor, setVendor] = useState<string>("");
-  const [names, setNames] = useState<Record<string, string>>({});
-  useEffect(() => {
-    transport
-      .vendors()
-      .then((list) => setNames(Object.fromEntries(list.map((v) => [v.id, v.name]))))
-      .catch(() => {});
-  }, [transport]);
+  const names = useVendorNames();
   // For `cargo xtask bench`: when a new user first sees something to act on.
   useEffect(() => {
     requestAnimationFrame(() => setTimeout(() => performance.mark("hookscope:empty-painted"), 0));

@@ -3,6 +3,7 @@ import { useTransport } from "../api/context";
 import type { SampleEvent } from "../api/transport";
 import type { SampleSent } from "../api/types.gen";
 import { Modal } from "./Modal";
+import { useVendorNames } from "../lib/useVendorNames";
 import { useReplayTarget } from "./ReplayTarget";
 
 /** `→ 200 in 3.1 ms` for each request of a test send, or why no answer came. */
@@ -31,7 +32,6 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
   const transport = useTransport();
   const [open, setOpen] = useState(false);
   const [catalog, setCatalog] = useState<SampleEvent[]>([]);
-  const [names, setNames] = useState<Record<string, string>>({});
   const [choice, setChoice] = useState("");
   const [toHandler, setToHandler] = useState(false);
   const [target, setTarget] = useReplayTarget();
@@ -51,11 +51,8 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
       },
       (e: Error) => setError(e.message),
     );
-    transport
-      .vendors()
-      .then((list) => setNames(Object.fromEntries(list.map((v) => [v.id, v.name]))))
-      .catch(() => {});
   }, [open, catalog.length, transport]);
+  const names = useVendorNames(open);
 
   const close = useCallback(() => setOpen(false), []);
 
