@@ -161,7 +161,7 @@ pub async fn attempts(state: State<'_, Started>, id: i64) -> Result<Items<Attemp
 }
 
 /// Starts replaying the deliveries the list filters select (or `start.ids`), oldest first; the
-/// job's progress reaches the window as `replay` store events.
+/// job's progress reaches the window as `replay` stream events.
 #[tauri::command]
 pub async fn start_replay(
     state: State<'_, Started>,

@@ -44,7 +44,7 @@ test("a delivery posted to the capture port appears in the window and its detail
     const { id } = await answer.json();
     assert.ok(Number.isInteger(id), "the capture acknowledged with an id");
 
-    // The row arrives through the store event, without a reload.
+    // The row arrives through the stream event, without a reload.
     const row = await until("the row", () => $(client, `[role=row][data-id="${id}"]`));
     assert.match(await client.getElementText(row), /\/hooks\/desktop-e2e/);
     assert.equal(await text(client, "[data-testid=stored-count]"), "1 stored");

@@ -64,6 +64,7 @@ fn generate() -> String {
         crate::control::Reverify::decl(&cfg),
         crate::control::Startup::decl(&cfg),
         crate::model::CurlCommand::decl(&cfg),
+        crate::api::ErrorBody::decl(&cfg),
     ];
     let mut out = String::from(
         "// Generated from the Rust types by `cargo test -p hookscope bindings` \

@@ -14,6 +14,7 @@ import type {
   EditedRequest,
   EndpointConfig,
   EndpointsSaved,
+  ErrorBody,
   Facets,
   ImportResult,
   Items,
@@ -173,7 +174,7 @@ export function httpTransport(
     if (!response.ok) {
       let message = `${method} ${path}: HTTP ${response.status}`;
       try {
-        const json = (await response.json()) as { error?: string };
+        const json = (await response.json()) as Partial<ErrorBody>;
         if (json.error) message = json.error;
       } catch {
         // Not JSON: keep the status line.

@@ -592,6 +592,12 @@ export type CurlCommand = { command: string,
  */
 body_file: string | null, };
 
+export type ErrorBody = { 
+/**
+ * What went wrong and what to do about it.
+ */
+error: string, };
+
 /** Every signature status, in the order the filters offer them. */
 export const SIGNATURE_STATUSES: SignatureStatus[] = ["valid", "invalid", "missing", "stale", "malformed", "unchecked"];
 

@@ -101,13 +101,20 @@ impl From<Error> for ApiError {
     }
 }
 
+/// The body of every error answer.
+#[derive(Debug, serde::Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ErrorBody {
+    /// What went wrong and what to do about it.
+    pub error: String,
+}
+
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        (
-            self.status,
-            axum::Json(serde_json::json!({ "error": self.message })),
-        )
-            .into_response()
+        let body = ErrorBody {
+            error: self.message,
+        };
+        (self.status, axum::Json(body)).into_response()
     }
 }
 
