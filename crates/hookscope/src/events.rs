@@ -6,7 +6,7 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::model::{DeliverySummary, ReplayJob};
+use crate::model::{DeliverySummary, HandlerAnswer, ReplayJob};
 
 /// Events a subscriber may fall behind by before it gets [`StreamEvent::Lagged`].
 const CAPACITY: usize = 1024;
@@ -34,6 +34,15 @@ pub enum StreamEvent {
     Pinned {
         id: i64,
         pinned: bool,
+    },
+    /// A forward or replay of a delivery came back: its handler's answer, and with
+    /// pass-through the answer its sender got (`response_status`).
+    Answered {
+        id: i64,
+        handler: HandlerAnswer,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        #[cfg_attr(test, ts(optional))]
+        response_status: Option<u16>,
     },
     /// Retention deleted every delivery with an id up to `through_id`.
     Pruned {

@@ -90,6 +90,46 @@ pub struct Duplicate {
     pub since_previous_secs: Option<f64>,
 }
 
+/// The handler's answer to a delivery: the latest forward, replay or edited send of it.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct HandlerAnswer {
+    /// The attempt it came from.
+    pub attempt_id: i64,
+    pub kind: AttemptKind,
+    /// `None` when no answer came (see `note`).
+    pub status: Option<u16>,
+    pub latency_ms: f64,
+    /// Why no answer came, or the first line of the answer's body.
+    pub note: Option<String>,
+}
+
+impl HandlerAnswer {
+    /// What the sidebar counts and `handler=` selects: `error` when no answer came, else the
+    /// status class (`2xx`, `4xx`, ...).
+    pub fn class(status: Option<u16>) -> String {
+        match status {
+            None => "error".to_owned(),
+            Some(s) => format!("{}xx", s / 100),
+        }
+    }
+}
+
+/// Whether an attempt of this kind answers for the handler (a test send has no delivery).
+pub fn answers_for_handler(kind: AttemptKind) -> bool {
+    matches!(
+        kind,
+        AttemptKind::Forward | AttemptKind::Replay | AttemptKind::Edit
+    )
+}
+
+/// The first line of an answer's body, at most 200 characters: what a list shows of it.
+pub fn first_line(body: &[u8]) -> Option<String> {
+    let text = String::from_utf8_lossy(&body[..body.len().min(1024)]);
+    let line = text.lines().map(str::trim).find(|l| !l.is_empty())?;
+    Some(line.chars().take(200).collect())
+}
+
 /// One row of a delivery list: everything but the head and the body.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -122,6 +162,8 @@ pub struct DeliverySummary {
     pub pinned: bool,
     /// Read from a HAR or JSON Lines file (`hookscope import`), not received.
     pub imported: bool,
+    /// The handler's answer: the latest forward or replay of this delivery, if any.
+    pub handler: Option<HandlerAnswer>,
 }
 
 /// A stored delivery with its headers and body.
@@ -200,6 +242,9 @@ pub struct Facets {
     pub signatures: Vec<FacetCount>,
     pub duplicates: Vec<FacetCount>,
     pub methods: Vec<FacetCount>,
+    /// The handler's answer by class (`2xx`, `4xx`, `error` when none came); `null` for
+    /// deliveries never forwarded or replayed.
+    pub handlers: Vec<FacetCount>,
 }
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -213,23 +258,47 @@ pub struct FacetCount {
     pub count: u64,
 }
 
+/// The sidebar's facets, in the order [`Facets::from_rows`] takes their values.
+pub const FACETS: usize = 6;
+
 impl Facets {
-    /// From counts per (vendor, event type, signature, duplicate kind, method), `""` for none.
-    pub fn from_rows(rows: &[([String; 5], u64)]) -> Facets {
+    /// From counts per (vendor, event type, signature, duplicate kind, method, handler class),
+    /// `""` for none. `selected` says, for a row's values, which of them the filters in force
+    /// let through: each facet counts the rows every *other* facet lets through (the usual
+    /// faceted-search rule, so that a facet still offers its alternatives), and `total` the rows
+    /// all of them let through.
+    pub fn from_rows(
+        rows: &[([String; FACETS], u64)],
+        selected: impl Fn(&[String; FACETS]) -> [bool; FACETS],
+    ) -> Facets {
         use std::collections::BTreeMap;
         let some = |s: &str| (!s.is_empty()).then(|| s.to_owned());
         /// (value, vendor) → count
         type Counts = BTreeMap<(Option<String>, Option<String>), u64>;
-        let mut maps: [Counts; 5] = Default::default();
+        let mut maps: [Counts; FACETS] = Default::default();
         let mut total = 0;
         for (keys, n) in rows {
-            total += n;
+            let pass = selected(keys);
+            let failing = pass.iter().filter(|p| !**p).count();
+            if failing == 0 {
+                total += n;
+            }
             for (i, map) in maps.iter_mut().enumerate() {
-                let vendor = if i == 1 { some(&keys[0]) } else { None };
-                *map.entry((some(&keys[i]), vendor)).or_default() += n;
+                // Counted in facet `i` when no other facet's filter leaves the row out.
+                if failing == 0 || (failing == 1 && !pass[i]) {
+                    let vendor = if i == 1 { some(&keys[0]) } else { None };
+                    *map.entry((some(&keys[i]), vendor)).or_default() += n;
+                }
             }
         }
-        let [vendors, event_types, signatures, duplicates, methods] = maps.map(|m| {
+        let [
+            vendors,
+            event_types,
+            signatures,
+            duplicates,
+            methods,
+            handlers,
+        ] = maps.map(|m| {
             let mut list: Vec<FacetCount> = m
                 .into_iter()
                 .map(|((value, vendor), count)| FacetCount {
@@ -248,6 +317,7 @@ impl Facets {
             signatures,
             duplicates,
             methods,
+            handlers,
         }
     }
 }
@@ -378,6 +448,8 @@ pub struct NewAttempt {
     pub resigned: bool,
     pub event_id: Option<String>,
     pub outcome: Outcome,
+    /// What may explain a refusal: kept only when the answer was not a 2xx.
+    pub hint: Option<String>,
 }
 
 /// A stored outgoing request, as the API, the UI and `hookscope replay` present it.
@@ -411,6 +483,10 @@ pub struct Attempt {
     pub error: Option<String>,
     /// An answer with a 2xx status.
     pub ok: bool,
+    /// The first line of the answer's body: what a handler says when it refuses.
+    pub answer_line: Option<String>,
+    /// What may explain a refusal (the original signature was past its tolerance).
+    pub hint: Option<String>,
 }
 
 /// A bulk replay, as the UI shows it.

@@ -91,7 +91,7 @@ impl Instance {
             store.start_writer(config.store.durability, &config.retention)?;
         let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
         let config = Arc::new(config);
-        let forwarder = Forwarder::new(store.clone());
+        let forwarder = Forwarder::new(store.clone(), writer.bus().clone());
         let capture_state = Arc::new(CaptureState {
             config: config.clone(),
             endpoints: endpoints.clone(),

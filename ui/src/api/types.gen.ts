@@ -37,7 +37,11 @@ pinned: boolean,
 /**
  * Read from a HAR or JSON Lines file (`hookscope import`), not received.
  */
-imported: boolean, };
+imported: boolean, 
+/**
+ * The handler's answer: the latest forward or replay of this delivery, if any.
+ */
+handler: HandlerAnswer | null, };
 
 export type DeliveryDetail = { headers: Array<[string, string]>, 
 /**
@@ -72,7 +76,11 @@ pinned: boolean,
 /**
  * Read from a HAR or JSON Lines file (`hookscope import`), not received.
  */
-imported: boolean, };
+imported: boolean, 
+/**
+ * The handler's answer: the latest forward or replay of this delivery, if any.
+ */
+handler: HandlerAnswer | null, };
 
 export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
 /**
@@ -165,7 +173,12 @@ export type Facets = { total: number, vendors: Array<FacetCount>,
 /**
  * Event types, each with its vendor.
  */
-event_types: Array<FacetCount>, signatures: Array<FacetCount>, duplicates: Array<FacetCount>, methods: Array<FacetCount>, };
+event_types: Array<FacetCount>, signatures: Array<FacetCount>, duplicates: Array<FacetCount>, methods: Array<FacetCount>, 
+/**
+ * The handler's answer by class (`2xx`, `4xx`, `error` when none came); `null` for
+ * deliveries never forwarded or replayed.
+ */
+handlers: Array<FacetCount>, };
 
 export type FacetCount = { 
 /**
@@ -173,7 +186,21 @@ export type FacetCount = {
  */
 value: string | null, vendor?: string, count: number, };
 
-export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "lagged", missed: number, };
+export type HandlerAnswer = { 
+/**
+ * The attempt it came from.
+ */
+attempt_id: number, kind: AttemptKind, 
+/**
+ * `None` when no answer came (see `note`).
+ */
+status: number | null, latency_ms: number, 
+/**
+ * Why no answer came, or the first line of the answer's body.
+ */
+note: string | null, };
+
+export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "lagged", missed: number, };
 
 export type DecodedBody = { 
 /**
@@ -453,7 +480,15 @@ response_truncated: boolean, latency_ms: number | null, error: string | null,
 /**
  * An answer with a 2xx status.
  */
-ok: boolean, };
+ok: boolean, 
+/**
+ * The first line of the answer's body: what a handler says when it refuses.
+ */
+answer_line: string | null, 
+/**
+ * What may explain a refusal (the original signature was past its tolerance).
+ */
+hint: string | null, };
 
 export type AttemptKind = "replay" | "forward" | "edit" | "send";
 

@@ -23,6 +23,18 @@ pub struct Captured {
     /// The body was cut short at capture: it is not forwarded, as the target would get a
     /// different request than the sender sent.
     pub truncated: bool,
+    /// The sender gets the target's answer (pass-through): it is stored as the delivery's
+    /// answer too.
+    pub pass_through: bool,
+}
+
+/// The status a pass-through sender gets for `outcome`: the target's, or 502 when it gave
+/// none (or one HTTP cannot relay).
+pub fn relayed_status(outcome: &Outcome) -> u16 {
+    outcome
+        .status
+        .filter(|s| http::StatusCode::from_u16(*s).is_ok())
+        .unwrap_or(502)
 }
 
 /// Sends a captured delivery on to a forward target and records the attempt.

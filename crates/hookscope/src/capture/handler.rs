@@ -116,6 +116,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
             head: incoming.head.clone(),
             body: incoming.body.clone(),
             truncated: incoming.truncated,
+            pass_through: route.pass_through,
         };
         (fwd, captured)
     });

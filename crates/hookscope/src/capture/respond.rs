@@ -63,7 +63,10 @@ pub(super) async fn custom(custom: &ResponseConfig, status: StatusCode, id: i64)
 /// The forward target's answer, relayed to the sender: its status, headers (less those of the
 /// connection) and body; a 502 naming the reason when it gave none.
 pub(super) fn passed_through(id: i64, outcome: Outcome) -> Response {
-    let Some(status) = outcome.status.and_then(|s| StatusCode::from_u16(s).ok()) else {
+    let relayed = outcome
+        .status
+        .filter(|s| *s == super::forward::relayed_status(&outcome));
+    let Some(status) = relayed.and_then(|s| StatusCode::from_u16(s).ok()) else {
         let why = outcome.error.unwrap_or_else(|| "no answer".to_owned());
         return json(
             StatusCode::BAD_GATEWAY,

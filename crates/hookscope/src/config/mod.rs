@@ -259,7 +259,9 @@ pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(
                     .map_err(|e| format!("endpoint {}: forward: {e}", ep.path))?;
             }
             let Some(resp) = &ep.response else { continue };
-            if http::StatusCode::from_u16(resp.status).is_err() || resp.status < 200 {
+            // HTTP status codes are three digits, but only 200-599 are final answers a sender
+            // knows (999 would go out as `HTTP/1.1 999 <none>`).
+            if !(200..=599).contains(&resp.status) {
                 return Err(format!(
                     "endpoint {}: response status {} is not a final HTTP status (200-599)",
                     ep.path, resp.status
@@ -390,6 +392,11 @@ mod tests {
         assert!(err.contains("must start with '/'"), "{err}");
         let err = parse("[[endpoints]]\npath = \"/a\"\nresponse = { status = 99 }").unwrap_err();
         assert!(err.contains("not a final HTTP status"), "{err}");
+        let err = parse("[[endpoints]]\npath = \"/a\"\nresponse = { status = 999 }").unwrap_err();
+        assert!(
+            err.contains("999 is not a final HTTP status (200-599)"),
+            "{err}"
+        );
         let err = parse("[capture]\nmax_bodyy = 1").unwrap_err();
         assert!(err.contains("unknown field"), "{err}");
     }

@@ -119,6 +119,7 @@ impl Control {
             store: self.inner.store.clone(),
             registry: self.inner.registry.clone(),
             endpoints: self.inner.endpoints.get(),
+            events: Some(self.inner.writer.bus().clone()),
         }
     }
 }

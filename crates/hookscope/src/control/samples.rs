@@ -137,6 +137,7 @@ impl Control {
             body_changed: true,
             resigned: false,
             event_id: None,
+            stale_signature: None,
         };
         let mut answers = Vec::new();
         let mut id = None;

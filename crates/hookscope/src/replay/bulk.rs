@@ -13,6 +13,7 @@ use tokio_util::sync::CancellationToken;
 use super::{Client, Context, ReplayOptions, prepare};
 use crate::config::Endpoints;
 use crate::error::Result;
+use crate::events::{Bus, StreamEvent};
 use crate::model::{Attempt, ReplayProgress};
 use crate::profile::Registry;
 use crate::store::Store;
@@ -58,6 +59,9 @@ pub struct Replayer {
     pub store: Store,
     pub registry: Arc<Registry>,
     pub endpoints: Arc<Endpoints>,
+    /// Where each delivery's new handler answer is announced, when something is listening (a
+    /// server's UI); `None` from the command line.
+    pub events: Option<Bus>,
 }
 
 impl Replayer {
@@ -81,12 +85,20 @@ impl Replayer {
         let (started_at_us, outcome) = self.client.send(&out).await;
         let record = out.attempt(started_at_us, outcome);
         let store = self.store.clone();
-        let attempt = tokio::task::spawn_blocking(move || {
-            let id = store.record_attempt(&record)?;
-            store.attempt(id)
+        let (recorded, attempt) = tokio::task::spawn_blocking(move || {
+            let recorded = store.record_attempt(&record, None)?;
+            let attempt = store.attempt(recorded.id)?;
+            Ok::<_, crate::error::Error>((recorded, attempt))
         })
         .await
         .map_err(|e| crate::error::Error::Task(e.to_string()))??;
+        if let (Some(events), Some(handler)) = (&self.events, recorded.handler) {
+            events.publish(StreamEvent::Answered {
+                id,
+                handler,
+                response_status: None,
+            });
+        }
         attempt.ok_or_else(|| crate::error::Error::Commit("the attempt was not recorded".into()))
     }
 

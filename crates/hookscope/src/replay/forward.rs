@@ -5,8 +5,9 @@
 use futures_util::future::BoxFuture;
 
 use super::{Client, ClientOptions, Outgoing};
-use crate::capture::{Captured, Forward};
+use crate::capture::{Captured, Forward, relayed_status};
 use crate::config::ForwardConfig;
+use crate::events::{Bus, StreamEvent};
 use crate::head::forwardable_headers;
 use crate::model::{AttemptKind, Outcome, now_us};
 use crate::store::Store;
@@ -22,6 +23,7 @@ const STORED_RESPONSE_MAX: usize = 64 * 1024;
 pub struct Forwarder {
     client: Client,
     store: Store,
+    events: Bus,
     done: tokio::sync::broadcast::Sender<Forwarded>,
 }
 
@@ -37,13 +39,15 @@ pub struct Forwarded {
 }
 
 impl Forwarder {
-    pub fn new(store: Store) -> Forwarder {
+    /// Records forwards in `store` and announces each delivery's new handler answer on `events`.
+    pub fn new(store: Store, events: Bus) -> Forwarder {
         Forwarder {
             client: Client::new(ClientOptions {
                 keep_response: PASS_THROUGH_MAX,
                 ..ClientOptions::default()
             }),
             store,
+            events,
             done: tokio::sync::broadcast::Sender::new(1024),
         }
     }
@@ -72,6 +76,7 @@ impl Forwarder {
             body_changed: false,
             resigned: false,
             event_id: None,
+            stale_signature: None,
         };
         let (started_at_us, outcome) = match (url, delivery.truncated) {
             (Err(e), _) => (
@@ -97,9 +102,21 @@ impl Forwarder {
         stored.body.truncate(STORED_RESPONSE_MAX);
         let record = out.attempt(started_at_us, stored);
         let store = self.store.clone();
-        let recorded = tokio::task::spawn_blocking(move || store.record_attempt(&record)).await;
+        // With pass-through the sender gets the target's answer, so that is the answer stored;
+        // it is committed before the sender has it.
+        let sender_got = delivery.pass_through.then(|| relayed_status(&outcome));
+        let recorded =
+            tokio::task::spawn_blocking(move || store.record_attempt(&record, sender_got)).await;
         match recorded {
-            Ok(Ok(_)) => {}
+            Ok(Ok(recorded)) => {
+                if let Some(handler) = recorded.handler {
+                    self.events.publish(StreamEvent::Answered {
+                        id: delivery.id,
+                        handler,
+                        response_status: sender_got,
+                    });
+                }
+            }
             Ok(Err(e)) => tracing::error!(error = %e, "a forward could not be recorded"),
             Err(e) => tracing::error!(error = %e, "a forward could not be recorded"),
         }

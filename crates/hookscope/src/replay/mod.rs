@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::head::forwardable_headers;
 use crate::model::{AttemptKind, Delivery, NewAttempt, now_us};
 use crate::profile::Registry;
-use crate::signature::{self, SignParams, SignatureScheme};
+use crate::signature::{self, SignParams, SignatureCheck, SignatureScheme};
 use crate::target::{Origin, PathMode, target_url_for};
 
 /// Where and how to send.
@@ -75,6 +75,9 @@ pub struct Outgoing {
     pub body_changed: bool,
     pub resigned: bool,
     pub event_id: Option<String>,
+    /// Set when the original signature goes out past its scheme's tolerance: what explains a
+    /// refusal.
+    pub stale_signature: Option<String>,
 }
 
 impl Outgoing {
@@ -96,6 +99,10 @@ impl Outgoing {
             request_size: self.body.len() as u64,
             resigned: self.resigned,
             event_id: self.event_id.clone(),
+            hint: self
+                .stale_signature
+                .clone()
+                .filter(|_| !outcome.status.is_some_and(|s| (200..300).contains(&s))),
             outcome,
         }
     }
@@ -236,6 +243,24 @@ fn set_header(headers: &mut Vec<(String, Vec<u8>)>, name: &str, value: &[u8]) {
     }
 }
 
+/// Why a handler may refuse the original signature sent at `now` (seconds): it is older than its
+/// scheme's tolerance.
+pub fn stale_signature(check: Option<&SignatureCheck>, now: i64) -> Option<String> {
+    let check = check?;
+    let (signed_at, tolerance) = (check.timestamp?, check.tolerance_secs?);
+    let age = now.saturating_sub(signed_at);
+    if age <= i64::try_from(tolerance).unwrap_or(i64::MAX) {
+        return None;
+    }
+    let words = |secs: u64| humantime::format_duration(std::time::Duration::from_secs(secs));
+    Some(format!(
+        "the original signature was made {} before this send, past the {} tolerance of {}'s scheme: send it re-signed (--resign, or Re-sign in the Replay tab)",
+        words(age.unsigned_abs()),
+        words(tolerance),
+        check.scheme.as_deref().unwrap_or("its vendor"),
+    ))
+}
+
 /// Builds the request that replays `delivery` under `opts`; `edited` replaces its method,
 /// headers and body first.
 pub fn prepare(
@@ -349,7 +374,13 @@ pub fn prepare(
         event_id = id.or(event_id);
         resigned = true;
     }
+    let stale_signature = if resigned {
+        None
+    } else {
+        stale_signature(s.signature.as_ref(), now_us() / 1_000_000)
+    };
     Ok(Outgoing {
+        stale_signature,
         delivery_id: Some(s.id),
         kind: if edited.is_some() {
             AttemptKind::Edit

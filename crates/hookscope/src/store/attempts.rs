@@ -5,20 +5,76 @@ use base64::Engine;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Result;
-use crate::model::{Attempt, AttemptKind, NewAttempt, format_time_us};
+use crate::model::{
+    Attempt, AttemptKind, HandlerAnswer, NewAttempt, answers_for_handler, first_line,
+    format_time_us,
+};
 
 const COLUMNS: &str = "id, delivery_id, kind, started_at_us, method, url, request_headers, \
      request_body, request_size, resigned, event_id, status, response_headers, response_body, \
-     response_size, latency_us, error";
+     response_size, latency_us, error, hint";
 
-pub(super) fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
+/// A recorded attempt: its id, and the handler's answer it now is for its delivery.
+#[derive(Debug, Clone)]
+pub struct Recorded {
+    pub id: i64,
+    /// Set when the attempt answers for its delivery's handler and the delivery still exists.
+    pub handler: Option<HandlerAnswer>,
+}
+
+/// Stores an attempt and, when it is a forward or replay of a delivery that still exists, makes
+/// it that delivery's handler answer; `sender_got` also replaces the answer stored for the
+/// sender (pass-through relays the target's). One transaction.
+pub(super) fn insert(
+    conn: &mut Connection,
+    a: &NewAttempt,
+    sender_got: Option<u16>,
+) -> Result<Recorded> {
+    // Immediate: take the write lock first (waiting for the writer's batch), never upgrade.
+    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let id = insert_row(&tx, a)?;
+    let mut handler = None;
+    if let Some(delivery_id) = a.delivery_id.filter(|_| answers_for_handler(a.kind)) {
+        let answer = HandlerAnswer {
+            attempt_id: id,
+            kind: a.kind,
+            status: a.outcome.status,
+            latency_ms: a.outcome.latency_us as f64 / 1000.0,
+            note: match &a.outcome.error {
+                Some(e) => Some(e.clone()),
+                None => first_line(&a.outcome.body),
+            },
+        };
+        let changed = tx
+            .prepare_cached(
+                "UPDATE deliveries SET handler_attempt = ?2, handler_kind = ?3, \
+                 handler_status = ?4, handler_latency_us = ?5, handler_note = ?6, handler = ?7, \
+                 response_status = ifnull(?8, response_status) WHERE id = ?1",
+            )?
+            .execute(params![
+                delivery_id,
+                id,
+                a.kind.as_str(),
+                a.outcome.status,
+                a.outcome.latency_us,
+                answer.note,
+                HandlerAnswer::class(a.outcome.status),
+                sender_got,
+            ])?;
+        handler = (changed > 0).then_some(answer);
+    }
+    tx.commit()?;
+    Ok(Recorded { id, handler })
+}
+
+fn insert_row(conn: &Connection, a: &NewAttempt) -> Result<i64> {
     let o = &a.outcome;
     let answered = o.status.is_some();
     conn.prepare_cached(
         "INSERT INTO attempts (delivery_id, kind, started_at_us, method, url, request_headers, \
          request_body, request_size, resigned, event_id, status, response_headers, response_body, \
-         response_size, latency_us, error) \
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)",
+         response_size, latency_us, error, hint) \
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
         a.delivery_id,
@@ -37,6 +93,7 @@ pub(super) fn insert(conn: &Connection, a: &NewAttempt) -> Result<i64> {
         answered.then_some(o.body_size),
         o.latency_us,
         o.error,
+        a.hint,
     ])?;
     Ok(conn.last_insert_rowid())
 }
@@ -101,6 +158,7 @@ fn attempt(row: &Row<'_>) -> rusqlite::Result<Attempt> {
     let stored = response_body.as_ref().map_or(0, Vec::len) as u64;
     let response_size: u64 = row.get::<_, Option<u64>>(14)?.unwrap_or(0);
     let (request_body, request_body_base64) = body_fields(row.get(7)?);
+    let answer_line = response_body.as_deref().and_then(first_line);
     let (response_body, response_body_base64) = body_fields(response_body);
     Ok(Attempt {
         id: row.get(0)?,
@@ -124,6 +182,8 @@ fn attempt(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         response_truncated: response_size > stored,
         latency_ms: row.get::<_, Option<i64>>(15)?.map(|us| us as f64 / 1000.0),
         error: row.get(16)?,
+        hint: row.get(17)?,
+        answer_line,
         ok: status.is_some_and(|s| (200..300).contains(&s)),
     })
 }

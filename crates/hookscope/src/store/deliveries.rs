@@ -5,7 +5,8 @@ use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use crate::error::Result;
 use crate::model::{
-    Delivery, DeliverySummary, Duplicate, DuplicateKind, NewDelivery, format_time_us,
+    AttemptKind, Delivery, DeliverySummary, Duplicate, DuplicateKind, HandlerAnswer, NewDelivery,
+    format_time_us,
 };
 use crate::profile::Analysis;
 
@@ -13,14 +14,15 @@ use crate::profile::Analysis;
 pub(super) const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
-     e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported";
+     e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported, \
+     d.handler_attempt, d.handler_status, d.handler_latency_us, d.handler_note, d.handler_kind";
 
 pub(super) const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 
 pub(super) const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 
 /// Columns of the summary, for reads that add their own after them.
-pub(super) const SUMMARY_LEN: usize = 24;
+pub(super) const SUMMARY_LEN: usize = 29;
 
 pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -60,7 +62,22 @@ pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
         ),
         None => (None, None, None, Vec::new()),
     };
+    let handler = match row.get::<_, Option<i64>>(24)? {
+        Some(attempt_id) => Some(HandlerAnswer {
+            attempt_id,
+            status: row.get(25)?,
+            latency_ms: row.get::<_, Option<i64>>(26)?.unwrap_or(0) as f64 / 1000.0,
+            note: row.get(27)?,
+            kind: row
+                .get::<_, Option<String>>(28)?
+                .as_deref()
+                .and_then(AttemptKind::parse)
+                .unwrap_or(AttemptKind::Forward),
+        }),
+        None => None,
+    };
     Ok(DeliverySummary {
+        handler,
         pinned: row.get(22)?,
         imported: row.get(23)?,
         vendor: row.get(14)?,
@@ -202,6 +219,7 @@ pub(super) fn summary_of(
 ) -> DeliverySummary {
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
+        handler: None,
         pinned: false,
         imported: d.imported,
         vendor: a.and_then(|a| a.vendor.clone()),

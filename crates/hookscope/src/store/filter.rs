@@ -36,9 +36,10 @@ pub struct ListParams {
     pub method: Option<String>,
     /// Path prefix.
     pub path: Option<String>,
-    /// Received at or after: RFC 3339 (`2026-11-23T10:00:00Z`) or an age (`15m`, `2h`, `1day`).
+    /// Received at or after: an RFC 3339 time (`2026-11-23T10:00:00Z`, `...+01:00`), a local
+    /// time without offset, a date (from its local midnight) or an age (`15m`, `2h`, `1day`).
     pub since: Option<String>,
-    /// Received before: same forms as `since`.
+    /// Received before: same forms as `since`; a date means through the end of that day.
     pub until: Option<String>,
     /// Vendor profile id.
     pub vendor: Option<String>,
@@ -52,6 +53,9 @@ pub struct ListParams {
     pub duplicate: Option<String>,
     /// Validation: `warning` for deliveries with warnings, `clean` for those without.
     pub validation: Option<String>,
+    /// The handler's answer (the latest forward or replay): a status (`400`), a class (`4xx`),
+    /// `failed` (anything but 2xx, or no answer), `error` (no answer) or `none` (never sent).
+    pub handler: Option<String>,
     /// Free text: deliveries whose head or body contains every word.
     pub q: Option<String>,
     /// `true`: only pinned deliveries; `false`: only the others.
@@ -82,9 +86,61 @@ pub struct Filter {
     pub duplicate: Option<String>,
     /// `Some(true)`: only with validation warnings; `Some(false)`: only without.
     pub warnings: Option<bool>,
+    pub handler: Option<HandlerFilter>,
     /// Free-text search words.
     pub search: Option<String>,
     pub pinned: Option<bool>,
+}
+
+/// Which handler answers `handler=` selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum HandlerFilter {
+    /// Never forwarded or replayed.
+    None,
+    /// Sent, but no answer came.
+    Error,
+    /// Anything but a 2xx answer, or none.
+    Failed,
+    /// A status class: `4` for 4xx.
+    Class(u16),
+    /// One status.
+    Status(u16),
+}
+
+impl HandlerFilter {
+    pub fn parse(text: &str) -> Result<HandlerFilter> {
+        let t = text.trim().to_ascii_lowercase();
+        let class = t
+            .strip_suffix("xx")
+            .and_then(|d| d.parse::<u16>().ok())
+            .filter(|d| (1..=9).contains(d));
+        Ok(match t.as_str() {
+            "none" => HandlerFilter::None,
+            "error" => HandlerFilter::Error,
+            "failed" => HandlerFilter::Failed,
+            _ if class.is_some() => HandlerFilter::Class(class.unwrap_or_default()),
+            _ => match t.parse::<u16>() {
+                Ok(s) if (100..=999).contains(&s) => HandlerFilter::Status(s),
+                _ => {
+                    return Err(Error::Filter(format!(
+                        "handler must be a status (400), a class (4xx), failed, error or none, got {text:?}"
+                    )));
+                }
+            },
+        })
+    }
+
+    /// Whether a delivery whose `handler` column (its answer's class, `error`, or `""` when
+    /// never sent) is `class` is selected; `None` when the class does not tell (one status).
+    pub fn matches_class(self, class: &str) -> Option<bool> {
+        Some(match self {
+            HandlerFilter::None => class.is_empty(),
+            HandlerFilter::Error => class == "error",
+            HandlerFilter::Failed => !class.is_empty() && class != "2xx",
+            HandlerFilter::Class(c) => class == format!("{c}xx"),
+            HandlerFilter::Status(_) => return None,
+        })
+    }
 }
 
 impl Default for Filter {
@@ -106,6 +162,7 @@ impl Default for Filter {
             signature: None,
             duplicate: None,
             warnings: None,
+            handler: None,
             search: None,
             pinned: None,
         }
@@ -138,7 +195,7 @@ impl ListParams {
             method: non_empty(&self.method).map(|m| m.to_ascii_uppercase()),
             path_prefix: non_empty(&self.path),
             since_us: self.since.as_deref().map(parse_time).transpose()?,
-            until_us: self.until.as_deref().map(parse_time).transpose()?,
+            until_us: self.until.as_deref().map(parse_until).transpose()?,
             vendor: non_empty(&self.vendor),
             event_type: non_empty(&self.event_type),
             event_id: non_empty(&self.event_id),
@@ -159,6 +216,10 @@ impl ListParams {
                 Some(_) => Some(false),
                 None => None,
             },
+            handler: non_empty(&self.handler)
+                .as_deref()
+                .map(HandlerFilter::parse)
+                .transpose()?,
             search: non_empty(&self.q).filter(|q| !q.trim().is_empty()),
             pinned: self.pinned,
         })
@@ -175,18 +236,50 @@ fn one_of(name: &str, value: Option<String>, allowed: &[&str]) -> Result<Option<
     }
 }
 
-/// An RFC 3339 time, or an age counted back from now (`90s`, `15m`, `2h`, `3days`).
+/// A time as `since=` takes it, in microseconds since the epoch: any RFC 3339 form
+/// (`2026-11-30T00:00:00Z`, `2026-11-30T00:00:00.5+01:00`, a space for the `T`), a local date and
+/// time without an offset (`2026-11-30T09:30`), a plain date (its local midnight: `2026-11-30`),
+/// or an age counted back from now (`90s`, `15m`, `2h`, `3days`).
 pub fn parse_time(text: &str) -> Result<i64> {
-    if let Ok(t) = humantime::parse_rfc3339_weak(text) {
-        let d = t
-            .duration_since(std::time::UNIX_EPOCH)
-            .map_err(|_| Error::Filter(format!("{text:?} is before 1970")))?;
-        return Ok(d.as_micros() as i64);
+    parse_point(text, false)
+}
+
+/// A time as `until=` takes it: the same forms as [`parse_time`], but a plain date means the end
+/// of that day, so that `since=2026-11-30&until=2026-11-30` is that day.
+pub fn parse_until(text: &str) -> Result<i64> {
+    parse_point(text, true)
+}
+
+fn parse_point(text: &str, end_of_day: bool) -> Result<i64> {
+    let t = text.trim();
+    let local = jiff::tz::TimeZone::system();
+    let instant = if let Ok(ts) = t.parse::<jiff::Timestamp>() {
+        Some(ts)
+    } else if let Ok(dt) = t.parse::<jiff::civil::DateTime>()
+        && t.len() > 10
+    {
+        dt.to_zoned(local.clone()).ok().map(|z| z.timestamp())
+    } else if let Ok(date) = t.parse::<jiff::civil::Date>() {
+        let day = if end_of_day {
+            date.tomorrow().ok()
+        } else {
+            Some(date)
+        };
+        day.and_then(|d| d.to_zoned(local).ok())
+            .map(|z| z.timestamp())
+    } else {
+        None
+    };
+    if let Some(ts) = instant {
+        if ts.as_microsecond() < 0 {
+            return Err(Error::Filter(format!("{text:?} is before 1970")));
+        }
+        return Ok(ts.as_microsecond());
     }
-    match humantime::parse_duration(text) {
+    match humantime::parse_duration(t) {
         Ok(age) => Ok(now_us() - micros(age)),
         Err(_) => Err(Error::Filter(format!(
-            "{text:?} is neither an RFC 3339 time (2026-11-23T10:00:00Z) nor an age (15m, 2h, 1day)"
+            "{text:?} is neither a time (2026-11-30T10:00:00Z, 2026-11-30T10:00:00+01:00), a date (2026-11-30) nor an age (15m, 2h, 1day)"
         ))),
     }
 }
@@ -216,6 +309,44 @@ mod tests {
     }
 
     #[test]
+    fn every_rfc_3339_form_and_a_plain_date_parse() {
+        let utc = 1_796_083_200_000_000; // 2026-12-01T00:00:00Z
+        for text in [
+            "2026-12-01T00:00:00Z",
+            "2026-12-01T00:00:00.000Z",
+            "2026-12-01T01:00:00+01:00",
+            "2026-12-01T01:00:00.000000+01:00",
+            "2026-11-30T19:00:00-05:00",
+            "2026-12-01 00:00:00Z",
+            "2026-12-01t00:00:00z",
+        ] {
+            assert_eq!(parse_time(text).unwrap(), utc, "{text}");
+        }
+        // A plain date is its local midnight; until a date includes that day.
+        let tz = jiff::tz::TimeZone::system();
+        let midnight = |d: &str| {
+            d.parse::<jiff::civil::Date>()
+                .unwrap()
+                .to_zoned(tz.clone())
+                .unwrap()
+                .timestamp()
+                .as_microsecond()
+        };
+        assert_eq!(parse_time("2026-11-30").unwrap(), midnight("2026-11-30"));
+        assert_eq!(parse_until("2026-11-30").unwrap(), midnight("2026-12-01"));
+        // Without an offset, a time is local.
+        let local = "2026-11-30T09:30:00"
+            .parse::<jiff::civil::DateTime>()
+            .unwrap()
+            .to_zoned(tz)
+            .unwrap()
+            .timestamp()
+            .as_microsecond();
+        assert_eq!(parse_time("2026-11-30T09:30:00").unwrap(), local);
+        assert!(parse_time("1969-12-31").is_err());
+    }
+
+    #[test]
     fn ages_count_back_from_now() {
         let t = parse_time("1h").unwrap();
         let expected = now_us() - 3_600_000_000;
@@ -225,7 +356,7 @@ mod tests {
     #[test]
     fn bad_values_say_what_is_accepted() {
         let err = parse_time("yesterday").unwrap_err().to_string();
-        assert!(err.contains("RFC 3339"), "{err}");
+        assert!(err.contains("a date (2026-11-30)"), "{err}");
         let err = ListParams {
             limit: Some(0),
             ..Default::default()

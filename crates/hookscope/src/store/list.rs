@@ -6,7 +6,7 @@ use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
 
 use super::deliveries::{SUMMARY_COLUMNS, SUMMARY_JOIN, summary};
 use super::facets::{facets, on_facets_only};
-use super::filter::Filter;
+use super::filter::{Filter, HandlerFilter};
 use super::search::fts_query;
 use crate::error::Result;
 use crate::model::Page;
@@ -71,6 +71,17 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
     }
     if let Some(status) = &f.signature {
         cond("d.signature_status = ?", status.clone().into());
+    }
+    match f.handler {
+        Some(HandlerFilter::None) => cond("d.handler = ?", "".to_owned().into()),
+        Some(HandlerFilter::Error) => cond("d.handler = ?", "error".to_owned().into()),
+        Some(HandlerFilter::Failed) => cond("d.handler NOT IN ('', ?)", "2xx".to_owned().into()),
+        Some(HandlerFilter::Class(c)) => cond("d.handler = ?", format!("{c}xx").into()),
+        Some(HandlerFilter::Status(s)) => {
+            cond("d.handler = ?", format!("{}xx", s / 100).into());
+            cond("d.handler_status = ?", i64::from(s).into());
+        }
+        None => {}
     }
     match f.duplicate.as_deref() {
         Some("any") => sql.push_str(" AND d.dup_kind IN ('retry', 'conflict')"),

@@ -24,6 +24,7 @@ use r2d2_sqlite::SqliteConnectionManager;
 use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
+pub use attempts::Recorded;
 pub use filter::{DEFAULT_LIMIT, DUPLICATE_FILTERS, Filter, ListParams, MAX_LIMIT, parse_time};
 pub use writer::{Writer, WriterThread};
 
@@ -39,6 +40,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0005_pins.sql")),
     M::up(include_str!("../../migrations/0006_attempts.sql")),
     M::up(include_str!("../../migrations/0007_imported.sql")),
+    M::up(include_str!("../../migrations/0008_handler_answer.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -137,9 +139,14 @@ impl Store {
         deliveries::count(&*self.pool.get()?)
     }
 
-    /// Records an outgoing request and its outcome; returns the attempt's id. Blocks on SQLite
-    /// (call it from a blocking thread in async code).
-    pub fn record_attempt(&self, attempt: &NewAttempt) -> Result<i64> {
+    /// Records an outgoing request and its outcome; a forward or replay becomes its delivery's
+    /// handler answer, and `sender_got` (pass-through) the answer stored for the sender. Blocks
+    /// on SQLite (call it from a blocking thread in async code).
+    pub fn record_attempt(
+        &self,
+        attempt: &NewAttempt,
+        sender_got: Option<u16>,
+    ) -> Result<Recorded> {
         let mut slot = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
         let conn = match &mut *slot {
             Some(conn) => conn,
@@ -151,7 +158,7 @@ impl Store {
                 slot.insert(conn)
             }
         };
-        attempts::insert(conn, attempt)
+        attempts::insert(conn, attempt, sender_got)
     }
 
     /// The attempts made from one delivery, newest first.

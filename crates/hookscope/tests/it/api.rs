@@ -222,10 +222,40 @@ async fn filters_by_method_path_endpoint_and_time() {
     assert_eq!(ids(&p), [c, b, a]);
     let (_, p) = t.api_get("/api/deliveries?since=1h").await;
     assert_eq!(ids(&p).len(), 3);
+    // Any RFC 3339 form: an offset instead of Z, with or without fractions; and plain dates
+    // (since a day: from its local midnight; until a day: through its end).
+    let us = first["received_at_us"].as_i64().unwrap();
+    let later = jiff::Timestamp::from_microsecond(us + 1).unwrap();
+    let plus_one = format!(
+        "{}+01:00",
+        later
+            .to_zoned(jiff::tz::TimeZone::fixed(jiff::tz::offset(1)))
+            .datetime()
+    );
+    let (status, p) = t
+        .api_get(&format!(
+            "/api/deliveries?until={}",
+            plus_one.replace('+', "%2B")
+        ))
+        .await;
+    assert_eq!(status, 200, "{plus_one}: {p}");
+    assert_eq!(ids(&p), [a], "{plus_one}");
+    let today = jiff::Zoned::now().date().to_string();
+    let (status, p) = t
+        .api_get(&format!("/api/deliveries?since={today}&until={today}"))
+        .await;
+    assert_eq!(status, 200, "{p}");
+    assert_eq!(ids(&p), [c, b, a]);
 
     let (status, err) = t.api_get("/api/deliveries?since=yesterday").await;
     assert_eq!(status, 400);
-    assert!(err["error"].as_str().unwrap().contains("RFC 3339"));
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("a date (2026-11-30)"),
+        "{err}"
+    );
     let (status, err) = t.api_get("/api/deliveries?colour=red").await;
     assert_eq!(status, 400);
     assert!(err["error"].as_str().unwrap().contains("colour"), "{err}");
@@ -422,7 +452,40 @@ async fn facets_count_what_the_filters_would_select_and_follow_deletes() {
     // The same filters as the list narrow the counts.
     let (_, filtered) = t.api_get("/api/facets?duplicate=first&vendor=stripe").await;
     assert_eq!(filtered["total"], 3);
-    assert_eq!(facet(&filtered, "duplicates", Some("retry")), 0);
+    // Each facet counts under the *other* filters: the duplicate facet still offers the
+    // retry among stripe's deliveries, and the vendor facet counts only first arrivals.
+    assert_eq!(facet(&filtered, "duplicates", Some("first")), 3);
+    assert_eq!(facet(&filtered, "duplicates", Some("retry")), 1);
+    assert_eq!(facet(&filtered, "duplicates", None), 0, "not stripe's");
+    assert_eq!(facet(&filtered, "vendors", Some("stripe")), 3);
+    assert_eq!(facet(&filtered, "vendors", None), 0, "no duplicate kind");
+    assert_eq!(facet(&filtered, "signatures", Some("missing")), 3);
+    // A count is what clicking it lists: its own choice replaced, the others kept.
+    for (list, query) in [
+        ("duplicates", "vendor=stripe&duplicate="),
+        ("vendors", "duplicate=first&vendor="),
+        ("signatures", "duplicate=first&vendor=stripe&signature="),
+    ] {
+        for f in filtered[list].as_array().unwrap() {
+            let value = f["value"].as_str().unwrap();
+            let (_, page) = t
+                .api_get(&format!("/api/deliveries?total=true&{query}{value}"))
+                .await;
+            assert_eq!(page["total"], f["count"], "{list} {value}: {page}");
+        }
+    }
+    let (_, by_vendor) = t.api_get("/api/facets?vendor=stripe").await;
+    assert_eq!(
+        facet(&by_vendor, "vendors", None),
+        1,
+        "its own choice ignored"
+    );
+    assert_eq!(facet(&by_vendor, "signatures", Some("missing")), 4);
+    assert_eq!(
+        facet(&by_vendor, "signatures", None),
+        0,
+        "the other vendor's"
+    );
     // Other filters count the matching rows themselves, and agree.
     let (_, counted) = t
         .api_get("/api/facets?duplicate=first&vendor=stripe&since=1h")

@@ -8,6 +8,7 @@ mod api;
 mod capture;
 mod export;
 mod fixtures;
+mod handler;
 mod inspect;
 mod instance;
 mod layers;

@@ -212,7 +212,7 @@ async fn a_target_that_is_down_or_failing_is_recorded_in_plain_words() {
 }
 
 /// A Stripe delivery signed an hour ago: stale for Stripe's five-minute tolerance.
-fn stale_stripe(event_id: &str) -> (Vec<u8>, String) {
+pub(crate) fn stale_stripe(event_id: &str, secret: &str) -> (Vec<u8>, String) {
     let body = format!(
         r#"{{"id":"{event_id}","object":"event","type":"invoice.paid","created":1700000000,"data":{{"object":{{"id":"in_1"}}}}}}"#
     )
@@ -228,7 +228,7 @@ fn stale_stripe(event_id: &str) -> (Vec<u8>, String) {
         &scheme,
         &body,
         SignParams {
-            secret: "whsec_replaytest",
+            secret,
             id: Some(event_id),
             timestamp: then,
         },
@@ -243,7 +243,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
         "[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\nsecrets = [\"whsec_replaytest\"]\n",
     )
     .await;
-    let (body, signature) = stale_stripe("evt_0123456789abcdefABCDEF01");
+    let (body, signature) = stale_stripe("evt_0123456789abcdefABCDEF01", "whsec_replaytest");
     let resp = t
         .http
         .post(t.capture_url("/hooks/stripe"))
@@ -576,7 +576,7 @@ async fn the_cli_replays_with_or_without_a_running_server() {
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
     assert!(
-        stdout.contains(&format!("#{second}")) && stdout.contains("→ 201"),
+        stdout.contains(&format!("#{second}")) && stdout.contains("→ answered 201"),
         "{stdout}"
     );
     assert!(stderr.contains("2 ok, 0 failed"), "{stderr}");
@@ -627,7 +627,13 @@ async fn the_cli_replays_with_or_without_a_running_server() {
     let answered: Vec<&str> = text
         .lines()
         .filter(|l| l.contains('→'))
-        .map(|l| if l.contains("→ 500") { "500" } else { "201" })
+        .map(|l| {
+            if l.contains("→ answered 500: handler broke") {
+                "500"
+            } else {
+                "201"
+            }
+        })
         .collect();
     assert_eq!(answered, vec!["500", "201"], "{text}");
     assert!(text.contains("replay  POST http://"), "{text}");
@@ -738,6 +744,65 @@ async fn pass_through_answers_the_sender_with_the_handlers_answer() {
     for id in crate::common::page_ids(&page) {
         assert_eq!(attempts(&t, id, 1).await[0]["kind"], "forward");
     }
+    // What is stored as the answer is what each sender got, and the handler's answer is shown.
+    let (_, page) = t.api_get("/api/deliveries?path=/hooks/").await;
+    let answers: Vec<(String, Value, Value, Value)> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["path"].as_str().unwrap().to_owned(),
+                d["response_status"].clone(),
+                d["handler"]["status"].clone(),
+                d["handler"]["note"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(answers[0].0, "/hooks/gone");
+    assert_eq!(answers[0].1, 502);
+    assert_eq!(answers[0].2, Value::Null);
+    assert!(
+        answers[0]
+            .3
+            .as_str()
+            .unwrap()
+            .contains("connection refused")
+    );
+    assert_eq!(
+        answers[1..],
+        [
+            (
+                "/hooks/ok".to_owned(),
+                201.into(),
+                201.into(),
+                "handled".into()
+            ),
+            (
+                "/hooks/pass".to_owned(),
+                500.into(),
+                500.into(),
+                "handler broke".into()
+            ),
+        ]
+    );
+    let (_, failed) = t.api_get("/api/deliveries?handler=failed").await;
+    assert_eq!(crate::common::page_ids(&failed).len(), 2, "{failed}");
+    let (_, facets) = t.api_get("/api/facets").await;
+    let handlers: Vec<(Value, Value)> = facets["handlers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| (f["value"].clone(), f["count"].clone()))
+        .collect();
+    assert_eq!(
+        handlers,
+        [
+            ("2xx".into(), 1.into()),
+            ("5xx".into(), 1.into()),
+            ("error".into(), 1.into())
+        ]
+    );
     t.stop().await;
 }
 

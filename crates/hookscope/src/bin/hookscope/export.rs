@@ -189,6 +189,7 @@ async fn import_through(api: SocketAddr, token: &str, file: Vec<u8>) -> Result<V
         body_changed: true,
         resigned: false,
         event_id: None,
+        stale_signature: None,
     };
     let (_, outcome) = client.send(&request).await;
     let Some(status) = outcome.status else {

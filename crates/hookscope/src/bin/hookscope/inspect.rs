@@ -41,10 +41,11 @@ pub struct FilterArgs {
     /// Only paths starting with this.
     #[arg(long)]
     pub path: Option<String>,
-    /// Received at or after: RFC 3339 time or an age such as 15m, 2h, 1day.
+    /// Received at or after: an RFC 3339 time (2026-11-30T10:00:00Z, ...+01:00), a local time
+    /// (2026-11-30T10:00), a date (2026-11-30, from its midnight) or an age (15m, 2h, 1day).
     #[arg(long)]
     pub since: Option<String>,
-    /// Received before: RFC 3339 time or an age.
+    /// Received before: the same forms; a date means through the end of that day.
     #[arg(long)]
     pub until: Option<String>,
     /// Only this vendor (profile id: stripe, github, cooledge, ...).
@@ -65,6 +66,10 @@ pub struct FilterArgs {
     /// Only deliveries with validation warnings (`warning`) or without (`clean`).
     #[arg(long)]
     pub validation: Option<String>,
+    /// Only this handler answer (latest forward or replay): a status (400), a class (4xx),
+    /// failed (not 2xx, or none), error (no answer) or none (never sent).
+    #[arg(long)]
+    pub handler: Option<String>,
     /// Only deliveries whose headers or body contain every one of these words.
     #[arg(long, value_name = "WORDS")]
     pub search: Option<String>,
@@ -84,6 +89,7 @@ impl FilterArgs {
             signature: self.signature.clone(),
             duplicate: self.duplicate.clone(),
             validation: self.validation.clone(),
+            handler: self.handler.clone(),
             q: self.search.clone(),
             ..Default::default()
         }
@@ -128,11 +134,12 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
     }
     writeln!(
         out,
-        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  PATH",
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:<13}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  PATH",
         "ID",
         "RECEIVED (UTC)",
         "METHOD",
         "STATUS",
+        "HANDLER",
         "SIZE",
         "VENDOR",
         "EVENT",
@@ -175,12 +182,20 @@ fn table_row(d: &DeliverySummary) -> String {
         Some(_) => "first".to_owned(),
         None => "-".to_owned(),
     };
+    let handler = match &d.handler {
+        Some(h) => match h.status {
+            Some(status) => format!("{status} {:.0} ms", h.latency_ms),
+            None => "no answer".to_owned(),
+        },
+        None => "-".to_owned(),
+    };
     format!(
-        "{:>8}  {:<27}  {:<7}  {:>6}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  {}",
+        "{:>8}  {:<27}  {:<7}  {:>6}  {:<13}  {:>9}  {:<24}  {:<26}  {:<9}  {:<9}  {}",
         d.id,
         d.received_at,
         d.method,
         d.response_status,
+        handler,
         size,
         vendor,
         event,

@@ -110,6 +110,7 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
             store: store.clone(),
             registry: std::sync::Arc::new(registry),
             endpoints: std::sync::Arc::new(endpoints),
+            events: None,
         };
         // One line per attempt, or a progress bar for long runs on a terminal.
         let bar = (!args.json && ids.len() > 20 && std::io::stderr().is_terminal()).then(|| {
@@ -183,19 +184,43 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
     Ok(())
 }
 
-/// `#12  → 201 in 3.4 ms  (attempt 7)` or the reason there was no answer.
+/// `#12  → answered 201 in 3.4 ms  (attempt 7)`, with the first line of the answer's body when
+/// it was not a 2xx, or the reason there was no answer; then the hint that explains a refusal.
 fn line(a: &Attempt) -> String {
     let delivery = a.delivery_id.map_or_else(String::new, |d| format!("#{d}"));
-    let signed = if a.resigned { ", re-signed" } else { "" };
-    match (a.status, &a.error) {
-        (Some(status), _) => format!(
-            "{delivery:<8} → {status} in {:.1} ms{signed}  (attempt {})",
-            a.latency_ms.unwrap_or_default(),
-            a.id
-        ),
+    let mut flags = Vec::new();
+    if a.resigned {
+        flags.push("re-signed".to_owned());
+    }
+    if let Some(id) = &a.event_id
+        && (a.kind == hookscope::model::AttemptKind::Edit || a.resigned)
+    {
+        flags.push(format!("event id {id}"));
+    }
+    let flags = if flags.is_empty() {
+        String::new()
+    } else {
+        format!(", {}", flags.join(", "))
+    };
+    let mut text = match (a.status, &a.error) {
+        (Some(status), _) => {
+            let said = match &a.answer_line {
+                Some(said) if !a.ok => format!(": {said}"),
+                _ => String::new(),
+            };
+            format!(
+                "{delivery:<8} → answered {status}{said} in {:.1} ms{flags}  (attempt {})",
+                a.latency_ms.unwrap_or_default(),
+                a.id
+            )
+        }
         (None, Some(e)) => format!("{delivery:<8} ✗ {e}  (attempt {})", a.id),
         (None, None) => format!("{delivery:<8} ✗ no answer  (attempt {})", a.id),
+    };
+    if let Some(hint) = &a.hint {
+        text.push_str(&format!("\n         hint: {hint}"));
     }
+    text
 }
 
 #[derive(Args)]

@@ -14,7 +14,9 @@ use hookscope::replay::{Client, ClientOptions, Outgoing};
 use hookscope::sample;
 use hookscope::server::VENDORS_DIR;
 
-use crate::load_config;
+use hookscope::store::Store;
+
+use crate::{DbArg, db_path, load_config};
 
 #[derive(Args)]
 pub struct SendArgs {
@@ -42,6 +44,9 @@ pub struct SendArgs {
     /// Config file (for the endpoints' secrets). Default: hookscope.toml in the data directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Each send is recorded in this store, when it exists, for `hookscope attempts`.
+    #[command(flatten)]
+    pub db: DbArg,
 }
 
 pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
@@ -99,6 +104,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         body_changed: true,
         resigned: false,
         event_id: None,
+        stale_signature: None,
     };
     let runtime = tokio::runtime::Builder::new_current_thread()
         .enable_all()
@@ -116,8 +122,17 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         },
         if args.dup { ", sent twice" } else { "" }
     )?;
+    // Sends are recorded beside the store's replays and forwards (`hookscope attempts`) when
+    // there is a store; a send from a machine without one records nothing.
+    let store = Store::open_existing(&db_path(&args.db, data_dir)).ok();
     for n in 0..times {
-        let (_, outcome) = runtime.block_on(client.send(&outgoing));
+        let (started_at_us, outcome) = runtime.block_on(client.send(&outgoing));
+        if let Some(store) = &store
+            && let Err(e) =
+                store.record_attempt(&outgoing.attempt(started_at_us, outcome.clone()), None)
+        {
+            tracing::warn!(error = %e, "the send could not be recorded");
+        }
         let again = if n > 0 { " (again, same id)" } else { "" };
         match (outcome.status, &outcome.error) {
             (Some(status), _) => writeln!(

@@ -83,7 +83,16 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             pass_through: args.pass_through,
         });
     }
-    let forwarding = config.capture.forward.clone();
+    // Every forward in force: the one for every delivery, then each endpoint's own.
+    let mut forwarding: Vec<(String, ForwardConfig)> = Vec::new();
+    if let Some(fwd) = &config.capture.forward {
+        forwarding.push(("every delivery".to_owned(), fwd.clone()));
+    }
+    for e in &config.endpoints {
+        if let Some(fwd) = &e.forward {
+            forwarding.push((e.path.clone(), fwd.clone()));
+        }
+    }
     let db = db_path(&args.db, &data_dir);
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
@@ -105,10 +114,10 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         writeln!(out, "  ui        {}", server.ui_url())?;
         writeln!(out, "  api       {}", server.api_url())?;
         writeln!(out, "  database  {}", db.display())?;
-        if let Some(fwd) = forwarding {
+        for (from, fwd) in forwarding {
             writeln!(
                 out,
-                "  forward   {} ({}){}",
+                "  forward   {from} → {} ({}){}",
                 fwd.to,
                 match fwd.path {
                     PathMode::Target => "the URL as given",
@@ -154,9 +163,16 @@ fn print_traffic(server: &Server) {
     let mut forwards = server.forwards();
     tokio::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
+        // Imported deliveries did not just arrive: they are summed up once the import pauses.
+        let mut imported = Imported::default();
+        let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
         loop {
             let line = tokio::select! {
                 event = deliveries.next() => match event {
+                    Some(StreamEvent::Delivery { delivery }) if delivery.imported => {
+                        imported.add(&delivery);
+                        continue;
+                    }
                     Some(StreamEvent::Delivery { delivery }) => delivery_line(&delivery),
                     Some(StreamEvent::Lagged { missed }) => format!("… {missed} events not shown (the store keeps them all)"),
                     Some(_) => continue,
@@ -167,6 +183,10 @@ fn print_traffic(server: &Server) {
                     Err(RecvError::Lagged(n)) => format!("… {n} forwards not shown (`hookscope attempts` lists them)"),
                     Err(RecvError::Closed) => return,
                 },
+                _ = tick.tick() => match imported.take() {
+                    Some(line) => line,
+                    None => continue,
+                },
             };
             // A full queue (output not being read) drops the line; a gone printer ends this.
             if let Err(std::sync::mpsc::TrySendError::Disconnected(_)) = tx.try_send(line) {
@@ -174,6 +194,61 @@ fn print_traffic(server: &Server) {
             }
         }
     });
+}
+
+/// Imported deliveries since the last summary line.
+#[derive(Default)]
+struct Imported {
+    count: u64,
+    first_id: i64,
+    last_id: i64,
+    oldest_us: i64,
+    newest_us: i64,
+}
+
+impl Imported {
+    fn add(&mut self, d: &DeliverySummary) {
+        if self.count == 0 {
+            (self.first_id, self.oldest_us, self.newest_us) =
+                (d.id, d.received_at_us, d.received_at_us);
+        }
+        self.count += 1;
+        self.last_id = d.id;
+        self.oldest_us = self.oldest_us.min(d.received_at_us);
+        self.newest_us = self.newest_us.max(d.received_at_us);
+    }
+
+    /// `12:00:01  <== imported 120 deliveries #5..#124, received 2026-11-20 10:00 to ...`
+    fn take(&mut self) -> Option<String> {
+        if self.count == 0 {
+            return None;
+        }
+        let day = |us: i64| {
+            jiff::Timestamp::from_microsecond(us)
+                .map(|t| {
+                    t.to_zoned(jiff::tz::TimeZone::system())
+                        .strftime("%Y-%m-%d %H:%M:%S")
+                        .to_string()
+                })
+                .unwrap_or_default()
+        };
+        let line = format!(
+            "{}  <== imported {} {} #{}..#{}, received {} to {}",
+            clock(hookscope::model::now_us()),
+            self.count,
+            if self.count == 1 {
+                "delivery"
+            } else {
+                "deliveries"
+            },
+            self.first_id,
+            self.last_id,
+            day(self.oldest_us),
+            day(self.newest_us),
+        );
+        *self = Imported::default();
+        Some(line)
+    }
 }
 
 fn clock(at_us: i64) -> String {
