@@ -256,6 +256,46 @@ describe("filters, search and keyboard", () => {
     await page.selectOption("[data-testid=time-range]", "15m");
     await page.waitForFunction(() => new URL(location.href).searchParams.get("since") === "15m");
     await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
+    // Today and yesterday are local dates the core reads as local days.
+    await page.selectOption("[data-testid=time-range]", "yesterday");
+    await page.waitForSelector("text=No deliveries match these filters");
+    await page.selectOption("[data-testid=time-range]", "today");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
+    // A custom range, in local time: the last hour to now includes all, an earlier one none.
+    await page.selectOption("[data-testid=time-range]", "custom");
+    const local = (ms) => {
+      const t = new Date(ms);
+      const pad = (n) => String(n).padStart(2, "0");
+      return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+    };
+    await page.fill("[data-testid=time-from]", local(Date.now() - 3 * 3600_000));
+    await page.fill("[data-testid=time-to]", local(Date.now() - 2 * 3600_000));
+    await page.click("[data-testid=time-apply]");
+    await page.waitForSelector("text=No deliveries match these filters");
+    assert.match(new URL(page.url()).searchParams.get("until") ?? "", /Z$/);
+    await page.fill("[data-testid=time-to]", local(Date.now() + 3600_000));
+    await page.click("[data-testid=time-apply]");
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
+    await page.selectOption("[data-testid=time-range]", "");
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("counts each facet under the other filters: a count is what clicking it lists", async () => {
+    const { page, problems } = await openPage(browser, `${server.ui}&vendor=github`);
+    await page.waitForSelector(`.row[data-id="${ids.github}"]`);
+    // Only github's delivery is counted under Signature, and the other vendors stay offered.
+    await page.waitForFunction(() => {
+      const groups = [...document.querySelectorAll(".facet-group")];
+      const sig = groups.find((g) => g.querySelector("h3")?.textContent === "Signature");
+      const counts = [...(sig?.querySelectorAll(".facet-count") ?? [])].map((c) => Number(c.textContent));
+      return counts.length > 0 && counts.reduce((a, b) => a + b, 0) === 1;
+    });
+    assert.ok(await page.isVisible("button.facet:has-text('cooledge')"));
+    const sig = page.locator(".facet-group", { has: page.locator("h3", { hasText: "Signature" }) });
+    const count = Number(await sig.locator(".facet-count").first().textContent());
+    await sig.locator("button.facet").first().click();
+    await page.waitForFunction((n) => document.querySelectorAll(".row[data-id]").length === n, count);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -670,6 +710,22 @@ describe("live forwarding", () => {
       assert.equal(await page.textContent("[data-testid=attempt] .attempt-kind"), "forward");
       assert.equal(await page.textContent("[data-testid=attempt-status]"), "202");
       assert.deepEqual(received, [{ url: "/webhooks", body: '{"live":true}' }]);
+      // The Replay tab aims at the endpoint's forward target.
+      assert.equal(await page.inputValue("[data-testid=replay-target]"), targetUrl);
+
+      // The handler's answer is where people look: its column in the list (from the stream,
+      // without a reload), the Overview beside the sender's answer, and a facet.
+      await page.waitForFunction(
+        (id) => document.querySelector(`.row[data-id="${id}"] [data-testid=handler-answer]`)?.textContent?.startsWith("202"),
+        id,
+      );
+      await page.click("[data-testid=tab-overview]");
+      assert.match(await page.textContent("[data-testid=overview-handler]"), /^202 in [\d.]+ ms to the latest forward/);
+      await page.click("[data-testid=show-handler-answer]");
+      await page.waitForSelector("[data-testid=attempt-response]");
+      const answered = page.locator("button.facet", { hasText: "2xx" });
+      await answered.waitFor();
+      assert.equal(await answered.locator(".facet-count").textContent(), "1");
       assert.deepEqual(problems, []);
       await page.context().close();
     } finally {

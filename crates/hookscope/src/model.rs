@@ -356,6 +356,9 @@ pub struct DeliveryDetail {
     /// The headers a replay sends, in order: `headers` without those the connection owns
     /// (hop-by-hop, `Host`, `Content-Length`, `Expect`). What the replay editor starts from.
     pub replay_headers: Vec<(String, String)>,
+    /// Where deliveries like this one are forwarded now (its endpoint's forward, else the one
+    /// for every delivery): the Replay tab's default target.
+    pub forward_to: Option<String>,
 }
 
 impl From<Delivery> for DeliveryDetail {
@@ -372,6 +375,7 @@ impl From<Delivery> for DeliveryDetail {
             .map(|(name, value)| (name, crate::head::value_text(&value)))
             .collect();
         DeliveryDetail {
+            forward_to: None,
             decoded,
             replay_headers,
             headers,

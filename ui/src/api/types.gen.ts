@@ -56,7 +56,12 @@ decoded: DecodedBody | null,
  * The headers a replay sends, in order: `headers` without those the connection owns
  * (hop-by-hop, `Host`, `Content-Length`, `Expect`). What the replay editor starts from.
  */
-replay_headers: Array<[string, string]>, id: number, 
+replay_headers: Array<[string, string]>, 
+/**
+ * Where deliveries like this one are forwarded now (its endpoint's forward, else the one
+ * for every delivery): the Replay tab's default target.
+ */
+forward_to: string | null, id: number, 
 /**
  * RFC 3339, UTC, microseconds.
  */

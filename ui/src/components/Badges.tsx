@@ -1,4 +1,4 @@
-import type { DeliverySummary } from "../api/types.gen";
+import type { DeliverySummary, HandlerAnswer } from "../api/types.gen";
 import { type Badge, duplicateBadge, signatureBadge } from "../lib/format";
 
 export function BadgeView({ badge }: { badge: Badge }) {
@@ -28,4 +28,27 @@ export function MethodTag({ method }: { method: string }) {
 export function StatusCode({ status }: { status: number }) {
   const tone = status >= 500 ? "bad" : status >= 400 ? "warn" : "ok";
   return <span className={`status status-${tone}`}>{status}</span>;
+}
+
+/** The handler's answer (latest forward or replay): its status and latency, or why none came. */
+export function HandlerAnswerBadge({ handler }: { handler: HandlerAnswer | null }) {
+  if (!handler) return <span className="muted">–</span>;
+  const title = [
+    `${handler.kind === "forward" ? "Forwarded" : handler.kind === "edit" ? "Edited send" : "Replayed"}: ${
+      handler.status ?? "no answer"
+    } in ${handler.latency_ms.toFixed(1)} ms`,
+    handler.note,
+  ]
+    .filter(Boolean)
+    .join("\n");
+  return (
+    <span className="handler-answer" title={title} data-testid="handler-answer">
+      {handler.status !== null ? <StatusCode status={handler.status} /> : <span className="status status-bad">✗</span>}
+      <span className="muted latency">{formatLatency(handler.latency_ms)}</span>
+    </span>
+  );
+}
+
+function formatLatency(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(1)} s` : `${Math.round(ms)} ms`;
 }

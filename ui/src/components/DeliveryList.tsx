@@ -3,7 +3,7 @@ import { memo, useEffect, useLayoutEffect, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
 import { exactTime, formatSize, relativeTime } from "../lib/format";
 import type { DeliveryList as ListState } from "../lib/useDeliveries";
-import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
+import { DuplicateBadge, HandlerAnswerBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
 
 export const ROW_HEIGHT = 34;
 
@@ -63,8 +63,11 @@ export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scro
         <span role="columnheader" className="num">
           Size
         </span>
-        <span role="columnheader" className="num" title="The status the capture listener answered">
+        <span role="columnheader" className="num" title="The status the sender got">
           HTTP
+        </span>
+        <span role="columnheader" title="Your handler's answer: the latest forward or replay of the delivery">
+          Handler
         </span>
       </div>
       <div className="list-scroll" ref={scrollRef} tabIndex={-1} data-testid="list-scroll">
@@ -151,6 +154,9 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
       </span>
       <span className="num">
         <StatusCode status={row.response_status} />
+      </span>
+      <span>
+        <HandlerAnswerBadge handler={row.handler} />
       </span>
     </div>
   );

@@ -42,6 +42,8 @@ export function Detail(props: Props) {
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [notice, setNotice] = useState<string | null>(null);
+  // The attempt the Replay tab opens: the handler's answer, when the Overview asks for it.
+  const [openAttempt, setOpenAttempt] = useState<number | null>(null);
 
   useEffect(() => {
     let live = true;
@@ -198,12 +200,20 @@ export function Detail(props: Props) {
         ))}
       </div>
       <div className="tab-body" role="tabpanel">
-        {tab === "overview" && <Overview d={d} />}
+        {tab === "overview" && (
+          <Overview
+            d={d}
+            onShowAnswer={(attempt) => {
+              setOpenAttempt(attempt);
+              onTab("replay");
+            }}
+          />
+        )}
         {tab === "body" && <BodyTab d={d} />}
         {tab === "headers" && <HeadersTab d={d} onCopied={(ok) => say(ok, "headers")} />}
         {tab === "signature" && <SignatureTab d={d} />}
         {tab === "duplicates" && <DuplicatesTab d={d} onSelect={onSelect} />}
-        {tab === "replay" && <ReplayTab d={d} onCopied={(ok) => say(ok, "the command")} />}
+        {tab === "replay" && <ReplayTab d={d} openAttempt={openAttempt} onCopied={(ok) => say(ok, "the command")} />}
       </div>
     </section>
   );

@@ -30,19 +30,11 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `filters` (a new object on every render).
   useEffect(() => {
     let live = true;
-    // The counts a facet shows ignore that facet's own choice, so the other values stay
-    // reachable.
+    // The core counts each facet under the other filters (ignoring only its own choice), so
+    // the other values of a facet stay reachable and each count is what clicking it lists.
     const timer = window.setTimeout(() => {
       transport
-        .facets({
-          ...filters,
-          vendor: undefined,
-          event_type: undefined,
-          signature: undefined,
-          duplicate: undefined,
-          method: undefined,
-          pinned: filters.pinned,
-        })
+        .facets(filters)
         .then((f) => live && setFacets(f))
         .catch(() => {});
     }, 300);
@@ -62,10 +54,13 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
   const eventTypes = facets.event_types.filter((e) => !filters.vendor || e.vendor === filters.vendor);
   const duplicates = facets.duplicates.filter((d) => d.value === "retry" || d.value === "conflict");
   const anyDuplicates = duplicates.reduce((n, d) => n + d.count, 0);
+  const handlers = facets.handlers.filter((h) => h.value !== null);
+  const neverSent = facets.handlers.find((h) => h.value === null)?.count ?? 0;
+  const failed = handlers.filter((h) => h.value !== "2xx").reduce((n, h) => n + h.count, 0);
 
   return (
     <aside className="sidebar" aria-label="Filters">
-      <Group title="Vendor">
+      <Group title="Vendor" shown={facets.vendors.length > 0}>
         {facets.vendors.map((f) => (
           <FacetButton
             key={f.value ?? "none"}
@@ -77,7 +72,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           />
         ))}
       </Group>
-      <Group title="Event type">
+      <Group title="Event type" shown={eventTypes.length > 0}>
         {eventTypes.slice(0, 40).map((f) => (
           <FacetButton
             key={`${f.vendor}/${f.value}`}
@@ -90,7 +85,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           />
         ))}
       </Group>
-      <Group title="Signature">
+      <Group title="Signature" shown={facets.signatures.length > 0}>
         {facets.signatures.map((f) => (
           <FacetButton
             key={f.value ?? "none"}
@@ -102,7 +97,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           />
         ))}
       </Group>
-      <Group title="Duplicates">
+      <Group title="Duplicates" shown={anyDuplicates > 0 || filters.duplicate !== undefined}>
         <FacetButton
           facet={{ value: "any", count: anyDuplicates }}
           label="↻ any duplicate"
@@ -119,7 +114,34 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           />
         ))}
       </Group>
-      <Group title="Method">
+      <Group title="Handler's answer" shown={handlers.length > 0 || filters.handler !== undefined}>
+        {failed > 0 && (
+          <FacetButton
+            facet={{ value: "failed", count: failed }}
+            label="✗ not 2xx"
+            active={filters.handler === "failed"}
+            onClick={(active) => toggle({ handler: "failed" }, active)}
+          />
+        )}
+        {handlers.map((f) => (
+          <FacetButton
+            key={f.value}
+            facet={f}
+            label={f.value === "error" ? "✗ no answer" : (f.value ?? "")}
+            active={filters.handler === f.value}
+            onClick={(active) => toggle({ handler: f.value ?? undefined }, active)}
+          />
+        ))}
+        {neverSent > 0 && (
+          <FacetButton
+            facet={{ value: "none", count: neverSent }}
+            label="– not sent"
+            active={filters.handler === "none"}
+            onClick={(active) => toggle({ handler: "none" }, active)}
+          />
+        )}
+      </Group>
+      <Group title="Method" shown={facets.methods.length > 0}>
         {facets.methods.map((f) => (
           <FacetButton
             key={f.value}
@@ -130,7 +152,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           />
         ))}
       </Group>
-      <Group title="Marked">
+      <Group title="Marked" shown>
         <button
           type="button"
           className={`facet${filters.pinned ? " facet-active" : ""}`}
@@ -144,7 +166,8 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
   );
 }
 
-function Group({ title, children }: { title: string; children: React.ReactNode }) {
+function Group({ title, shown, children }: { title: string; shown: boolean; children: React.ReactNode }) {
+  if (!shown) return null;
   return (
     <section className="facet-group">
       <h3>{title}</h3>

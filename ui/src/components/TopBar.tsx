@@ -1,6 +1,6 @@
 import { useEffect, useState } from "react";
 import type { StreamStatus } from "../api/transport";
-import type { Filters } from "../lib/filters";
+import { type Filters, timeChoice, withTimeChoice } from "../lib/filters";
 import { BulkReplay } from "./BulkReplay";
 import { ExportImport } from "./ExportImport";
 import { TestEvent } from "./TestEvent";
@@ -22,9 +22,28 @@ const RANGES: [string, string][] = [
   ["15m", "Last 15 minutes"],
   ["1h", "Last hour"],
   ["24h", "Last 24 hours"],
+  ["today", "Today"],
+  ["yesterday", "Yesterday"],
   ["7days", "Last 7 days"],
   ["30days", "Last 30 days"],
+  ["custom", "Custom range…"],
 ];
+
+/** A `datetime-local` input's value for an ISO time or date the filters hold. */
+function localInput(value: string | undefined): string {
+  if (!value) return "";
+  const t = new Date(/^\d{4}-\d{2}-\d{2}$/.test(value) ? `${value}T00:00` : value);
+  if (Number.isNaN(t.getTime())) return "";
+  const pad = (n: number) => String(n).padStart(2, "0");
+  return `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T${pad(t.getHours())}:${pad(t.getMinutes())}`;
+}
+
+/** A `datetime-local` value (local time) as the RFC 3339 UTC time the core takes. */
+function fromLocalInput(value: string): string | undefined {
+  if (!value) return undefined;
+  const t = new Date(value);
+  return Number.isNaN(t.getTime()) ? undefined : t.toISOString();
+}
 
 const STATUS_TEXT: Record<StreamStatus, string> = {
   live: "● Live",
@@ -46,7 +65,15 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
     );
     return () => window.clearTimeout(timer);
   }, [q, path, filters, onChange]);
-  const custom = filters.since && !RANGES.some(([v]) => v === filters.since);
+  const choice = timeChoice(filters);
+  const [customOpen, setCustomOpen] = useState(false);
+  const [from, setFrom] = useState(localInput(filters.since));
+  const [to, setTo] = useState(localInput(filters.until));
+  useEffect(() => {
+    setFrom(localInput(filters.since));
+    setTo(localInput(filters.until));
+  }, [filters.since, filters.until]);
+  const showCustom = customOpen || choice === "custom";
 
   return (
     <header className="topbar">
@@ -84,8 +111,11 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
       <label>
         <span className="visually-hidden">Time range</span>
         <select
-          value={filters.since ?? ""}
-          onChange={(e) => onChange({ ...filters, since: e.target.value || undefined, until: undefined })}
+          value={showCustom ? "custom" : choice}
+          onChange={(e) => {
+            setCustomOpen(e.target.value === "custom");
+            onChange(withTimeChoice(filters, e.target.value));
+          }}
           data-testid="time-range"
         >
           {RANGES.map(([value, label]) => (
@@ -93,9 +123,36 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
               {label}
             </option>
           ))}
-          {custom && <option value={filters.since}>Since {filters.since}</option>}
         </select>
       </label>
+      {showCustom && (
+        <form
+          className="time-custom"
+          onSubmit={(e) => {
+            e.preventDefault();
+            onChange({ ...filters, since: fromLocalInput(from), until: fromLocalInput(to) });
+          }}
+        >
+          <input
+            type="datetime-local"
+            aria-label="From (local time)"
+            value={from}
+            onChange={(e) => setFrom(e.target.value)}
+            data-testid="time-from"
+          />
+          <span aria-hidden="true">–</span>
+          <input
+            type="datetime-local"
+            aria-label="Until (local time)"
+            value={to}
+            onChange={(e) => setTo(e.target.value)}
+            data-testid="time-to"
+          />
+          <button type="submit" data-testid="time-apply">
+            Apply
+          </button>
+        </form>
+      )}
       <span className={`stream stream-${status}`} role="status" data-testid="stream-status">
         {STATUS_TEXT[status]}
       </span>

@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { filterParams, hasFilters, parseFilters, parseSelected, viewSearch } from "./filters";
+import {
+  filterParams,
+  hasFilters,
+  localDate,
+  parseFilters,
+  parseSelected,
+  timeChoice,
+  viewSearch,
+  withTimeChoice,
+} from "./filters";
 
 describe("filters in the URL", () => {
   it("round-trips every filter through the query string", () => {
@@ -32,5 +41,20 @@ describe("filters in the URL", () => {
     expect(parseSelected("?vendor=github&id=42")).toBe(42);
     expect(parseSelected("?id=abc")).toBe(null);
     expect(parseSelected("?id=-3")).toBe(null);
+  });
+
+  it("maps the time menu's entries to since/until and back", () => {
+    // 00:30 local on 1 March 2026: yesterday is the last day of February.
+    const now = new Date(2026, 2, 1, 0, 30);
+    expect(localDate(0, now)).toBe("2026-03-01");
+    expect(localDate(-1, now)).toBe("2026-02-28");
+    for (const choice of ["", "today", "yesterday", "1h", "7days"]) {
+      expect(timeChoice(withTimeChoice({ vendor: "x" }, choice, now), now)).toBe(choice);
+    }
+    expect(withTimeChoice({}, "yesterday", now)).toEqual({ since: "2026-02-28", until: "2026-02-28" });
+    expect(timeChoice({ since: "2026-02-01T10:00:00.000Z" }, now)).toBe("custom");
+    expect(timeChoice({ until: "2026-02-01" }, now)).toBe("custom");
+    expect(withTimeChoice({ since: "a", until: "b" }, "custom", now)).toEqual({ since: "a", until: "b" });
+    expect(parseFilters("?handler=4xx").handler).toBe("4xx");
   });
 });

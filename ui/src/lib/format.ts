@@ -19,6 +19,11 @@ const LOCAL_TIME = new Intl.DateTimeFormat(undefined, {
 });
 
 /** The exact receive time, local and UTC, for the hover title. */
+/** A time in the reader's zone, to the millisecond, with the zone named. */
+export function localTime(us: number): string {
+  return `${LOCAL_TIME.format(new Date(us / 1000))} (local)`;
+}
+
 export function exactTime(rfc3339: string, us: number): string {
   return `${LOCAL_TIME.format(new Date(us / 1000))} (local)\n${rfc3339} (UTC)`;
 }

@@ -151,6 +151,17 @@ export function useDeliveries(
           // Whether it belongs to this list is the core's to say: the count asks it.
           countFresh();
           break;
+        case "answered":
+          if (
+            cache.current.update(event.id, (r) => ({
+              ...r,
+              handler: event.handler,
+              response_status: event.response_status ?? r.response_status,
+            }))
+          )
+            bump();
+          if (filtersRef.current.handler) countFresh();
+          break;
         case "pinned":
           if (cache.current.update(event.id, (r) => ({ ...r, pinned: event.pinned }))) bump();
           if (filtersRef.current.pinned) void refresh();

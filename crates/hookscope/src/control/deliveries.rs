@@ -24,7 +24,16 @@ impl Control {
         let delivery = blocking(move || store.get(id))
             .await?
             .ok_or(Error::NotFound(id))?;
-        Ok(delivery.into())
+        let mut detail: DeliveryDetail = delivery.into();
+        let endpoints = self.inner.endpoints.get();
+        let own = endpoints
+            .list
+            .iter()
+            .find(|e| Some(&e.path) == detail.summary.endpoint.as_ref())
+            .and_then(|e| e.forward.as_ref())
+            .map(|f| f.to.clone());
+        detail.forward_to = own.or_else(|| self.inner.capture.status().forward);
+        Ok(detail)
     }
 
     /// The body bytes as received, with the sender's content type.

@@ -332,7 +332,25 @@ pub fn prepare(
         }
     };
 
-    let mut event_id = s.event.as_ref().and_then(|e| e.id.clone());
+    // An edited request carries whatever id its edited headers and body hold: the profile that
+    // read the delivery reads it again.
+    let mut event_id = match edited {
+        None => s.event.as_ref().and_then(|e| e.id.clone()),
+        Some(_) => {
+            let pairs: Vec<(String, String)> = headers
+                .iter()
+                .map(|(n, v)| (n.clone(), crate::head::value_text(v)))
+                .collect();
+            let analysis = ctx.registry.analyze(&crate::profile::Inspect {
+                headers: &pairs,
+                body: &body,
+                received_at_us: now_us(),
+                endpoint: endpoint_of(ctx.endpoints, delivery),
+                all_secrets: &[],
+            });
+            analysis.event.id
+        }
+    };
     let resign = opts.resign || opts.fresh_id;
     let mut resigned = false;
     if opts.fresh_id {

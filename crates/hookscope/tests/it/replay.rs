@@ -316,11 +316,30 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
     let fresh_body = String::from_utf8(crate::common::body_bytes(&fresh)).unwrap();
     assert_eq!(
         fresh_body,
-        String::from_utf8(body)
+        String::from_utf8(body.clone())
             .unwrap()
             .replace("evt_0123456789abcdefABCDEF01", new_id),
         "only the id changed in the body"
     );
+
+    // An edited send carries the id its edited body holds, and the attempt says which.
+    let edited_body = String::from_utf8(body.clone())
+        .unwrap()
+        .replace("evt_0123456789abcdefABCDEF01", "evt_edited_by_hand");
+    let (_, edited) = replay(
+        &t,
+        id,
+        json!({ "to": to, "resign": true, "edited": {
+            "method": "POST",
+            "headers": [["Content-Type", "application/json"]],
+            "body": edited_body,
+        }}),
+    )
+    .await;
+    assert_eq!(edited["kind"], "edit", "{edited}");
+    assert_eq!(edited["event_id"], "evt_edited_by_hand", "{edited}");
+    let received = t.delivery(stored(&edited)).await;
+    assert_eq!(received["event"]["id"], "evt_edited_by_hand");
     t.stop().await;
 }
 

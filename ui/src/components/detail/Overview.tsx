@@ -1,8 +1,8 @@
 import type { DeliveryDetail } from "../../api/types.gen";
-import { formatSecs, formatSize } from "../../lib/format";
+import { formatSecs, formatSize, localTime } from "../../lib/format";
 
 /** The decoded envelope and where each fact came from. */
-export function Overview({ d }: { d: DeliveryDetail }) {
+export function Overview({ d, onShowAnswer }: { d: DeliveryDetail; onShowAnswer(attempt: number): void }) {
   const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
   const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
   const warnings = d.validation.filter((f) => f.level === "warning");
@@ -31,7 +31,7 @@ export function Overview({ d }: { d: DeliveryDetail }) {
           mono
         />
         <Fact label="Occurred at" value={d.event?.occurred_at} mono />
-        <Fact label="Received at" value={d.received_at} mono />
+        <Fact label="Received at" value={d.received_at} note={localTime(d.received_at_us)} mono />
         {lagSecs !== null && (
           <Fact
             label="Lag"
@@ -51,7 +51,29 @@ export function Overview({ d }: { d: DeliveryDetail }) {
           }
           note={d.note}
         />
-        <Fact label="Answered" value={String(d.response_status)} />
+        <Fact label="Sender got" value={String(d.response_status)} note="the answer this delivery was given" />
+        {d.handler && (
+          <>
+            <dt>Handler answered</dt>
+            <dd data-testid="overview-handler">
+              <span className="mono">{d.handler.status ?? "no answer"}</span>
+              <span className="fact-note">
+                {" "}
+                in {d.handler.latency_ms.toFixed(1)} ms to the latest{" "}
+                {d.handler.kind === "forward" ? "forward" : d.handler.kind === "edit" ? "edited send" : "replay"}
+                {d.handler.note ? `: ${d.handler.note}` : ""}
+              </span>{" "}
+              <button
+                type="button"
+                className="link"
+                onClick={() => onShowAnswer(d.handler!.attempt_id)}
+                data-testid="show-handler-answer"
+              >
+                Show the answer
+              </button>
+            </dd>
+          </>
+        )}
         {d.duplicate && d.duplicate.count > 1 && (
           <Fact
             label="Arrival"

@@ -22,9 +22,25 @@ export function parseHeaderLines(text: string): Array<[string, string]> {
  * Sending this delivery again to the handler being built, as it came, re-signed, as a fresh
  * event or edited; the history of every attempt with the handler's answer.
  */
-export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
+export function ReplayTab({
+  d,
+  openAttempt,
+  onCopied,
+}: {
+  d: DeliveryDetail;
+  /** The attempt to show opened (the handler's answer, from the Overview). */
+  openAttempt: number | null;
+  onCopied(ok: boolean): void;
+}) {
   const transport = useTransport();
-  const [target, setTarget] = useReplayTarget();
+  // The endpoint's forward target when it has one (the handler this delivery goes to), else
+  // the target last used.
+  const [remembered, remember] = useReplayTarget();
+  const [target, setTargetText] = useState(d.forward_to ?? remembered);
+  const setTarget = (url: string) => {
+    setTargetText(url);
+    remember(url);
+  };
   const [path, setPath] = usePathMode();
   const [resign, setResign] = useState(false);
   const [freshId, setFreshId] = useState(false);
@@ -32,7 +48,7 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
   const [sending, setSending] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [attempts, setAttempts] = useState<Attempt[] | null>(null);
-  const [open, setOpen] = useState<number | null>(null);
+  const [open, setOpen] = useState<number | null>(openAttempt);
 
   // The headers the core will send: those the connection owns are already left out.
   const initialHeaders = d.replay_headers.map(([name, value]) => `${name}: ${value}`).join("\n");
@@ -214,7 +230,13 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
       ) : (
         <ul className="attempts" data-testid="attempts">
           {attempts.map((a) => (
-            <AttemptRow key={a.id} a={a} open={open === a.id} onToggle={() => setOpen(open === a.id ? null : a.id)} />
+            <AttemptRow
+              key={a.id}
+              a={a}
+              eventId={d.event?.id ?? null}
+              open={open === a.id}
+              onToggle={() => setOpen(open === a.id ? null : a.id)}
+            />
           ))}
         </ul>
       )}
@@ -239,8 +261,20 @@ export function ReplayTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boo
   );
 }
 
-function AttemptRow({ a, open, onToggle }: { a: Attempt; open: boolean; onToggle(): void }) {
+function AttemptRow({
+  a,
+  eventId,
+  open,
+  onToggle,
+}: {
+  a: Attempt;
+  /** The delivery's own event id: an attempt that carried another is labelled so. */
+  eventId: string | null;
+  open: boolean;
+  onToggle(): void;
+}) {
   const outcome = a.status !== null ? String(a.status) : "no answer";
+  const newId = a.event_id !== null && a.event_id !== eventId;
   return (
     <li className={a.ok ? "attempt attempt-ok" : "attempt attempt-bad"} data-testid="attempt">
       <button type="button" className="attempt-head" onClick={onToggle} aria-expanded={open}>
@@ -249,6 +283,16 @@ function AttemptRow({ a, open, onToggle }: { a: Attempt; open: boolean; onToggle
         </span>
         <span className="attempt-kind">{a.kind}</span>
         {a.resigned && <span className="badge badge-muted">re-signed</span>}
+        {newId && (
+          <span className="badge badge-muted" data-testid="attempt-new-id" title={a.event_id ?? ""}>
+            new event id
+          </span>
+        )}
+        {a.kind === "edit" && a.event_id !== null && (
+          <span className="muted mono" data-testid="attempt-event-id">
+            id {a.event_id}
+          </span>
+        )}
         <span className="attempt-url mono">
           {a.method} {a.url}
         </span>
@@ -260,6 +304,16 @@ function AttemptRow({ a, open, onToggle }: { a: Attempt; open: boolean; onToggle
       {a.error && (
         <p className="error" data-testid="attempt-error">
           {a.error}
+        </p>
+      )}
+      {!a.ok && a.answer_line && (
+        <p className="attempt-said" data-testid="attempt-said">
+          Answered {a.status}: <q>{a.answer_line}</q>
+        </p>
+      )}
+      {a.hint && (
+        <p className="muted" data-testid="attempt-hint">
+          Hint: {a.hint}
         </p>
       )}
       {open && (
