@@ -133,6 +133,103 @@ pub fn forwardable_headers(head: &[u8]) -> Vec<(String, Vec<u8>)> {
         .collect()
 }
 
+/// Where a request really came from when a tunnel or proxy passed it on: the original client
+/// and the public URL the sender used, from `Forwarded` (RFC 7239) or the `X-Forwarded-For`,
+/// `-Proto` and `-Host` headers. The headers themselves are stored untouched.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForwardedOrigin {
+    /// The original client (the left-most `for`).
+    pub client: Option<String>,
+    /// `proto://host/path?query` as the sender addressed it.
+    pub public_url: Option<String>,
+}
+
+/// [`forwarded_origin`] of a stored head.
+pub fn forwarded_origin_of_head(
+    head: &[u8],
+    path: &str,
+    query: Option<&str>,
+) -> Option<ForwardedOrigin> {
+    let pairs = header_pairs(head);
+    let target = match query {
+        Some(q) => format!("{path}?{q}"),
+        None => path.to_owned(),
+    };
+    forwarded_origin(pairs.iter().map(|(n, v)| (n.as_str(), v.as_str())), &target)
+}
+
+/// The [`ForwardedOrigin`] of a request whose headers are `headers` and whose target is
+/// `path_and_query`; `None` when no proxy header says anything.
+pub fn forwarded_origin<'a>(
+    headers: impl IntoIterator<Item = (&'a str, &'a str)>,
+    path_and_query: &str,
+) -> Option<ForwardedOrigin> {
+    use forwarded_header_value::{ForwardedHeaderValue, Identifier, Protocol};
+    let (mut forwarded, mut xff, mut proto, mut host, mut plain_host) =
+        (None, None, None, None, None);
+    for (name, value) in headers {
+        let slot = if name.eq_ignore_ascii_case("forwarded") {
+            &mut forwarded
+        } else if name.eq_ignore_ascii_case("x-forwarded-for") {
+            &mut xff
+        } else if name.eq_ignore_ascii_case("x-forwarded-proto") {
+            &mut proto
+        } else if name.eq_ignore_ascii_case("x-forwarded-host") {
+            &mut host
+        } else if name.eq_ignore_ascii_case("host") {
+            &mut plain_host
+        } else {
+            continue;
+        };
+        // The first of repeated headers is the one the first proxy wrote.
+        slot.get_or_insert(value.trim());
+    }
+    let identifier = |id: &Identifier| match id {
+        Identifier::SocketAddr(a) => Some(a.ip().to_string()),
+        Identifier::IpAddr(ip) => Some(ip.to_string()),
+        Identifier::String(s) => Some(s.clone()),
+        Identifier::Unknown => None,
+    };
+    let mut origin = ForwardedOrigin::default();
+    let (mut public_proto, mut public_host) = (None, None);
+    // `remotest()`, the left-most element: the crate's `into_remotest` returns the right-most.
+    let parsed = forwarded.and_then(|v| ForwardedHeaderValue::from_forwarded(v).ok());
+    if let Some(stanza) = parsed.as_ref().map(|f| f.remotest()) {
+        origin.client = stanza.forwarded_for.as_ref().and_then(identifier);
+        public_proto = stanza.forwarded_proto.map(|p| match p {
+            Protocol::Http => "http",
+            Protocol::Https => "https",
+        });
+        public_host = stanza.forwarded_host.clone();
+    }
+    if origin.client.is_none() {
+        origin.client = xff
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|c| !c.is_empty())
+            .map(str::to_owned);
+    }
+    let public_proto = public_proto.map(str::to_owned).or_else(|| {
+        proto
+            .and_then(|p| p.split(',').next())
+            .map(|p| p.trim().to_ascii_lowercase())
+            .filter(|p| p == "http" || p == "https")
+    });
+    let public_host = public_host.or_else(|| {
+        host.and_then(|h| h.split(',').next())
+            .map(|h| h.trim().to_owned())
+            .filter(|h| !h.is_empty())
+    });
+    if public_proto.is_some() || public_host.is_some() {
+        let host = public_host.or_else(|| plain_host.map(str::to_owned));
+        if let Some(host) = host {
+            let proto = public_proto.as_deref().unwrap_or("http");
+            origin.public_url = Some(format!("{proto}://{host}{path_and_query}"));
+        }
+    }
+    (origin != ForwardedOrigin::default()).then_some(origin)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -168,5 +265,52 @@ mod tests {
         assert_eq!(split_target("http://h:1/p?q=2"), ("/p", Some("q=2")));
         assert_eq!(split_target("http://h:1"), ("/", None));
         assert_eq!(split_target("*"), ("*", None));
+    }
+
+    #[test]
+    fn a_tunnels_headers_name_the_client_and_the_public_url() {
+        let ngrok = [
+            ("Host", "a1b2.ngrok.app"),
+            ("X-Forwarded-For", "203.0.113.7, 10.0.0.2"),
+            ("X-Forwarded-Proto", "https"),
+            ("X-Forwarded-Host", "a1b2.ngrok.app"),
+        ];
+        assert_eq!(
+            forwarded_origin(ngrok, "/hooks/stripe?x=1"),
+            Some(ForwardedOrigin {
+                client: Some("203.0.113.7".into()),
+                public_url: Some("https://a1b2.ngrok.app/hooks/stripe?x=1".into()),
+            })
+        );
+        let rfc = [
+            ("Host", "127.0.0.1:8787"),
+            (
+                "Forwarded",
+                "for=\"[2001:db8:cafe::17]:4711\";proto=https;host=hooks.example.com, for=10.0.0.1",
+            ),
+        ];
+        assert_eq!(
+            forwarded_origin(rfc, "/h"),
+            Some(ForwardedOrigin {
+                client: Some("2001:db8:cafe::17".into()),
+                public_url: Some("https://hooks.example.com/h".into()),
+            })
+        );
+        // Only the client is known: no URL is made up.
+        let xff_only = [
+            ("Host", "127.0.0.1:8787"),
+            ("X-Forwarded-For", "198.51.100.4"),
+        ];
+        assert_eq!(forwarded_origin(xff_only, "/h").unwrap().public_url, None);
+        assert_eq!(forwarded_origin([("Host", "x")], "/h"), None);
+        // A malformed Forwarded header costs nothing: the X- headers still count.
+        let broken = [
+            ("Forwarded", "for=\"unterminated"),
+            ("X-Forwarded-For", "192.0.2.1"),
+        ];
+        assert_eq!(
+            forwarded_origin(broken, "/h").unwrap().client.as_deref(),
+            Some("192.0.2.1")
+        );
     }
 }

@@ -40,6 +40,8 @@ pub struct NewDelivery {
     pub decoded: Option<Box<Decoded>>,
     /// Read from a file (`hookscope import`) rather than received.
     pub imported: bool,
+    /// Behind a tunnel or proxy: the original client and the public URL.
+    pub forwarded: Option<crate::head::ForwardedOrigin>,
 }
 
 /// Whether a delivery repeats an event already seen.
@@ -164,6 +166,10 @@ pub struct DeliverySummary {
     pub imported: bool,
     /// The handler's answer: the latest forward or replay of this delivery, if any.
     pub handler: Option<HandlerAnswer>,
+    /// Behind a tunnel or proxy: the original client (`remote_addr` is then the proxy's).
+    pub client_addr: Option<String>,
+    /// Behind a tunnel or proxy: the URL the sender used.
+    pub public_url: Option<String>,
 }
 
 /// A stored delivery with its headers and body.
@@ -245,7 +251,12 @@ pub struct Facets {
     /// The handler's answer by class (`2xx`, `4xx`, `error` when none came); `null` for
     /// deliveries never forwarded or replayed.
     pub handlers: Vec<FacetCount>,
+    /// The tenants with the most deliveries (at most [`TOP_TENANTS`]), each with its vendor.
+    pub tenants: Vec<FacetCount>,
 }
+
+/// How many tenants the sidebar lists.
+pub const TOP_TENANTS: usize = 50;
 
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
@@ -318,6 +329,7 @@ impl Facets {
             duplicates,
             methods,
             handlers,
+            tenants: Vec::new(),
         }
     }
 }

@@ -41,7 +41,15 @@ imported: boolean,
 /**
  * The handler's answer: the latest forward or replay of this delivery, if any.
  */
-handler: HandlerAnswer | null, };
+handler: HandlerAnswer | null, 
+/**
+ * Behind a tunnel or proxy: the original client (`remote_addr` is then the proxy's).
+ */
+client_addr: string | null, 
+/**
+ * Behind a tunnel or proxy: the URL the sender used.
+ */
+public_url: string | null, };
 
 export type DeliveryDetail = { headers: Array<[string, string]>, 
 /**
@@ -85,7 +93,15 @@ imported: boolean,
 /**
  * The handler's answer: the latest forward or replay of this delivery, if any.
  */
-handler: HandlerAnswer | null, };
+handler: HandlerAnswer | null, 
+/**
+ * Behind a tunnel or proxy: the original client (`remote_addr` is then the proxy's).
+ */
+client_addr: string | null, 
+/**
+ * Behind a tunnel or proxy: the URL the sender used.
+ */
+public_url: string | null, };
 
 export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
 /**
@@ -183,7 +199,11 @@ event_types: Array<FacetCount>, signatures: Array<FacetCount>, duplicates: Array
  * The handler's answer by class (`2xx`, `4xx`, `error` when none came); `null` for
  * deliveries never forwarded or replayed.
  */
-handlers: Array<FacetCount>, };
+handlers: Array<FacetCount>, 
+/**
+ * The tenants with the most deliveries (at most [`TOP_TENANTS`]), each with its vendor.
+ */
+tenants: Array<FacetCount>, };
 
 export type FacetCount = { 
 /**

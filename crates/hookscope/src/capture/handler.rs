@@ -122,7 +122,21 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     });
     let close = incoming.close;
     let note = incoming.refused.as_ref().map(|(_, note)| note.clone());
+    let forwarded = {
+        let target = parts
+            .uri
+            .path_and_query()
+            .map_or_else(|| parts.uri.path(), |pq| pq.as_str());
+        crate::head::forwarded_origin(
+            parts
+                .headers
+                .iter()
+                .map(|(n, v)| (n.as_str(), v.to_str().unwrap_or(""))),
+            target,
+        )
+    };
     let delivery = NewDelivery {
+        forwarded,
         received_at_us,
         method: parts.method.as_str().to_owned(),
         path: incoming.path,

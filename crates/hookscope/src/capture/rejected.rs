@@ -57,7 +57,9 @@ pub(super) fn rejected_delivery(
     let size = wire.len();
     let mut head = wire;
     head.truncate(keep);
+    let forwarded = crate::head::forwarded_origin_of_head(&head, path, query);
     Some(NewDelivery {
+        forwarded,
         received_at_us: now_us(),
         method,
         path: path.to_owned(),

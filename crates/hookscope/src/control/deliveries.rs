@@ -3,20 +3,27 @@
 use super::{Control, blocking};
 use crate::error::{Error, Result};
 use crate::model::{CurlCommand, Deleted, DeliveryDetail, Facets, Page};
-use crate::store::Filter;
+use crate::profile::Registry;
+use crate::store::{Filter, Store};
 use crate::target::PathMode;
 
 impl Control {
     /// A page of deliveries, newest first.
     pub async fn list(&self, filter: Filter) -> Result<Page> {
-        let store = self.inner.store.clone();
-        blocking(move || store.list(&filter)).await
+        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        blocking(move || store.list(&resolve_filter(&registry, &store, filter)?)).await
     }
 
     /// Counts for the filter sidebar, over the deliveries the same filters select.
     pub async fn facets(&self, filter: Filter) -> Result<Facets> {
-        let store = self.inner.store.clone();
-        blocking(move || store.facets(&filter)).await
+        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        blocking(move || store.facets(&resolve_filter(&registry, &store, filter)?)).await
+    }
+
+    /// [`resolve_filter`] with this instance's profiles and store.
+    pub(super) async fn resolved(&self, filter: Filter) -> Result<Filter> {
+        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        blocking(move || resolve_filter(&registry, &store, filter)).await
     }
 
     pub async fn get_delivery(&self, id: i64) -> Result<DeliveryDetail> {
@@ -81,4 +88,32 @@ impl Control {
             body_file: curl.body_file.map(|(name, _)| name),
         })
     }
+}
+
+/// `f` as a person meant it: a vendor named by its profile's name or id in any case becomes the
+/// id; a vendor no profile is, or an event type no delivery has and no catalog lists, is an
+/// error that says so (rather than an empty list).
+pub fn resolve_filter(registry: &Registry, store: &Store, mut f: Filter) -> Result<Filter> {
+    if let Some(v) = f.vendor.take() {
+        let Some(profile) = registry.find(&v) else {
+            let known: Vec<String> = registry
+                .profiles()
+                .map(|p| format!("{} ({})", p.id, p.name))
+                .collect();
+            return Err(Error::Filter(format!(
+                "no vendor is called {v:?}; the vendors are {}",
+                known.join(", ")
+            )));
+        };
+        f.vendor = Some(profile.id.clone());
+    }
+    if let Some(t) = &f.event_type
+        && !registry.catalogues(t)
+        && !store.has_event_type(t)?
+    {
+        return Err(Error::Filter(format!(
+            "no delivery has the event type {t:?}, and no vendor's catalog lists it"
+        )));
+    }
+    Ok(f)
 }

@@ -14,6 +14,7 @@ impl Control {
         format: crate::export::Format,
         opts: crate::export::ExportOptions,
     ) -> Result<Vec<u8>> {
+        let filter = self.resolved(filter).await?;
         let store = self.inner.store.clone();
         blocking(move || {
             let ids = match ids {

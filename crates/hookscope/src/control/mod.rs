@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use std::sync::{Arc, RwLock};
 
 pub use capture::CaptureWatch;
+pub use deliveries::resolve_filter;
 pub use endpoints::{EndpointsSaved, Reverify};
 pub use samples::{SampleAnswer, SampleRequest, SampleSent};
 pub use settings::{DesktopSettings, Retention, Startup, UiSettings};

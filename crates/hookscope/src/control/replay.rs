@@ -32,6 +32,7 @@ impl Control {
         cancel: &tokio_util::sync::CancellationToken,
         progress: impl FnMut(&ReplayProgress, &Item),
     ) -> Result<ReplayProgress> {
+        let filter = self.resolved(filter).await?;
         let store = self.inner.store.clone();
         let ids = blocking(move || store.ids_matching(&filter, MAX_BULK)).await?;
         Ok(self
@@ -72,7 +73,10 @@ impl Control {
                 ids.dedup();
                 ids
             }
-            None => blocking(move || store.ids_matching(&filter, MAX_BULK)).await?,
+            None => {
+                let filter = self.resolved(filter).await?;
+                blocking(move || store.ids_matching(&filter, MAX_BULK)).await?
+            }
         };
         if ids.is_empty() {
             return Err(Error::Invalid(

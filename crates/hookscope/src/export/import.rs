@@ -197,7 +197,10 @@ pub async fn store(
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))
             .map(|(_, v)| v);
+        let forwarded =
+            crate::head::forwarded_origin_of_head(&item.head, &item.path, item.query.as_deref());
         let delivery = NewDelivery {
+            forwarded,
             received_at_us: item.received_at_us,
             method: item.method,
             path: item.path,

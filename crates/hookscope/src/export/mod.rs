@@ -104,8 +104,12 @@ pub fn write(
     Ok((n, files))
 }
 
-/// The URL a delivery reached: `http://` + its `Host` header + path and query.
+/// The URL a delivery was sent to: the public URL behind a tunnel or proxy, else `http://` + its
+/// `Host` header + path and query.
 pub fn original_url(d: &Delivery) -> String {
+    if let Some(public) = &d.summary.public_url {
+        return public.clone();
+    }
     let host = crate::head::header_pairs(&d.head)
         .into_iter()
         .find(|(n, _)| n.eq_ignore_ascii_case("host"))

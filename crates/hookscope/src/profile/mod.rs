@@ -242,6 +242,33 @@ impl Registry {
         self.profiles().find(|p| p.id == id)
     }
 
+    /// The profile a person means by `text`: its id or its name in any case, or the one name
+    /// that starts with it (`crm` for "CRM (event, timestamp, payload)").
+    pub fn find(&self, text: &str) -> Option<&VendorProfile> {
+        let t = text.trim().to_lowercase();
+        if t.is_empty() {
+            return None;
+        }
+        if let Some(p) = self
+            .profiles()
+            .find(|p| p.id.to_lowercase() == t || p.name.to_lowercase() == t)
+        {
+            return Some(p);
+        }
+        let mut starting = self
+            .profiles()
+            .filter(|p| p.name.to_lowercase().starts_with(&t));
+        match (starting.next(), starting.next()) {
+            (Some(one), None) => Some(one),
+            _ => None,
+        }
+    }
+
+    /// Whether any profile's catalog lists `event_type`.
+    pub fn catalogues(&self, event_type: &str) -> bool {
+        self.profiles().any(|p| p.events.contains_key(event_type))
+    }
+
     /// Decodes, verifies and validates one request.
     pub fn analyze(&self, req: &Inspect<'_>) -> Analysis {
         let json = parse_json(req.body);

@@ -15,14 +15,15 @@ pub(super) const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.pa
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
      e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported, \
-     d.handler_attempt, d.handler_status, d.handler_latency_us, d.handler_note, d.handler_kind";
+     d.handler_attempt, d.handler_status, d.handler_latency_us, d.handler_note, d.handler_kind, \
+     d.client_addr, d.public_url";
 
 pub(super) const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 
 pub(super) const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 
 /// Columns of the summary, for reads that add their own after them.
-pub(super) const SUMMARY_LEN: usize = 29;
+pub(super) const SUMMARY_LEN: usize = 31;
 
 pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -77,6 +78,8 @@ pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
         None => None,
     };
     Ok(DeliverySummary {
+        client_addr: row.get(29)?,
+        public_url: row.get(30)?,
         handler,
         pinned: row.get(22)?,
         imported: row.get(23)?,
@@ -123,9 +126,10 @@ pub(super) fn insert(
         "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
-             warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported)
+             warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported,
+             tenant, client_addr, public_url)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
     )?;
     stmt.execute(params![
         id,
@@ -154,6 +158,9 @@ pub(super) fn insert(
         a.map(|a| a.json.as_str()),
         event.and_then(|e| e.2),
         d.imported,
+        a.and_then(|a| a.analysis.event.tenant.as_deref()),
+        d.forwarded.as_ref().and_then(|f| f.client.as_deref()),
+        d.forwarded.as_ref().and_then(|f| f.public_url.as_deref()),
     ])?;
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
@@ -195,7 +202,7 @@ pub(super) fn update_analysis(
     let n = conn
         .prepare_cached(
             "UPDATE deliveries SET endpoint = ?2, vendor = ?3, event_type = ?4, event_id = ?5,
-                 signature_status = ?6, warnings = ?7, analysis = ?8
+                 signature_status = ?6, warnings = ?7, analysis = ?8, tenant = ?9
              WHERE id = ?1",
         )?
         .execute(params![
@@ -207,6 +214,7 @@ pub(super) fn update_analysis(
             a.signature.status.as_str(),
             d.warnings() as i64,
             d.json,
+            a.event.tenant,
         ])?;
     Ok(n == 1)
 }
@@ -219,6 +227,8 @@ pub(super) fn summary_of(
 ) -> DeliverySummary {
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
+        client_addr: d.forwarded.as_ref().and_then(|f| f.client.clone()),
+        public_url: d.forwarded.as_ref().and_then(|f| f.public_url.clone()),
         handler: None,
         pinned: false,
         imported: d.imported,

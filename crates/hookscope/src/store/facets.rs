@@ -3,14 +3,17 @@
 //! alternatives). The counts per combination of facet values come from the `facet_counts`
 //! table the store keeps as it writes (a read of a few hundred rows at any size), or, when a
 //! filter the table does not carry is in force, from the deliveries that filter selects; the
-//! facet filters are then applied to those combinations here.
+//! facet filters are then applied to those combinations here. Tenants have a table of their own
+//! (`tenant_counts`, the same combinations split by tenant): the tenant facet reads it under the
+//! other facets' filters, and the other facets read its rows for one tenant under a tenant
+//! filter.
 
 use rusqlite::{Connection, Row, params_from_iter};
 
 use super::filter::{Filter, HandlerFilter};
 use super::list::filtered;
 use crate::error::Result;
-use crate::model::{FACETS, Facets};
+use crate::model::{FACETS, FacetCount, Facets, TOP_TENANTS};
 
 /// The part of `f` the kept facet totals can answer: vendor, event type, signature, duplicate
 /// kind, method and handler class (page size and offset carried over, as they change no count).
@@ -25,6 +28,7 @@ pub(super) fn on_facets_only(f: &Filter) -> Filter {
         duplicate: f.duplicate.clone(),
         method: f.method.clone(),
         handler: f.handler.filter(|h| !matches!(h, HandlerFilter::Status(_))),
+        tenant: f.tenant.clone(),
         ..Filter::default()
     }
 }
@@ -38,6 +42,7 @@ fn without_facets(f: &Filter) -> Filter {
         signature: None,
         duplicate: None,
         method: None,
+        tenant: None,
         handler: if facets.handler.is_some() {
             None
         } else {
@@ -66,8 +71,8 @@ fn selected(f: &Filter, keys: &[String; FACETS]) -> [bool; FACETS] {
     ]
 }
 
-/// How many deliveries have each vendor, event type, signature status, duplicate kind, method
-/// and handler answer, each facet under the other filters in force.
+/// How many deliveries have each vendor, event type, signature status, duplicate kind, method,
+/// handler answer and tenant, each facet under the other filters in force.
 pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
     let rest = without_facets(f);
     let neutral = Filter {
@@ -76,38 +81,97 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         want_total: rest.want_total,
         ..Filter::default()
     };
-    let rows: Vec<([String; FACETS], u64)> = if rest == neutral {
+    if rest == neutral {
         // Only facet filters (or none): every combination's count is kept.
-        let mut stmt = conn.prepare_cached(
-            "SELECT vendor, event_type, signature_status, dup_kind, method, handler, n
-             FROM facet_counts WHERE n > 0",
-        )?;
-        stmt.query_map([], facet_row)?
-            .collect::<rusqlite::Result<_>>()?
-    } else {
-        let (from_where, args, _) = filtered(&rest, "");
-        let sql = format!(
-            "SELECT ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
-             ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, d.handler, \
-             count(*){from_where} GROUP BY 1, 2, 3, 4, 5, 6"
-        );
-        let mut stmt = conn.prepare_cached(&sql)?;
-        stmt.query_map(params_from_iter(args), facet_row)?
-            .collect::<rusqlite::Result<_>>()?
-    };
-    Ok(Facets::from_rows(&rows, |keys| selected(f, keys)))
+        let rows: Vec<([String; FACETS], u64)> = match &f.tenant {
+            None => conn
+                .prepare_cached(
+                    "SELECT vendor, event_type, signature_status, dup_kind, method, handler, n
+                     FROM facet_counts WHERE n > 0",
+                )?
+                .query_map([], |r| facet_row(r, 0))?
+                .collect::<rusqlite::Result<_>>()?,
+            Some(tenant) => conn
+                .prepare_cached(
+                    "SELECT vendor, event_type, signature_status, dup_kind, method, handler, n
+                     FROM tenant_counts WHERE tenant = ?1 AND n > 0",
+                )?
+                .query_map([tenant], |r| facet_row(r, 0))?
+                .collect::<rusqlite::Result<_>>()?,
+        };
+        let mut facets = Facets::from_rows(&rows, |keys| selected(f, keys));
+        let tenants: Vec<(String, [String; FACETS], u64)> = conn
+            .prepare_cached(
+                "SELECT tenant, vendor, event_type, signature_status, dup_kind, method, handler, n
+                 FROM tenant_counts WHERE n > 0",
+            )?
+            .query_map([], |r| Ok((r.get(0)?, facet_row(r, 1)?.0, r.get(7)?)))?
+            .collect::<rusqlite::Result<_>>()?;
+        facets.tenants = top_tenants(f, tenants);
+        return Ok(facets);
+    }
+    // Other filters: count what they select, split by the facets' values and the tenant.
+    let (from_where, args, _) = filtered(&rest, "");
+    let sql = format!(
+        "SELECT ifnull(d.tenant, ''), ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
+         ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, d.handler, \
+         count(*){from_where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    );
+    let rows: Vec<(String, [String; FACETS], u64)> = conn
+        .prepare_cached(&sql)?
+        .query_map(params_from_iter(args), |r| {
+            Ok((r.get(0)?, facet_row(r, 1)?.0, r.get(7)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    let in_tenant: Vec<([String; FACETS], u64)> = rows
+        .iter()
+        .filter(|(tenant, _, _)| f.tenant.as_ref().is_none_or(|t| t == tenant))
+        .map(|(_, keys, n)| (keys.clone(), *n))
+        .collect();
+    let mut facets = Facets::from_rows(&in_tenant, |keys| selected(f, keys));
+    facets.tenants = top_tenants(
+        f,
+        rows.into_iter().filter(|(tenant, _, _)| !tenant.is_empty()),
+    );
+    Ok(facets)
 }
 
-fn facet_row(row: &Row<'_>) -> rusqlite::Result<([String; FACETS], u64)> {
+/// The tenants with the most deliveries among the rows every facet filter but the tenant's
+/// lets through, each with its vendor.
+fn top_tenants(
+    f: &Filter,
+    rows: impl IntoIterator<Item = (String, [String; FACETS], u64)>,
+) -> Vec<FacetCount> {
+    let mut counts: std::collections::HashMap<(String, String), u64> = Default::default();
+    for (tenant, keys, n) in rows {
+        if selected(f, &keys).iter().all(|p| *p) {
+            *counts.entry((tenant, keys[0].clone())).or_default() += n;
+        }
+    }
+    let mut list: Vec<FacetCount> = counts
+        .into_iter()
+        .map(|((tenant, vendor), count)| FacetCount {
+            value: Some(tenant),
+            vendor: (!vendor.is_empty()).then_some(vendor),
+            count,
+        })
+        .collect();
+    list.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.value.cmp(&b.value)));
+    list.truncate(TOP_TENANTS);
+    list
+}
+
+/// The facet values from column `at` on, and the count after them.
+fn facet_row(row: &Row<'_>, at: usize) -> rusqlite::Result<([String; FACETS], u64)> {
     Ok((
         [
-            row.get(0)?,
-            row.get(1)?,
-            row.get(2)?,
-            row.get(3)?,
-            row.get(4)?,
-            row.get(5)?,
+            row.get(at)?,
+            row.get(at + 1)?,
+            row.get(at + 2)?,
+            row.get(at + 3)?,
+            row.get(at + 4)?,
+            row.get(at + 5)?,
         ],
-        row.get(6)?,
+        row.get(at + 6)?,
     ))
 }

@@ -47,6 +47,9 @@ pub struct ListParams {
     pub event_type: Option<String>,
     /// Event id, exactly: every delivery of one event.
     pub event_id: Option<String>,
+    /// Tenant, exactly: the account, business or shop a delivery is about, as its profile
+    /// names it (Cooledge's `business_id`, Stripe's `account`, ...).
+    pub tenant: Option<String>,
     /// Signature status: valid, invalid, missing, stale, malformed or unchecked.
     pub signature: Option<String>,
     /// Duplicates: first, retry, conflict, or any (retry or conflict).
@@ -82,6 +85,7 @@ pub struct Filter {
     pub vendor: Option<String>,
     pub event_type: Option<String>,
     pub event_id: Option<String>,
+    pub tenant: Option<String>,
     pub signature: Option<String>,
     pub duplicate: Option<String>,
     /// `Some(true)`: only with validation warnings; `Some(false)`: only without.
@@ -159,6 +163,7 @@ impl Default for Filter {
             vendor: None,
             event_type: None,
             event_id: None,
+            tenant: None,
             signature: None,
             duplicate: None,
             warnings: None,
@@ -199,6 +204,7 @@ impl ListParams {
             vendor: non_empty(&self.vendor),
             event_type: non_empty(&self.event_type),
             event_id: non_empty(&self.event_id),
+            tenant: non_empty(&self.tenant),
             signature: one_of(
                 "signature",
                 non_empty(&self.signature),

@@ -69,6 +69,9 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
     if let Some(id) = &f.event_id {
         cond("d.event_id = ?", id.clone().into());
     }
+    if let Some(tenant) = &f.tenant {
+        cond("d.tenant = ?", tenant.clone().into());
+    }
     if let Some(status) = &f.signature {
         cond("d.signature_status = ?", status.clone().into());
     }

@@ -41,6 +41,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0006_attempts.sql")),
     M::up(include_str!("../../migrations/0007_imported.sql")),
     M::up(include_str!("../../migrations/0008_handler_answer.sql")),
+    M::up(include_str!("../../migrations/0009_tenant_and_origin.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -133,6 +134,15 @@ impl Store {
     /// The body bytes and content type of one delivery.
     pub fn body(&self, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
         deliveries::body(&*self.pool.get()?, id)
+    }
+
+    /// Whether any stored delivery has the event type `t` (from the kept facet counts).
+    pub fn has_event_type(&self, t: &str) -> Result<bool> {
+        Ok(self
+            .pool
+            .get()?
+            .prepare_cached("SELECT 1 FROM facet_counts WHERE event_type = ?1 AND n > 0 LIMIT 1")?
+            .exists([t])?)
     }
 
     pub fn count(&self) -> Result<u64> {

@@ -856,3 +856,121 @@ async fn saving_settings_and_endpoints_keeps_the_config_files_comments() {
     assert_eq!(config.endpoints[0].retired_secrets, ["whsec_a"]);
     t.stop().await;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn support_finds_a_tenants_deliveries_and_where_they_really_came_from() {
+    let t = start("[[endpoints]]\npath = \"/hooks/cooledge\"\nvendor = \"cooledge\"\n").await;
+    let cooledge = |business: &str, n: u32| {
+        format!(
+            r#"{{"version":"v1","event_type":"lead.won","event_id":"evt-{business}-{n}","business_id":"{business}","occurred_at":"2026-06-23T05:18:42.733Z"}}"#
+        )
+    };
+    for n in 0..3 {
+        t.post("/hooks/cooledge", cooledge("biz-a", n)).await;
+    }
+    t.post("/hooks/cooledge", cooledge("biz-b", 0)).await;
+    // Through a tunnel: the proxy's headers name the client and the public URL.
+    let resp = t
+        .http
+        .post(t.capture_url("/hooks/cooledge?via=tunnel"))
+        .header("X-Forwarded-For", "203.0.113.7, 10.0.0.2")
+        .header("X-Forwarded-Proto", "https")
+        .header("X-Forwarded-Host", "a1b2.ngrok.app")
+        .body(cooledge("biz-b", 1))
+        .send()
+        .await
+        .unwrap();
+    let tunnelled = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    t.post("/elsewhere", "no tenant").await;
+
+    let (_, all) = t.api_get("/api/facets").await;
+    assert_eq!(facet(&all, "tenants", Some("biz-a")), 3);
+    assert_eq!(facet(&all, "tenants", Some("biz-b")), 2);
+    assert_eq!(all["tenants"][0]["vendor"], "cooledge");
+    // Under a tenant filter the other facets count that tenant's deliveries, and the tenant
+    // facet still offers the others; a scan (with a time filter) agrees with the kept counts.
+    let (_, a) = t.api_get("/api/facets?tenant=biz-a").await;
+    assert_eq!(a["total"], 3);
+    assert_eq!(facet(&a, "vendors", Some("cooledge")), 3);
+    assert_eq!(facet(&a, "vendors", None), 0);
+    assert_eq!(facet(&a, "tenants", Some("biz-b")), 2);
+    let (_, scanned) = t.api_get("/api/facets?tenant=biz-a&since=1h").await;
+    assert_eq!(scanned, a);
+    let (_, page) = t.api_get("/api/deliveries?tenant=biz-b&total=true").await;
+    assert_eq!(page["total"], 2);
+    // A vendor by its name or id in any case; what matches nothing known says so.
+    for name in ["Cooledge", "COOLEDGE", "cool"] {
+        let (status, page) = t
+            .api_get(&format!("/api/deliveries?vendor={name}&total=true"))
+            .await;
+        assert_eq!(
+            (status, page["total"].clone()),
+            (200, 5.into()),
+            "{name}: {page}"
+        );
+    }
+    let (status, crm) = t.api_get("/api/facets?vendor=crm").await;
+    assert_eq!(status, 200, "a unique start of the CRM's name: {crm}");
+    let (status, err) = t.api_get("/api/deliveries?vendor=acme").await;
+    assert_eq!(status, 400);
+    let err = err["error"].as_str().unwrap();
+    assert!(
+        err.contains("no vendor is called \"acme\"") && err.contains("cooledge (Cooledge)"),
+        "{err}"
+    );
+    let (status, err) = t
+        .api_get("/api/deliveries?event_type=lead.lost.forever")
+        .await;
+    assert_eq!(status, 400);
+    assert!(
+        err["error"]
+            .as_str()
+            .unwrap()
+            .contains("no delivery has the event type"),
+        "{err}"
+    );
+    let (status, _) = t.api_get("/api/deliveries?event_type=lead.won").await;
+    assert_eq!(status, 200);
+    assert_eq!(page["items"][0]["event"]["tenant"], "biz-b");
+
+    let d = t.delivery(tunnelled).await;
+    assert_eq!(d["client_addr"], "203.0.113.7");
+    assert_eq!(
+        d["public_url"],
+        "https://a1b2.ngrok.app/hooks/cooledge?via=tunnel"
+    );
+    assert!(
+        crate::common::header_pairs(&d)
+            .iter()
+            .any(|(n, v)| n == "X-Forwarded-For" || n == "x-forwarded-for" && v.starts_with("203")),
+        "the raw headers stay as they came"
+    );
+    // Shared as HAR or cURL, it names the URL the sender used.
+    let har = t
+        .http
+        .get(t.api_url(&format!("/api/export?format=har&ids={tunnelled}")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap();
+    let entries = har["log"]["entries"].as_array().unwrap();
+    assert_eq!(entries.len(), 1);
+    assert_eq!(
+        entries[0]["request"]["url"],
+        "https://a1b2.ngrok.app/hooks/cooledge?via=tunnel"
+    );
+    let (_, curl) = t
+        .api_get(&format!("/api/deliveries/{tunnelled}/curl"))
+        .await;
+    assert!(
+        curl["command"]
+            .as_str()
+            .unwrap()
+            .contains("'https://a1b2.ngrok.app/hooks/cooledge?via=tunnel'"),
+        "{curl}"
+    );
+    t.stop().await;
+}

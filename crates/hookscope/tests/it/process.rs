@@ -326,7 +326,7 @@ async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
     // The terminal shows it as it arrives.
     server
         .printed(&[
-            "--> POST /gh  github ping 72d3162e-cc78-11e3-81ab-4c9367dc0958  signature valid",
+            "--> POST /gh  GitHub ping 72d3162e-cc78-11e3-81ab-4c9367dc0958  signature valid",
             &format!("#{id}"),
         ])
         .await;
@@ -335,7 +335,7 @@ async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
     let table = hookscope(dir.path(), &["list"]);
     let table = String::from_utf8_lossy(&table.stdout);
     let row = table.lines().nth(1).unwrap();
-    for word in ["github", "ping", "valid", "first", "/gh"] {
+    for word in ["GitHub", "ping", "valid", "first", "/gh"] {
         assert!(row.contains(word), "{word} missing from {row:?}");
     }
     let shown = hookscope(dir.path(), &["show", &id.to_string()]);

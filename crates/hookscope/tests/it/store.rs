@@ -25,6 +25,7 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         note: None,
         decoded: None,
         imported: false,
+        forwarded: None,
     }
 }
 

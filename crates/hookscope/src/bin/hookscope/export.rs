@@ -43,7 +43,8 @@ fn parse_format(text: &str) -> Result<Format, String> {
 pub fn export(args: ExportArgs, data_dir: &Path) -> Result<()> {
     let store = Store::open_existing(&db_path(&args.db, data_dir))?;
     let ids = if args.ids.is_empty() {
-        store.ids_matching(&args.filter.params().parse()?, u64::MAX)?
+        let filter = crate::resolve(args.filter.params().parse()?, &store, data_dir)?;
+        store.ids_matching(&filter, u64::MAX)?
     } else {
         args.ids.clone()
     };

@@ -126,6 +126,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 note: None,
                 decoded: Some(Box::new(decoded)),
                 imported: false,
+                forwarded: None,
             };
             pending.push(writer.insert(delivery));
             while pending.len() >= IN_FLIGHT {

@@ -57,6 +57,10 @@ pub struct FilterArgs {
     /// Only this event id: every delivery of one event.
     #[arg(long)]
     pub event_id: Option<String>,
+    /// Only this tenant: the account, business or shop a delivery is about (Cooledge's
+    /// business_id, Stripe's account, ...).
+    #[arg(long)]
+    pub tenant: Option<String>,
     /// Only this signature status: valid, invalid, missing, stale, malformed, unchecked.
     #[arg(long)]
     pub signature: Option<String>,
@@ -86,6 +90,7 @@ impl FilterArgs {
             vendor: self.vendor.clone(),
             event_type: self.event_type.clone(),
             event_id: self.event_id.clone(),
+            tenant: self.tenant.clone(),
             signature: self.signature.clone(),
             duplicate: self.duplicate.clone(),
             validation: self.validation.clone(),
@@ -121,7 +126,11 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         ..args.filter.params()
     }
     .parse()?;
+    let filter = crate::resolve(filter, &store, data_dir)?;
     let page = store.list(&filter)?;
+    let registry =
+        hookscope::profile::Registry::load(&data_dir.join(hookscope::server::VENDORS_DIR))?;
+    let name = |id: &str| registry.get(id).map_or(id.to_owned(), |p| p.name.clone());
     let mut out = std::io::stdout().lock();
     if args.json {
         serde_json::to_writer_pretty(&mut out, &page)?;
@@ -147,7 +156,7 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         "DUPLICATE"
     )?;
     for d in &page.items {
-        writeln!(out, "{}", table_row(d))?;
+        writeln!(out, "{}", table_row(d, &name))?;
     }
     if let Some(cursor) = page.next_cursor {
         writeln!(out, "More: hookscope list --before {cursor}")?;
@@ -155,7 +164,7 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
     Ok(())
 }
 
-fn table_row(d: &DeliverySummary) -> String {
+fn table_row(d: &DeliverySummary, name: &dyn Fn(&str) -> String) -> String {
     let path = match &d.query {
         Some(q) => format!("{}?{q}", d.path),
         None => d.path.clone(),
@@ -165,7 +174,7 @@ fn table_row(d: &DeliverySummary) -> String {
     } else {
         d.body_size.to_string()
     };
-    let vendor = d.vendor.as_deref().unwrap_or("-");
+    let vendor = d.vendor.as_deref().map_or_else(|| "-".to_owned(), name);
     let mut event = d
         .event
         .as_ref()

@@ -134,6 +134,20 @@ pub fn load_config(arg: Option<&Path>, data_dir: &Path) -> Result<(Config, PathB
     Ok((Config::load(&path, arg.is_some())?, path))
 }
 
+/// `filter` as a person meant it (vendor names for ids, unknown values refused), with the
+/// profiles of the data directory.
+pub fn resolve(
+    filter: hookscope::store::Filter,
+    store: &hookscope::store::Store,
+    data_dir: &Path,
+) -> anyhow::Result<hookscope::store::Filter> {
+    let registry =
+        hookscope::profile::Registry::load(&data_dir.join(hookscope::server::VENDORS_DIR))?;
+    Ok(hookscope::control::resolve_filter(
+        &registry, store, filter,
+    )?)
+}
+
 /// The database: `--db`, or hookscope.db in the data directory.
 pub fn db_path(arg: &DbArg, data_dir: &Path) -> PathBuf {
     arg.db

@@ -78,6 +78,7 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
     let ids = match &args.filter {
         Some(query) => {
             let filter = ListParams::from_query(query).context("--filter")?;
+            let filter = crate::resolve(filter, &store, data_dir).context("--filter")?;
             store.ids_matching(&filter, hookscope::control::MAX_BULK)?
         }
         None => args.ids.clone(),

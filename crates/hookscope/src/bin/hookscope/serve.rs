@@ -161,6 +161,13 @@ fn print_traffic(server: &Server) {
     });
     let mut deliveries = server.control().subscribe();
     let mut forwards = server.forwards();
+    // Vendors are printed by their profiles' names.
+    let names: std::collections::HashMap<String, String> = server
+        .control()
+        .vendors()
+        .into_iter()
+        .map(|p| (p.id, p.name))
+        .collect();
     tokio::spawn(async move {
         use tokio::sync::broadcast::error::RecvError;
         // Imported deliveries did not just arrive: they are summed up once the import pauses.
@@ -173,7 +180,7 @@ fn print_traffic(server: &Server) {
                         imported.add(&delivery);
                         continue;
                     }
-                    Some(StreamEvent::Delivery { delivery }) => delivery_line(&delivery),
+                    Some(StreamEvent::Delivery { delivery }) => delivery_line(&delivery, &names),
                     Some(StreamEvent::Lagged { missed }) => format!("… {missed} events not shown (the store keeps them all)"),
                     Some(_) => continue,
                     None => return,
@@ -262,7 +269,7 @@ fn clock(at_us: i64) -> String {
 }
 
 /// `12:00:01  --> POST /hooks/stripe  stripe charge.succeeded evt_1  signature valid  #42`
-fn delivery_line(d: &DeliverySummary) -> String {
+fn delivery_line(d: &DeliverySummary, names: &std::collections::HashMap<String, String>) -> String {
     let mut line = format!("{}  --> {} {}", clock(d.received_at_us), d.method, d.path);
     if let Some(q) = &d.query {
         line.push('?');
@@ -270,7 +277,7 @@ fn delivery_line(d: &DeliverySummary) -> String {
     }
     if let Some(vendor) = &d.vendor {
         line.push_str("  ");
-        line.push_str(vendor);
+        line.push_str(names.get(vendor).unwrap_or(vendor));
     }
     if let Some(event) = &d.event {
         for part in [&event.event_type, &event.id].into_iter().flatten() {
