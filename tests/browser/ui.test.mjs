@@ -200,8 +200,30 @@ describe("live list and detail", () => {
       await page.selectOption("[data-testid=sample-vendor]", "cooledge");
       await page.click("[data-testid=send-sample]");
       const row = await page.waitForSelector(".row[data-id]");
-      assert.match(await row.textContent(), /cooledge/);
+      assert.match(await row.textContent(), /Cooledge/);
       assert.match(await row.textContent(), /valid/);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await fresh.stop();
+    }
+  });
+
+  it("greets a new user with commands to copy and a sample that arrives verified", async () => {
+    // No config at all: the sample's endpoint is made with its secret.
+    const fresh = await startServer();
+    try {
+      const { page, problems } = await openPage(browser, fresh.ui);
+      await page.waitForSelector("[data-testid=send-sample]");
+      assert.equal(await page.locator("[data-testid=tunnel-line]").count(), 2);
+      assert.match(await page.textContent("[data-testid=curl-line]"), /^curl -X POST http:\/\/127\.0\.0\.1:\d+\/hooks\/test/);
+      assert.equal(await page.locator("[data-testid=curl-line] + button").count(), 1);
+      assert.ok(!(await page.isVisible("[data-testid=export]")), "nothing to export yet");
+      assert.equal(await page.locator(".facet-group h3:has-text('Signature')").count(), 0, "no empty facets");
+      await page.click("[data-testid=send-sample]");
+      const row = await page.waitForSelector(".row[data-id]");
+      assert.match(await row.textContent(), /valid/);
+      assert.ok(await page.isVisible("[data-testid=export]"));
       assert.deepEqual(problems, []);
       await page.context().close();
     } finally {
@@ -277,6 +299,24 @@ describe("filters, search and keyboard", () => {
     await page.click("[data-testid=time-apply]");
     await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 5);
     await page.selectOption("[data-testid=time-range]", "");
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+
+  it("names vendors, and lists a tenant's deliveries from a click", async () => {
+    const { page, problems } = await openPage(browser, `${server.ui}&id=${ids.cooledge}`);
+    await page.waitForSelector("[data-testid=overview]");
+    assert.equal(await page.textContent(`.row[data-id="${ids.cooledge}"] .vendor`), "Cooledge");
+    await page.waitForSelector(".facet-group h3:has-text('Tenant')");
+    await page.click("[data-testid=filter-tenant]");
+    await page.waitForFunction(() => new URL(location.href).searchParams.get("tenant") !== null);
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 2);
+    assert.deepEqual((await rowIds(page)).sort(), [ids.cooledge, ids.retry].sort());
+    await page.click("text=Clear all");
+    // A vendor typed into the URL by its name, any case, is the same filter.
+    await page.goto(`${server.ui}&vendor=GitHub`);
+    await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
+    assert.deepEqual(await rowIds(page), [ids.github]);
     assert.deepEqual(problems, []);
     await page.context().close();
   });
@@ -366,6 +406,12 @@ describe("settings", () => {
       const { page, problems } = await openPage(browser, server.ui);
       await page.click("text=Settings");
       await page.waitForSelector("[data-testid=settings]");
+      // Secrets are masked until asked for.
+      const first = page.locator("fieldset.endpoint").first();
+      assert.equal(await first.locator("[data-testid=secrets-masked]").textContent(), "••••••ret");
+      assert.ok(!(await page.textContent("[data-testid=settings]")).includes("cooledge-test-secret"));
+      await first.locator("[data-testid=reveal-secrets]").click();
+      assert.equal(await first.locator("[data-testid=secrets]").inputValue(), "cooledge-test-secret");
       await page.fill("[data-testid=retention-count]", "500");
       await page.fill("[data-testid=retention-mib]", "64");
       await page.click("[data-testid=save-retention]");

@@ -252,6 +252,7 @@ export function App() {
               onDeleted={() => setSelected(null)}
               tab={tab}
               onTab={setTab}
+              onFilter={(patch) => setFilters({ ...filters, ...patch })}
             />
           ) : (
             !empty && (

@@ -5,6 +5,7 @@ import { TransportContext } from "./api/context";
 import { desktopStartupError, inDesktop, tauriTransport } from "./api/tauri";
 import { type Transport, httpTransport, takeToken } from "./api/transport";
 import { applyTheme, storedTheme } from "./lib/theme";
+import { VendorNames } from "./lib/useVendorNames";
 import "./styles.css";
 
 applyTheme(storedTheme());
@@ -14,7 +15,9 @@ function show(transport: Transport) {
   root.render(
     <StrictMode>
       <TransportContext.Provider value={transport}>
-        <App />
+        <VendorNames>
+          <App />
+        </VendorNames>
       </TransportContext.Provider>
     </StrictMode>,
   );

@@ -3,6 +3,7 @@ import { memo, useEffect, useLayoutEffect, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
 import { exactTime, formatSize, relativeTime } from "../lib/format";
 import type { DeliveryList as ListState } from "../lib/useDeliveries";
+import { useVendorName } from "../lib/useVendorNames";
 import { DuplicateBadge, HandlerAnswerBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
 
 export const ROW_HEIGHT = 34;
@@ -113,6 +114,15 @@ interface RowProps {
 }
 
 const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: RowProps) {
+  const vendorName = useVendorName();
+  const vendor = row.vendor ? vendorName(row.vendor) : null;
+  // Behind a tunnel the original client and the public URL, else the peer that connected.
+  const from = [
+    row.public_url ? `Sent to ${row.public_url}` : null,
+    `From ${row.client_addr ?? row.remote_addr}${row.client_addr ? ` (via ${row.remote_addr})` : ""}`,
+  ]
+    .filter(Boolean)
+    .join("\n");
   return (
     <div
       className={`row${selected ? " row-selected" : ""}`}
@@ -134,12 +144,18 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
       <span>
         <MethodTag method={row.method} />
       </span>
-      <span className="cell-path" title={row.path + (row.query !== null ? `?${row.query}` : "")}>
+      <span className="cell-path" title={`${row.path}${row.query !== null ? `?${row.query}` : ""}\n${from}`}>
         {row.path}
         {row.query !== null && <span className="query">?{row.query}</span>}
       </span>
-      <span className="cell-event" title={[row.vendor, row.event?.type].filter(Boolean).join(" · ") || undefined}>
-        {row.vendor ? <span className="vendor">{row.vendor}</span> : <span className="muted">unknown</span>}
+      <span
+        className="cell-event"
+        title={
+          [vendor, row.event?.type, row.event?.tenant && `tenant ${row.event.tenant}`].filter(Boolean).join(" · ") ||
+          undefined
+        }
+      >
+        {vendor ? <span className="vendor">{vendor}</span> : <span className="muted">unknown</span>}
         {row.event?.type && <span className="event-type">{row.event.type}</span>}
       </span>
       <span>

@@ -7,6 +7,7 @@ import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges"
 import { BodyTab } from "./detail/BodyTab";
 import { DuplicatesTab } from "./detail/DuplicatesTab";
 import { HeadersTab } from "./detail/HeadersTab";
+import type { Filters } from "../lib/filters";
 import { Overview } from "./detail/Overview";
 import { ReplayTab } from "./detail/ReplayTab";
 import { SignatureTab } from "./detail/SignatureTab";
@@ -34,10 +35,12 @@ interface Props {
   /** Move the keyboard focus to the tabs once the delivery is shown, then call `onFocused`. */
   focusPending: boolean;
   onFocused(): void;
+  /** Narrows the list (the Overview's "this tenant's deliveries"). */
+  onFilter(patch: Filters): void;
 }
 
 export function Detail(props: Props) {
-  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused } = props;
+  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused, onFilter } = props;
   const transport = useTransport();
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -203,6 +206,7 @@ export function Detail(props: Props) {
         {tab === "overview" && (
           <Overview
             d={d}
+            onFilter={onFilter}
             onShowAnswer={(attempt) => {
               setOpenAttempt(attempt);
               onTab("replay");

@@ -29,7 +29,7 @@ export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(i
     try {
       const sent = await transport.sendSample(chosen ? { vendor: chosen } : undefined);
       if (sent.id !== null) onSent(sent.id);
-      setMessage(`Sent a ${sent.vendor} sample to ${sent.path}: HTTP ${sent.status}.`);
+      setMessage(`Sent a ${names[sent.vendor] ?? sent.vendor} sample to ${sent.path}: HTTP ${sent.status}.`);
     } catch (e) {
       setMessage((e as Error).message);
     } finally {
@@ -48,7 +48,9 @@ export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(i
         </button>
       </div>
       <h3>From the internet, through a tunnel</h3>
-      <pre className="snippet">{`ngrok http ${port}\ncloudflared tunnel --url http://127.0.0.1:${port}`}</pre>
+      {[`ngrok http ${port}`, `cloudflared tunnel --url http://127.0.0.1:${port}`].map((line) => (
+        <CopyLine key={line} text={line} testId="tunnel-line" />
+      ))}
       <p className="muted">Give the vendor the tunnel's https address, with any path you like.</p>
       <h3>Or try it now</h3>
       <div className="sample">
@@ -73,7 +75,31 @@ export function EmptyState({ info, onSent }: { info: ServerInfo | null; onSent(i
         </button>
       </div>
       {message && <p role="status">{message}</p>}
-      <pre className="snippet">{`curl -X POST ${url}/hooks/test -H 'Content-Type: application/json' -d '{"hello":"world"}'`}</pre>
+      <CopyLine
+        text={`curl -X POST ${url}/hooks/test -H 'Content-Type: application/json' -d '{"hello":"world"}'`}
+        testId="curl-line"
+      />
+    </div>
+  );
+}
+
+/** A command to paste into a terminal, with a button that copies it. */
+function CopyLine({ text, testId }: { text: string; testId: string }) {
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="copy-line">
+      <code className="snippet-line" data-testid={testId}>
+        {text}
+      </code>
+      <button
+        type="button"
+        onClick={async () => {
+          setCopied(await copyText(text));
+          window.setTimeout(() => setCopied(false), 2000);
+        }}
+      >
+        {copied ? "Copied" : "Copy"}
+      </button>
     </div>
   );
 }

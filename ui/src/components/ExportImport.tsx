@@ -7,7 +7,7 @@ import type { Filters } from "../lib/filters";
  * Export the listed deliveries (the filters in force) as HAR or JSON Lines; import a HAR or JSON
  * Lines file. What happened is said beside the controls for a few seconds.
  */
-export function ExportImport({ filters }: { filters: Filters }) {
+export function ExportImport({ filters, total }: { filters: Filters; total: number | null }) {
   const transport = useTransport();
   const file = useRef<HTMLInputElement>(null);
   const [notice, setNotice] = useState<{ ok: boolean; text: string } | null>(null);
@@ -59,7 +59,7 @@ export function ExportImport({ filters }: { filters: Filters }) {
           {notice.text}
         </span>
       )}
-      <label>
+      <label hidden={total === 0}>
         <span className="visually-hidden">Export the listed deliveries</span>
         <select
           value=""

@@ -219,16 +219,7 @@ export function Settings({ onClose }: { onClose(): void }) {
                     ))}
                   </select>
                 </label>
-                <label className="field">
-                  <span>Secrets</span>
-                  <textarea
-                    rows={2}
-                    value={d.secrets}
-                    onChange={(e) => update(i, { secrets: e.target.value })}
-                    spellCheck={false}
-                    autoComplete="off"
-                  />
-                </label>
+                <SecretsField value={d.secrets} onChange={(secrets) => update(i, { secrets })} />
                 <label className="field narrow">
                   <span>Answer status</span>
                   <input
@@ -304,5 +295,44 @@ export function Settings({ onClose }: { onClose(): void }) {
         )}
       </section>
     </Modal>
+  );
+}
+
+/** `whsec_MfKQ…aSw`: enough to tell secrets apart, not enough to use one. */
+export function maskSecret(secret: string): string {
+  const s = secret.trim();
+  if (s.length <= 8) return "•".repeat(s.length);
+  const prefix = s.match(/^[a-z]+_/)?.[0] ?? "";
+  return `${prefix}${"•".repeat(6)}${s.slice(-3)}`;
+}
+
+/** An endpoint's secrets, one a line: masked until the user asks to see or edit them. */
+function SecretsField({ value, onChange }: { value: string; onChange(value: string): void }) {
+  const [shown, setShown] = useState(value.trim() === "");
+  const lines = value.split("\n").filter((l) => l.trim() !== "");
+  return (
+    <div className="field">
+      <span>
+        Secrets{" "}
+        <button type="button" className="link" onClick={() => setShown(!shown)} data-testid="reveal-secrets">
+          {shown ? "Hide" : "Show and edit"}
+        </button>
+      </span>
+      {shown ? (
+        <textarea
+          rows={2}
+          value={value}
+          onChange={(e) => onChange(e.target.value)}
+          spellCheck={false}
+          autoComplete="off"
+          aria-label="Secrets, one a line"
+          data-testid="secrets"
+        />
+      ) : (
+        <code className="secrets-masked" data-testid="secrets-masked">
+          {lines.map(maskSecret).join("\n")}
+        </code>
+      )}
+    </div>
   );
 }

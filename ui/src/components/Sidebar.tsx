@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { useTransport } from "../api/context";
 import type { FacetCount, Facets } from "../api/types.gen";
 import type { Filters } from "../lib/filters";
+import { useVendorName } from "../lib/useVendorNames";
 
 interface Props {
   filters: Filters;
@@ -25,6 +26,7 @@ const SIGNATURE_LABELS: Record<string, string> = {
  */
 export function Sidebar({ filters, onChange, refreshKey }: Props) {
   const transport = useTransport();
+  const vendorName = useVendorName();
   const [facets, setFacets] = useState<Facets | null>(null);
   const key = JSON.stringify(filters);
   // biome-ignore lint/correctness/useExhaustiveDependencies: `key` stands for `filters` (a new object on every render).
@@ -65,7 +67,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
           <FacetButton
             key={f.value ?? "none"}
             facet={f}
-            label={f.value ?? "unrecognised"}
+            label={f.value ? vendorName(f.value) : "unrecognised"}
             active={filters.vendor === f.value}
             disabled={f.value === null}
             onClick={(active) => toggle({ vendor: f.value ?? undefined, event_type: undefined }, active)}
@@ -78,7 +80,7 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
             key={`${f.vendor}/${f.value}`}
             facet={f}
             label={f.value ?? "none"}
-            hint={filters.vendor ? undefined : (f.vendor ?? undefined)}
+            hint={filters.vendor || !f.vendor ? undefined : vendorName(f.vendor)}
             active={filters.event_type === f.value}
             disabled={f.value === null}
             onClick={(active) => toggle({ event_type: f.value ?? undefined }, active)}
@@ -140,6 +142,18 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
             onClick={(active) => toggle({ handler: "none" }, active)}
           />
         )}
+      </Group>
+      <Group title="Tenant" shown={facets.tenants.length > 0 || filters.tenant !== undefined}>
+        {facets.tenants.slice(0, 20).map((f) => (
+          <FacetButton
+            key={`${f.vendor}/${f.value}`}
+            facet={f}
+            label={f.value ?? ""}
+            hint={filters.vendor || !f.vendor ? undefined : vendorName(f.vendor)}
+            active={filters.tenant === f.value}
+            onClick={(active) => toggle({ tenant: f.value ?? undefined }, active)}
+          />
+        ))}
       </Group>
       <Group title="Method" shown={facets.methods.length > 0}>
         {facets.methods.map((f) => (

@@ -185,7 +185,7 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
           {sent && (
             <div className="bulk-progress" data-testid="test-event-result">
               <div>
-                {sent.vendor}:{sent.event} to {sent.url}, signed with {sent.signed_with}
+                {names[sent.vendor] ?? sent.vendor} {sent.event} to {sent.url}, signed with {sent.signed_with}
                 {sent.tampered ? ", body altered after signing" : ""}
               </div>
               {answerLines(sent).map((line, i) => (

@@ -156,7 +156,7 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
       <span className={`stream stream-${status}`} role="status" data-testid="stream-status">
         {STATUS_TEXT[status]}
       </span>
-      <ExportImport filters={filters} />
+      <ExportImport filters={filters} total={total} />
       <BulkReplay filters={filters} total={total} />
       <TestEvent onSent={onSent} />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">

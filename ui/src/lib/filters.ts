@@ -16,6 +16,8 @@ export interface Filters {
    * `failed`, `error` (no answer) or `none` (never sent).
    */
   handler?: string;
+  /** The account, business or shop a delivery is about, as its profile names it. */
+  tenant?: string;
   /** Path prefix. */
   path?: string;
   /** An age (`15m`, `24h`, `7days`), an RFC 3339 time, or a date (its local midnight). */
@@ -27,7 +29,18 @@ export interface Filters {
   event_id?: string;
 }
 
-const TEXT_KEYS = ["vendor", "event_type", "method", "handler", "path", "since", "until", "q", "event_id"] as const;
+const TEXT_KEYS = [
+  "vendor",
+  "event_type",
+  "tenant",
+  "method",
+  "handler",
+  "path",
+  "since",
+  "until",
+  "q",
+  "event_id",
+] as const;
 
 /** Reads the filters from a URL's query string; unknown or invalid values are ignored. */
 export function parseFilters(search: string): Filters {

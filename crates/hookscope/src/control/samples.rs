@@ -73,10 +73,11 @@ pub struct SampleAnswer {
 }
 
 impl Control {
-    /// Signs a documented example of the vendor with the secret of the endpoint bound to it (or,
-    /// when there is none, a sample secret, so the signature shows as not checked) and posts it
-    /// to this instance's own capture listener over HTTP, like any sender's delivery: it goes
-    /// through the whole capture path.
+    /// Signs a documented example of the vendor with the secret of the endpoint bound to it and
+    /// posts it to this instance's own capture listener over HTTP, like any sender's delivery: it
+    /// goes through the whole capture path. When no endpoint holds a secret for the vendor, a
+    /// sample endpoint (`/sample/<vendor>`) is added with a test secret first, so that the first
+    /// delivery a new user sees is a verified one.
     pub async fn send_sample(&self, request: SampleRequest) -> Result<SampleSent> {
         let vendor = match request.vendor {
             Some(v) => v,
@@ -85,7 +86,26 @@ impl Control {
                 .next()
                 .unwrap_or_default(),
         };
-        let endpoints = self.inner.endpoints.get();
+        let mut endpoints = self.inner.endpoints.get();
+        let holds_secret = |list: &[crate::config::EndpointConfig]| {
+            list.iter()
+                .any(|e| e.vendor.as_deref() == Some(vendor.as_str()) && !e.secrets.is_empty())
+        };
+        if request.to.is_none() && request.secret.is_none() && !holds_secret(&endpoints.list) {
+            let path = format!("/sample/{vendor}");
+            let sample_endpoint = sample::endpoints(&self.inner.registry)
+                .into_iter()
+                .find(|e| e.vendor.as_deref() == Some(vendor.as_str()));
+            if let Some(mut ep) = sample_endpoint
+                && !endpoints.list.iter().any(|e| e.path == path)
+            {
+                ep.path = path;
+                let mut list = endpoints.list.clone();
+                list.push(ep);
+                self.save_endpoints(list).await?;
+                endpoints = self.inner.endpoints.get();
+            }
+        }
         let event = match request.event {
             Some(e) => Some(e),
             None => {

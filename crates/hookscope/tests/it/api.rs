@@ -625,7 +625,8 @@ async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret(
     assert_eq!(d["signature"]["status"], "valid", "{d}");
     assert_eq!(d["endpoint"], "/hooks/cooledge");
 
-    // Without an endpoint for the vendor: a sample path, signed with a secret no one holds.
+    // Without an endpoint for the vendor: a sample endpoint is added with a test secret, so the
+    // sample arrives verified, and it is kept in the config like any endpoint.
     let sent: Value = send(serde_json::json!({ "vendor": "github" }))
         .await
         .unwrap()
@@ -635,7 +636,32 @@ async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret(
     assert_eq!(sent["path"], "/sample/github");
     let d = t.delivery(sent["id"].as_i64().unwrap()).await;
     assert_eq!(d["vendor"], "github");
-    assert_eq!(d["signature"]["status"], "unchecked");
+    assert_eq!(d["signature"]["status"], "valid", "{d}");
+    let (_, endpoints) = t.api_get("/api/endpoints").await;
+    assert!(
+        endpoints["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["path"] == "/sample/github" && e["vendor"] == "github"),
+        "{endpoints}"
+    );
+    let config = std::fs::read_to_string(t.dir.path().join("hookscope.toml")).unwrap();
+    assert!(config.contains("/sample/github"), "{config}");
+    // The next sample of that vendor goes to the same endpoint; no second one is added.
+    let again: Value = send(serde_json::json!({ "vendor": "github" }))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(again["path"], "/sample/github");
+    let (_, endpoints) = t.api_get("/api/endpoints").await;
+    assert_eq!(
+        endpoints["items"].as_array().unwrap().len(),
+        2,
+        "{endpoints}"
+    );
 
     let refused = send(serde_json::json!({ "vendor": "nobody" }))
         .await

@@ -1,8 +1,19 @@
 import type { DeliveryDetail } from "../../api/types.gen";
+import type { Filters } from "../../lib/filters";
 import { formatSecs, formatSize, localTime } from "../../lib/format";
+import { useVendorName } from "../../lib/useVendorNames";
 
 /** The decoded envelope and where each fact came from. */
-export function Overview({ d, onShowAnswer }: { d: DeliveryDetail; onShowAnswer(attempt: number): void }) {
+export function Overview({
+  d,
+  onShowAnswer,
+  onFilter,
+}: {
+  d: DeliveryDetail;
+  onShowAnswer(attempt: number): void;
+  onFilter(patch: Filters): void;
+}) {
+  const vendorName = useVendorName();
   const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
   const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
   const warnings = d.validation.filter((f) => f.level === "warning");
@@ -22,7 +33,7 @@ export function Overview({ d, onShowAnswer }: { d: DeliveryDetail; onShowAnswer(
         </section>
       )}
       <dl className="facts">
-        <Fact label="Vendor" value={d.vendor} note={d.detected_by} />
+        <Fact label="Vendor" value={d.vendor ? vendorName(d.vendor) : null} note={d.detected_by} />
         <Fact label="Event type" value={d.event?.type} />
         <Fact
           label="Event id"
@@ -39,10 +50,31 @@ export function Overview({ d, onShowAnswer }: { d: DeliveryDetail; onShowAnswer(
             note="from occurrence to arrival"
           />
         )}
-        <Fact label="Tenant" value={d.event?.tenant} />
+        {d.event?.tenant && (
+          <>
+            <dt>Tenant</dt>
+            <dd>
+              <span className="mono">{d.event.tenant}</span>{" "}
+              <button
+                type="button"
+                className="link"
+                onClick={() => onFilter({ tenant: d.event!.tenant! })}
+                data-testid="filter-tenant"
+              >
+                All of this tenant's deliveries
+              </button>
+            </dd>
+          </>
+        )}
         <Fact label="Version" value={d.event?.version} />
         <Fact label="Endpoint" value={d.endpoint} mono />
-        <Fact label="From" value={d.remote_addr} note={d.http_version} mono />
+        <Fact
+          label="From"
+          value={d.client_addr ?? d.remote_addr}
+          note={d.client_addr ? `via ${d.remote_addr} (a tunnel or proxy), ${d.http_version}` : d.http_version}
+          mono
+        />
+        <Fact label="Sent to" value={d.public_url} note="the public URL, behind a tunnel" mono />
         <Fact label="Content type" value={d.content_type} mono />
         <Fact
           label="Body"
