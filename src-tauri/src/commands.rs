@@ -193,13 +193,20 @@ pub async fn export<R: Runtime>(
 ) -> Result<String> {
     use tauri::Manager;
     let format = hookscope::export::Format::parse(&format)
-        .filter(|f| *f != hookscope::export::Format::Curl)
-        .ok_or_else(|| Error::Invalid(format!("{format:?}: expected har or jsonl")))?;
-    let filter = ListParams::from_query(&query)?;
+        .ok_or_else(|| Error::Invalid(format!("{format:?}: expected har, jsonl or curl")))?;
+    // The same query as `GET /api/export` takes: the list filters, or `ids`, and cURL's `to`.
+    let request = hookscope::export::ExportQuery::parse(&query)?;
     let desktop = state.get()?;
     let bytes = desktop
         .control
-        .export(filter, None, format, Default::default())
+        .export(
+            request.filter,
+            request.ids,
+            format,
+            hookscope::export::ExportOptions {
+                curl_target: request.to,
+            },
+        )
         .await?;
     let dir = app
         .path()

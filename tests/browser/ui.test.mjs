@@ -804,6 +804,33 @@ describe("live forwarding", () => {
 });
 
 describe("export and import", () => {
+  it("shares one delivery from its detail: HAR, JSON Lines, and cURL aimed at a typed target", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      const id = await sample(server, "cooledge");
+      await sample(server, "stripe");
+      const { page, problems } = await openPage(browser, `${server.ui}&id=${id}`);
+      await page.waitForSelector("[data-testid=detail]");
+      await page.click("[data-testid=share]");
+      await page.waitForSelector("[data-testid=share-dialog]");
+      const [har] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=share-har]")]);
+      assert.equal(har.suggestedFilename(), `delivery-${id}.har`);
+      const entries = JSON.parse(readFileSync(await har.path(), "utf8")).log.entries;
+      assert.equal(entries.length, 1, "only this delivery");
+      assert.equal(entries[0]._hookscope.id, id);
+      const [jsonl] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=share-jsonl]")]);
+      assert.equal(readFileSync(await jsonl.path(), "utf8").trim().split("\n").length, 1);
+      await page.fill("[data-testid=share-to]", "http://localhost:4242/mine");
+      const [script] = await Promise.all([page.waitForEvent("download"), page.click("[data-testid=share-curl]")]);
+      const text = readFileSync(await script.path(), "utf8");
+      assert.match(text, / -X POST http:\/\/localhost:4242\/mine\/hooks\/cooledge /);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+
   it("downloads the listed deliveries as HAR and imports another tool's HAR", async () => {
     const server = await startServer({ config: CONFIG });
     try {

@@ -4,8 +4,7 @@
 
 import { invoke } from "@tauri-apps/api/core";
 import { listen, type UnlistenFn } from "@tauri-apps/api/event";
-import { ApiError, type StreamEvent, type Transport, listQuery } from "./transport";
-import { filterParams } from "../lib/filters";
+import { ApiError, type StreamEvent, type Transport, exportQuery, listQuery } from "./transport";
 import type {
   Attempt,
   CaptureStatus,
@@ -90,8 +89,8 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     startReplay: (filters, start) => call<ReplayJob>("start_replay", { query: listQuery(filters), start }),
     replayJobs: async () => (await call<Items<ReplayJob>>("replay_jobs")).items,
     cancelReplay: (job) => call<ReplayJob>("cancel_replay", { job }),
-    export: async (filters, format) => ({
-      savedTo: await call<string>("export", { query: filterParams(filters).toString(), format }),
+    export: async (filters, format, only) => ({
+      savedTo: await call<string>("export", { query: exportQuery(filters, only).toString(), format }),
     }),
     // The file goes as the raw request body, not as JSON.
     import: (data) => call<ImportResult>("import", data),

@@ -94,7 +94,11 @@ export interface Transport {
    * The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
    * (browser), or where it was saved (desktop: the Downloads folder).
    */
-  export(filters: Filters, format: ExportFormat): Promise<ExportResult>;
+  /**
+   * Exports what the filters select, or only `ids` (one delivery, to share it); a cURL script
+   * aims at `to` when given, else at the URL each delivery was sent to.
+   */
+  export(filters: Filters, format: ExportFormat, only?: ExportOnly): Promise<ExportResult>;
   /** Stores the deliveries of a HAR or JSON Lines file as imported. */
   import(data: ArrayBuffer): Promise<ImportResult>;
   /** Calls `onEvent` for each change as it commits; returns the unsubscribe function. */
@@ -105,7 +109,25 @@ export interface Transport {
 
 export type { ImportResult, SampleEvent, StartReplay };
 
-export type ExportFormat = "har" | "jsonl";
+export type ExportFormat = "har" | "jsonl" | "curl";
+export interface ExportOnly {
+  ids?: number[];
+  to?: string;
+}
+
+/** The export's query string: the filters, or `ids`, and cURL's target; the same on both transports. */
+export function exportQuery(filters: Filters, only?: ExportOnly): URLSearchParams {
+  const query = only?.ids ? new URLSearchParams() : filterParams(filters);
+  if (only?.ids) query.set("ids", only.ids.join(","));
+  if (only?.to) query.set("to", only.to);
+  return query;
+}
+
+/** A downloaded export's file name. */
+export function exportName(format: ExportFormat, only?: ExportOnly): string {
+  const what = only?.ids?.length === 1 ? `delivery-${only.ids[0]}` : "hookscope-export";
+  return `${what}.${format === "curl" ? "sh" : format}`;
+}
 export type ExportResult = { blob: Blob; name: string } | { savedTo: string };
 
 /** The desktop app's extras over the browser build. */
@@ -214,11 +236,11 @@ export function httpTransport(
     startReplay: (filters, start) => json<ReplayJob>("POST", `/replays?${listQuery(filters)}`, start),
     replayJobs: async () => (await json<Items<ReplayJob>>("GET", "/replays")).items,
     cancelReplay: (job) => json<ReplayJob>("DELETE", `/replays/${job}`),
-    export: async (filters, format) => {
-      const query = filterParams(filters);
+    export: async (filters, format, only) => {
+      const query = exportQuery(filters, only);
       query.set("format", format);
       const blob = await (await call("GET", `/export?${query}`)).blob();
-      return { blob, name: `hookscope-export.${format}` };
+      return { blob, name: exportName(format, only) };
     },
     import: async (data) => {
       const r = await call("POST", "/import", new Blob([data]));

@@ -8,6 +8,7 @@ import { BodyTab } from "./detail/BodyTab";
 import { DuplicatesTab } from "./detail/DuplicatesTab";
 import { HeadersTab } from "./detail/HeadersTab";
 import type { Filters } from "../lib/filters";
+import { ShareDelivery } from "./ShareDelivery";
 import { Overview } from "./detail/Overview";
 import { ReplayTab } from "./detail/ReplayTab";
 import { SignatureTab } from "./detail/SignatureTab";
@@ -47,6 +48,7 @@ export function Detail(props: Props) {
   const [notice, setNotice] = useState<string | null>(null);
   // The attempt the Replay tab opens: the handler's answer, when the Overview asks for it.
   const [openAttempt, setOpenAttempt] = useState<number | null>(null);
+  const [sharing, setSharing] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -126,6 +128,9 @@ export function Detail(props: Props) {
           >
             Copy cURL
           </button>
+          <button type="button" onClick={() => setSharing(true)} data-testid="share">
+            Share…
+          </button>
           <button
             type="button"
             onClick={async () =>
@@ -202,6 +207,7 @@ export function Detail(props: Props) {
           </button>
         ))}
       </div>
+      {sharing && <ShareDelivery d={d} onClose={() => setSharing(false)} />}
       <div className="tab-body" role="tabpanel">
         {tab === "overview" && (
           <Overview

@@ -8,45 +8,18 @@ use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
 use super::{ApiError, ApiState};
-use crate::export::{ExportOptions, Format};
+use crate::export::{ExportOptions, ExportQuery};
 use crate::model::ImportResult;
-use crate::store::ListParams;
 
 pub(super) async fn export(
     State(state): State<ApiState>,
     RawQuery(query): RawQuery,
 ) -> Result<Response, ApiError> {
-    // The export's own parameters, then the list filters from what is left.
-    let mut format = None;
-    let mut ids = None;
-    let mut to = None;
-    let mut rest = Vec::new();
-    for (k, v) in form_urlencoded_pairs(query.as_deref().unwrap_or_default()) {
-        match k.as_str() {
-            "format" => format = Some(v),
-            "ids" => {
-                let parsed: Result<Vec<i64>, _> = v
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::parse)
-                    .collect();
-                ids = Some(parsed.map_err(|_| {
-                    ApiError::new(
-                        StatusCode::BAD_REQUEST,
-                        "ids: a comma-separated list of delivery ids",
-                    )
-                })?);
-            }
-            "to" => to = Some(v),
-            _ => rest.push((k, v)),
-        }
-    }
-    let format = format
-        .as_deref()
-        .and_then(Format::parse)
+    let request = ExportQuery::parse(query.as_deref().unwrap_or_default())?;
+    let format = request
+        .format
         .ok_or_else(|| ApiError::new(StatusCode::BAD_REQUEST, "format: har, jsonl or curl"))?;
-    let rest = serde_urlencoded::to_string(&rest).unwrap_or_default();
-    let filter = ListParams::from_query(&rest)?;
+    let (filter, ids, to) = (request.filter, request.ids, request.to);
     let body = state
         .control
         .export(filter, ids, format, ExportOptions { curl_target: to })
@@ -67,10 +40,6 @@ pub(super) async fn export(
         body,
     )
         .into_response())
-}
-
-fn form_urlencoded_pairs(query: &str) -> Vec<(String, String)> {
-    serde_urlencoded::from_str::<Vec<(String, String)>>(query).unwrap_or_default()
 }
 
 pub(super) async fn import(

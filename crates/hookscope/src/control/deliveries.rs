@@ -77,7 +77,10 @@ impl Control {
 
     /// A cURL command that sends delivery `id` again to `to` under `path` (without `to`, to the
     /// URL it reached), byte-exact: the one `hookscope export --format curl` writes.
+    /// The cURL command that sends delivery `id` again: to `to` under `path`, or (without a
+    /// target, or an empty one) to the URL it was sent to.
     pub async fn curl(&self, id: i64, to: Option<String>, path: PathMode) -> Result<CurlCommand> {
+        let to = to.filter(|t| !t.trim().is_empty());
         let store = self.inner.store.clone();
         let delivery = blocking(move || store.get(id))
             .await?

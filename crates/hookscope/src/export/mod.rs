@@ -59,6 +59,55 @@ pub struct ExportOptions {
     pub curl_target: Option<String>,
 }
 
+/// An export as a query string asks for it (`format=har&ids=4,7`, or `format=curl&to=URL&`
+/// and the list filters): what both the API and the desktop shell take.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ExportQuery {
+    pub format: Option<Format>,
+    /// These deliveries, instead of those the filters select.
+    pub ids: Option<Vec<i64>>,
+    /// cURL: the base URL to send to.
+    pub to: Option<String>,
+    pub filter: crate::store::Filter,
+}
+
+impl ExportQuery {
+    /// The export's own parameters, then the list filters from what is left.
+    pub fn parse(query: &str) -> Result<ExportQuery> {
+        let pairs: Vec<(String, String)> = serde_urlencoded::from_str(query)
+            .map_err(|e| Error::Filter(format!("{e} in {query:?}")))?;
+        let (mut format, mut ids, mut to, mut rest) = (None, None, None, Vec::new());
+        for (k, v) in pairs {
+            match k.as_str() {
+                "format" => {
+                    format = Some(Format::parse(&v).ok_or_else(|| {
+                        Error::Filter(format!("format: har, jsonl or curl, got {v:?}"))
+                    })?);
+                }
+                "ids" => {
+                    let parsed: std::result::Result<Vec<i64>, _> = v
+                        .split(',')
+                        .filter(|s| !s.is_empty())
+                        .map(str::parse)
+                        .collect();
+                    ids = Some(parsed.map_err(|_| {
+                        Error::Filter("ids: a comma-separated list of delivery ids".into())
+                    })?);
+                }
+                "to" => to = Some(v).filter(|t| !t.is_empty()),
+                _ => rest.push((k, v)),
+            }
+        }
+        let rest = serde_urlencoded::to_string(&rest).unwrap_or_default();
+        Ok(ExportQuery {
+            format,
+            ids,
+            to,
+            filter: crate::store::ListParams::from_query(&rest)?,
+        })
+    }
+}
+
 /// Writes the deliveries `ids` (in that order) to `out` as `format`, reading them one at a time.
 /// Returns how many were written; binary bodies a cURL command reads from a file are returned
 /// beside it (name, bytes) for the caller to write.
