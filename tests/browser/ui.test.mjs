@@ -747,6 +747,12 @@ describe("live forwarding", () => {
       const live = (await server.apiGet("/api/endpoints")).items.find((e) => e.path === "/hooks/live");
       assert.equal(live.forward.pass_through, false);
       await page.keyboard.press("Escape");
+      // The status line names the endpoint's forward (read again within seconds).
+      await page.waitForFunction(
+        (url) => document.querySelector("[data-testid=capture-forward]")?.textContent?.includes(`/hooks/live to ${url}`),
+        targetUrl,
+        { timeout: 10_000 },
+      );
 
       const id = await server.post("/hooks/live", '{"live":true}', { "Content-Type": "application/json" });
       await page.waitForSelector(`.row[data-id="${id}"]`);

@@ -264,7 +264,7 @@ export function App() {
         </div>
       </div>
       <footer className="statusbar">
-        <CaptureState capture={capture} />
+        <CaptureState capture={capture} forwards={info?.forwards ?? []} />
         <span data-testid="stored-count">
           {!hasFilters(filters) && list.total !== null
             ? `${list.total.toLocaleString()} stored`

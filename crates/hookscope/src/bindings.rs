@@ -7,8 +7,8 @@ use ts_rs::{Config, TS};
 use crate::config::{EndpointConfig, ResponseConfig};
 use crate::events::StreamEvent;
 use crate::model::{
-    DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind, FacetCount, Facets, HandlerAnswer,
-    Page, SearchProgress, ServerInfo,
+    DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind, FacetCount, Facets, ForwardInForce,
+    HandlerAnswer, Page, SearchProgress, ServerInfo,
 };
 use crate::profile::{EventInfo, Finding, VendorProfile};
 use crate::signature::{SignatureCheck, SignatureStatus};
@@ -32,6 +32,7 @@ fn generate() -> String {
         Duplicate::decl(&cfg),
         Facets::decl(&cfg),
         FacetCount::decl(&cfg),
+        ForwardInForce::decl(&cfg),
         HandlerAnswer::decl(&cfg),
         StreamEvent::decl(&cfg),
         crate::content_coding::DecodedBody::decl(&cfg),

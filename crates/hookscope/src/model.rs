@@ -209,6 +209,20 @@ pub struct ServerInfo {
     pub search: SearchProgress,
     /// Vendors `POST /api/samples` can send a sample delivery of.
     pub samples: Vec<String>,
+    /// Every forward in force: the one for every delivery first, then each endpoint's own.
+    pub forwards: Vec<ForwardInForce>,
+}
+
+/// Where deliveries are also sent as they arrive.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ForwardInForce {
+    /// The endpoint whose deliveries go there; `null` for every delivery (`serve --forward-to`)
+    /// that no endpoint forwards elsewhere.
+    pub endpoint: Option<String>,
+    pub to: String,
+    /// The sender gets the target's answer.
+    pub pass_through: bool,
 }
 
 /// Where the capture listener is, or why it is not listening.

@@ -106,6 +106,7 @@ impl Instance {
             endpoints,
             config_path,
             retention: config.retention.clone(),
+            forward: config.capture.forward.clone(),
         });
         Ok(Instance {
             control,

@@ -13,7 +13,11 @@ capture: CaptureStatus, deliveries: number, search: SearchProgress,
 /**
  * Vendors `POST /api/samples` can send a sample delivery of.
  */
-samples: Array<string>, };
+samples: Array<string>, 
+/**
+ * Every forward in force: the one for every delivery first, then each endpoint's own.
+ */
+forwards: Array<ForwardInForce>, };
 
 export type SearchProgress = { indexed_through: number, newest: number, };
 
@@ -210,6 +214,17 @@ export type FacetCount = {
  * The value; `null` for deliveries without one (no vendor recognised, no event type).
  */
 value: string | null, vendor?: string, count: number, };
+
+export type ForwardInForce = { 
+/**
+ * The endpoint whose deliveries go there; `null` for every delivery (`serve --forward-to`)
+ * that no endpoint forwards elsewhere.
+ */
+endpoint: string | null, to: string, 
+/**
+ * The sender gets the target's answer.
+ */
+pass_through: boolean, };
 
 export type HandlerAnswer = { 
 /**

@@ -1,6 +1,6 @@
 import { useState } from "react";
 import { useTransport } from "../api/context";
-import type { CaptureStatus } from "../api/types.gen";
+import type { CaptureStatus, ForwardInForce } from "../api/types.gen";
 
 /**
  * Shown while the capture listener is down (its port was taken when the desktop app started):
@@ -67,8 +67,8 @@ export function CaptureBanner({ capture }: { capture: CaptureStatus }) {
   );
 }
 
-/** The status line's capture part: the URL, and whether the listener is up. */
-export function CaptureState({ capture }: { capture: CaptureStatus | null }) {
+/** The status line's capture part: the URL, whether the listener is up, and every forward. */
+export function CaptureState({ capture, forwards }: { capture: CaptureStatus | null; forwards: ForwardInForce[] }) {
   if (!capture) return <span>…</span>;
   return (
     <span data-testid="capture-state">
@@ -76,10 +76,27 @@ export function CaptureState({ capture }: { capture: CaptureStatus | null }) {
       {capture.listening ? (
         <>
           Listening at <code>{capture.url}</code>
-          {capture.forward && (
+          {forwards.length > 0 && (
             <span data-testid="capture-forward">
               {" "}
-              · forwarding to <code>{capture.forward}</code>
+              · forwarding{" "}
+              {forwards.map((f, i) => (
+                <span
+                  key={`${f.endpoint}:${f.to}`}
+                  title={f.pass_through ? "its answer goes back to the sender" : undefined}
+                >
+                  {i > 0 ? ", " : ""}
+                  {f.endpoint ? (
+                    <>
+                      <code>{f.endpoint}</code> to{" "}
+                    </>
+                  ) : (
+                    "to "
+                  )}
+                  <code>{f.to}</code>
+                  {f.pass_through ? " (pass-through)" : ""}
+                </span>
+              ))}
             </span>
           )}
         </>

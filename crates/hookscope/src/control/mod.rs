@@ -44,6 +44,7 @@ struct Inner {
     /// Where endpoint and settings changes are written.
     config_path: PathBuf,
     retention: RwLock<RetentionConfig>,
+    forward: Option<crate::config::ForwardConfig>,
     capture: CaptureWatch,
     /// For replays and test sends: one connection pool to the user's targets.
     client: crate::replay::Client,
@@ -59,6 +60,8 @@ pub struct Parts {
     pub endpoints: Arc<LiveEndpoints>,
     pub config_path: PathBuf,
     pub retention: RetentionConfig,
+    /// The forward for every delivery (`serve --forward-to`), fixed while the server runs.
+    pub forward: Option<crate::config::ForwardConfig>,
 }
 
 impl Control {
@@ -71,6 +74,7 @@ impl Control {
                 endpoints: parts.endpoints,
                 config_path: parts.config_path,
                 retention: RwLock::new(parts.retention),
+                forward: parts.forward,
                 capture: CaptureWatch::default(),
                 client: crate::replay::Client::new(crate::replay::ClientOptions::default()),
                 jobs: crate::replay::jobs::Jobs::default(),
@@ -104,7 +108,30 @@ impl Control {
                 newest,
             },
             samples: sample::vendors(&self.inner.registry),
+            forwards: self.forwards(),
         })
+    }
+
+    /// Every forward in force now: the one for every delivery, then each endpoint's own.
+    pub fn forwards(&self) -> Vec<crate::model::ForwardInForce> {
+        use crate::model::ForwardInForce;
+        let global = self.inner.forward.clone();
+        let endpoints = self.inner.endpoints.get();
+        global
+            .into_iter()
+            .map(|f| ForwardInForce {
+                endpoint: None,
+                to: f.to,
+                pass_through: f.pass_through,
+            })
+            .chain(endpoints.list.iter().filter_map(|e| {
+                e.forward.as_ref().map(|f| ForwardInForce {
+                    endpoint: Some(e.path.clone()),
+                    to: f.to.clone(),
+                    pass_through: f.pass_through,
+                })
+            }))
+            .collect()
     }
 
     /// Each change as the store commits it, and background tasks' progress. A subscriber that

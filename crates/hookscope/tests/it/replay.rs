@@ -836,6 +836,14 @@ async fn a_forward_for_every_delivery_is_shown_and_yields_to_an_endpoints_own() 
     .await;
     let (_, info) = t.api_get("/api").await;
     assert_eq!(info["capture"]["forward"], format!("http://{addr}/all"));
+    // Every forward in force is named: the one for every delivery, then each endpoint's.
+    assert_eq!(
+        info["forwards"],
+        serde_json::json!([
+            { "endpoint": null, "to": format!("http://{addr}/all"), "pass_through": false },
+            { "endpoint": "/hooks/own", "to": format!("http://{addr}/own"), "pass_through": false },
+        ])
+    );
 
     for path in ["/hooks/plain", "/hooks/own", "/elsewhere"] {
         let id = t.post(path, path).await;
