@@ -350,6 +350,11 @@ describe("filters, search and keyboard", () => {
     await page.waitForFunction(() => document.querySelectorAll(".row[data-id]").length === 1);
     assert.deepEqual(await rowIds(page), [ids.word]);
     assert.equal(new URL(page.url()).searchParams.get("q"), "quokka");
+    // The hit is marked in the body.
+    await page.click(`.row[data-id="${ids.word}"]`);
+    await page.click("[data-testid=tab-body]");
+    await page.waitForSelector("[data-testid=body-code] .cm-search-hit");
+    assert.equal(await page.textContent("[data-testid=body-code] .cm-search-hit"), "quokka");
     await page.fill("[data-testid=search]", "nosuchwordanywhere");
     await page.waitForSelector("text=No deliveries match these filters");
     assert.deepEqual(problems, []);

@@ -253,6 +253,7 @@ export function App() {
               tab={tab}
               onTab={setTab}
               onFilter={(patch) => setFilters({ ...filters, ...patch })}
+              search={filters.q}
             />
           ) : (
             !empty && (

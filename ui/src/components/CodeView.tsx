@@ -13,7 +13,17 @@ import {
 } from "@codemirror/language";
 import { highlightSelectionMatches, openSearchPanel, search, searchKeymap } from "@codemirror/search";
 import { EditorState } from "@codemirror/state";
-import { EditorView, drawSelection, keymap, lineNumbers } from "@codemirror/view";
+import {
+  Decoration,
+  type DecorationSet,
+  EditorView,
+  MatchDecorator,
+  ViewPlugin,
+  type ViewUpdate,
+  drawSelection,
+  keymap,
+  lineNumbers,
+} from "@codemirror/view";
 import { defaultKeymap } from "@codemirror/commands";
 import { tags } from "@lezer/highlight";
 import { useEffect, useRef } from "react";
@@ -35,6 +45,7 @@ const theme = EditorView.theme({
   "&.cm-focused": { outline: "none" },
   ".cm-panels": { backgroundColor: "var(--panel)", color: "var(--fg)" },
   ".cm-searchMatch": { backgroundColor: "var(--match)" },
+  ".cm-search-hit": { backgroundColor: "var(--match)", outline: "1px solid var(--accent)", borderRadius: "2px" },
   ".cm-selectionBackground, &.cm-focused .cm-selectionBackground": { backgroundColor: "var(--selection)" },
   ".cm-cursor": { borderLeftColor: "var(--fg)" },
 });
@@ -46,10 +57,44 @@ interface Props {
   wrap?: boolean;
   viewRef?: React.RefObject<EditorView | null>;
   testId?: string;
+  /** Words to mark (the list's search): every occurrence, any case; the first is scrolled to. */
+  highlight?: string[];
 }
 
-export function CodeView({ text, language, wrap, viewRef, testId }: Props) {
+/** The words of a search box query, as the store's full-text search reads them. */
+export function searchWords(q: string | undefined): string[] {
+  if (!q) return [];
+  return q
+    .split(/\s+/)
+    .map((w) => w.replace(/^["'(]+|["')*]+$/g, ""))
+    .filter((w) => w.length > 0 && !["AND", "OR", "NOT", "NEAR"].includes(w));
+}
+
+/** Marks every occurrence of `words`, any case. */
+function searchHits(words: string[]) {
+  const pattern = words.map((w) => w.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")).join("|");
+  const decorator = new MatchDecorator({
+    regexp: new RegExp(pattern, "gi"),
+    decoration: Decoration.mark({ class: "cm-search-hit" }),
+  });
+  return ViewPlugin.fromClass(
+    class {
+      decorations: DecorationSet;
+      constructor(view: EditorView) {
+        this.decorations = decorator.createDeco(view);
+      }
+      update(u: ViewUpdate) {
+        this.decorations = decorator.updateDeco(u, this.decorations);
+      }
+    },
+    { decorations: (v) => v.decorations },
+  );
+}
+
+export function CodeView({ text, language, wrap, viewRef, testId, highlight: words = [] }: Props) {
   const host = useRef<HTMLDivElement>(null);
+  const wordsKey = words.join("\u0000");
+  // biome-ignore lint/correctness/useExhaustiveDependencies: `wordsKey` stands for `words` (a new array on every render).
   useEffect(() => {
     const view = new EditorView({
       parent: host.current!,
@@ -69,15 +114,22 @@ export function CodeView({ text, language, wrap, viewRef, testId }: Props) {
           theme,
           ...(language === "json" ? [json()] : []),
           ...(wrap ? [EditorView.lineWrapping] : []),
+          ...(words.length > 0 ? [searchHits(words)] : []),
         ],
       }),
     });
     if (viewRef) viewRef.current = view;
+    // The first hit in view, the way a search result opens.
+    const lower = text.toLowerCase();
+    const first = Math.min(...words.map((w) => lower.indexOf(w.toLowerCase())).filter((i) => i >= 0));
+    if (Number.isFinite(first)) {
+      view.dispatch({ effects: EditorView.scrollIntoView(first, { y: "center" }) });
+    }
     return () => {
       view.destroy();
       if (viewRef) viewRef.current = null;
     };
-  }, [text, language, wrap, viewRef]);
+  }, [text, language, wrap, viewRef, wordsKey]);
   return <div className="code" ref={host} data-testid={testId} />;
 }
 

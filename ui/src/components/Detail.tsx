@@ -38,10 +38,12 @@ interface Props {
   onFocused(): void;
   /** Narrows the list (the Overview's "this tenant's deliveries"). */
   onFilter(patch: Filters): void;
+  /** The list's search words, marked in the body. */
+  search?: string;
 }
 
 export function Detail(props: Props) {
-  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused, onFilter } = props;
+  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused, onFilter, search } = props;
   const transport = useTransport();
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -219,7 +221,7 @@ export function Detail(props: Props) {
             }}
           />
         )}
-        {tab === "body" && <BodyTab d={d} />}
+        {tab === "body" && <BodyTab d={d} search={search} />}
         {tab === "headers" && <HeadersTab d={d} onCopied={(ok) => say(ok, "headers")} />}
         {tab === "signature" && <SignatureTab d={d} />}
         {tab === "duplicates" && <DuplicatesTab d={d} onSelect={onSelect} />}

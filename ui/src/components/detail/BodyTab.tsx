@@ -2,11 +2,12 @@ import type { EditorView } from "@codemirror/view";
 import { useMemo, useRef, useState } from "react";
 import type { DeliveryDetail } from "../../api/types.gen";
 import { formatSize, fromBase64, hexDump, prettyBody } from "../../lib/format";
-import { CodeView, findIn } from "../CodeView";
+import { CodeView, findIn, searchWords } from "../CodeView";
 
 type View = "pretty" | "raw" | "hex" | "decoded";
 
-export function BodyTab({ d }: { d: DeliveryDetail }) {
+/** The body as pretty JSON, raw text, hex or decoded; `search`'s words (the list's) are marked. */
+export function BodyTab({ d, search }: { d: DeliveryDetail; search?: string }) {
   const views: View[] = [];
   if (d.decoded) views.push("decoded");
   if (d.body !== null) views.push("pretty", "raw");
@@ -79,6 +80,7 @@ export function BodyTab({ d }: { d: DeliveryDetail }) {
           wrap={view === "raw"}
           viewRef={editor}
           testId="body-code"
+          highlight={searchWords(search)}
         />
       )}
     </div>
