@@ -881,6 +881,77 @@ describe("export and import", () => {
   });
 });
 
+describe("layout", () => {
+  it("fits 1024, 1400 and 1920 px: the list takes the room, the split is resizable, nothing runs off", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      let chosen;
+      for (const v of ["cooledge", "stripe", "github", "leadron"]) chosen = await sample(server, v);
+      for (const width of [1024, 1400, 1920]) {
+        const { page, problems } = await openPage(browser, server.ui, { viewport: { width, height: 800 } });
+        await page.waitForSelector(`.row[data-id="${chosen}"]`);
+        // Nothing selected: no detail pane, the list reaches the right edge.
+        assert.equal(await page.locator(".detail-pane").count(), 0, `${width}`);
+        const listRight = await page.evaluate(() => document.querySelector(".list-pane").getBoundingClientRect().right);
+        assert.ok(listRight >= width - 2, `${width}: the list ends at ${listRight}`);
+        // The top bar never runs off screen; Settings is reachable (through the menu when narrow).
+        const overflow = await page.evaluate(() => {
+          const bar = document.querySelector(".topbar");
+          return bar.scrollWidth - bar.clientWidth;
+        });
+        assert.ok(overflow <= 0, `${width}: the top bar overflows by ${overflow}px`);
+        if (width < 1280) await page.click("[data-testid=topbar-menu]");
+        await page.click("button:has-text('Settings')");
+        await page.waitForSelector("[data-testid=settings]");
+        const modal = await page.evaluate(() => {
+          const m = document.querySelector(".modal");
+          const r = m.getBoundingClientRect();
+          return { overflow: m.scrollWidth - m.clientWidth, left: r.left, right: r.right };
+        });
+        assert.ok(modal.overflow <= 0 && modal.left >= 0 && modal.right <= width, `${width}: ${JSON.stringify(modal)}`);
+        await page.keyboard.press("Escape");
+
+        // Selected: list, handle and detail split the room, and no list header overlaps another
+        // or the detail.
+        await page.click(`.row[data-id="${chosen}"]`);
+        await page.waitForSelector("[data-testid=overview]");
+        const cells = await page.evaluate(() => {
+          const detail = document.querySelector(".detail-pane").getBoundingClientRect();
+          const heads = [...document.querySelectorAll(".row-head > span")]
+            .map((c) => c.getBoundingClientRect())
+            .filter((r) => r.width > 0);
+          return { detailLeft: detail.left, heads: heads.map((r) => [r.left, r.right]) };
+        });
+        for (const [i, [, right]] of cells.heads.entries()) {
+          assert.ok(right <= cells.detailLeft, `${width}: header ${i} ends at ${right}, the detail starts at ${cells.detailLeft}`);
+          const next = cells.heads[i + 1];
+          if (next) assert.ok(right <= next[0] + 0.5, `${width}: header ${i} overlaps the next`);
+        }
+        await page.screenshot({ path: artifact(`layout-${width}.png`) });
+        if (process.env.HOOKSCOPE_UPDATE_DOCS && width === 1400) copyFileSync(artifact(`layout-${width}.png`), join(ROOT, "docs/ui-light.png"));
+
+        // Dragging the handle gives the detail more room, and the width is remembered.
+        const before = await page.evaluate(() => document.querySelector(".detail-pane").getBoundingClientRect().width);
+        const handle = await page.locator("[data-testid=split-handle]").boundingBox();
+        await page.mouse.move(handle.x + 2, handle.y + 200);
+        await page.mouse.down();
+        await page.mouse.move(handle.x - 80, handle.y + 200, { steps: 4 });
+        await page.mouse.up();
+        const after = await page.evaluate(() => document.querySelector(".detail-pane").getBoundingClientRect().width);
+        assert.ok(after > before + 40, `${width}: the detail went from ${before} to ${after}px`);
+        await page.reload();
+        await page.waitForSelector("[data-testid=overview]");
+        const kept = await page.evaluate(() => document.querySelector(".detail-pane").getBoundingClientRect().width);
+        assert.ok(Math.abs(kept - after) < 4, `${width}: remembered ${kept}, dragged to ${after}`);
+        assert.deepEqual(problems, []);
+        await page.context().close();
+      }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("screenshots", () => {
   it("of the list with a selected delivery, light and dark", async () => {
     const server = await startServer({ config: CONFIG });

@@ -9,6 +9,7 @@ import { Detail, type Tab } from "./components/Detail";
 import { EmptyState } from "./components/EmptyState";
 import { Settings } from "./components/Settings";
 import { Sidebar } from "./components/Sidebar";
+import { SplitHandle, useDetailWidth } from "./components/SplitHandle";
 import { TopBar } from "./components/TopBar";
 import { type Filters, filterParams, hasFilters, parseFilters, parseSelected, viewSearch } from "./lib/filters";
 import { useDeliveries } from "./lib/useDeliveries";
@@ -168,6 +169,12 @@ export function App() {
   }, [list, selected, settings, open]);
 
   const empty = list.total === 0 && !hasFilters(filters);
+  // The list takes the room until a delivery is selected; then the split is the user's.
+  const split = selected !== null && !empty;
+  const [detailWidth, setDetailWidth] = useDetailWidth();
+  const mainStyle = (
+    split && detailWidth !== null ? { "--detail-width": `min(${detailWidth}px, calc(100vw - 560px))` } : {}
+  ) as React.CSSProperties;
   return (
     <div className={capture && !capture.listening && capture.error ? "app app-banner" : "app"}>
       <TopBar
@@ -180,7 +187,7 @@ export function App() {
         onSent={select}
       />
       {capture && <CaptureBanner capture={capture} />}
-      <div className={empty ? "main main-empty" : "main"}>
+      <div className={split ? "main main-split" : "main"} style={mainStyle}>
         <Sidebar filters={filters} onChange={setFilters} refreshKey={`${list.total}:${list.fresh}`} />
         <section className="list-pane" aria-label="Delivery list">
           {hasFilters(filters) && (
@@ -240,8 +247,9 @@ export function App() {
             />
           )}
         </section>
-        <div className="detail-pane">
-          {selected !== null ? (
+        {split && <SplitHandle width={detailWidth ?? Math.round(window.innerWidth * 0.4)} onResize={setDetailWidth} />}
+        {split && selected !== null && (
+          <div className="detail-pane">
             <Detail
               id={selected}
               captureUrl={info?.capture_url ?? ""}
@@ -255,17 +263,16 @@ export function App() {
               onFilter={(patch) => setFilters({ ...filters, ...patch })}
               search={filters.q}
             />
-          ) : (
-            !empty && (
-              <div className="detail-empty muted">
-                Select a delivery to see it. <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>/</kbd> searches.
-              </div>
-            )
-          )}
-        </div>
+          </div>
+        )}
       </div>
       <footer className="statusbar">
         <CaptureState capture={capture} forwards={info?.forwards ?? []} />
+        {!split && !empty && (
+          <span className="muted" data-testid="select-hint">
+            Select a delivery to see it: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens, <kbd>/</kbd> searches.
+          </span>
+        )}
         <span data-testid="stored-count">
           {!hasFilters(filters) && list.total !== null
             ? `${list.total.toLocaleString()} stored`

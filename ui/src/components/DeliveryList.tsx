@@ -56,15 +56,21 @@ export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scro
     <div className="list" role="grid" aria-rowcount={count} aria-label="Deliveries">
       <div className="row row-head" role="row">
         <span role="columnheader">Received</span>
-        <span role="columnheader">Method</span>
-        <span role="columnheader">Path</span>
+        <span role="columnheader" className="cell-method">
+          Method
+        </span>
+        <span role="columnheader" className="cell-path">
+          Path
+        </span>
         <span role="columnheader">Vendor · event</span>
         <span role="columnheader">Signature</span>
-        <span role="columnheader">Duplicate</span>
-        <span role="columnheader" className="num">
+        <span role="columnheader" className="cell-dup">
+          Duplicate
+        </span>
+        <span role="columnheader" className="num cell-size">
           Size
         </span>
-        <span role="columnheader" className="num" title="The status the sender got">
+        <span role="columnheader" className="num cell-status" title="The status the sender got">
           HTTP
         </span>
         <span role="columnheader" title="Your handler's answer: the latest forward or replay of the delivery">
@@ -141,7 +147,7 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
         )}
         {relativeTime(row.received_at_us, now)}
       </span>
-      <span>
+      <span className="cell-method">
         <MethodTag method={row.method} />
       </span>
       <span className="cell-path" title={`${row.path}${row.query !== null ? `?${row.query}` : ""}\n${from}`}>
@@ -161,14 +167,14 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
       <span>
         <SignatureBadge delivery={row} />
       </span>
-      <span>
+      <span className="cell-dup">
         <DuplicateBadge delivery={row} />
       </span>
-      <span className="num" title={row.truncated ? (row.note ?? "truncated") : undefined}>
+      <span className="num cell-size" title={row.truncated ? (row.note ?? "truncated") : undefined}>
         {formatSize(row.body_size)}
         {row.truncated && <span className="warn-mark"> ✂</span>}
       </span>
-      <span className="num">
+      <span className="num cell-status">
         <StatusCode status={row.response_status} />
       </span>
       <span>

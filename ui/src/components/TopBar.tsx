@@ -1,4 +1,4 @@
-import { useEffect, useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { StreamStatus } from "../api/transport";
 import { type Filters, timeChoice, withTimeChoice } from "../lib/filters";
 import { BulkReplay } from "./BulkReplay";
@@ -51,7 +51,38 @@ const STATUS_TEXT: Record<StreamStatus, string> = {
   offline: "○ Offline",
 };
 
+/** Whether `query` matches now; follows the window as it is resized. */
+function useMediaQuery(query: string): boolean {
+  const [matches, setMatches] = useState(() => window.matchMedia(query).matches);
+  useEffect(() => {
+    const list = window.matchMedia(query);
+    const change = () => setMatches(list.matches);
+    list.addEventListener("change", change);
+    change();
+    return () => list.removeEventListener("change", change);
+  }, [query]);
+  return matches;
+}
+
 export function TopBar({ filters, onChange, status, searchRef, onSettings, total, onSent }: Props) {
+  // Below this width the actions go into a menu, so the bar never runs off screen.
+  const narrow = useMediaQuery("(max-width: 1279px)");
+  const [menuOpen, setMenuOpen] = useState(false);
+  const menuRef = useRef<HTMLDivElement>(null);
+  // The menu closes on a click outside it, and on Escape.
+  useEffect(() => {
+    if (!menuOpen) return;
+    const outside = (e: MouseEvent) => {
+      if (!menuRef.current?.contains(e.target as Node)) setMenuOpen(false);
+    };
+    const onEscape = (e: KeyboardEvent) => e.key === "Escape" && setMenuOpen(false);
+    document.addEventListener("mousedown", outside);
+    document.addEventListener("keydown", onEscape);
+    return () => {
+      document.removeEventListener("mousedown", outside);
+      document.removeEventListener("keydown", onEscape);
+    };
+  }, [menuOpen]);
   const [q, setQ] = useState(filters.q ?? "");
   const [path, setPath] = useState(filters.path ?? "");
   useEffect(() => setQ(filters.q ?? ""), [filters.q]);
@@ -156,12 +187,47 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
       <span className={`stream stream-${status}`} role="status" data-testid="stream-status">
         {STATUS_TEXT[status]}
       </span>
+      {narrow ? (
+        <div className="topbar-menu" ref={menuRef}>
+          <button
+            type="button"
+            aria-expanded={menuOpen}
+            aria-haspopup="true"
+            onClick={() => setMenuOpen(!menuOpen)}
+            data-testid="topbar-menu"
+          >
+            ☰ Menu
+          </button>
+          {/* Kept mounted while closed: a dialog opened from it stays open. */}
+          <div className="topbar-menu-panel" data-open={menuOpen}>
+            <Actions
+              filters={filters}
+              total={total}
+              onSent={onSent}
+              onSettings={() => {
+                setMenuOpen(false);
+                onSettings();
+              }}
+            />
+          </div>
+        </div>
+      ) : (
+        <Actions filters={filters} total={total} onSent={onSent} onSettings={onSettings} />
+      )}
+    </header>
+  );
+}
+
+/** Export, import, bulk replay, test events and Settings: inline, or in the narrow bar's menu. */
+function Actions({ filters, total, onSent, onSettings }: Pick<Props, "filters" | "total" | "onSent" | "onSettings">) {
+  return (
+    <>
       <ExportImport filters={filters} total={total} />
       <BulkReplay filters={filters} total={total} />
       <TestEvent onSent={onSent} />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>
-    </header>
+    </>
   );
 }
