@@ -599,6 +599,7 @@ describe("replay", () => {
       await page.waitForFunction(() => document.querySelectorAll("[data-testid=attempt]").length === 3);
       assert.match(await page.textContent("[data-testid=attempt-error]"), /connection refused/);
       await page.screenshot({ path: artifact("replay.png") });
+      if (process.env.HOOKSCOPE_UPDATE_DOCS) copyFileSync(artifact("replay.png"), join(ROOT, "docs/replay.png"));
       assert.deepEqual(problems, []);
       await page.context().close();
     } finally {
@@ -928,7 +929,7 @@ describe("layout", () => {
           if (next) assert.ok(right <= next[0] + 0.5, `${width}: header ${i} overlaps the next`);
         }
         await page.screenshot({ path: artifact(`layout-${width}.png`) });
-        if (process.env.HOOKSCOPE_UPDATE_DOCS && width === 1400) copyFileSync(artifact(`layout-${width}.png`), join(ROOT, "docs/ui-light.png"));
+        if (process.env.HOOKSCOPE_UPDATE_DOCS) copyFileSync(artifact(`layout-${width}.png`), join(ROOT, `docs/layout-${width}.png`));
 
         // Dragging the handle gives the detail more room, and the width is remembered.
         const before = await page.evaluate(() => document.querySelector(".detail-pane").getBoundingClientRect().width);
