@@ -481,6 +481,19 @@ fn store(plan: &Plan) -> Result<Value> {
         .sum();
 
     let n = plan.deliveries;
+    // The busiest tenant of the generated store, for the tenant facet's figures.
+    let tenant = api::api_json(&hs.api, "/api/facets")?["tenants"][0]["value"]
+        .as_str()
+        .unwrap_or("none")
+        .to_owned();
+    // Tenants are ids (UUIDs, `octo-org/repo`, shop domains); only what a query value cannot hold
+    // is escaped.
+    let tenant_query = tenant
+        .replace('%', "%25")
+        .replace('&', "%26")
+        .replace('+', "%2B")
+        .replace('#', "%23")
+        .replace(' ', "%20");
     let queries: Vec<(&str, String)> = vec![
         ("newest page of 50", "/api/deliveries?limit=50".into()),
         (
@@ -502,6 +515,18 @@ fn store(plan: &Plan) -> Result<Value> {
         ("one delivery by id", format!("/api/deliveries/{}", (n / 2).max(1))),
         ("sidebar counts", "/api/facets".into()),
         ("sidebar counts for one vendor", "/api/facets?vendor=stripe".into()),
+        (
+            "sidebar counts for one tenant",
+            format!("/api/facets?tenant={tenant_query}"),
+        ),
+        (
+            "sidebar counts, last 24 hours (counted)",
+            "/api/facets?since=24h".into(),
+        ),
+        (
+            "failed handler answers (handler=failed)",
+            "/api/deliveries?limit=50&handler=failed".into(),
+        ),
     ];
     let mut results = Vec::new();
     for (name, path) in &queries {
