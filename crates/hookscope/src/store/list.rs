@@ -75,13 +75,30 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
     if let Some(status) = &f.signature {
         cond("d.signature_status = ?", status.clone().into());
     }
+    // Every condition on an answer spells out `d.handler <> ''`, the partial index's own
+    // condition, so that SQLite walks the (few) answered deliveries instead of the store.
     match f.handler {
         Some(HandlerFilter::None) => cond("d.handler = ?", "".to_owned().into()),
-        Some(HandlerFilter::Error) => cond("d.handler = ?", "error".to_owned().into()),
-        Some(HandlerFilter::Failed) => cond("d.handler NOT IN ('', ?)", "2xx".to_owned().into()),
-        Some(HandlerFilter::Class(c)) => cond("d.handler = ?", format!("{c}xx").into()),
+        Some(HandlerFilter::Error) => {
+            cond(
+                "d.handler <> '' AND d.handler = ?",
+                "error".to_owned().into(),
+            );
+        }
+        // Not `<> '2xx'`: an inequality walks the whole store; a list of the other classes
+        // (constants, not user input) is one index lookup each.
+        Some(HandlerFilter::Failed) => cond(
+            "d.handler <> '' AND d.handler IN (?, '1xx', '3xx', '4xx', '5xx', '6xx', '7xx', '8xx', '9xx')",
+            "error".to_owned().into(),
+        ),
+        Some(HandlerFilter::Class(c)) => {
+            cond("d.handler <> '' AND d.handler = ?", format!("{c}xx").into());
+        }
         Some(HandlerFilter::Status(s)) => {
-            cond("d.handler = ?", format!("{}xx", s / 100).into());
+            cond(
+                "d.handler <> '' AND d.handler = ?",
+                format!("{}xx", s / 100).into(),
+            );
             cond("d.handler_status = ?", i64::from(s).into());
         }
         None => {}
