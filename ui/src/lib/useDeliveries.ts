@@ -142,7 +142,6 @@ export function useDeliveries(
     [],
   );
 
-  const connected = useRef(false);
   useEffect(() => {
     return transport.subscribe((event) => {
       onEventRef.current?.(event);
@@ -173,9 +172,9 @@ export function useDeliveries(
           if (event.done === event.total) void refresh();
           break;
         case "ready":
-          // Reconnected: whatever was missed is read again.
-          if (connected.current) void refresh();
-          connected.current = true;
+          // Live from here on: what committed before, even between the first read and this
+          // (a delivery posted as the page opened), or while the stream was down, is read again.
+          void refresh();
           break;
         case "cleared":
         case "pruned":
