@@ -40,7 +40,11 @@ pub fn check_report(dir: &Path) -> Result<()> {
     let queries = j["store"]["queries"]
         .as_array()
         .context("no store queries")?;
-    ensure!(queries.len() == 12, "{} store queries, not 12", queries.len());
+    ensure!(
+        queries.len() == 12,
+        "{} store queries, not 12",
+        queries.len()
+    );
     for q in queries {
         ensure!(
             q["p50_ms"].as_f64().is_some_and(|x| x > 0.0),
