@@ -18,9 +18,9 @@ describe("the HTTP transport", () => {
   it("sends the token as a bearer header and the filters and window as the API's parameters", async () => {
     const { calls, fetchImpl } = recorder(() => json({ items: [], next_cursor: null, total: 0 }));
     const t = httpTransport("http://127.0.0.1:8788", "tok", fetchImpl);
-    await t.list({ vendor: "stripe", q: "ada lovelace" }, { limit: 100, before: 501, offset: 200, total: true });
+    await t.list({ vendor: "stripe", q: "ada lovelace" }, { limit: 100, through: 501, offset: 200, total: true });
     expect(calls[0]!.url).toBe(
-      "http://127.0.0.1:8788/api/deliveries?vendor=stripe&q=ada+lovelace&limit=100&before=501&offset=200&total=true",
+      "http://127.0.0.1:8788/api/deliveries?vendor=stripe&q=ada+lovelace&limit=100&through=501&offset=200&total=true",
     );
     expect((calls[0]!.init.headers as Record<string, string>).Authorization).toBe("Bearer tok");
     expect(listQuery({}, { limit: 1, after: 9, total: true })).toBe("limit=1&after=9&total=true");

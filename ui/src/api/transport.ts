@@ -34,12 +34,13 @@ import type {
 import { type Filters, filterParams } from "../lib/filters";
 
 /**
- * Where a page of the list starts: below an anchor id, skipping `offset` rows; or what came
- * after an id.
+ * Where a page of the list starts, in receive order: below (`before`) or at (`through`) the row
+ * of an anchor id, skipping `offset` rows; or what came after an anchor's row.
  */
 export interface Window {
   limit: number;
   before?: number;
+  through?: number;
   after?: number;
   offset?: number;
   total?: boolean;
@@ -159,6 +160,7 @@ export function listQuery(filters: Filters, window?: Window): string {
   if (window) {
     params.set("limit", String(window.limit));
     if (window.before !== undefined) params.set("before", String(window.before));
+    if (window.through !== undefined) params.set("through", String(window.through));
     if (window.after !== undefined) params.set("after", String(window.after));
     if (window.offset) params.set("offset", String(window.offset));
     if (window.total) params.set("total", "true");

@@ -52,16 +52,17 @@ export function useDeliveries(
   const onEventRef = useRef(onEvent);
   onEventRef.current = onEvent;
 
-  /** Reads rows of the current list (below the anchor) into the cache. */
+  /** Reads rows of the current list (from the anchor's row down) into the cache. */
   const readChunk = useCallback(
     async (chunk: number) => {
       const gen = generation.current;
-      if (anchor.current === null) return;
+      // No anchor: the list was empty when read, so it has no rows below to read.
+      if (!anchor.current) return;
       cache.current.start(chunk);
       try {
         const page = await transport.list(filtersRef.current, {
           limit: CHUNK,
-          before: anchor.current + 1,
+          through: anchor.current,
           offset: chunk * CHUNK,
         });
         if (gen !== generation.current) return;
@@ -123,9 +124,10 @@ export function useDeliveries(
       }
       if (anchor.current === null) return;
       try {
+        // Above the anchor's row; everything, when the list was empty.
         const page = await transport.list(filtersRef.current, {
           limit: 1,
-          after: anchor.current,
+          after: anchor.current || undefined,
           total: true,
         });
         setFresh(page.total ?? 0);

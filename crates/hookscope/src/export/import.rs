@@ -72,6 +72,13 @@ fn from_jsonl(text: &str) -> Result<Vec<Imported>> {
         if crate::head::parse(&head).is_none() {
             return Err(bad("head_base64 is not an HTTP request head".to_owned()));
         }
+        // A time that is no time (years -9999 to 9999 are) cannot take a place in the list.
+        if jiff::Timestamp::from_microsecond(r.received_at_us).is_err() {
+            return Err(bad(format!(
+                "received_at_us {} is not a time between the years -9999 and 9999",
+                r.received_at_us
+            )));
+        }
         out.push(Imported {
             received_at_us: r.received_at_us,
             method: r.method,

@@ -3,6 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
+use super::order;
 use crate::error::Result;
 use crate::model::{
     AttemptKind, Delivery, DeliverySummary, Duplicate, DuplicateKind, HandlerAnswer, NewDelivery,
@@ -127,11 +128,14 @@ pub(super) fn insert(
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
              warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported,
-             tenant, client_addr, public_url)
+             tenant, client_addr, public_url, ord)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
     )?;
-    stmt.execute(params![
+    let mut ord = order::first_place(d.received_at_us);
+    // A place taken (by another delivery of the same microsecond) fails only this statement;
+    // the next free one is looked up and tried.
+    while let Err(e) = stmt.execute(params![
         id,
         d.received_at_us,
         d.method,
@@ -161,7 +165,13 @@ pub(super) fn insert(
         a.and_then(|a| a.analysis.event.tenant.as_deref()),
         d.forwarded.as_ref().and_then(|f| f.client.as_deref()),
         d.forwarded.as_ref().and_then(|f| f.public_url.as_deref()),
-    ])?;
+        ord,
+    ]) {
+        if !order::is_taken(&e) {
+            return Err(e.into());
+        }
+        ord = order::after_taken(conn, ord)?;
+    }
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO payloads (delivery_id, head, head_exact, body) VALUES (?1, ?2, ?3, ?4)",
@@ -292,17 +302,19 @@ pub fn count(conn: &Connection) -> Result<u64> {
 
 /// Deletes one delivery; returns its stored bytes, or `None` when there was none with that id.
 pub(super) fn delete(conn: &Connection, id: i64) -> Result<Option<u64>> {
-    let bytes: Option<u64> = conn
-        .prepare_cached("DELETE FROM deliveries WHERE id = ?1 RETURNING stored_bytes")?
-        .query_row([id], |r| r.get(0))
+    let removed: Option<(u64, i64)> = conn
+        .prepare_cached("DELETE FROM deliveries WHERE id = ?1 RETURNING stored_bytes, ord")?
+        .query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     conn.prepare_cached("DELETE FROM payloads WHERE delivery_id = ?1")?
         .execute([id])?;
-    conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
-        .execute([id])?;
+    if let Some((_, ord)) = removed {
+        conn.prepare_cached("DELETE FROM search WHERE rowid = ?1")?
+            .execute([ord])?;
+    }
     conn.prepare_cached("DELETE FROM attempts WHERE delivery_id = ?1")?
         .execute([id])?;
-    Ok(bytes)
+    Ok(removed.map(|(bytes, _)| bytes))
 }
 
 /// Pins or unpins one delivery; `false` when there is no such delivery.

@@ -11,7 +11,7 @@
 use rusqlite::{Connection, Row, params_from_iter};
 
 use super::filter::{Filter, HandlerFilter};
-use super::list::filtered;
+use super::list::{Places, filtered};
 use crate::error::Result;
 use crate::model::{FACETS, FacetCount, Facets, TOP_TENANTS};
 
@@ -111,7 +111,7 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         return Ok(facets);
     }
     // Other filters: count what they select, split by the facets' values and the tenant.
-    let (from_where, args, _) = filtered(&rest, "");
+    let (from_where, args, _) = filtered(&rest, Places::of(conn, &rest)?, "");
     let sql = format!(
         "SELECT ifnull(d.tenant, ''), ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
          ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, d.handler, \

@@ -21,9 +21,12 @@ pub const DUPLICATE_FILTERS: [&str; 4] = ["any", "retry", "conflict", "first"];
 pub struct ListParams {
     /// Page size (default 50, at most 1000).
     pub limit: Option<u32>,
-    /// Cursor: only deliveries with a smaller id (the previous page's `next_cursor`).
+    /// Cursor: only the deliveries below this one in the list, which is in receive order (the
+    /// previous page's `next_cursor`).
     pub before: Option<i64>,
-    /// Only deliveries with a larger id: what arrived since a list was read.
+    /// Cursor: this delivery and the ones below it (a list read again from a row it showed).
+    pub through: Option<i64>,
+    /// Cursor: only the deliveries above this one: what arrived since a list was read.
     pub after: Option<i64>,
     /// Skip this many matching deliveries first (below `before`): a window far down a list, for
     /// a scrollbar dragged to the middle. Costs an index walk over the skipped rows.
@@ -72,7 +75,10 @@ pub struct ListParams {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Filter {
     pub limit: u32,
+    /// Delivery ids whose places in the list bound it: below `before`, at or below `through`,
+    /// above `after`.
     pub before: Option<i64>,
+    pub through: Option<i64>,
     pub after: Option<i64>,
     pub offset: u32,
     /// Count the matching deliveries too.
@@ -152,6 +158,7 @@ impl Default for Filter {
         Filter {
             limit: DEFAULT_LIMIT,
             before: None,
+            through: None,
             after: None,
             offset: 0,
             want_total: false,
@@ -193,6 +200,7 @@ impl ListParams {
         Ok(Filter {
             limit,
             before: self.before,
+            through: self.through,
             after: self.after,
             offset: self.offset.unwrap_or(0),
             want_total: self.total.unwrap_or(false),

@@ -1,24 +1,58 @@
 //! Listing deliveries through a [`Filter`]: the page below a cursor, the ids a bulk operation
-//! takes, the counts. The only dynamic SQL is the choice of which fixed conditions a filter
-//! adds; every value is bound.
+//! takes, the counts. Lists are in receive order, by each delivery's place in it (`ord`, see
+//! [`super::order`]); a cursor is a delivery id, read as that delivery's place. The only dynamic
+//! SQL is the choice of which fixed conditions a filter adds; every value is bound.
 
 use rusqlite::{Connection, OptionalExtension, params_from_iter, types::Value};
 
 use super::deliveries::{SUMMARY_COLUMNS, SUMMARY_JOIN, summary};
 use super::facets::{facets, on_facets_only};
 use super::filter::{Filter, HandlerFilter};
+use super::order::first_place;
 use super::search::fts_query;
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::model::Page;
 
-/// The `FROM … WHERE …` of a filtered read, with its arguments, and the column the rows come
-/// newest-first by. `joins` are added after `deliveries d`.
-pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static str) {
-    // With free text, the full-text index drives: it yields matches newest first and stops at
-    // the page's end, so a word in every body costs what a rare one does.
+/// A filter's cursors as places in receive order: the rows below `below` and above `above`.
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct Places {
+    below: Option<i64>,
+    above: Option<i64>,
+}
+
+impl Places {
+    /// Looks up the places of `f`'s cursor deliveries; a cursor naming a delivery that is not
+    /// stored is an error (a list cannot go on from a row it no longer has).
+    pub(super) fn of(conn: &Connection, f: &Filter) -> Result<Places> {
+        let place = |name: &str, id: i64| -> Result<i64> {
+            conn.prepare_cached("SELECT ord FROM deliveries WHERE id = ?1")?
+                .query_row([id], |r| r.get(0))
+                .optional()?
+                .ok_or_else(|| {
+                    Error::Filter(format!(
+                        "{name}={id}: delivery {id} is not stored (deleted or pruned); \
+                         read the list again from the top"
+                    ))
+                })
+        };
+        let mut below = f.before.map(|id| place("before", id)).transpose()?;
+        if let Some(id) = f.through {
+            let through = place("through", id)? + 1;
+            below = Some(below.map_or(through, |b| b.min(through)));
+        }
+        let above = f.after.map(|id| place("after", id)).transpose()?;
+        Ok(Places { below, above })
+    }
+}
+
+/// The `FROM … WHERE …` of a filtered read, with its arguments, and the place column the rows
+/// come in receive order by. `joins` are added after `deliveries d`.
+pub(super) fn filtered(f: &Filter, at: Places, joins: &str) -> (String, Vec<Value>, &'static str) {
+    // With free text, the full-text index (keyed by place) drives: it yields matches newest
+    // first and stops at the page's end, so a word in every body costs what a rare one does.
     let mut sql = match &f.search {
         Some(_) => format!(
-            " FROM search s JOIN deliveries d ON d.id = s.rowid {joins} WHERE search MATCH ?"
+            " FROM search s JOIN deliveries d ON d.ord = s.rowid {joins} WHERE search MATCH ?"
         ),
         None => format!(" FROM deliveries d {joins} WHERE 1"),
     };
@@ -29,18 +63,18 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
     let order = if f.search.is_some() {
         "s.rowid"
     } else {
-        "d.id"
+        "d.ord"
     };
     let mut cond = |clause: &str, value: Value| {
         sql.push_str(" AND ");
         sql.push_str(clause);
         args.push(value);
     };
-    if let Some(before) = f.before {
-        cond(&format!("{order} < ?"), before.into());
+    if let Some(below) = at.below {
+        cond(&format!("{order} < ?"), below.into());
     }
-    if let Some(after) = f.after {
-        cond(&format!("{order} > ?"), after.into());
+    if let Some(above) = at.above {
+        cond(&format!("{order} > ?"), above.into());
     }
     if let Some(endpoint) = &f.endpoint {
         cond("d.endpoint = ?", endpoint.clone().into());
@@ -54,11 +88,12 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
             prefix.clone().into(),
         );
     }
+    // A time range is a range of places: every index walks it.
     if let Some(since) = f.since_us {
-        cond("d.received_at_us >= ?", since.into());
+        cond(&format!("{order} >= ?"), first_place(since).into());
     }
     if let Some(until) = f.until_us {
-        cond("d.received_at_us < ?", until.into());
+        cond(&format!("{order} < ?"), first_place(until).into());
     }
     if let Some(vendor) = &f.vendor {
         cond("d.vendor = ?", vendor.clone().into());
@@ -121,36 +156,33 @@ pub(super) fn filtered(f: &Filter, joins: &str) -> (String, Vec<Value>, &'static
     (sql, args, order)
 }
 
-/// One page, newest first, by id cursor: a page costs the same at any depth. An `offset` is
-/// turned into a cursor first, by a walk over the filter's index alone.
+/// One page, newest first in receive order, by cursor: a page costs the same at any depth. An
+/// `offset` is turned into a cursor first, by a walk over the filter's index alone.
 pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+    let mut at = Places::of(conn, f)?;
     let total = if f.want_total {
-        Some(count_matching(conn, f)?)
+        Some(count_at(conn, f, at)?)
     } else {
         None
     };
-    let mut f = std::borrow::Cow::Borrowed(f);
     if f.offset > 0 {
-        let (from_where, mut args, order) = filtered(&f, "");
+        let (from_where, mut args, order) = filtered(f, at, "");
         let sql = format!("SELECT {order}{from_where} ORDER BY {order} DESC LIMIT 1 OFFSET ?");
         args.push(i64::from(f.offset).into());
-        let id: Option<i64> = conn
+        let place: Option<i64> = conn
             .prepare_cached(&sql)?
             .query_row(params_from_iter(args), |r| r.get(0))
             .optional()?;
-        let Some(id) = id else {
+        let Some(place) = place else {
             return Ok(Page {
                 items: Vec::new(),
                 next_cursor: None,
                 total,
             });
         };
-        let owned = f.to_mut();
-        owned.before = Some(id + 1);
-        owned.offset = 0;
+        at.below = Some(place + 1);
     }
-    let f = &*f;
-    let (from_where, mut args, order) = filtered(f, SUMMARY_JOIN);
+    let (from_where, mut args, order) = filtered(f, at, SUMMARY_JOIN);
     // One row more than asked tells whether another page exists.
     let sql = format!("SELECT {SUMMARY_COLUMNS}{from_where} ORDER BY {order} DESC LIMIT ?");
     args.push(i64::from(f.limit + 1).into());
@@ -172,10 +204,11 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     })
 }
 
-/// The ids `f` selects, oldest first, at most `limit`: what a bulk replay or an export walks.
+/// The ids `f` selects, oldest first in receive order, at most `limit`: what a bulk replay or an
+/// export walks.
 pub fn ids_matching(conn: &Connection, f: &Filter, limit: u64) -> Result<Vec<i64>> {
-    let (from_where, mut args, order) = filtered(f, "");
-    let sql = format!("SELECT {order}{from_where} ORDER BY {order} ASC LIMIT ?");
+    let (from_where, mut args, order) = filtered(f, Places::of(conn, f)?, "");
+    let sql = format!("SELECT d.id{from_where} ORDER BY {order} ASC LIMIT ?");
     args.push(i64::try_from(limit).unwrap_or(i64::MAX).into());
     let ids = conn
         .prepare_cached(&sql)?
@@ -185,12 +218,12 @@ pub fn ids_matching(conn: &Connection, f: &Filter, limit: u64) -> Result<Vec<i64
 }
 
 /// How many deliveries `f` selects (its cursors included, its page size and offset ignored).
-pub fn count_matching(conn: &Connection, f: &Filter) -> Result<u64> {
+fn count_at(conn: &Connection, f: &Filter, at: Places) -> Result<u64> {
     if f.search.is_none() && on_facets_only(f) == *f {
         // Read from the kept totals: the same cost at any size.
         return Ok(facets(conn, f)?.total);
     }
-    let (from_where, args, _) = filtered(f, "");
+    let (from_where, args, _) = filtered(f, at, "");
     let n: i64 = conn
         .prepare_cached(&format!("SELECT count(*){from_where}"))?
         .query_row(params_from_iter(args), |r| r.get(0))?;

@@ -10,6 +10,7 @@ mod deliveries;
 mod facets;
 mod filter;
 mod list;
+mod order;
 mod retention;
 mod search;
 mod writer;
@@ -42,6 +43,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0007_imported.sql")),
     M::up(include_str!("../../migrations/0008_handler_answer.sql")),
     M::up(include_str!("../../migrations/0009_tenant_and_origin.sql")),
+    M::up(include_str!("../../migrations/0010_receive_order.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -65,7 +67,24 @@ impl Store {
             std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
         }
         let mut conn = open_connection(path)?;
+        let pending = MIGRATIONS.pending_migrations(&conn)?;
+        let stored: Option<i64> = if pending > 0 {
+            // A new store has no table yet; an old one may take a while to rebuild indexes.
+            conn.query_row("SELECT max(rowid) FROM deliveries", [], |r| r.get(0))
+                .unwrap_or(None)
+        } else {
+            None
+        };
+        if let Some(n) = stored {
+            tracing::info!(
+                db = %path.display(),
+                "upgrading the store ({pending} migrations, up to {n} deliveries); a large store takes a minute"
+            );
+        }
         MIGRATIONS.to_latest(&mut conn)?;
+        if stored.is_some() {
+            tracing::info!("store upgraded");
+        }
         drop(conn);
 
         // Read-write flags with `query_only`: a read-only open of a WAL database fails while its

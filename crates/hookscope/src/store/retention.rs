@@ -57,16 +57,17 @@ pub(super) fn prune(
     let Some(last_id) = last_id else {
         return Ok(None);
     };
+    // The pinned ones keep their payload and search entry (keyed by place in receive order).
+    conn.prepare_cached(
+        "DELETE FROM search WHERE rowid IN \
+         (SELECT ord FROM deliveries WHERE id <= ?1 AND pinned = 0)",
+    )?
+    .execute([last_id])?;
     conn.prepare_cached("DELETE FROM deliveries WHERE id <= ?1 AND pinned = 0")?
         .execute([last_id])?;
-    // The pinned ones keep their payload and search entry.
     let kept = "SELECT id FROM deliveries WHERE pinned = 1 AND id <= ?1";
     conn.prepare_cached(&format!(
         "DELETE FROM payloads WHERE delivery_id <= ?1 AND delivery_id NOT IN ({kept})"
-    ))?
-    .execute([last_id])?;
-    conn.prepare_cached(&format!(
-        "DELETE FROM search WHERE rowid <= ?1 AND rowid NOT IN ({kept})"
     ))?
     .execute([last_id])?;
     conn.prepare_cached(&format!(

@@ -33,8 +33,9 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
         |r| r.get(0),
     )?;
     let mut rows = conn.prepare_cached(
-        "SELECT delivery_id, head, body FROM payloads WHERE delivery_id > ?1
-         ORDER BY delivery_id LIMIT ?2",
+        "SELECT p.delivery_id, d.ord, p.head, p.body
+         FROM payloads p JOIN deliveries d ON d.id = p.delivery_id
+         WHERE p.delivery_id > ?1 ORDER BY p.delivery_id LIMIT ?2",
     )?;
     let mut insert =
         conn.prepare_cached("INSERT INTO search (rowid, head, body) VALUES (?1, ?2, ?3)")?;
@@ -43,9 +44,10 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
     let mut found = rows.query(params![through, limit as i64])?;
     while let Some(row) = found.next()? {
         let id: i64 = row.get(0)?;
-        let head: Vec<u8> = row.get(1)?;
+        let ord: i64 = row.get(1)?;
+        let head: Vec<u8> = row.get(2)?;
         let head = String::from_utf8_lossy(&head).into_owned();
-        let body_bytes: Vec<u8> = row.get(2)?;
+        let body_bytes: Vec<u8> = row.get(3)?;
         let cut = &body_bytes[..body_bytes.len().min(INDEX_BODY_MAX)];
         let body = match std::str::from_utf8(cut) {
             Ok(text) => text,
@@ -56,7 +58,7 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
             // Not UTF-8: a binary body is not text to search (its head still is).
             Err(_) => "",
         };
-        insert.execute(params![id, head, body])?;
+        insert.execute(params![ord, head, body])?;
         last = id;
         n += 1;
     }

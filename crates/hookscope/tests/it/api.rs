@@ -149,16 +149,27 @@ async fn windows_by_offset_count_totals_and_read_what_came_after() {
             .map(|d| d["id"].as_i64().unwrap())
             .collect()
     };
-    // Anchored below the newest, a window four rows down.
-    let anchor = ids[7] + 1;
+    // Anchored at the row below the newest, a window four rows down.
+    let anchor = ids[7];
     let (status, page) = t
         .api_get(&format!(
-            "/api/deliveries?before={anchor}&offset=4&limit=2&total=true"
+            "/api/deliveries?through={anchor}&offset=4&limit=2&total=true"
         ))
         .await;
     assert_eq!(status, 200, "{page}");
     assert_eq!(ids_of(&page), vec![ids[3], ids[2]]);
     assert_eq!(page["total"], 8);
+    let (_, page) = t
+        .api_get(&format!("/api/deliveries?before={anchor}&limit=2"))
+        .await;
+    assert_eq!(ids_of(&page), vec![ids[6], ids[5]]);
+    // A cursor naming no stored delivery is refused, saying why.
+    let (status, page) = t.api_get("/api/deliveries?before=999999").await;
+    assert_eq!(status, 400, "{page}");
+    assert!(
+        page.to_string().contains("delivery 999999 is not stored"),
+        "{page}"
+    );
     // Past the end: empty, total still given.
     let (_, page) = t.api_get("/api/deliveries?offset=40&total=true").await;
     assert_eq!(ids_of(&page), Vec::<i64>::new());

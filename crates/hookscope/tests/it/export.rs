@@ -234,8 +234,18 @@ fn a_har_written_by_chromium_imports_with_its_times_and_is_decoded() {
         dir.path(),
         &["import", fixture.to_str().unwrap()],
     ));
+    // In receive order, oldest first: each copy of the second import next to its original.
     let again = stored(dir.path());
-    let dup = again[4].summary.duplicate.as_ref().expect("a duplicate");
+    assert_eq!(again.len(), 6);
+    let copy = &again[2..4]
+        .iter()
+        .find(|d| d.summary.path == "/hooks/leadron" && d.summary.id != lead.summary.id)
+        .expect("the copy of the Leadron delivery beside the original");
+    assert!(
+        copy.summary.id > copies[2].summary.id,
+        "imported again later"
+    );
+    let dup = copy.summary.duplicate.as_ref().expect("a duplicate");
     assert_eq!(dup.first_id, lead.summary.id);
 
     // A file that is neither says so, and stores nothing.

@@ -169,3 +169,196 @@ async fn ids_are_never_reused_after_deletes_even_across_restarts() {
     assert_eq!(e, d + 1);
     assert_eq!(ids(&store), [e, d]);
 }
+
+/// The whole list, page by page through `next_cursor`, as (id, receive time) pairs.
+fn walk(store: &Store, filter: &Filter) -> Vec<(i64, i64)> {
+    let mut rows = Vec::new();
+    let mut before = filter.before;
+    loop {
+        let page = store
+            .list(&Filter {
+                before,
+                ..filter.clone()
+            })
+            .unwrap();
+        rows.extend(page.items.iter().map(|d| (d.id, d.received_at_us)));
+        match page.next_cursor {
+            Some(c) => before = Some(c),
+            None => return rows,
+        }
+    }
+}
+
+/// Imported and generated deliveries keep their older receive times but take the next ids: the
+/// list, its cursors, time filters, search and bulk walks are in receive order all the same,
+/// including a burst of more deliveries in one microsecond than it has places.
+#[tokio::test(flavor = "multi_thread")]
+async fn lists_are_in_receive_order_whatever_the_ids() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("h.db")).unwrap();
+    let (writer, _thread) = store
+        .start_writer(Durability::Normal, &RetentionConfig::default())
+        .unwrap();
+    let now = hookscope::model::now_us();
+    let at = |secs_ago: i64, path: &str, body: &[u8]| NewDelivery {
+        received_at_us: now - secs_ago * 1_000_000,
+        ..delivery(path, body)
+    };
+    // Live ones first (ids 1-3), then an import of older and newer ones (ids 4-6).
+    let mut times = std::collections::HashMap::new();
+    for (ago, path) in [(30, "/live-30"), (20, "/live-20"), (10, "/live-10")] {
+        times.insert(path, writer.insert(at(ago, path, b"{}")).await.unwrap());
+    }
+    for (ago, path) in [(25, "/old-25"), (15, "/old-15"), (5, "/old-5")] {
+        let mut d = at(ago, path, b"zebra crossing");
+        d.imported = true;
+        times.insert(path, writer.insert(d).await.unwrap());
+    }
+    let order = [
+        "/old-5", "/live-10", "/old-15", "/live-20", "/old-25", "/live-30",
+    ]
+    .map(|p| times[p]);
+    assert_eq!(ids(&store), order, "newest received first, not newest id");
+
+    // Paging by cursor, two at a time, meets every row once, in the same order.
+    let paged: Vec<i64> = walk(
+        &store,
+        &Filter {
+            limit: 2,
+            ..Filter::default()
+        },
+    )
+    .iter()
+    .map(|r| r.0)
+    .collect();
+    assert_eq!(paged, order);
+
+    // Cursors are places in the list: below, at-or-below and above one row.
+    let list = |f: Filter| -> Vec<i64> {
+        store
+            .list(&Filter { limit: 100, ..f })
+            .unwrap()
+            .items
+            .iter()
+            .map(|d| d.id)
+            .collect()
+    };
+    let middle = times["/old-15"];
+    assert_eq!(
+        list(Filter {
+            before: Some(middle),
+            ..Filter::default()
+        }),
+        order[3..]
+    );
+    assert_eq!(
+        list(Filter {
+            through: Some(middle),
+            ..Filter::default()
+        }),
+        order[2..]
+    );
+    assert_eq!(
+        list(Filter {
+            after: Some(middle),
+            ..Filter::default()
+        }),
+        order[..2]
+    );
+    let window = store
+        .list(&Filter {
+            through: Some(order[0]),
+            offset: 3,
+            limit: 2,
+            want_total: true,
+            ..Filter::default()
+        })
+        .unwrap();
+    assert_eq!(
+        window.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+        order[3..5]
+    );
+    assert_eq!(window.total, Some(6));
+
+    // A time range is exact at both ends: at `since` is in, at `until` is out.
+    assert_eq!(
+        list(Filter {
+            since_us: Some(now - 20_000_000),
+            until_us: Some(now - 5_000_000),
+            ..Filter::default()
+        }),
+        order[1..4]
+    );
+
+    // Bulk walks (replays, exports) go oldest first, in receive order.
+    let mut oldest_first = order.to_vec();
+    oldest_first.reverse();
+    assert_eq!(
+        store.ids_matching(&Filter::default(), 100).unwrap(),
+        oldest_first
+    );
+
+    // Free text comes back in receive order too.
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while store.search_progress().unwrap().0 < order[0] {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "search never caught up"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(20)).await;
+    }
+    assert_eq!(
+        list(Filter {
+            search: Some("zebra".into()),
+            ..Filter::default()
+        }),
+        [order[0], order[2], order[4]]
+    );
+
+    // More deliveries in one microsecond than it has places: each still gets one, and they
+    // list between their neighbours.
+    let burst_at = now - 12_000_000;
+    let mut burst = Vec::new();
+    for i in 0..1100 {
+        let d = NewDelivery {
+            received_at_us: burst_at,
+            ..delivery(&format!("/burst/{i}"), b"")
+        };
+        burst.push(writer.insert(d).await.unwrap());
+    }
+    let all = walk(
+        &store,
+        &Filter {
+            limit: 1000,
+            ..Filter::default()
+        },
+    );
+    assert_eq!(all.len(), 1106);
+    assert!(
+        all.windows(2).all(|w| w[0].1 >= w[1].1),
+        "receive times never rise down the list"
+    );
+    let burst_ids: std::collections::HashSet<i64> = burst.iter().copied().collect();
+    let at_burst: Vec<i64> = all
+        .iter()
+        .map(|r| r.0)
+        .filter(|id| burst_ids.contains(id))
+        .collect();
+    assert_eq!(at_burst.len(), 1100);
+    let position = |id: i64| all.iter().position(|r| r.0 == id).unwrap();
+    assert_eq!(position(times["/live-10"]) + 1, position(at_burst[0]));
+    assert_eq!(position(at_burst[1099]) + 1, position(times["/old-15"]));
+
+    // A cursor whose delivery is gone says so.
+    assert!(writer.delete(middle).await.unwrap());
+    let err = store
+        .list(&Filter {
+            before: Some(middle),
+            ..Filter::default()
+        })
+        .unwrap_err();
+    assert!(
+        err.to_string().contains("is not stored"),
+        "unexpected error: {err}"
+    );
+}

@@ -20,7 +20,8 @@ pub struct ListArgs {
     /// How many deliveries (1-1000).
     #[arg(long, default_value_t = 50)]
     pub limit: u32,
-    /// Only deliveries older than this id (the previous page's last id).
+    /// Only the deliveries below this one in the list, which is in receive order (the previous
+    /// page's last id).
     #[arg(long, value_name = "ID")]
     pub before: Option<i64>,
     #[command(flatten)]
