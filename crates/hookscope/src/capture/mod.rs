@@ -48,6 +48,9 @@ pub async fn serve(
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
         .header_read_timeout(state.config.capture.header_read_timeout)
+        // A sender may shut its write side once its request is out (`nc -N`, HTTP/1.0 clients,
+        // some proxies): the request is still answered and stored.
+        .half_close(true)
         .max_headers(MAX_HEADERS);
     let keep = state.config.capture.keep_truncated.as_u64() as usize;
     let writer = state.writer.clone();

@@ -384,3 +384,41 @@ async fn a_head_that_never_completes_is_recorded_after_the_header_timeout() {
     assert_eq!(page["items"].as_array().unwrap().len(), 1);
     t.stop().await;
 }
+
+/// A sender that writes a whole request and then shuts its write side (`nc -N`, some proxies,
+/// HTTP/1.0 clients) is answered, and its delivery stored, whatever the body's size or framing.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_sender_that_half_closes_after_its_request_is_answered_and_stored() {
+    let t = start("").await;
+    let big: Vec<u8> = (0..300 * 1024).map(|i| b'a' + (i % 26) as u8).collect();
+    let chunked = b"POST /half/chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n".to_vec();
+    let mut sized = format!(
+        "POST /half/big HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n",
+        big.len()
+    )
+    .into_bytes();
+    sized.extend_from_slice(&big);
+    let old = b"POST /half/old HTTP/1.0\r\nContent-Length: 2\r\n\r\nok".to_vec();
+    for (request, body) in [
+        (sized, big.clone()),
+        (chunked, b"hello".to_vec()),
+        (old, b"ok".to_vec()),
+    ] {
+        let mut stream = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+        stream.write_all(&request).await.unwrap();
+        stream.shutdown().await.unwrap();
+        let mut answer = Vec::new();
+        tokio::time::timeout(Duration::from_secs(20), stream.read_to_end(&mut answer))
+            .await
+            .expect("answered before the server closes")
+            .unwrap();
+        let answer = String::from_utf8_lossy(&answer);
+        assert!(answer.starts_with("HTTP/1."), "no answer: {answer:?}");
+        assert!(answer.contains(" 200 "), "{answer}");
+        let ids = acked_ids(&answer);
+        assert_eq!(ids.len(), 1, "{answer}");
+        let stored = t.delivery(ids[0]).await;
+        assert_eq!(body_bytes(&stored), body);
+    }
+    t.stop().await;
+}
