@@ -120,11 +120,13 @@ pub async fn host_guard(State(state): State<ApiState>, req: Request, next: Next)
 fn check(state: &ApiState, req: &Request) -> std::result::Result<(), ApiError> {
     check_host(state, req)?;
     let headers = req.headers();
+    // The scheme is case-insensitive (RFC 9110, 11.1): `bearer`, `Bearer` and `BEARER` alike.
     let bearer = headers
         .get(header::AUTHORIZATION)
         .and_then(|h| h.to_str().ok())
-        .and_then(|h| h.strip_prefix("Bearer "))
-        .map(str::trim);
+        .and_then(|h| h.trim_start().split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| token.trim());
     let query_token = req.uri().query().and_then(|q| {
         q.split('&')
             .filter_map(|pair| pair.split_once('='))

@@ -18,7 +18,8 @@ use axum::Router;
 use axum::middleware;
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
-use http::StatusCode;
+use http::{HeaderValue, StatusCode, header};
+use tower_http::set_header::SetResponseHeaderLayer;
 
 use crate::control::Control;
 use crate::error::Error;
@@ -34,6 +35,9 @@ pub struct ApiState {
     /// The built UI served at `/`, when there is one.
     pub ui_dir: Option<std::path::PathBuf>,
 }
+
+/// The API's answers are data, never a page: nothing loads, nothing frames them.
+const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
 /// Largest file `POST /api/import` takes.
 const IMPORT_MAX: usize = 512 * 1024 * 1024;
@@ -70,7 +74,18 @@ pub fn router(state: ApiState) -> Router {
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });
-    let api = api.layer(middleware::from_fn_with_state(state.clone(), auth::guard));
+    let api = api
+        .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
+        // Every answer, refusals included: JSON is never sniffed as something else, and nothing
+        // it holds is a page that loads or frames anything (a raw body sets its own, stricter).
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CONTENT_SECURITY_POLICY,
+            HeaderValue::from_static(API_CONTENT_SECURITY_POLICY),
+        ));
     let ui = ui::router(state.ui_dir.as_deref()).layer(middleware::from_fn_with_state(
         state.clone(),
         auth::host_guard,

@@ -190,6 +190,30 @@ impl ListParams {
     }
 
     pub fn parse(&self) -> Result<Filter> {
+        // The search index cannot take a NUL, and no header can hold one: say so rather than
+        // answer with a database error.
+        for (name, value) in [
+            ("q", &self.q),
+            ("vendor", &self.vendor),
+            ("event_type", &self.event_type),
+            ("event_id", &self.event_id),
+            ("tenant", &self.tenant),
+            ("endpoint", &self.endpoint),
+            ("path", &self.path),
+            ("method", &self.method),
+            ("signature", &self.signature),
+            ("duplicate", &self.duplicate),
+            ("validation", &self.validation),
+            ("handler", &self.handler),
+            ("since", &self.since),
+            ("until", &self.until),
+        ] {
+            if value.as_deref().is_some_and(|v| v.contains('\0')) {
+                return Err(Error::Filter(format!(
+                    "{name} contains a NUL character; a filter value cannot hold one"
+                )));
+            }
+        }
         let limit = self.limit.unwrap_or(DEFAULT_LIMIT);
         if limit == 0 || limit > MAX_LIMIT {
             return Err(Error::Filter(format!(

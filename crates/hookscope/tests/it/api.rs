@@ -14,6 +14,14 @@ async fn the_token_is_required_from_header_or_query() {
 
     let none = t.http.get(&url).send().await.unwrap();
     assert_eq!(none.status(), 401);
+    // Refusals are JSON that is never sniffed or framed, like every answer.
+    assert_eq!(none.headers()["x-content-type-options"], "nosniff");
+    assert!(
+        none.headers()["content-security-policy"]
+            .to_str()
+            .unwrap()
+            .contains("default-src 'none'")
+    );
     let body: Value = none.json().await.unwrap();
     assert!(
         body["error"]
@@ -25,10 +33,24 @@ async fn the_token_is_required_from_header_or_query() {
         status(t.http.get(&url).bearer_auth("wrong").send().await.unwrap()),
         401
     );
+    let ok = t.http.get(&url).bearer_auth(&t.token).send().await.unwrap();
+    assert_eq!(ok.headers()["x-content-type-options"], "nosniff");
     assert_eq!(
-        status(t.http.get(&url).bearer_auth(&t.token).send().await.unwrap()),
-        200
+        ok.headers()["content-security-policy"],
+        "default-src 'none'; frame-ancestors 'none'"
     );
+    assert_eq!(status(ok), 200);
+    // The scheme is case-insensitive (RFC 9110).
+    for scheme in ["bearer", "BEARER", "bEaReR"] {
+        let r = t
+            .http
+            .get(&url)
+            .header("Authorization", format!("{scheme} {}", t.token))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(status(r), 200, "{scheme}");
+    }
     let with_query = format!("{url}?token={}&limit=5", t.token);
     assert_eq!(status(t.http.get(&with_query).send().await.unwrap()), 200);
     assert_eq!(
@@ -1009,5 +1031,98 @@ async fn support_finds_a_tenants_deliveries_and_where_they_really_came_from() {
             .contains("'https://a1b2.ngrok.app/hooks/cooledge?via=tunnel'"),
         "{curl}"
     );
+    t.stop().await;
+}
+
+/// Whatever a filter value holds (NUL, FTS5 and SQL syntax, quotes, wildcards, bidi overrides,
+/// 10,000 characters), the list, the counts and the export answer it, or refuse it with a 400
+/// that says why: never a 5xx, never a database error.
+#[tokio::test(flavor = "multi_thread")]
+async fn no_filter_value_reaches_the_user_as_a_database_error() {
+    let t = start("").await;
+    t.post("/inject", r#"{"type":"a.b","id":"evt_1"}"#).await;
+    let long = "x".repeat(10_000);
+    let values = [
+        "\0",
+        "a\0b",
+        "\"",
+        "\"\"\"",
+        "'",
+        "'); DROP TABLE deliveries;--",
+        "*",
+        "a*",
+        "NEAR(a b)",
+        "a OR b",
+        "a AND NOT b",
+        "-x",
+        "^a",
+        "head:x",
+        "body : \"y\"",
+        "{head body}: x",
+        "%",
+        "_",
+        "\\",
+        "(",
+        ")",
+        "\u{202e}evil",
+        "\u{1b}[2J",
+        "café",
+        "🦀",
+        long.as_str(),
+    ];
+    let params = [
+        "q",
+        "vendor",
+        "event_type",
+        "event_id",
+        "tenant",
+        "endpoint",
+        "path",
+        "method",
+        "signature",
+        "duplicate",
+        "validation",
+        "handler",
+        "since",
+        "until",
+        "before",
+        "limit",
+    ];
+    let routes = ["/api/deliveries", "/api/facets", "/api/export"];
+    let mut refused = 0;
+    for param in params {
+        for value in values {
+            let query = serde_urlencoded::to_string([(param, value)]).unwrap();
+            for route in routes {
+                let resp = t
+                    .http
+                    .get(t.api_url(&format!("{route}?{query}")))
+                    .bearer_auth(&t.token)
+                    .send()
+                    .await
+                    .unwrap();
+                let status = resp.status().as_u16();
+                let text = resp.text().await.unwrap();
+                assert!(
+                    status == 200 || status == 400,
+                    "{route}?{param}={value:?}: {status} {text}"
+                );
+                if status == 400 {
+                    refused += 1;
+                    let body: Value = serde_json::from_str(&text).unwrap();
+                    let error = body["error"].as_str().unwrap();
+                    assert!(
+                        !error.to_lowercase().contains("database"),
+                        "{route}?{param}={value:?}: {error}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(refused > 0, "some values are refused");
+    // A NUL says what is wrong with it.
+    let (status, body) = t.api_get("/api/deliveries?q=a%00b").await;
+    assert_eq!(status, 400);
+    assert!(body["error"].as_str().unwrap().contains("NUL"), "{body}");
     t.stop().await;
 }
