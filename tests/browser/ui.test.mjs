@@ -536,6 +536,40 @@ describe("untrusted payloads", () => {
   });
 });
 
+describe("untrusted text", () => {
+  it("shows bidi overrides and control characters instead of obeying them", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      // The CRM's envelope: its `event` is the event type the list shows.
+      const evil = "invoice\u202Efdp.exe\u001b[2J";
+      const id = await server.post(
+        "/hooks/crm",
+        JSON.stringify({ event: evil, timestamp: "2026-11-30T10:00:00Z", payload: {} }),
+        // U+202E as the UTF-8 bytes a sender puts in a header value.
+        { "Content-Type": "application/json", "X-Note": "a\u00e2\u0080\u00aeb" },
+      );
+      const { page, problems } = await openPage(browser, server.ui);
+      const row = `.row[data-id="${id}"]`;
+      await page.waitForSelector(row);
+      const cell = await page.textContent(`${row} .event-type`);
+      assert.equal(cell, "invoice\\u{202e}fdp.exe\\x1b[2J");
+      await page.click(row);
+      await page.waitForSelector("[data-testid=overview]");
+      const overview = await page.textContent("[data-testid=overview]");
+      assert.ok(overview.includes("invoice\\u{202e}fdp.exe"), overview);
+      assert.ok(!overview.includes("\u202E"), `no raw override in the overview: ${JSON.stringify(overview)}`);
+      await page.click("[data-testid=tab-headers]");
+      const headers = await page.textContent("[data-testid=headers]");
+      assert.ok(headers.includes("a\\u{202e}b"), headers);
+      assert.ok(!headers.includes("\u202E"), headers);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("replay", () => {
   it("sends a delivery to a handler, edited and re-signed, and lists every attempt with its answer", async () => {
     const server = await startServer({ config: CONFIG });

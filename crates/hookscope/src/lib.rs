@@ -27,5 +27,6 @@ pub mod server;
 pub mod signature;
 pub mod store;
 pub mod target;
+pub mod visible;
 
 pub use error::{Error, Result};

@@ -1,7 +1,7 @@
 import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useLayoutEffect, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
-import { exactTime, formatSize, relativeTime } from "../lib/format";
+import { exactTime, formatSize, relativeTime, visible } from "../lib/format";
 import type { DeliveryList as ListState } from "../lib/useDeliveries";
 import { useVendorName } from "../lib/useVendorNames";
 import { DuplicateBadge, HandlerAnswerBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
@@ -150,19 +150,23 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
       <span className="cell-method">
         <MethodTag method={row.method} />
       </span>
-      <span className="cell-path" title={`${row.path}${row.query !== null ? `?${row.query}` : ""}\n${from}`}>
-        {row.path}
-        {row.query !== null && <span className="query">?{row.query}</span>}
+      <span
+        className="cell-path"
+        title={`${visible(row.path)}${row.query !== null ? `?${visible(row.query)}` : ""}\n${from}`}
+      >
+        {visible(row.path)}
+        {row.query !== null && <span className="query">?{visible(row.query)}</span>}
       </span>
       <span
         className="cell-event"
         title={
-          [vendor, row.event?.type, row.event?.tenant && `tenant ${row.event.tenant}`].filter(Boolean).join(" · ") ||
-          undefined
+          [vendor, visible(row.event?.type), row.event?.tenant && `tenant ${visible(row.event.tenant)}`]
+            .filter(Boolean)
+            .join(" · ") || undefined
         }
       >
         {vendor ? <span className="vendor">{vendor}</span> : <span className="muted">unknown</span>}
-        {row.event?.type && <span className="event-type">{row.event.type}</span>}
+        {row.event?.type && <span className="event-type">{visible(row.event.type)}</span>}
       </span>
       <span>
         <SignatureBadge delivery={row} />

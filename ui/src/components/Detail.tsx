@@ -2,7 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import { useTransport } from "../api/context";
 import type { DeliveryDetail } from "../api/types.gen";
 import { copyText, saveBlob } from "../lib/clipboard";
-import { formatSize } from "../lib/format";
+import { formatSize, visible } from "../lib/format";
 import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
 import { BodyTab } from "./detail/BodyTab";
 import { DuplicatesTab } from "./detail/DuplicatesTab";
@@ -103,8 +103,8 @@ export function Detail(props: Props) {
         <div className="detail-title">
           <MethodTag method={d.method} />
           <span className="detail-path" data-testid="detail-path">
-            {d.path}
-            {d.query !== null && <span className="query">?{d.query}</span>}
+            {visible(d.path)}
+            {d.query !== null && <span className="query">?{visible(d.query)}</span>}
           </span>
         </div>
         <div className="detail-badges">

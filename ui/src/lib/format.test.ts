@@ -1,5 +1,14 @@
 import { describe, expect, it } from "vitest";
-import { diffLines, duplicateBadge, formatSize, hexDump, prettyBody, relativeTime, signatureBadge } from "./format";
+import {
+  diffLines,
+  duplicateBadge,
+  formatSize,
+  hexDump,
+  prettyBody,
+  relativeTime,
+  signatureBadge,
+  visible,
+} from "./format";
 
 const NOW = Date.UTC(2026, 10, 23, 12, 0, 0);
 const us = (msAgo: number) => (NOW - msAgo) * 1000;
@@ -68,5 +77,15 @@ describe("bodies", () => {
       { kind: "added", text: "x" },
       { kind: "same", text: "c" },
     ]);
+  });
+});
+
+describe("visible", () => {
+  it("shows controls and bidi overrides instead of obeying them", () => {
+    expect(visible("abc\u202edef")).toBe("abc\\u{202e}def");
+    expect(visible("\u001b]0;T\u0007")).toBe("\\x1b]0;T\\x07");
+    expect(visible("a\tb\nc")).toBe("a\\tb\\nc");
+    expect(visible("café 🦀")).toBe("café 🦀");
+    expect(visible(null)).toBe(null);
   });
 });

@@ -165,3 +165,25 @@ export function diffLines(a: string, b: string): DiffLine[] {
   while (j < m) out.push({ kind: "added", text: y[j++]! });
   return out;
 }
+
+/** Control characters and bidirectional controls: they act on the text around them, not show. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching them is the point.
+const HIDDEN = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * Text a sender wrote (a path, an event type, a tenant), shown as written: a right-to-left
+ * override (U+202E) or an escape is displayed as `\u{202e}` or `\x1b` instead of reversing or
+ * hiding what follows, as the CLI shows it.
+ */
+export function visible(text: string): string;
+export function visible(text: string | null | undefined): string | null | undefined;
+export function visible(text: string | null | undefined): string | null | undefined {
+  if (!text) return text;
+  return text.replace(HIDDEN, (c) => {
+    const code = c.charCodeAt(0);
+    if (c === "\t") return "\\t";
+    if (c === "\n") return "\\n";
+    if (c === "\r") return "\\r";
+    return code < 0x80 ? `\\x${code.toString(16).padStart(2, "0")}` : `\\u{${code.toString(16).padStart(4, "0")}}`;
+  });
+}

@@ -8,7 +8,14 @@ use std::path::Path;
 /// Bottom first. A module may use the modules of the layers below its own, and no other.
 const LAYERS: &[&[&str]] = &[
     &["error"],
-    &["head", "log", "content_coding", "signature", "target"],
+    &[
+        "head",
+        "log",
+        "content_coding",
+        "signature",
+        "target",
+        "visible",
+    ],
     &["config", "net"],
     &["profile"],
     &["model"],

@@ -287,6 +287,126 @@ async fn list_and_show_read_what_was_captured_byte_for_byte() {
     stop(server);
 }
 
+/// A sender controls what `serve`, `list` and `show` print: escape sequences (set the title,
+/// clear the screen, write the clipboard with OSC 52) and bidi overrides are shown, never
+/// reach the terminal.
+#[tokio::test(flavor = "multi_thread")]
+async fn what_a_sender_wrote_never_drives_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let server = serve(dir.path(), &[]);
+    let attack = "\u{1b}]0;TITLE\u{7}\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{202e}evil\u{9b}";
+    let body = serde_json::json!({
+        "event": attack,
+        "timestamp": "2026-11-30T10:00:00Z",
+        "payload": { "note": attack },
+    });
+    let resp = client()
+        .post(format!("{}/hooks/crm", server.capture))
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let shown_as = "\\x1b]0;TITLE\\x07\\x1b[2J\\x1b]52;c;aGk=\\x07\\u{202e}evil\\u{009b}";
+    let clean = |what: &str, text: &str| {
+        assert!(
+            !text.contains(['\u{1b}', '\u{7}', '\u{202e}', '\u{9b}']),
+            "{what} passed a control character through: {text:?}"
+        );
+    };
+    let line = server.printed(&["/hooks/crm"]).await;
+    clean("serve", &line);
+    assert!(line.contains(shown_as), "{line}");
+
+    let list = hookscope(dir.path(), &["list"]);
+    let list = String::from_utf8(list.stdout).unwrap();
+    clean("list", &list);
+    assert!(list.contains("\\x1b]0;TITLE"), "{list}");
+
+    let show = hookscope(dir.path(), &["show", &id.to_string()]);
+    let show = String::from_utf8(show.stdout).unwrap();
+    clean("show", &show);
+    assert!(show.contains("# event      \\x1b]0;TITLE"), "{show}");
+    // The body as JSON escapes, and the request's own line breaks stay.
+    assert!(show.contains("POST /hooks/crm HTTP/1.1\r\n"), "{show}");
+
+    // The raw body is the bytes as sent, for a file or a pipe.
+    let raw = hookscope(dir.path(), &["show", &id.to_string(), "--raw"]);
+    assert_eq!(raw.stdout, serde_json::to_vec(&body).unwrap());
+    stop(server);
+}
+
+/// `serve --db PATH` without a data directory keeps to the database's folder: its config and
+/// token are the ones beside it, and the user's own data directory is not touched.
+#[test]
+fn a_database_given_alone_brings_its_own_folder() {
+    let home = tempfile::tempdir().unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let db = work.path().join("bench").join("h.db");
+    std::fs::create_dir_all(db.parent().unwrap()).unwrap();
+    let mut child = Command::new(BIN)
+        .args([
+            "serve",
+            "--capture",
+            "127.0.0.1:0",
+            "--api",
+            "127.0.0.1:0",
+            "--db",
+        ])
+        .arg(&db)
+        .env_remove("HOOKSCOPE_DATA_DIR")
+        .env("HOME", home.path())
+        .env("XDG_DATA_HOME", home.path().join("data"))
+        .env("XDG_CONFIG_HOME", home.path().join("config"))
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut banner = Vec::new();
+    for line in BufReader::new(child.stdout.take().unwrap()).lines() {
+        let line = line.unwrap();
+        let done = line.starts_with("Press Ctrl-C");
+        banner.push(line);
+        if done {
+            break;
+        }
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    let config_line = banner
+        .iter()
+        .find(|l| l.trim_start().starts_with("config"))
+        .unwrap_or_else(|| panic!("no config line in {banner:#?}"));
+    let folder = db.parent().unwrap();
+    assert!(
+        config_line.ends_with(&folder.join("hookscope.toml").display().to_string()),
+        "{config_line}"
+    );
+    assert!(
+        folder.join("api-token").exists(),
+        "the token beside the database"
+    );
+    let touched: Vec<_> = walkdir(home.path());
+    assert!(
+        touched.is_empty(),
+        "the user's folders were touched: {touched:?}"
+    );
+}
+
+/// Every file under `dir`.
+fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    for entry in std::fs::read_dir(dir).into_iter().flatten().flatten() {
+        let path = entry.path();
+        if path.is_dir() {
+            found.extend(walkdir(&path));
+        } else {
+            found.push(path);
+        }
+    }
+    found
+}
+
 #[test]
 fn list_without_a_database_says_how_to_get_one() {
     let dir = tempfile::tempdir().unwrap();

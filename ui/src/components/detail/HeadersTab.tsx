@@ -1,7 +1,8 @@
 import type { DeliveryDetail } from "../../api/types.gen";
 import { copyText } from "../../lib/clipboard";
+import { visible } from "../../lib/format";
 
-/** The headers in arrival order and original case, duplicates kept. */
+/** The headers in arrival order and original case, duplicates kept (copied exactly, shown safely). */
 export function HeadersTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: boolean): void }) {
   const text = d.headers.map(([k, v]) => `${k}: ${v}`).join("\n");
   return (
@@ -20,7 +21,7 @@ export function HeadersTab({ d, onCopied }: { d: DeliveryDetail; onCopied(ok: bo
           {d.headers.map(([name, value], i) => (
             <tr key={i}>
               <th className="mono">{name}</th>
-              <td className="mono">{value}</td>
+              <td className="mono">{visible(value)}</td>
             </tr>
           ))}
         </tbody>

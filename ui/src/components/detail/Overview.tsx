@@ -1,6 +1,6 @@
 import type { DeliveryDetail } from "../../api/types.gen";
 import type { Filters } from "../../lib/filters";
-import { formatSecs, formatSize, localTime } from "../../lib/format";
+import { formatSecs, formatSize, localTime, visible } from "../../lib/format";
 import { useVendorName } from "../../lib/useVendorNames";
 
 /** The decoded envelope and where each fact came from. */
@@ -54,7 +54,7 @@ export function Overview({
           <>
             <dt>Tenant</dt>
             <dd>
-              <span className="mono">{d.event.tenant}</span>{" "}
+              <span className="mono">{visible(d.event.tenant)}</span>{" "}
               <button
                 type="button"
                 className="link"
@@ -146,7 +146,7 @@ function Fact({
     <>
       <dt>{label}</dt>
       <dd>
-        <span className={mono ? "mono" : undefined}>{value}</span>
+        <span className={mono ? "mono" : undefined}>{visible(value)}</span>
         {note && <span className="fact-note"> {note}</span>}
       </dd>
     </>
@@ -183,8 +183,8 @@ function KeyFields({ d }: { d: DeliveryDetail }) {
         <tbody>
           {fields.map(([k, v]) => (
             <tr key={k}>
-              <th className="mono">{k}</th>
-              <td className="mono">{v}</td>
+              <th className="mono">{visible(k)}</th>
+              <td className="mono">{visible(v)}</td>
             </tr>
           ))}
         </tbody>

@@ -9,6 +9,7 @@ use hookscope::model::{DeliveryDetail, DeliverySummary, Duplicate, DuplicateKind
 use hookscope::profile::{EventInfo, Finding};
 use hookscope::signature::SignatureCheck;
 use hookscope::store::{ListParams, Store};
+use hookscope::visible::Visible;
 
 use crate::{DbArg, db_path};
 
@@ -138,6 +139,8 @@ pub fn list(args: ListArgs, data_dir: &std::path::Path) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
+    // What a sender wrote is shown, never obeyed by the terminal.
+    let mut out = Visible(out);
     if page.items.is_empty() {
         writeln!(out, "No deliveries match.")?;
         return Ok(());
@@ -318,6 +321,8 @@ pub fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
         writeln!(out)?;
         return Ok(());
     }
+    // `--raw` and `--request` are the bytes as sent; this is for reading, on a terminal too.
+    let mut out = Visible(out);
     let s = &delivery.summary;
     writeln!(
         out,

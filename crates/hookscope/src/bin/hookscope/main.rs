@@ -69,7 +69,8 @@ enum Command {
 
 #[derive(Args)]
 pub struct DbArg {
-    /// Database file. Default: hookscope.db in the data directory.
+    /// Database file. Default: hookscope.db in the data directory. Given alone (without
+    /// --data-dir), its folder is the data directory: the config and token beside it are used.
     #[arg(long, value_name = "PATH")]
     pub db: Option<PathBuf>,
 }
@@ -107,10 +108,35 @@ fn error_chain(e: &anyhow::Error) -> String {
     text
 }
 
+impl Command {
+    /// The `--db` given, for the commands that take one.
+    fn db(&self) -> Option<&Path> {
+        let arg = match self {
+            Command::Serve(a) => &a.db,
+            Command::List(a) => &a.db,
+            Command::Show(a) => &a.db,
+            Command::Generate(a) => &a.db,
+            Command::Replay(a) => &a.db,
+            Command::Attempts(a) => &a.db,
+            Command::Export(a) => &a.db,
+            Command::Import(a) => &a.db,
+            Command::Send(a) => &a.db,
+            Command::Verify(_) | Command::Vendor(_) => return None,
+        };
+        arg.db.as_deref()
+    }
+}
+
 fn run(cli: Cli) -> Result<()> {
-    let data_dir = match cli.data_dir {
-        Some(dir) => dir,
-        None => config::data_dir()?,
+    let data_dir = match (cli.data_dir, cli.command.db()) {
+        (Some(dir), _) => dir,
+        // `--db` alone: the database's own folder holds the config, token and profiles used, so
+        // that a test run or a benchmark never reads or changes the user's own settings.
+        (None, Some(db)) => match db.parent() {
+            Some(dir) if !dir.as_os_str().is_empty() => dir.to_owned(),
+            _ => PathBuf::from("."),
+        },
+        (None, None) => config::data_dir()?,
     };
     match cli.command {
         Command::Serve(args) => serve::serve(args, data_dir),

@@ -14,6 +14,7 @@ use hookscope::replay::{Client, ClientOptions, ReplayOptions};
 use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ListParams, Store};
 use hookscope::target::PathMode;
+use hookscope::visible::{Visible, visible};
 
 use crate::{DbArg, db_path, load_config};
 
@@ -135,14 +136,14 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
                 Item::Sent(a) if args.json => serde_json::to_writer(&mut out, &**a)
                     .map_err(std::io::Error::other)
                     .and_then(|()| writeln!(out)),
-                Item::Sent(a) => writeln!(out, "{}", line(a)),
+                Item::Sent(a) => writeln!(out, "{}", visible(&line(a))),
                 Item::NotSent { delivery_id, why } if args.json => writeln!(
                     out,
                     "{}",
                     serde_json::json!({ "delivery_id": delivery_id, "error": why })
                 ),
                 Item::NotSent { delivery_id, why } => {
-                    writeln!(out, "#{delivery_id:<7} not sent: {why}")
+                    writeln!(out, "#{delivery_id:<7} not sent: {}", visible(why))
                 }
             };
         };
@@ -260,6 +261,7 @@ pub fn attempts(args: AttemptsArgs, data_dir: &Path) -> Result<()> {
         }
         return Ok(());
     }
+    let mut out = Visible(out);
     if items.is_empty() {
         writeln!(out, "no attempts yet")?;
     }

@@ -13,6 +13,7 @@ use hookscope::replay::forward::Forwarded;
 use hookscope::server::{InstanceSetup, Server};
 use hookscope::signature::SignatureStatus;
 use hookscope::target::PathMode;
+use hookscope::visible::Visible;
 
 use crate::{DbArg, db_path, load_config};
 
@@ -94,6 +95,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         }
     }
     let db = db_path(&args.db, &data_dir);
+    let config_shown = config_path.clone();
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let server = Server::start(InstanceSetup {
@@ -114,6 +116,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         writeln!(out, "  ui        {}", server.ui_url())?;
         writeln!(out, "  api       {}", server.api_url())?;
         writeln!(out, "  database  {}", db.display())?;
+        writeln!(out, "  config    {}", config_shown.display())?;
         for (from, fwd) in forwarding {
             writeln!(
                 out,
@@ -152,7 +155,8 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
 fn print_traffic(server: &Server) {
     let (tx, rx) = std::sync::mpsc::sync_channel::<String>(4096);
     std::thread::spawn(move || {
-        let mut out = std::io::stdout();
+        // Lines carry what senders and handlers wrote: shown, never obeyed by the terminal.
+        let mut out = Visible(std::io::stdout());
         for line in rx {
             if writeln!(out, "{line}").and_then(|()| out.flush()).is_err() {
                 return;

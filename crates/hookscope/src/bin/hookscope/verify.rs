@@ -8,6 +8,7 @@ use clap::Args;
 use hookscope::config::EndpointConfig;
 use hookscope::profile::{Inspect, Registry};
 use hookscope::signature::SignatureStatus;
+use hookscope::visible::Visible;
 
 use crate::inspect::describe;
 
@@ -93,7 +94,7 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
         writeln!(out)?;
     } else {
         describe(
-            &mut out,
+            &mut Visible(&mut out),
             analysis.vendor.as_deref(),
             analysis.detected_by.as_deref(),
             Some(&analysis.event),
