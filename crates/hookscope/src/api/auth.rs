@@ -11,6 +11,7 @@ use axum::response::Response;
 use http::{StatusCode, header};
 
 use super::{ApiError, ApiState};
+use crate::config::private;
 use crate::error::{Error, Result};
 
 const TOKEN_FILE: &str = "api-token";
@@ -33,27 +34,9 @@ pub fn load_or_create_token(dir: &Path) -> Result<String> {
         source: std::io::Error::other(format!("no randomness for the API token: {e}")),
     })?;
     let token = hex::encode(bytes);
-    std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
-    write_private(&path, &token).map_err(|e| Error::io(&path, e))?;
+    private::create_dir(dir).map_err(|e| Error::io(dir, e))?;
+    private::write(&path, &token).map_err(|e| Error::io(&path, e))?;
     Ok(token)
-}
-
-#[cfg(unix)]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    use std::io::Write;
-    use std::os::unix::fs::OpenOptionsExt;
-    let mut file = std::fs::OpenOptions::new()
-        .write(true)
-        .create(true)
-        .truncate(true)
-        .mode(0o600)
-        .open(path)?;
-    file.write_all(text.as_bytes())
-}
-
-#[cfg(not(unix))]
-fn write_private(path: &Path, text: &str) -> std::io::Result<()> {
-    std::fs::write(path, text)
 }
 
 /// The host names a request may carry: loopback names, and the bound address itself when the

@@ -191,10 +191,12 @@ fn update_file(
     };
     change(&mut doc).map_err(failed)?;
     if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-        std::fs::create_dir_all(dir).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
+        super::private::create_dir(dir).map_err(|e| failed(format!("{}: {e}", dir.display())))?;
     }
+    // It holds endpoint secrets: the owner's alone.
     let tmp = path.with_extension("toml.tmp");
-    std::fs::write(&tmp, doc.to_string()).map_err(|e| failed(format!("{}: {e}", tmp.display())))?;
+    super::private::write(&tmp, &doc.to_string())
+        .map_err(|e| failed(format!("{}: {e}", tmp.display())))?;
     std::fs::rename(&tmp, path).map_err(|e| failed(e.to_string()))
 }
 

@@ -7,6 +7,8 @@
 
 mod endpoints;
 mod file;
+pub mod private;
+mod values;
 
 pub use endpoints::{Endpoints, LiveEndpoints, MAX_RETIRED_SECRETS, retire_secrets};
 pub use file::{write_capture_addr, write_desktop, write_endpoints, write_retention};
@@ -53,14 +55,16 @@ pub struct DesktopConfig {
 pub struct CaptureConfig {
     pub addr: SocketAddr,
     /// Largest body stored whole; a larger one is answered 413 and kept truncated.
+    #[serde(deserialize_with = "values::size")]
     pub max_body: ByteSize,
     /// How much of a refused (too large, or timed-out) body is kept.
+    #[serde(deserialize_with = "values::size")]
     pub keep_truncated: ByteSize,
     /// Time allowed for a request head to arrive once the connection is open.
-    #[serde(with = "humantime_serde")]
+    #[serde(deserialize_with = "values::duration")]
     pub header_read_timeout: Duration,
     /// Time allowed for the whole body to arrive once the head has.
-    #[serde(with = "humantime_serde")]
+    #[serde(deserialize_with = "values::duration")]
     pub body_read_timeout: Duration,
     /// Forward every delivery whose endpoint has no forward of its own (or that reaches no
     /// endpoint) to this target: what `hookscope serve --forward-to URL` sets.
@@ -122,6 +126,7 @@ pub struct RetentionConfig {
     /// Oldest deliveries are pruned beyond this many.
     pub max_deliveries: u64,
     /// Oldest deliveries are pruned while stored heads and bodies exceed this.
+    #[serde(deserialize_with = "values::size")]
     pub max_bytes: ByteSize,
 }
 
@@ -197,7 +202,8 @@ pub struct ResponseConfig {
     /// Added before answering, to make a sender time out and retry.
     #[serde(
         default,
-        with = "humantime_serde",
+        serialize_with = "humantime_serde::serialize",
+        deserialize_with = "values::optional_duration",
         skip_serializing_if = "Option::is_none"
     )]
     #[cfg_attr(test, ts(type = "string", optional))]
@@ -218,6 +224,10 @@ impl Config {
             }
             Err(e) => return Err(Error::io(path, e)),
         };
+        // It may hold endpoint secrets: the owner's alone, also when written by hand.
+        if let Err(e) = private::restrict(path) {
+            tracing::warn!(file = %path.display(), error = %e, "cannot make the config the owner's alone");
+        }
         let config: Config = toml::from_str(&text).map_err(|e| Error::Config {
             path: path.to_owned(),
             message: e.to_string(),
@@ -234,8 +244,30 @@ impl Config {
         if let Some(fwd) = &self.capture.forward {
             crate::target::check_target(&fwd.to).map_err(|e| format!("capture.forward: {e}"))?;
         }
+        if self.capture.max_body < ByteSize::kib(1) || self.capture.max_body > ByteSize::gib(1) {
+            return Err(format!(
+                "capture.max_body = \"{}\" is out of range: it must be from 1 KiB to 1 GiB (for example \"16 MiB\")",
+                self.capture.max_body.display().iec()
+            ));
+        }
         if self.capture.keep_truncated > self.capture.max_body {
             return Err("capture.keep_truncated must not exceed capture.max_body".into());
+        }
+        let (shortest, longest) = (Duration::from_millis(10), Duration::from_secs(86_400));
+        values::check_duration(
+            "capture.header_read_timeout",
+            self.capture.header_read_timeout,
+            shortest,
+            longest,
+        )?;
+        values::check_duration(
+            "capture.body_read_timeout",
+            self.capture.body_read_timeout,
+            shortest,
+            longest,
+        )?;
+        if self.retention.max_bytes.as_u64() == 0 {
+            return Err("retention.max_bytes must be more than 0 (for example \"2 GiB\")".into());
         }
         if self.retention.max_deliveries == 0 {
             return Err("retention.max_deliveries must be at least 1".into());
@@ -266,6 +298,15 @@ pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(
                     "endpoint {}: response status {} is not a final HTTP status (200-599)",
                     ep.path, resp.status
                 ));
+            }
+            if let Some(delay) = resp.delay {
+                // A sender gives up within a minute or so; longer holds a connection for nothing.
+                values::check_duration(
+                    &format!("endpoint {}: response.delay", ep.path),
+                    delay,
+                    Duration::ZERO,
+                    Duration::from_secs(600),
+                )?;
             }
             for (name, value) in &resp.headers {
                 http::HeaderName::from_bytes(name.as_bytes())
@@ -320,6 +361,44 @@ mod tests {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.validate()?;
         Ok(config)
+    }
+
+    #[test]
+    fn a_wrong_value_is_named_with_its_file_key_and_a_right_value() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join(CONFIG_FILE);
+        let error = |text: &str| {
+            std::fs::write(&path, text).unwrap();
+            Config::load(&path, true).unwrap_err().to_string()
+        };
+        let e = error("[capture]\nmax_body = \"lots\"\n");
+        assert!(e.contains(&path.display().to_string()), "{e}");
+        assert!(e.contains("max_body = \"lots\""), "{e}");
+        assert!(e.contains("\"16 MiB\""), "{e}");
+        let e = error("[capture]\nheader_read_timeout = \"30\"\n");
+        assert!(
+            e.contains("header_read_timeout") && e.contains("\"30s\""),
+            "{e}"
+        );
+        for (text, key) in [
+            (
+                "[capture]\nheader_read_timeout = \"0s\"\n",
+                "capture.header_read_timeout",
+            ),
+            (
+                "[capture]\nbody_read_timeout = \"100years\"\n",
+                "capture.body_read_timeout",
+            ),
+            ("[capture]\nmax_body = \"0 B\"\n", "capture.max_body"),
+            ("[retention]\nmax_bytes = 0\n", "retention.max_bytes"),
+            (
+                "[[endpoints]]\npath = \"/a\"\nresponse = { delay = \"100years\" }\n",
+                "response.delay",
+            ),
+        ] {
+            let e = error(text);
+            assert!(e.contains(key) && e.contains("for example"), "{text}: {e}");
+        }
     }
 
     #[test]

@@ -29,7 +29,7 @@ pub use attempts::Recorded;
 pub use filter::{DEFAULT_LIMIT, DUPLICATE_FILTERS, Filter, ListParams, MAX_LIMIT, parse_time};
 pub use writer::{Writer, WriterThread};
 
-use crate::config::{Durability, RetentionConfig};
+use crate::config::{Durability, RetentionConfig, private};
 use crate::error::{Error, Result};
 use crate::model::{Attempt, Delivery, Facets, NewAttempt, Page};
 
@@ -64,9 +64,23 @@ impl Store {
     /// Opens (creating it and its directory when missing) and migrates the database at `path`.
     pub fn open(path: &Path) -> Result<Store> {
         if let Some(dir) = path.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            private::create_dir(dir).map_err(|e| Error::io(dir, e))?;
         }
         let mut conn = open_connection(path)?;
+        // Payloads and endpoint secrets: the owner's alone (SQLite gives its -wal and -shm files
+        // the database's mode).
+        for file in [
+            path.to_owned(),
+            wal_file(path, "-wal"),
+            wal_file(path, "-shm"),
+        ] {
+            if file.exists()
+                && let Err(e) = private::restrict(&file)
+            {
+                // Another user's file, say: still readable, so still opened.
+                tracing::warn!(file = %file.display(), error = %e, "cannot make the database the owner's alone");
+            }
+        }
         let pending = MIGRATIONS.pending_migrations(&conn)?;
         let stored: Option<i64> = if pending > 0 {
             // A new store has no table yet; an old one may take a while to rebuild indexes.
@@ -216,13 +230,24 @@ impl Store {
     }
 }
 
+/// The database's `-wal` or `-shm` file.
+fn wal_file(db: &Path, suffix: &str) -> PathBuf {
+    let mut name = db.as_os_str().to_owned();
+    name.push(suffix);
+    PathBuf::from(name)
+}
+
 fn open_connection(path: &Path) -> Result<Connection> {
-    let conn = Connection::open(path).map_err(|source| Error::OpenDatabase {
+    let failed = |source| Error::OpenDatabase {
         path: path.to_owned(),
         source,
-    })?;
+    };
+    let conn = Connection::open(path).map_err(failed)?;
     conn.busy_timeout(BUSY_TIMEOUT)?;
-    let mode: String = conn.query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))?;
+    // The first read: a file that is not SQLite (or not readable) fails here, named.
+    let mode: String = conn
+        .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
+        .map_err(failed)?;
     if !mode.eq_ignore_ascii_case("wal") {
         tracing::warn!(%mode, path = %path.display(), "the database could not switch to WAL mode");
     }

@@ -393,6 +393,52 @@ fn a_database_given_alone_brings_its_own_folder() {
     );
 }
 
+/// What holds secrets (the database, the config with endpoint secrets, the API token) and
+/// the data directory holding them are the owner's alone; a file that is no database is named.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread")]
+async fn secrets_at_rest_are_the_owners_alone() {
+    use std::os::unix::fs::PermissionsExt;
+    let parent = tempfile::tempdir().unwrap();
+    let dir = parent.path().join("fresh");
+    // `generate` writes endpoints (with their secrets) into the config.
+    let out = hookscope(&dir, &["generate", "--count", "5"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // One written by hand, as anyone's, is made the owner's when read.
+    let config = dir.join("hookscope.toml");
+    std::fs::set_permissions(&config, std::fs::Permissions::from_mode(0o644)).unwrap();
+    let server = serve(&dir, &[]);
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    assert_eq!(mode(&dir), 0o700, "the data directory");
+    for file in [
+        "hookscope.db",
+        "hookscope.db-wal",
+        "hookscope.toml",
+        "api-token",
+    ] {
+        let path = dir.join(file);
+        if path.exists() || file != "hookscope.db-wal" {
+            assert_eq!(mode(&path), 0o600, "{file}");
+        }
+    }
+    stop(server);
+
+    let junk = parent.path().join("junk.db");
+    std::fs::write(
+        &junk,
+        b"this is not SQLite, but it is long enough to be read as a header...",
+    )
+    .unwrap();
+    let out = hookscope(&dir, &["list", "--db", junk.to_str().unwrap()]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success());
+    assert!(err.contains(junk.to_str().unwrap()), "{err}");
+}
+
 /// Every file under `dir`.
 fn walkdir(dir: &Path) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
