@@ -273,6 +273,16 @@ export function App() {
             Select a delivery to see it: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens, <kbd>/</kbd> searches.
           </span>
         )}
+        {filters.q && info && info.search.indexed_through < info.search.newest && (
+          <span
+            className="search-behind"
+            data-testid="search-behind"
+            title="Deliveries are indexed for search as the store has time"
+          >
+            Search is {(info.search.newest - info.search.indexed_through).toLocaleString()} deliveries behind: the
+            newest are not searchable yet
+          </span>
+        )}
         <span data-testid="stored-count">
           {!hasFilters(filters) && list.total !== null
             ? `${list.total.toLocaleString()} stored`

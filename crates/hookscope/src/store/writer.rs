@@ -23,8 +23,12 @@ const MAX_BATCH_BYTES: usize = 32 << 20;
 const INDEX_BATCH: usize = 64;
 /// How long the writer waits for a job before it indexes for search.
 const INDEX_WHEN_IDLE_FOR: std::time::Duration = std::time::Duration::from_millis(50);
-/// Under a burst, one index batch per this many commits.
-const INDEX_AT_LEAST_EVERY: usize = 512;
+/// While captures keep coming, indexing takes up to this share of the writer's time, so that
+/// search keeps up with any rate that leaves the writer that much room, and under more than
+/// that lags by what `GET /api` reports (`search.indexed_through`) instead of going blind.
+const INDEX_SHARE: f64 = 0.25;
+/// Most indexing time saved up (in seconds) while there was nothing to index.
+const INDEX_BUDGET_MAX: f64 = 0.05;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
 
@@ -276,16 +280,26 @@ impl WriterState {
             .enable_time()
             .build()
             .expect("a current-thread runtime starts");
-        let mut commits_since_index = 0usize;
+        // Seconds of indexing the writer may still spend while jobs wait: it grows with the
+        // time that passes and shrinks by what indexing takes (below zero after a long batch).
+        let mut budget = 0.0f64;
+        let mut refilled = std::time::Instant::now();
         // Set once the writer has been idle long enough; cleared by the next job.
         let mut idle = false;
         loop {
             // Search indexing fills the writer's idle time: it starts once no job has come for
-            // a while, and a waiting job always goes first. Under a long burst it still takes a
-            // batch now and then, so search lags by a bounded amount.
-            if !self.search_caught_up && commits_since_index >= INDEX_AT_LEAST_EVERY {
-                commits_since_index = 0;
+            // a while, and a waiting job goes first. Under sustained load it takes its share of
+            // the writer's time between commits.
+            let now = std::time::Instant::now();
+            budget = (budget + now.duration_since(refilled).as_secs_f64() * INDEX_SHARE)
+                .min(INDEX_BUDGET_MAX);
+            refilled = now;
+            if !self.search_caught_up && budget > 0.0 {
                 self.index_some();
+                let spent = refilled.elapsed().as_secs_f64();
+                budget -= spent;
+                // The time indexing took earns no budget of its own.
+                refilled += std::time::Duration::from_secs_f64(spent);
             }
             let job = match rx.try_recv() {
                 Ok(job) => job,
@@ -309,7 +323,6 @@ impl WriterState {
                         Ok(Some(job)) => job,
                         Ok(None) => break,
                         Err(_) => {
-                            commits_since_index = 0;
                             idle = true;
                             self.index_some();
                             continue;
@@ -318,7 +331,6 @@ impl WriterState {
                 }
             };
             idle = false;
-            commits_since_index += 1;
             let mut closing = matches!(job, Job::Close);
             let mut batch_bytes = job_bytes(&job);
             if !closing {

@@ -71,3 +71,51 @@ async fn search_finds_words_in_bodies_and_headers() {
     assert_eq!(deleted.status(), 204);
     assert_eq!(found("bravo").await, [b]);
 }
+
+/// Under captures that never pause long enough for the writer to idle, search still keeps up:
+/// indexing takes its share of the writer's time between commits, so a support person
+/// searching during the load finds what came in seconds ago.
+#[tokio::test(flavor = "multi_thread")]
+async fn search_keeps_up_while_captures_never_pause() {
+    let t = start("[store]\ndurability = \"normal\"").await;
+    let t = std::sync::Arc::new(t);
+    let until = std::time::Instant::now() + Duration::from_secs(4);
+    let mut senders = tokio::task::JoinSet::new();
+    for s in 0..4 {
+        let t = t.clone();
+        senders.spawn(async move {
+            let mut n = 0u64;
+            while std::time::Instant::now() < until {
+                t.post(
+                    "/load",
+                    format!("{{\"sender\":{s},\"n\":{n},\"word\":\"steady\"}}"),
+                )
+                .await;
+                n += 1;
+            }
+            n
+        });
+    }
+    let mut lags = Vec::new();
+    while std::time::Instant::now() < until {
+        tokio::time::sleep(Duration::from_millis(500)).await;
+        let (_, info) = t.api_get("/api").await;
+        let s = &info["search"];
+        lags.push((
+            s["newest"].as_i64().unwrap(),
+            s["indexed_through"].as_i64().unwrap(),
+        ));
+    }
+    let mut sent = 0;
+    while let Some(n) = senders.join_next().await {
+        sent += n.unwrap();
+    }
+    // While the load lasted, the index followed it: in the last second, it covered at least
+    // half of what had arrived (with indexing only in idle time it stays near zero).
+    let (newest, indexed) = *lags.last().unwrap();
+    assert!(sent > 500, "the load was real: {sent} deliveries");
+    assert!(
+        indexed * 2 >= newest,
+        "search fell behind under load: indexed through {indexed} of {newest} ({lags:?})"
+    );
+}
