@@ -68,6 +68,20 @@ pub fn header_pairs(head: &[u8]) -> Vec<(String, String)> {
         .unwrap_or_default()
 }
 
+/// A request target's bytes as text, losing nothing: UTF-8 as it is, and each byte that is not
+/// (`/caf\xe9`, which no URI may hold but a sender may send) percent-encoded, `/caf%E9`. The
+/// stored head keeps the bytes themselves.
+pub fn target_text(bytes: &[u8]) -> String {
+    let mut text = String::with_capacity(bytes.len());
+    for chunk in bytes.utf8_chunks() {
+        text.push_str(chunk.valid());
+        for b in chunk.invalid() {
+            text.push_str(&format!("%{b:02X}"));
+        }
+    }
+    text
+}
+
 /// Splits a request target into path and raw query (`None` when there is no `?`). An
 /// absolute-form target (`http://host/p?q`) keeps only its path and query.
 pub fn split_target(target: &str) -> (&str, Option<&str>) {

@@ -39,7 +39,9 @@ pub(super) fn rejected_delivery(
     };
 
     let first_line = wire.split(|&b| b == b'\n').next().unwrap_or_default();
-    let first_line = String::from_utf8_lossy(first_line).into_owned();
+    // Bytes that are not UTF-8 (the reason hyper refused the target, often) are kept as
+    // percent-escapes, not replaced.
+    let first_line = crate::head::target_text(first_line);
     let mut words = first_line.split_whitespace();
     let method = words
         .next()

@@ -83,8 +83,9 @@ pub(super) fn filtered(f: &Filter, at: Places, joins: &str) -> (String, Vec<Valu
         cond("d.method = ?", method.clone().into());
     }
     if let Some(prefix) = &f.path_prefix {
+        // SQLite's substr counts characters in text, not bytes.
         cond(
-            &format!("substr(d.path, 1, {}) = ?", prefix.len()),
+            &format!("substr(d.path, 1, {}) = ?", prefix.chars().count()),
             prefix.clone().into(),
         );
     }

@@ -422,3 +422,59 @@ async fn a_sender_that_half_closes_after_its_request_is_answered_and_stored() {
     }
     t.stop().await;
 }
+
+/// A target with bytes that are not UTF-8 is kept losslessly (the head byte-exact, the path
+/// with those bytes percent-escaped, never replaced by U+FFFD), and a path prefix with
+/// non-ASCII characters finds what it names.
+#[tokio::test(flavor = "multi_thread")]
+async fn non_utf8_and_non_ascii_paths_are_kept_and_filtered_on() {
+    let t = start("").await;
+    let raw = b"POST /caf\xe9/x?q=\xff HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}";
+    let answer = raw_exchange(t.capture, raw).await;
+    assert!(answer.starts_with("HTTP/1.1 "), "{answer}");
+    let d = newest(&t).await;
+    assert_eq!(d["path"], "/caf%E9/x", "{d}");
+    assert_eq!(d["query"], "q=%FF");
+    let id = d["id"].as_i64().unwrap();
+    let head = t
+        .http
+        .get(t.api_url(&format!("/api/export?format=jsonl&ids={id}")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    let record: serde_json::Value = serde_json::from_str(head.lines().next().unwrap()).unwrap();
+    use base64::Engine as _;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(record["head_base64"].as_str().unwrap())
+        .unwrap();
+    assert!(
+        bytes.starts_with(b"POST /caf\xe9/x?q=\xff HTTP/1.1\r\n"),
+        "the head keeps the bytes as sent"
+    );
+
+    let cafe = raw_exchange(
+        t.capture,
+        "POST /café/menu HTTP/1.1\r\nHost: h\r\nConnection: close\r\nContent-Length: 2\r\n\r\n{}"
+            .as_bytes(),
+    )
+    .await;
+    assert!(cafe.starts_with("HTTP/1.1 "), "{cafe}");
+    let mut found = Vec::new();
+    for _ in 0..100 {
+        let (status, page) = t.api_get("/api/deliveries?path=%2Fcaf%C3%A9").await;
+        assert_eq!(status, 200, "{page}");
+        found = crate::common::page_ids(&page);
+        if !found.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(found.len(), 1, "the non-ASCII prefix finds its delivery");
+    let d = t.delivery(found[0]).await;
+    assert_eq!(d["path"], "/café/menu");
+    t.stop().await;
+}
