@@ -6,8 +6,9 @@ use std::io::Read;
 
 use serde::Serialize;
 
-/// Decoded bodies larger than this are cut off (and say so).
-pub const MAX_DECODED: usize = 16 * 1024 * 1024;
+/// Decoded bodies larger than this are cut off (and say so): it bounds what one read of a
+/// compression bomb costs.
+pub const MAX_DECODED: usize = 4 * 1024 * 1024;
 
 /// A body decoded from its content coding, for display.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -17,8 +18,8 @@ pub struct DecodedBody {
     pub encoding: String,
     /// The decoded bytes as text, when they are UTF-8.
     pub text: Option<String>,
-    /// The decoded bytes, always.
-    pub base64: String,
+    /// The decoded bytes, when they are not UTF-8 text.
+    pub base64: Option<String>,
     /// Size of the decoded bytes.
     pub size: u64,
     /// Why decoding stopped early (a corrupt stream, or the size limit), when it did.
@@ -61,11 +62,19 @@ pub fn decode(content_encoding: &str, body: &[u8]) -> Option<DecodedBody> {
         }
     }
     use base64::Engine;
+    let size = bytes.len() as u64;
+    let (text, base64) = match String::from_utf8(bytes) {
+        Ok(text) => (Some(text), None),
+        Err(e) => (
+            None,
+            Some(base64::engine::general_purpose::STANDARD.encode(e.as_bytes())),
+        ),
+    };
     Some(DecodedBody {
         encoding: codings.join(", "),
-        size: bytes.len() as u64,
-        base64: base64::engine::general_purpose::STANDARD.encode(&bytes),
-        text: String::from_utf8(bytes).ok(),
+        size,
+        base64,
+        text,
         error,
     })
 }
@@ -144,6 +153,6 @@ mod tests {
         let zeros = vec![0u8; MAX_DECODED + 10];
         let d = decode("gzip", &gzip(&zeros)).unwrap();
         assert_eq!(d.size, MAX_DECODED as u64);
-        assert!(d.error.unwrap().contains("exceeds 16 MiB"));
+        assert!(d.error.unwrap().contains("exceeds 4 MiB"));
     }
 }

@@ -181,7 +181,8 @@ pub struct Delivery {
     pub body: Vec<u8>,
 }
 
-/// A page of deliveries, newest first; `next_cursor` is the `before` of the next page.
+/// A page of deliveries, newest first in receive order; `next_cursor` (the last row's id) is the
+/// `before` of the next page.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Page {
@@ -378,7 +379,7 @@ pub struct DeliveryDetail {
     pub body: Option<String>,
     pub body_base64: String,
     /// The body with its `Content-Encoding` (gzip, deflate, br) undone, for display.
-    pub decoded: Option<crate::content_coding::DecodedBody>,
+    pub decoded: Option<std::sync::Arc<crate::content_coding::DecodedBody>>,
     /// The headers a replay sends, in order: `headers` without those the connection owns
     /// (hop-by-hop, `Host`, `Content-Length`, `Expect`). What the replay editor starts from.
     pub replay_headers: Vec<(String, String)>,
@@ -389,13 +390,26 @@ pub struct DeliveryDetail {
 
 impl From<Delivery> for DeliveryDetail {
     fn from(d: Delivery) -> Self {
+        DeliveryDetail::decoded_by(d, |encoding, body| {
+            crate::content_coding::decode(encoding, body).map(std::sync::Arc::new)
+        })
+    }
+}
+
+impl DeliveryDetail {
+    /// The detail of `d`, its body's content coding undone by `decode` (given the
+    /// `Content-Encoding` value and the body), which may share one decoding among readers.
+    pub fn decoded_by(
+        d: Delivery,
+        decode: impl FnOnce(&str, &[u8]) -> Option<std::sync::Arc<crate::content_coding::DecodedBody>>,
+    ) -> Self {
         use base64::Engine;
         let body_base64 = base64::engine::general_purpose::STANDARD.encode(&d.body);
         let headers = crate::head::header_pairs(&d.head);
         let decoded = headers
             .iter()
             .find(|(name, _)| name.eq_ignore_ascii_case("content-encoding"))
-            .and_then(|(_, value)| crate::content_coding::decode(value, &d.body));
+            .and_then(|(_, value)| decode(value, &d.body));
         let replay_headers = crate::head::forwardable_headers(&d.head)
             .into_iter()
             .map(|(name, value)| (name, crate::head::value_text(&value)))

@@ -252,9 +252,9 @@ encoding: string,
  */
 text: string | null, 
 /**
- * The decoded bytes, always.
+ * The decoded bytes, when they are not UTF-8 text.
  */
-base64: string, 
+base64: string | null, 
 /**
  * Size of the decoded bytes.
  */

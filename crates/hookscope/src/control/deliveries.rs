@@ -28,10 +28,26 @@ impl Control {
 
     pub async fn get_delivery(&self, id: i64) -> Result<DeliveryDetail> {
         let store = self.inner.store.clone();
-        let delivery = blocking(move || store.get(id))
-            .await?
-            .ok_or(Error::NotFound(id))?;
-        let mut detail: DeliveryDetail = delivery.into();
+        let last = self.inner.decoded.clone();
+        // Off the async threads: undoing a content coding may take a while (a compression bomb
+        // takes it to the cap). One decoding at a time, and the last one kept, so parallel or
+        // repeated reads of one body cost one decoding's memory and time.
+        let mut detail = blocking(move || {
+            let delivery = store.get(id)?.ok_or(Error::NotFound(id))?;
+            Ok(DeliveryDetail::decoded_by(delivery, |encoding, body| {
+                let mut last = last.lock().unwrap_or_else(|e| e.into_inner());
+                match &*last {
+                    Some((at, decoded)) if *at == id => decoded.clone(),
+                    _ => {
+                        let decoded =
+                            crate::content_coding::decode(encoding, body).map(std::sync::Arc::new);
+                        *last = Some((id, decoded.clone()));
+                        decoded
+                    }
+                }
+            }))
+        })
+        .await?;
         let endpoints = self.inner.endpoints.get();
         let own = endpoints
             .list

@@ -50,7 +50,13 @@ struct Inner {
     client: crate::replay::Client,
     /// Bulk replays started here, running or recently finished.
     jobs: crate::replay::jobs::Jobs,
+    /// The last body whose content coding a detail read undid (by delivery id), and the lock
+    /// that lets one decoding run at a time.
+    decoded: DecodedCache,
 }
+
+type DecodedCache =
+    Arc<std::sync::Mutex<Option<(i64, Option<Arc<crate::content_coding::DecodedBody>>)>>>;
 
 /// What [`Control::new`] is built from.
 pub struct Parts {
@@ -78,6 +84,7 @@ impl Control {
                 capture: CaptureWatch::default(),
                 client: crate::replay::Client::new(crate::replay::ClientOptions::default()),
                 jobs: crate::replay::jobs::Jobs::default(),
+                decoded: DecodedCache::default(),
             }),
         }
     }

@@ -820,6 +820,55 @@ async fn compressed_bodies_are_stored_as_sent_and_shown_decoded() {
     t.stop().await;
 }
 
+/// A compression bomb (200 MB of zeros in 200 KB of gzip) read by four readers at once: each
+/// gets the body decoded up to the cap and told where it stopped, one decoding serves them all,
+/// and the capture port answers meanwhile.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_compression_bomb_read_in_parallel_costs_one_capped_decoding() {
+    use std::io::Write;
+    let t = std::sync::Arc::new(start("[capture]\nmax_body = \"16 MiB\"").await);
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    let zeros = vec![b'0'; 1 << 20];
+    for _ in 0..200 {
+        gz.write_all(&zeros).unwrap();
+    }
+    let bomb = gz.finish().unwrap();
+    assert!(bomb.len() < 1 << 20, "a bomb: {} bytes", bomb.len());
+    let id = t
+        .http
+        .post(t.capture_url("/bomb"))
+        .header("Content-Encoding", "gzip")
+        .body(bomb.clone())
+        .send()
+        .await
+        .unwrap()
+        .json::<Value>()
+        .await
+        .unwrap()["id"]
+        .as_i64()
+        .unwrap();
+    let mut readers = tokio::task::JoinSet::new();
+    for _ in 0..4 {
+        let t = t.clone();
+        readers.spawn(async move { t.delivery(id).await });
+    }
+    let during = t.post("/meanwhile", "{}").await;
+    assert!(during > id);
+    while let Some(d) = readers.join_next().await {
+        let d = d.unwrap();
+        let decoded = &d["decoded"];
+        assert_eq!(decoded["size"], 4 * 1024 * 1024, "cut at the cap");
+        assert!(
+            decoded["error"].as_str().unwrap().contains("4 MiB"),
+            "{}",
+            decoded["error"]
+        );
+        assert!(decoded["base64"].is_null(), "text is not sent twice");
+        assert_eq!(decoded["text"].as_str().unwrap().len(), 4 * 1024 * 1024);
+        assert_eq!(crate::common::body_bytes(&d), bomb, "stored as sent");
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn retention_changes_are_saved_and_applied_at_once() {
     let t = start("[retention]\nmax_deliveries = 100").await;

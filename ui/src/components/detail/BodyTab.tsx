@@ -24,7 +24,7 @@ export function BodyTab({ d, search }: { d: DeliveryDetail; search?: string }) {
         return { text: d.body ?? "", json: false };
       case "decoded": {
         const decoded = d.decoded!;
-        if (decoded.text === null) return { text: hexDump(fromBase64(decoded.base64)), json: false };
+        if (decoded.text === null) return { text: hexDump(fromBase64(decoded.base64 ?? "")), json: false };
         return prettyBody(decoded.text);
       }
       case "hex":
