@@ -116,8 +116,35 @@ struct Compiled {
     events: HashMap<String, Schema>,
 }
 
+/// Refuses detection rules that can never match a delivery: a header name no request can carry,
+/// a body field that is not a JSON pointer (`/type`, `/data/object`).
+fn check_detect(profile: &VendorProfile) -> Result<()> {
+    let refuse = |why: String| {
+        Err(Error::Vendor(format!(
+            "profile {}: {why}, so it can never match a delivery",
+            profile.id
+        )))
+    };
+    for h in &profile.detect.headers {
+        if http::HeaderName::from_bytes(h.as_bytes()).is_err() {
+            return refuse(format!(
+                "detect.headers has {h:?}, which is not a header name (like \"X-GitHub-Event\")"
+            ));
+        }
+    }
+    for p in &profile.detect.body {
+        if !p.starts_with('/') {
+            return refuse(format!(
+                "detect.body has {p:?}, which is not a JSON pointer (like \"/type\" or \"/data/object\")"
+            ));
+        }
+    }
+    Ok(())
+}
+
 impl Compiled {
     fn new(profile: VendorProfile) -> Result<Compiled> {
+        check_detect(&profile)?;
         let envelope = profile
             .envelope_schema
             .as_ref()

@@ -432,6 +432,24 @@ fn user_profiles_override_and_extend() {
     std::fs::write(dir.path().join("broken.json"), b"{\"id\": 1}").unwrap();
     let err = Registry::load(dir.path()).err().unwrap().to_string();
     assert!(err.contains("broken.json"), "{err}");
+    std::fs::remove_file(dir.path().join("broken.json")).unwrap();
+
+    // Rules that can never match are refused, saying what a right one looks like.
+    for (detect, says) in [
+        (r#"{"body": ["type"]}"#, "\"/type\""),
+        (r#"{"headers": ["X Acme Event"]}"#, "not a header name"),
+    ] {
+        std::fs::write(
+            dir.path().join("never.json"),
+            format!(r#"{{"id": "never", "name": "Never", "detect": {detect}}}"#),
+        )
+        .unwrap();
+        let err = Registry::load(dir.path()).err().unwrap().to_string();
+        assert!(
+            err.contains("profile never") && err.contains("never match") && err.contains(says),
+            "{err}"
+        );
+    }
 }
 
 mod never_panics {
