@@ -30,3 +30,30 @@ pub async fn free_near(addr: SocketAddr) -> Option<SocketAddr> {
     }
     None
 }
+
+/// Descriptors kept back from capture connections for everything else the process holds open:
+/// the control API and its clients, the store's files, forwards to a handler.
+pub const DESCRIPTOR_RESERVE: u64 = 512;
+
+/// Raises the process's open-file limit to the most it may have (the hard limit), once, and
+/// returns it: idle senders must not exhaust descriptors that the API and the store need.
+pub fn raise_descriptor_limit() -> u64 {
+    static LIMIT: std::sync::OnceLock<u64> = std::sync::OnceLock::new();
+    *LIMIT.get_or_init(|| match rlimit::increase_nofile_limit(u64::MAX) {
+        Ok(limit) => limit,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot read or raise the open-file limit; assuming 1024");
+            1024
+        }
+    })
+}
+
+/// How many capture connections may be open at once: `configured`, or what the descriptor
+/// limit leaves after [`DESCRIPTOR_RESERVE`] (at most 65,536), and never more than that.
+pub fn capture_connection_limit(configured: Option<usize>) -> usize {
+    let available = raise_descriptor_limit()
+        .saturating_sub(DESCRIPTOR_RESERVE)
+        .max(16);
+    let available = usize::try_from(available).unwrap_or(usize::MAX).min(65_536);
+    configured.map_or(available, |n| n.min(available))
+}

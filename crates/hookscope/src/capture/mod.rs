@@ -38,6 +38,20 @@ pub fn router(state: Arc<CaptureState>) -> Router {
     Router::new().fallback(handler::capture).with_state(state)
 }
 
+/// Answers a connection over the cap with 503 and closes it, within a second.
+async fn refuse_busy(mut stream: tokio::net::TcpStream, limit: usize) {
+    use tokio::io::AsyncWriteExt;
+    let body = format!(
+        "{{\"error\":\"hookscope has {limit} connections open, its most (capture.max_connections); try again\"}}"
+    );
+    let answer = format!(
+        "HTTP/1.1 503 Service Unavailable\r\nRetry-After: 1\r\nConnection: close\r\n\
+         Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
+        body.len()
+    );
+    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
+}
+
 /// Serves capture requests on `listener` until `shutdown` resolves, then lets requests in flight
 /// finish (and so be stored and acknowledged) for up to ten seconds.
 pub async fn serve(
@@ -53,6 +67,8 @@ pub async fn serve(
         .half_close(true)
         .max_headers(MAX_HEADERS);
     let keep = state.config.capture.keep_truncated.as_u64() as usize;
+    let limit = crate::net::capture_connection_limit(state.config.capture.max_connections);
+    let open = Arc::new(tokio::sync::Semaphore::new(limit));
     let writer = state.writer.clone();
     let router = router(state);
     let graceful = GracefulShutdown::new();
@@ -72,6 +88,12 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let _ = stream.set_nodelay(true);
+        // Past the cap, a connection is answered and closed at once: the excess holds no
+        // descriptor and waits in no queue.
+        let Ok(permit) = open.clone().try_acquire_owned() else {
+            tokio::spawn(refuse_busy(stream, limit));
+            continue;
+        };
         let log = Arc::new(WireLog::default());
         let info = ConnInfo {
             log: log.clone(),
@@ -87,6 +109,7 @@ pub async fn serve(
         let conn = graceful.watch(conn);
         let writer = writer.clone();
         tokio::spawn(async move {
+            let _open = permit;
             let Err(e) = conn.await else { return };
             tracing::debug!(%remote, error = %e, "capture connection ended with an error");
             if let Some(d) = rejected::rejected_delivery(log.take_all(), remote, &e, keep)

@@ -69,6 +69,10 @@ pub struct CaptureConfig {
     /// Forward every delivery whose endpoint has no forward of its own (or that reaches no
     /// endpoint) to this target: what `hookscope serve --forward-to URL` sets.
     pub forward: Option<ForwardConfig>,
+    /// Most capture connections open at once; more are answered 503 and closed at once. By
+    /// default what the process's descriptor limit leaves after a reserve for the control API
+    /// and the store.
+    pub max_connections: Option<usize>,
 }
 
 impl Default for CaptureConfig {
@@ -80,6 +84,7 @@ impl Default for CaptureConfig {
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(60),
             forward: None,
+            max_connections: None,
         }
     }
 }
@@ -266,6 +271,9 @@ impl Config {
             shortest,
             longest,
         )?;
+        if self.capture.max_connections == Some(0) {
+            return Err("capture.max_connections must be at least 1 (for example 1024)".into());
+        }
         if self.retention.max_bytes.as_u64() == 0 {
             return Err("retention.max_bytes must be more than 0 (for example \"2 GiB\")".into());
         }

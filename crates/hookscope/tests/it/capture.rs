@@ -478,3 +478,45 @@ async fn non_utf8_and_non_ascii_paths_are_kept_and_filtered_on() {
     assert_eq!(d["path"], "/café/menu");
     t.stop().await;
 }
+
+/// Connections past `capture.max_connections` are answered 503 and closed at once, the control
+/// API answers all the while, and capture takes deliveries again once the holders let go.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_connection_flood_is_refused_at_the_cap_and_the_api_still_answers() {
+    let t = start("[capture]\nmax_connections = 8").await;
+    let mut holders = Vec::new();
+    for _ in 0..8 {
+        holders.push(tokio::net::TcpStream::connect(t.capture).await.unwrap());
+    }
+    // Let the listener take them all before the next one.
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let started = Instant::now();
+    let answer = raw_exchange(
+        t.capture,
+        b"POST /over HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\n\r\n",
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 503"), "{answer}");
+    assert!(answer.contains("Retry-After: 1"), "{answer}");
+    assert!(answer.contains("capture.max_connections"), "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "refused at once"
+    );
+    let (status, _) = t.api_get("/api").await;
+    assert_eq!(status, 200, "the API answers while capture is full");
+    drop(holders);
+    let mut stored = None;
+    for _ in 0..100 {
+        let resp = t.http.post(t.capture_url("/after")).body("{}").send().await;
+        if let Ok(r) = resp
+            && r.status() == 200
+        {
+            stored = Some(r);
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert!(stored.is_some(), "capture takes deliveries again");
+    t.stop().await;
+}
