@@ -100,9 +100,11 @@ pub(super) async fn read_request(
         .headers
         .get(header::EXPECT)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"100-continue"));
-    if let (Some(conn), Some(len), false) = (&conn, declared, chunked) {
-        // The body's wire bytes are dropped from the log as they arrive, never held twice.
-        conn.log.skip(len);
+    // The body's wire bytes are dropped from the log as they arrive, never held twice.
+    match (&conn, declared, chunked) {
+        (Some(conn), _, true) => conn.log.begin_chunked(),
+        (Some(conn), Some(len), false) => conn.log.skip(len),
+        _ => {}
     }
 
     let read = if declared.is_some_and(|len| len > cap.max_body.as_u64()) && expects_continue {
@@ -126,7 +128,7 @@ pub(super) async fn read_request(
     let (body, body_size, refused) = match read {
         BodyRead::Complete(bytes) => {
             if chunked && let Some(conn) = &conn {
-                conn.log.skip_chunked();
+                conn.log.end_chunked();
             }
             let size = bytes.len() as u64;
             (bytes, size, None)

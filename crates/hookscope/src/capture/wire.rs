@@ -24,6 +24,91 @@ struct WireState {
     data: BytesMut,
     /// Bytes still to drop as they arrive: the rest of a body whose length is known.
     skip: u64,
+    /// A chunked body being dropped as it arrives, its framing followed.
+    chunked: Option<Chunked>,
+}
+
+/// Longest chunk-size line or trailer line followed; a longer one is not HTTP any server takes.
+const LINE_MAX: usize = 16 * 1024;
+
+/// Follows a chunked body's framing as its bytes arrive and keeps none of its data, so an
+/// unfinished chunked body is held once (by the reader), not also here.
+#[derive(Default)]
+struct Chunked {
+    phase: Phase,
+    /// A chunk-size or trailer line read in part.
+    line: Vec<u8>,
+}
+
+#[derive(Default, PartialEq, Eq)]
+enum Phase {
+    #[default]
+    Size,
+    /// Data bytes of the current chunk still to drop, then its CRLF.
+    Data(u64),
+    /// The CRLF after a chunk's data: bytes of it still to drop.
+    DataEnd(u8),
+    Trailers,
+    Done,
+    /// The framing cannot be followed: everything after is dropped.
+    Broken,
+}
+
+impl Chunked {
+    /// Drops the body's bytes at the front of `bytes`; returns how many were the body's.
+    fn feed(&mut self, bytes: &[u8]) -> usize {
+        let mut pos = 0;
+        while pos < bytes.len() {
+            match self.phase {
+                Phase::Done => return pos,
+                Phase::Broken => return bytes.len(),
+                Phase::Data(left) => {
+                    let n = left.min((bytes.len() - pos) as u64);
+                    pos += n as usize;
+                    self.phase = if n == left {
+                        Phase::DataEnd(2)
+                    } else {
+                        Phase::Data(left - n)
+                    };
+                }
+                Phase::DataEnd(left) => {
+                    pos += 1;
+                    self.phase = if left == 1 {
+                        Phase::Size
+                    } else {
+                        Phase::DataEnd(left - 1)
+                    };
+                }
+                Phase::Size | Phase::Trailers => {
+                    let rest = &bytes[pos..];
+                    let Some(end) = rest.iter().position(|&b| b == b'\n') else {
+                        self.line.extend_from_slice(rest);
+                        if self.line.len() > LINE_MAX {
+                            self.phase = Phase::Broken;
+                        }
+                        return bytes.len();
+                    };
+                    self.line.extend_from_slice(&rest[..=end]);
+                    pos += end + 1;
+                    let line = std::mem::take(&mut self.line);
+                    self.phase = if self.phase == Phase::Trailers {
+                        if line == b"\r\n" || line == b"\n" {
+                            Phase::Done
+                        } else {
+                            Phase::Trailers
+                        }
+                    } else {
+                        match httparse::parse_chunk_size(&line) {
+                            Ok(httparse::Status::Complete((_, 0))) => Phase::Trailers,
+                            Ok(httparse::Status::Complete((_, size))) => Phase::Data(size),
+                            _ => Phase::Broken,
+                        }
+                    };
+                }
+            }
+        }
+        pos
+    }
 }
 
 impl WireLog {
@@ -37,7 +122,24 @@ impl WireLog {
         let skipped = st.skip.min(bytes.len() as u64);
         st.skip -= skipped;
         bytes = &bytes[skipped as usize..];
+        if let Some(chunked) = &mut st.chunked {
+            bytes = &bytes[chunked.feed(bytes)..];
+            if chunked.phase == Phase::Done {
+                st.chunked = None;
+            }
+        }
         st.data.extend_from_slice(bytes);
+    }
+
+    /// Drops a chunked body as it arrives, whether already read or still to come, following its
+    /// framing so that what comes after it (a pipelined request) is kept.
+    pub fn begin_chunked(&self) {
+        let mut st = self.lock();
+        let mut chunked = Chunked::default();
+        let data = st.data.split();
+        let body = chunked.feed(&data);
+        st.data.extend_from_slice(&data[body..]);
+        st.chunked = (chunked.phase != Phase::Done).then_some(chunked);
     }
 
     /// Removes and returns the request head at the front, without the empty lines that may
@@ -63,14 +165,13 @@ impl WireLog {
         st.skip += n - now;
     }
 
-    /// Drops a chunked body that has been read whole (chunks, last chunk and trailers). When the
-    /// framing cannot be followed, drops everything read: a following request then has no head
-    /// here and is stored with the headers hyper parsed.
-    pub fn skip_chunked(&self) {
+    /// Ends a chunked body that hyper has read whole. When its framing could not be followed
+    /// (or did not end where hyper's did), drops everything read: a following request then has
+    /// no head here and is stored with the headers hyper parsed.
+    pub fn end_chunked(&self) {
         let mut st = self.lock();
-        match chunked_len(&st.data) {
-            Some(len) => st.data.advance(len),
-            None => st.data.clear(),
+        if st.chunked.take().is_some() {
+            st.data.clear();
         }
     }
 
@@ -78,6 +179,7 @@ impl WireLog {
     pub fn take_all(&self) -> Vec<u8> {
         let mut st = self.lock();
         st.skip = 0;
+        st.chunked = None;
         st.data.split().to_vec()
     }
 
@@ -86,36 +188,7 @@ impl WireLog {
         let mut st = self.lock();
         st.data.clear();
         st.skip = 0;
-    }
-}
-
-/// Wire length of the complete chunked body at the front of `data`.
-fn chunked_len(data: &[u8]) -> Option<usize> {
-    let mut pos = 0;
-    loop {
-        let (consumed, size) = match httparse::parse_chunk_size(&data[pos..]) {
-            Ok(httparse::Status::Complete(c)) => c,
-            _ => return None,
-        };
-        pos += consumed;
-        if size == 0 {
-            break;
-        }
-        pos = pos
-            .checked_add(usize::try_from(size).ok()?)?
-            .checked_add(2)?;
-        if pos > data.len() {
-            return None;
-        }
-    }
-    // Trailer fields, then the empty line.
-    loop {
-        let rest = data.get(pos..)?;
-        let line = rest.windows(2).position(|w| w == b"\r\n")?;
-        pos += line + 2;
-        if line == 0 {
-            return Some(pos);
-        }
+        st.chunked = None;
     }
 }
 
@@ -194,21 +267,36 @@ mod tests {
     }
 
     #[test]
-    fn chunked_bodies_with_trailers_are_skipped() {
-        let log = WireLog::default();
-        log.record(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n");
-        log.take_head().unwrap();
-        log.record(b"3\r\nabc\r\n10;ext=1\r\n0123456789abcdef\r\n0\r\nX-T: 1\r\n\r\n");
-        log.record(b"GET /next HTTP/1.1\r\n\r\n");
-        log.skip_chunked();
-        assert_eq!(log.take_head().unwrap(), b"GET /next HTTP/1.1\r\n\r\n");
+    fn chunked_bodies_with_trailers_are_dropped_as_they_arrive() {
+        let wire: &[u8] = b"3\r\nabc\r\n10;ext=1\r\n0123456789abcdef\r\n0\r\nX-T: 1\r\n\r\nGET /next HTTP/1.1\r\n\r\n";
+        // Every way of cutting the wire into reads, one byte at a time included.
+        for cut in [1, 2, 3, 5, 7, 64] {
+            let log = WireLog::default();
+            log.record(b"POST / HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n3\r\na");
+            log.take_head().unwrap();
+            log.begin_chunked();
+            for piece in wire[4..].chunks(cut) {
+                log.record(piece);
+                assert!(
+                    log.lock().data.len() <= 32,
+                    "no body byte is kept (cut {cut})"
+                );
+            }
+            log.end_chunked();
+            assert_eq!(
+                log.take_head().unwrap(),
+                b"GET /next HTTP/1.1\r\n\r\n",
+                "cut {cut}"
+            );
+        }
     }
 
     #[test]
     fn unreadable_framing_drops_what_was_read() {
         let log = WireLog::default();
+        log.begin_chunked();
         log.record(b"zz\r\nnot chunked");
-        log.skip_chunked();
+        log.end_chunked();
         assert!(log.take_head().is_none());
         log.record(b"GET / HTTP/1.1\r\n\r\n");
         assert!(log.take_head().is_some());
