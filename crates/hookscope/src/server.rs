@@ -98,6 +98,7 @@ impl Instance {
             writer: writer.clone(),
             registry: registry.clone(),
             forwarder: Arc::new(forwarder.clone()),
+            in_flight: Arc::default(),
         });
         let control = Control::new(Parts {
             store,

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::response::Response;
 use bytes::Bytes;
-use http::{StatusCode, header};
+use http::{HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
 use super::forward::{Captured, Forward};
@@ -32,6 +32,9 @@ pub struct CaptureState {
     pub registry: Arc<Registry>,
     /// Sends deliveries on to an endpoint's forward target.
     pub forwarder: Arc<dyn Forward>,
+    /// Body bytes read and not yet stored, over every connection: bounded by
+    /// `capture.max_in_flight`.
+    pub in_flight: Arc<std::sync::atomic::AtomicU64>,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
@@ -179,13 +182,19 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         tokio::spawn(run);
     }
 
-    let resp = match route.custom {
+    let refused = note.is_some();
+    let mut resp = match route.custom {
         Some(custom) => respond::custom(custom, status, id).await,
         None => match note {
             Some(error) => respond::json(status, serde_json::json!({ "id": id, "error": error })),
             None => respond::ack(status, id),
         },
     };
+    if refused && status == StatusCode::SERVICE_UNAVAILABLE {
+        // Refused for want of room: a sender may come back in a moment.
+        resp.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
     respond::closing(resp, close)
 }
 

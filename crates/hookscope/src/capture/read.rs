@@ -41,6 +41,40 @@ enum BodyRead {
         size: u64,
         error: String,
     },
+    /// The bodies arriving at once hold `capture.max_in_flight`: this one waits for no room.
+    Busy {
+        kept: Bytes,
+        size: u64,
+    },
+}
+
+/// This request's share of the bodies held in memory, given back when it is dropped (the body
+/// stored, refused or abandoned).
+struct InFlight<'a> {
+    total: &'a std::sync::atomic::AtomicU64,
+    mine: u64,
+    max: u64,
+}
+
+impl InFlight<'_> {
+    /// Takes `n` more bytes; `false` (taking none) when that would pass the budget.
+    fn take(&mut self, n: u64) -> bool {
+        use std::sync::atomic::Ordering;
+        let before = self.total.fetch_add(n, Ordering::AcqRel);
+        if before + n > self.max {
+            self.total.fetch_sub(n, Ordering::AcqRel);
+            return false;
+        }
+        self.mine += n;
+        true
+    }
+}
+
+impl Drop for InFlight<'_> {
+    fn drop(&mut self) {
+        self.total
+            .fetch_sub(self.mine, std::sync::atomic::Ordering::AcqRel);
+    }
 }
 
 /// A request as read off the connection: its head as sent, where it went, and its body, or what
@@ -114,12 +148,18 @@ pub(super) async fn read_request(
             size: declared.unwrap_or(0),
         }
     } else {
+        let budget = InFlight {
+            total: &state.in_flight,
+            mine: 0,
+            max: cap.max_in_flight.as_u64(),
+        };
         read_body(
             body,
             declared,
             cap.max_body.as_u64(),
             cap.keep_truncated.as_u64(),
             cap.body_read_timeout,
+            budget,
         )
         .await
     };
@@ -151,6 +191,13 @@ pub(super) async fn read_request(
             let note = format!("body incomplete: {error}; {size} bytes arrived");
             (kept, size, Some((StatusCode::BAD_REQUEST, note)))
         }
+        BodyRead::Busy { kept, size } => {
+            let note = format!(
+                "refused while bodies arriving at once held the {} budget (capture.max_in_flight); {size} bytes arrived, try again",
+                ByteSize::b(cap.max_in_flight.as_u64()).display().iec()
+            );
+            (kept, size, Some((StatusCode::SERVICE_UNAVAILABLE, note)))
+        }
     };
     let close = refused.is_some();
     if close && let Some(conn) = &conn {
@@ -176,6 +223,7 @@ async fn read_body(
     max: u64,
     keep: u64,
     timeout: Duration,
+    mut budget: InFlight<'_>,
 ) -> BodyRead {
     let deadline = Instant::now() + timeout;
     let over_declared = declared.is_some_and(|len| len > max);
@@ -211,6 +259,20 @@ async fn read_body(
             continue; // trailers: they stay in the wire log's view of the body only
         };
         seen += data.len() as u64;
+        // Only what is kept takes room: a body over the limit keeps its first bytes only.
+        let kept_now = if over_declared || seen > max {
+            keep.saturating_sub(buf.len() as u64).min(data.len() as u64)
+        } else {
+            data.len() as u64
+        };
+        if !budget.take(kept_now) {
+            let mut kept = buf;
+            kept.truncate(keep as usize);
+            return BodyRead::Busy {
+                kept: kept.freeze(),
+                size: declared.unwrap_or(seen).max(seen),
+            };
+        }
         if over_declared || seen > max {
             let room = keep.saturating_sub(buf.len() as u64) as usize;
             buf.extend_from_slice(&data[..room.min(data.len())]);

@@ -69,6 +69,10 @@ pub struct CaptureConfig {
     /// Forward every delivery whose endpoint has no forward of its own (or that reaches no
     /// endpoint) to this target: what `hookscope serve --forward-to URL` sets.
     pub forward: Option<ForwardConfig>,
+    /// Most body bytes held in memory at once over every capture connection (bodies arriving
+    /// and not yet stored); a body that would pass it is answered 503 with `Retry-After`.
+    #[serde(deserialize_with = "values::size")]
+    pub max_in_flight: ByteSize,
     /// Most capture connections open at once; more are answered 503 and closed at once. By
     /// default what the process's descriptor limit leaves after a reserve for the control API
     /// and the store.
@@ -84,6 +88,7 @@ impl Default for CaptureConfig {
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(60),
             forward: None,
+            max_in_flight: ByteSize::mib(256),
             max_connections: None,
         }
     }
@@ -271,6 +276,13 @@ impl Config {
             shortest,
             longest,
         )?;
+        if self.capture.max_in_flight < self.capture.max_body {
+            return Err(format!(
+                "capture.max_in_flight = \"{}\" must be at least capture.max_body (\"{}\"), or no body of that size could arrive (for example \"256 MiB\")",
+                self.capture.max_in_flight.display().iec(),
+                self.capture.max_body.display().iec()
+            ));
+        }
         if self.capture.max_connections == Some(0) {
             return Err("capture.max_connections must be at least 1 (for example 1024)".into());
         }

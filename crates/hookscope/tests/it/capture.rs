@@ -520,3 +520,61 @@ async fn a_connection_flood_is_refused_at_the_cap_and_the_api_still_answers() {
     assert!(stored.is_some(), "capture takes deliveries again");
     t.stop().await;
 }
+
+/// Bodies arriving at once share `capture.max_in_flight`: one that would pass it is answered
+/// 503 with `Retry-After` (what arrived is kept, with the reason), the others go on, and the room
+/// comes back once they are stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn bodies_in_flight_share_a_budget_and_the_one_past_it_is_refused() {
+    let t = start("[capture]\nmax_body = \"1 MiB\"\nmax_in_flight = \"1 MiB\"").await;
+    let part = vec![b'a'; 600 * 1024];
+    let head = format!(
+        "POST /slow/one HTTP/1.1\r\nHost: h\r\nContent-Length: {}\r\n\r\n",
+        part.len() + 10
+    );
+    let mut first = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    first.write_all(head.as_bytes()).await.unwrap();
+    first.write_all(&part).await.unwrap();
+    // The first body is arriving (600 KiB of its 600 KiB + 10 held); a second of the same size
+    // does not fit beside it.
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let mut second = head.replace("/slow/one", "/slow/two").into_bytes();
+    second.extend_from_slice(&part);
+    second.extend_from_slice(b"0123456789");
+    let refused = raw_exchange(t.capture, &second).await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(
+        refused.to_ascii_lowercase().contains("retry-after: 1"),
+        "{refused}"
+    );
+    let d = newest(&t).await;
+    assert_eq!(d["path"], "/slow/two");
+    assert!(
+        d["note"]
+            .as_str()
+            .unwrap()
+            .contains("capture.max_in_flight"),
+        "{d}"
+    );
+    // The first finishes and is stored; then there is room again.
+    first.write_all(b"0123456789").await.unwrap();
+    let mut answer = vec![0u8; 256];
+    let n = tokio::time::timeout(Duration::from_secs(10), first.read(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    assert!(
+        answer[..n].starts_with(b"HTTP/1.1 200"),
+        "{}",
+        String::from_utf8_lossy(&answer[..n])
+    );
+    let again = t
+        .http
+        .post(t.capture_url("/slow/three"))
+        .body(part.clone())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 200);
+    t.stop().await;
+}
