@@ -50,7 +50,7 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
     };
     batch.sort_unstable_by_key(|&(_, ord)| ord);
     let mut text = conn.prepare_cached(&format!(
-        "SELECT head, substr(body, 1, {INDEX_BODY_MAX}) FROM payloads WHERE delivery_id = ?1"
+        "SELECT head, ifnull(substr(body, 1, {INDEX_BODY_MAX}), x'') FROM payloads WHERE delivery_id = ?1"
     ))?;
     let mut insert =
         conn.prepare_cached("INSERT INTO search (rowid, head, body) VALUES (?1, ?2, ?3)")?;

@@ -119,3 +119,15 @@ async fn search_keeps_up_while_captures_never_pause() {
         "search fell behind under load: indexed through {indexed} of {newest} ({lags:?})"
     );
 }
+
+/// An empty body (SQLite's substr of an empty blob is NULL) is indexed like any other, and the
+/// deliveries after it are searchable.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_empty_body_does_not_stop_the_index() {
+    let t = start("").await;
+    t.post("/empty", "").await;
+    let after = t.post("/after", "{\"note\": \"xylophone\"}").await;
+    wait_indexed(&t).await;
+    let (_, page) = t.api_get("/api/deliveries?q=xylophone").await;
+    assert_eq!(page_ids(&page), [after]);
+}
