@@ -151,7 +151,7 @@ pub(super) async fn read_request(
         let budget = InFlight {
             total: &state.in_flight,
             mine: 0,
-            max: cap.max_in_flight.as_u64(),
+            max: cap.in_flight_budget().as_u64(),
         };
         read_body(
             body,
@@ -194,7 +194,7 @@ pub(super) async fn read_request(
         BodyRead::Busy { kept, size } => {
             let note = format!(
                 "refused while bodies arriving at once held the {} budget (capture.max_in_flight); {size} bytes arrived, try again",
-                ByteSize::b(cap.max_in_flight.as_u64()).display().iec()
+                cap.in_flight_budget().display().iec()
             );
             (kept, size, Some((StatusCode::SERVICE_UNAVAILABLE, note)))
         }

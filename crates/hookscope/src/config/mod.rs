@@ -70,13 +70,22 @@ pub struct CaptureConfig {
     /// endpoint) to this target: what `hookscope serve --forward-to URL` sets.
     pub forward: Option<ForwardConfig>,
     /// Most body bytes held in memory at once over every capture connection (bodies arriving
-    /// and not yet stored); a body that would pass it is answered 503 with `Retry-After`.
-    #[serde(deserialize_with = "values::size")]
-    pub max_in_flight: ByteSize,
+    /// and not yet stored); a body that would pass it is answered 503 with `Retry-After`. By
+    /// default 256 MiB, or `max_body` when that is larger.
+    #[serde(deserialize_with = "values::optional_size")]
+    pub max_in_flight: Option<ByteSize>,
     /// Most capture connections open at once; more are answered 503 and closed at once. By
     /// default what the process's descriptor limit leaves after a reserve for the control API
     /// and the store.
     pub max_connections: Option<usize>,
+}
+
+impl CaptureConfig {
+    /// The in-flight body budget in force: `max_in_flight`, else 256 MiB or `max_body`.
+    pub fn in_flight_budget(&self) -> ByteSize {
+        self.max_in_flight
+            .unwrap_or_else(|| ByteSize::mib(256).max(self.max_body))
+    }
 }
 
 impl Default for CaptureConfig {
@@ -88,7 +97,7 @@ impl Default for CaptureConfig {
             header_read_timeout: Duration::from_secs(30),
             body_read_timeout: Duration::from_secs(60),
             forward: None,
-            max_in_flight: ByteSize::mib(256),
+            max_in_flight: None,
             max_connections: None,
         }
     }
@@ -276,10 +285,12 @@ impl Config {
             shortest,
             longest,
         )?;
-        if self.capture.max_in_flight < self.capture.max_body {
+        if let Some(budget) = self.capture.max_in_flight
+            && budget < self.capture.max_body
+        {
             return Err(format!(
                 "capture.max_in_flight = \"{}\" must be at least capture.max_body (\"{}\"), or no body of that size could arrive (for example \"256 MiB\")",
-                self.capture.max_in_flight.display().iec(),
+                budget.display().iec(),
                 self.capture.max_body.display().iec()
             ));
         }
@@ -381,6 +392,18 @@ mod tests {
         let config: Config = toml::from_str(text).map_err(|e| e.to_string())?;
         config.validate()?;
         Ok(config)
+    }
+
+    #[test]
+    fn the_in_flight_budget_follows_a_large_body_limit_unless_set() {
+        let c = parse("[capture]\nmax_body = \"512 MiB\"\n").unwrap();
+        assert_eq!(c.capture.in_flight_budget(), ByteSize::mib(512));
+        let c = parse("[capture]\nmax_body = \"1 MiB\"\n").unwrap();
+        assert_eq!(c.capture.in_flight_budget(), ByteSize::mib(256));
+        let c = parse("[capture]\nmax_in_flight = \"64 MiB\"\n").unwrap();
+        assert_eq!(c.capture.in_flight_budget(), ByteSize::mib(64));
+        let e = parse("[capture]\nmax_body = \"8 MiB\"\nmax_in_flight = \"1 MiB\"\n").unwrap_err();
+        assert!(e.contains("capture.max_in_flight"), "{e}");
     }
 
     #[test]

@@ -31,6 +31,10 @@ pub fn size<'de, D: Deserializer<'de>>(d: D) -> Result<ByteSize, D::Error> {
     }
 }
 
+pub fn optional_size<'de, D: Deserializer<'de>>(d: D) -> Result<Option<ByteSize>, D::Error> {
+    size(d).map(Some)
+}
+
 pub fn duration<'de, D: Deserializer<'de>>(d: D) -> Result<Duration, D::Error> {
     match Written::deserialize(d)
         .map_err(|_| D::Error::custom(format!("expected {DURATION_EXAMPLE}")))?
