@@ -38,9 +38,23 @@ pub fn router(state: Arc<CaptureState>) -> Router {
     Router::new().fallback(handler::capture).with_state(state)
 }
 
-/// Answers a connection over the cap with 503 and closes it, within a second.
-async fn refuse_busy(mut stream: tokio::net::TcpStream, limit: usize) {
-    use tokio::io::AsyncWriteExt;
+/// How many refused connections at most are drained before they close (see [`refuse_busy`]);
+/// past it, a refusal is written and the connection dropped at once.
+const LINGERING: usize = 256;
+
+/// Answers a connection over the cap with 503 and closes it, within two seconds.
+///
+/// The sender's request is usually still unread when the answer is out; closing a socket with
+/// unread input makes the kernel send a reset, and a reset can reach the sender before the answer
+/// does, so the sender sees "connection reset" instead of the 503. With a `linger` permit, the
+/// write side is shut first and the input read and discarded (up to 64 KiB, a second) before the
+/// socket closes.
+async fn refuse_busy(
+    mut stream: tokio::net::TcpStream,
+    limit: usize,
+    linger: Option<tokio::sync::OwnedSemaphorePermit>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
     let body = format!(
         "{{\"error\":\"hookscope has {limit} connections open, its most (capture.max_connections); try again\"}}"
     );
@@ -49,7 +63,23 @@ async fn refuse_busy(mut stream: tokio::net::TcpStream, limit: usize) {
          Content-Type: application/json\r\nContent-Length: {}\r\n\r\n{body}",
         body.len()
     );
-    let _ = tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
+    let written =
+        tokio::time::timeout(Duration::from_secs(1), stream.write_all(answer.as_bytes())).await;
+    if linger.is_none() || !matches!(written, Ok(Ok(()))) {
+        return;
+    }
+    let _ = stream.shutdown().await;
+    let drain = async {
+        let mut scratch = [0u8; 4096];
+        let mut left = 64 * 1024usize;
+        while left > 0 {
+            match stream.read(&mut scratch).await {
+                Ok(0) | Err(_) => break,
+                Ok(n) => left = left.saturating_sub(n),
+            }
+        }
+    };
+    let _ = tokio::time::timeout(Duration::from_secs(1), drain).await;
 }
 
 /// Serves capture requests on `listener` until `shutdown` resolves, then lets requests in flight
@@ -69,6 +99,7 @@ pub async fn serve(
     let keep = state.config.capture.keep_truncated.as_u64() as usize;
     let limit = crate::net::capture_connection_limit(state.config.capture.max_connections);
     let open = Arc::new(tokio::sync::Semaphore::new(limit));
+    let lingering = Arc::new(tokio::sync::Semaphore::new(LINGERING));
     let writer = state.writer.clone();
     let router = router(state);
     let graceful = GracefulShutdown::new();
@@ -91,7 +122,8 @@ pub async fn serve(
         // Past the cap, a connection is answered and closed at once: the excess holds no
         // descriptor and waits in no queue.
         let Ok(permit) = open.clone().try_acquire_owned() else {
-            tokio::spawn(refuse_busy(stream, limit));
+            let linger = lingering.clone().try_acquire_owned().ok();
+            tokio::spawn(refuse_busy(stream, limit, linger));
             continue;
         };
         let log = Arc::new(WireLog::default());
