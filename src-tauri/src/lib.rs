@@ -31,6 +31,9 @@ pub fn run() {
             .unwrap_or_else(|_| "hookscope=info,hookscope_desktop=info,warn".into()),
         )
         .with_writer(std::io::stderr)
+        // A log that cannot be written (its disk full) is given up, quietly: reporting that on
+        // stderr would panic the thread that logged, the store's writer among them.
+        .log_internal_errors(false)
         .init();
 
     let context = tauri::generate_context!("../tauri.conf.json");

@@ -4,10 +4,19 @@
 
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import {
+  copyFileSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  statfsSync,
+  writeFileSync,
+} from "node:fs";
 import http from "node:http";
 import net from "node:net";
 import { after, before, describe, it } from "node:test";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { ROOT, artifact, launchBrowser, openPage, startServer } from "./harness.mjs";
 
@@ -566,6 +575,45 @@ describe("untrusted text", () => {
       await page.context().close();
     } finally {
       await server.stop();
+    }
+  });
+});
+
+describe("a full disk", () => {
+  it("says the disk is full while captures are refused, and stops once room returns", async (t) => {
+    // A small tmpfs for the store, filled by a file beside it; mounting needs root.
+    const disk = mkdtempSync(join(tmpdir(), "hookscope-disk-"));
+    try {
+      execFileSync("mount", ["-t", "tmpfs", "-o", "size=16m", "tmpfs", disk], { stdio: "ignore" });
+    } catch {
+      t.skip("this process cannot mount a tmpfs (run the suite as root)");
+      return;
+    }
+    const server = await startServer({ dataDir: join(disk, "data") });
+    try {
+      const filler = join(disk, "filler");
+      const free = statfsSync(disk).bavail * statfsSync(disk).bsize;
+      execFileSync("fallocate", ["-l", String(Math.max(free - (1 << 20), 1)), filler]);
+      const body = "x".repeat(200 * 1024);
+      let refused = 0;
+      for (let i = 0; i < 100 && refused < 3; i++) {
+        const r = await fetch(`${server.capture}/hooks/full`, { method: "POST", body });
+        await r.arrayBuffer();
+        refused = r.status === 503 ? refused + 1 : 0;
+      }
+      assert.equal(refused, 3, "the disk filled");
+      const { page, problems } = await openPage(browser, server.ui);
+      const notice = await page.waitForSelector("[data-testid=disk-full]");
+      assert.match(await notice.textContent(), /Disk full: new deliveries are answered 503/);
+      rmSync(filler);
+      await server.post("/hooks/full", "{}");
+      // The status line is read every five seconds.
+      await page.waitForSelector("[data-testid=disk-full]", { state: "detached", timeout: 12_000 });
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+      execFileSync("umount", ["-l", disk]);
     }
   });
 });

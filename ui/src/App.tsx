@@ -273,6 +273,12 @@ export function App() {
             Select a delivery to see it: <kbd>j</kbd>/<kbd>k</kbd> move, <kbd>Enter</kbd> opens, <kbd>/</kbd> searches.
           </span>
         )}
+        {info?.disk.full && (
+          <span className="disk-full" role="alert" data-testid="disk-full" title={`The store is in ${info.disk.dir}`}>
+            Disk full: new deliveries are answered 503 and not stored. Delete deliveries or free space on that disk;
+            capture resumes by itself.
+          </span>
+        )}
         {filters.q && info && info.search.indexed_through < info.search.newest && (
           <span
             className="search-behind"
@@ -281,6 +287,7 @@ export function App() {
           >
             Search is {(info.search.newest - info.search.indexed_through).toLocaleString()} deliveries behind: the
             newest are not searchable yet
+            {info.disk.search_paused ? " (indexing waits while the disk is nearly full)" : ""}
           </span>
         )}
         <span data-testid="stored-count">

@@ -42,6 +42,7 @@ fn generate() -> String {
         crate::control::UiSettings::decl(&cfg),
         crate::control::Retention::decl(&cfg),
         crate::model::CaptureStatus::decl(&cfg),
+        crate::model::DiskInfo::decl(&cfg),
         crate::config::DesktopConfig::decl(&cfg),
         crate::control::DesktopSettings::decl(&cfg),
         EndpointConfig::decl(&cfg),

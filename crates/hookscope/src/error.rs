@@ -52,6 +52,12 @@ pub enum Error {
     #[error("the store's writer has stopped; the server is shutting down")]
     WriterGone,
 
+    #[error(
+        "the disk holding the store ({}) is full; delete deliveries or free space on that disk, and capture resumes by itself",
+        dir.display()
+    )]
+    DiskFull { dir: PathBuf },
+
     #[error("invalid config {path}: {message}")]
     Config { path: PathBuf, message: String },
 
@@ -104,6 +110,7 @@ impl Error {
             Error::Filter(_) | Error::Invalid(_) => 400,
             Error::Unreachable(_) => 502,
             Error::WriterGone => 503,
+            Error::DiskFull { .. } => 507,
             _ => 500,
         }
     }

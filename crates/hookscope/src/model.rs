@@ -212,6 +212,24 @@ pub struct ServerInfo {
     pub samples: Vec<String>,
     /// Every forward in force: the one for every delivery first, then each endpoint's own.
     pub forwards: Vec<ForwardInForce>,
+    /// Room on the store's disk.
+    pub disk: DiskInfo,
+}
+
+/// Room on the disk that holds the store.
+#[derive(Debug, Clone, Default, Serialize, PartialEq, Eq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DiskInfo {
+    /// The last write found the disk full and none has succeeded since: captures are answered
+    /// 503 (nothing unstored is acknowledged) until there is room again, which deleting
+    /// deliveries makes.
+    pub full: bool,
+    /// Bytes free on that disk, when the system says.
+    pub free_bytes: Option<u64>,
+    /// Search indexing waits while the disk is this low, so that captures keep the room.
+    pub search_paused: bool,
+    /// The folder holding the database.
+    pub dir: String,
 }
 
 /// Where deliveries are also sent as they arrive.

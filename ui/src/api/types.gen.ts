@@ -17,7 +17,11 @@ samples: Array<string>,
 /**
  * Every forward in force: the one for every delivery first, then each endpoint's own.
  */
-forwards: Array<ForwardInForce>, };
+forwards: Array<ForwardInForce>, 
+/**
+ * Room on the store's disk.
+ */
+disk: DiskInfo, };
 
 export type SearchProgress = { indexed_through: number, newest: number, };
 
@@ -357,6 +361,26 @@ suggestion: string | null,
  * forwards elsewhere.
  */
 forward: string | null, };
+
+export type DiskInfo = { 
+/**
+ * The last write found the disk full and none has succeeded since: captures are answered
+ * 503 (nothing unstored is acknowledged) until there is room again, which deleting
+ * deliveries makes.
+ */
+full: boolean, 
+/**
+ * Bytes free on that disk, when the system says.
+ */
+free_bytes: number | null, 
+/**
+ * Search indexing waits while the disk is this low, so that captures keep the room.
+ */
+search_paused: boolean, 
+/**
+ * The folder holding the database.
+ */
+dir: string, };
 
 export type DesktopConfig = { 
 /**

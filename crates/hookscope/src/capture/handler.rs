@@ -165,7 +165,13 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     let id = match state.writer.insert(delivery).await {
         Ok(id) => id,
         Err(e) => {
-            tracing::error!(error = %e, "a delivery could not be stored");
+            // The writer says once that the disk is full; a line per refused delivery would
+            // only fill the log (and the disk, when they share it).
+            if matches!(e, crate::Error::DiskFull { .. }) {
+                tracing::debug!(error = %e, "a delivery could not be stored");
+            } else {
+                tracing::error!(error = %e, "a delivery could not be stored");
+            }
             return respond::not_stored(&e);
         }
     };

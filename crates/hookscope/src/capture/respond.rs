@@ -29,9 +29,16 @@ pub(super) fn json(status: StatusCode, value: serde_json::Value) -> Response {
 
 /// Not stored, so not acknowledged: the sender's retry will come back.
 pub(super) fn not_stored(e: &crate::Error) -> Response {
+    // The capture port tells a sender what happened, never where the store is.
+    let message = match e {
+        crate::Error::DiskFull { .. } => {
+            "hookscope's disk is full: the delivery was not stored; try again later".to_owned()
+        }
+        e => e.to_string(),
+    };
     let mut resp = json(
         StatusCode::SERVICE_UNAVAILABLE,
-        serde_json::json!({ "error": e.to_string() }),
+        serde_json::json!({ "error": message }),
     );
     resp.headers_mut()
         .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));

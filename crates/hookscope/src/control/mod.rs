@@ -116,7 +116,24 @@ impl Control {
             },
             samples: sample::vendors(&self.inner.registry),
             forwards: self.forwards(),
+            disk: self.disk(),
         })
+    }
+
+    /// Room on the store's disk, read now.
+    pub fn disk(&self) -> crate::model::DiskInfo {
+        let disk = self.inner.writer.disk();
+        let free_bytes = disk.available();
+        crate::model::DiskInfo {
+            full: disk.is_full(),
+            free_bytes,
+            search_paused: disk.is_full()
+                || free_bytes.is_some_and(|free| free < crate::store::INDEX_ROOM),
+            dir: disk
+                .dir()
+                .map(|d| d.display().to_string())
+                .unwrap_or_default(),
+        }
     }
 
     /// Every forward in force now: the one for every delivery, then each endpoint's own.

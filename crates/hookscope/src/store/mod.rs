@@ -13,6 +13,7 @@ mod list;
 mod order;
 mod retention;
 mod search;
+mod space;
 mod writer;
 
 use std::fs::File;
@@ -27,6 +28,7 @@ use rusqlite_migration::{M, Migrations};
 
 pub use attempts::Recorded;
 pub use filter::{DEFAULT_LIMIT, DUPLICATE_FILTERS, Filter, ListParams, MAX_LIMIT, parse_time};
+pub use space::{DiskState, INDEX_ROOM};
 pub use writer::{Writer, WriterThread};
 
 use crate::config::{Durability, RetentionConfig, private};
@@ -326,7 +328,7 @@ impl ServeLock {
     pub fn acquire(db: &Path) -> Result<ServeLock> {
         let lock_path = lock_path(db);
         if let Some(dir) = db.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
+            private::create_dir(dir).map_err(|e| Error::io(dir, e))?;
         }
         let mut file = std::fs::OpenOptions::new()
             .read(true)

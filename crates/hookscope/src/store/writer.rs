@@ -2,11 +2,13 @@
 //! waiting as one transaction (group commit). A job's reply is sent only after its transaction
 //! committed, so the capture listener acknowledges a delivery only once it is durable.
 
+use std::sync::Arc;
 use std::thread::JoinHandle;
 
 use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
+use super::space::{DiskState, Space, is_disk_full};
 use super::{dedupe, deliveries, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
@@ -73,6 +75,7 @@ pub struct Writer {
     jobs: mpsc::Sender<Job>,
     /// Weak, so that event streams end when the writer thread stops.
     events: Bus,
+    disk: Arc<DiskState>,
 }
 
 /// The writer thread, to join on shutdown once every [`Writer`] is dropped.
@@ -155,6 +158,11 @@ impl Writer {
         &self.events
     }
 
+    /// Whether the store's disk is full, and how much room it has.
+    pub fn disk(&self) -> &DiskState {
+        &self.disk
+    }
+
     /// Stops the writer once everything sent before has been committed; later writes fail with
     /// [`Error::WriterGone`]. Join the [`WriterThread`] to wait for it.
     pub async fn close(&self) {
@@ -174,7 +182,10 @@ pub(super) fn start(
     let (newest_id, high_water) = deliveries::last_ids(&conn)?;
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (bus, events) = Bus::new();
+    let space = Space::new(conn.path().map(std::path::Path::new));
+    let disk = space.state();
     let mut state = WriterState {
+        space,
         conn,
         events,
         count,
@@ -190,27 +201,49 @@ pub(super) fn start(
         .spawn(move || {
             let mut rx = rx;
             // A bug that panics mid-batch loses that batch's answers (its senders reply 503,
-            // nothing unstored is acknowledged) but must not stop every later capture.
-            while let Err(panic) =
-                std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| state.run(&mut rx)))
-            {
+            // nothing unstored is acknowledged) but must not stop every later capture: only
+            // shutdown (every handle dropped, or a close) ends this loop.
+            loop {
+                let ran = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    state.run(&mut rx);
+                }));
+                let Err(panic) = ran else { break };
                 let what = panic
                     .downcast_ref::<&str>()
                     .map(|s| (*s).to_owned())
                     .or_else(|| panic.downcast_ref::<String>().cloned())
                     .unwrap_or_default();
-                tracing::error!(panic = %what, "the store writer panicked; restarting it");
-                if let Err(e) = state.reload_totals() {
-                    tracing::error!(error = %e, "the store writer cannot restart");
+                let restarted = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                    tracing::error!(panic = %what, "the store writer panicked; restarting it");
+                    // Totals unread (a full disk, a locked file) are read again, until they are.
+                    while let Err(e) = state.reload_totals() {
+                        tracing::error!(error = %e, "the store writer cannot restart yet; retrying");
+                        if rx.is_closed() {
+                            return false;
+                        }
+                        std::thread::sleep(std::time::Duration::from_secs(1));
+                    }
+                    true
+                }));
+                if matches!(restarted, Ok(false)) {
                     break;
                 }
             }
         })
         .map_err(|e| Error::Commit(format!("cannot start the writer thread: {e}")))?;
-    Ok((Writer { jobs, events: bus }, WriterThread(thread)))
+    Ok((
+        Writer {
+            jobs,
+            events: bus,
+            disk,
+        },
+        WriterThread(thread),
+    ))
 }
 
 struct WriterState {
+    /// Room on the disk: the reserve, and whether the last write found none.
+    space: Space,
     conn: Connection,
     events: Keeper,
     count: u64,
@@ -359,8 +392,44 @@ impl WriterState {
     }
 
     fn commit(&mut self, batch: &mut Vec<Job>) {
-        match self.apply(batch) {
+        let mut result = self.apply(batch);
+        if let Err(e) = &result
+            && is_disk_full(e)
+        {
+            self.space.set_full(true);
+            // Deleting (and pinning, and settings) must work on a full disk, deleting above all
+            // since it is how a user makes room: the captures in the batch are refused, and the
+            // rest is tried again with the reserve given back to the disk.
+            if batch.iter().any(|j| !matches!(j, Job::Insert { .. })) {
+                for job in batch.extract_if(.., |j| matches!(j, Job::Insert { .. })) {
+                    if let Job::Insert { reply, .. } = job {
+                        let _ = reply.send(Err(self.disk_full_error()));
+                    }
+                }
+                self.space.release_reserve();
+                result = self.apply(batch);
+            }
+        }
+        match result {
             Ok(applied) => {
+                if batch.iter().any(|j| matches!(j, Job::Insert { .. })) {
+                    self.space.set_full(false);
+                } else if self.space.is_full()
+                    && batch
+                        .iter()
+                        .any(|j| matches!(j, Job::Delete { .. } | Job::DeleteAll { .. }))
+                {
+                    // What was deleted is free inside the database, but the log still holds
+                    // it: moving it into the database (which may need the reserve's room) and
+                    // truncating the log gives captures their room back.
+                    self.space.release_reserve();
+                    if self.give_back_log_room() {
+                        self.space.set_full(false);
+                    }
+                }
+                if !self.space.is_full() {
+                    self.space.keep_reserve();
+                }
                 (self.count, self.bytes) = (applied.count, applied.bytes);
                 self.search_caught_up &= !batch.iter().any(|j| matches!(j, Job::Insert { .. }));
                 self.last_id = applied.last_id;
@@ -389,10 +458,19 @@ impl WriterState {
                 }
             }
             Err(e) => {
-                tracing::error!(error = %e, jobs = batch.len(), "store transaction failed");
+                let full = is_disk_full(&e);
+                if !full {
+                    tracing::error!(error = %e, jobs = batch.len(), "store transaction failed");
+                }
                 let message = e.to_string();
                 for job in batch.drain(..) {
-                    let err = || Error::Commit(message.clone());
+                    let err = || {
+                        if full {
+                            self.disk_full_error()
+                        } else {
+                            Error::Commit(message.clone())
+                        }
+                    };
                     // A receiver that is gone (its request was cancelled) needs no answer.
                     let _ = match job {
                         Job::Insert { reply, .. } => reply.send(Err(err())).map_err(drop),
@@ -408,10 +486,44 @@ impl WriterState {
         }
     }
 
+    /// What a write refused for want of room answers.
+    fn disk_full_error(&self) -> Error {
+        Error::DiskFull {
+            dir: self
+                .space
+                .state()
+                .dir()
+                .map(ToOwned::to_owned)
+                .unwrap_or_default(),
+        }
+    }
+
+    /// After deleting on a full disk: moves what the write-ahead log holds into the database
+    /// and truncates the log, so its room goes back to the disk.
+    fn give_back_log_room(&self) -> bool {
+        match self
+            .conn
+            .query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |r| {
+                r.get::<_, i64>(0)
+            }) {
+            Ok(busy) => busy == 0,
+            Err(e) => {
+                tracing::debug!(error = %e, "cannot truncate the write-ahead log yet");
+                false
+            }
+        }
+    }
+
     /// Indexes a few deliveries for search, in their own transaction; `true` when there may be
     /// more to index.
     fn index_some(&mut self) -> bool {
         if self.search_caught_up {
+            return false;
+        }
+        if !self.space.room_to_index() {
+            // Captures come first: search waits until the disk has room (checked again at the
+            // next capture).
+            self.search_caught_up = true;
             return false;
         }
         let indexed = search::index_pending(&self.conn, INDEX_BATCH);

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod capture;
+mod disk;
 mod export;
 mod fixtures;
 mod handler;

@@ -426,6 +426,11 @@ async fn secrets_at_rest_are_the_owners_alone() {
         }
     }
     stop(server);
+    // A data directory `serve` creates itself is the owner's alone too.
+    let served = parent.path().join("served");
+    let server = serve(&served, &[]);
+    assert_eq!(mode(&served), 0o700, "a data directory serve creates");
+    stop(server);
 
     let junk = parent.path().join("junk.db");
     std::fs::write(

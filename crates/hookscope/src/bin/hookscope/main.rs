@@ -83,6 +83,12 @@ fn main() -> std::process::ExitCode {
                 .unwrap_or_else(|_| "hookscope=info".into()),
         )
         .with_writer(std::io::stderr)
+        // A log that cannot be written (its disk full, its pipe closed) is given up, quietly:
+        // reporting that failure on stderr would panic the thread that logged, the store's
+        // writer among them.
+        .log_internal_errors(false)
+        // Colours for a terminal; a log file or pipe gets plain text.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,

@@ -105,20 +105,22 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             config_path,
         })
         .await?;
-        let mut out = std::io::stdout().lock();
-        writeln!(out, "Hookscope {} is capturing.", env!("CARGO_PKG_VERSION"))?;
-        writeln!(
+        // The banner is built, then written once: a stdout that cannot take it (a full disk, a
+        // closed pipe) costs the banner, never the server.
+        let mut out = Vec::<u8>::new();
+        let _ = writeln!(out, "Hookscope {} is capturing.", env!("CARGO_PKG_VERSION"));
+        let _ = writeln!(
             out,
             "  capture   {}  point webhooks here, or a tunnel: ngrok http {}",
             server.capture_url(),
             server.capture_addr.port()
-        )?;
-        writeln!(out, "  ui        {}", server.ui_url())?;
-        writeln!(out, "  api       {}", server.api_url())?;
-        writeln!(out, "  database  {}", db.display())?;
-        writeln!(out, "  config    {}", config_shown.display())?;
+        );
+        let _ = writeln!(out, "  ui        {}", server.ui_url());
+        let _ = writeln!(out, "  api       {}", server.api_url());
+        let _ = writeln!(out, "  database  {}", db.display());
+        let _ = writeln!(out, "  config    {}", config_shown.display());
         for (from, fwd) in forwarding {
-            writeln!(
+            let _ = writeln!(
                 out,
                 "  forward   {from} → {} ({}){}",
                 fwd.to,
@@ -132,19 +134,22 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
                 } else {
                     ""
                 }
-            )?;
+            );
         }
-        writeln!(out, "Press Ctrl-C to stop.")?;
-        out.flush()?;
-        drop(out);
+        let _ = writeln!(out, "Press Ctrl-C to stop.");
+        let mut stdout = std::io::stdout().lock();
+        let _ = stdout.write_all(&out).and_then(|()| stdout.flush());
+        drop(stdout);
         if !args.quiet {
             print_traffic(&server);
         }
 
         shutdown_signal().await;
-        eprintln!("Stopping: finishing requests in flight…");
+        // Written, not `eprintln!`: a stderr that cannot take them (a full disk) must not turn
+        // a clean stop into a panic.
+        let _ = writeln!(std::io::stderr(), "Stopping: finishing requests in flight…");
         server.shutdown().await;
-        eprintln!("Stopped.");
+        let _ = writeln!(std::io::stderr(), "Stopped.");
         Ok(())
     })
 }
