@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::CaptureStatus;
 use crate::net;
 use crate::profile::Registry;
-use crate::replay::forward::{Forwarded, Forwarder};
+use crate::replay::forward::{ForwardLimits, Forwarded, Forwarder};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 
 /// Folder of the data directory holding the user's vendor profiles (`*.json`).
@@ -91,7 +91,14 @@ impl Instance {
             store.start_writer(config.store.durability, &config.retention)?;
         let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
         let config = Arc::new(config);
-        let forwarder = Forwarder::new(store.clone(), writer.bus().clone());
+        let forwarder = Forwarder::new(
+            store.clone(),
+            writer.bus().clone(),
+            ForwardLimits {
+                concurrency: config.capture.forward_concurrency,
+                queue: config.capture.forward_queue,
+            },
+        );
         let capture_state = Arc::new(CaptureState {
             config: config.clone(),
             endpoints: endpoints.clone(),

@@ -78,6 +78,12 @@ pub struct CaptureConfig {
     /// default what the process's descriptor limit leaves after a reserve for the control API
     /// and the store.
     pub max_connections: Option<usize>,
+    /// Most forwards in flight to one target at once; more wait in its queue, in order.
+    pub forward_concurrency: usize,
+    /// Most forwards waiting for one target (beside those in flight); one more is not sent, and
+    /// its attempt says why. A handler that hangs costs a bounded queue, not a connection per
+    /// delivery.
+    pub forward_queue: usize,
 }
 
 impl CaptureConfig {
@@ -99,6 +105,8 @@ impl Default for CaptureConfig {
             forward: None,
             max_in_flight: None,
             max_connections: None,
+            forward_concurrency: 16,
+            forward_queue: 1000,
         }
     }
 }
@@ -293,6 +301,9 @@ impl Config {
                 budget.display().iec(),
                 self.capture.max_body.display().iec()
             ));
+        }
+        if self.capture.forward_concurrency == 0 {
+            return Err("capture.forward_concurrency must be at least 1 (for example 16)".into());
         }
         if self.capture.max_connections == Some(0) {
             return Err("capture.max_connections must be at least 1 (for example 1024)".into());

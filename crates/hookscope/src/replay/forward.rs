@@ -2,7 +2,12 @@
 //! arrives, after it is stored. The forward runs beside the acknowledgement, or, in pass-through
 //! mode, before it, and the target's answer becomes the answer to the sender.
 
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
 use futures_util::future::BoxFuture;
+use tokio::sync::Semaphore;
 
 use super::{Client, ClientOptions, Outgoing};
 use crate::capture::{Captured, Forward, relayed_status};
@@ -18,6 +23,19 @@ use crate::target::{Origin, target_url_for};
 const PASS_THROUGH_MAX: usize = 4 * 1024 * 1024;
 const STORED_RESPONSE_MAX: usize = 64 * 1024;
 
+/// Most body bytes waiting for one target, whatever `queue` allows.
+const QUEUE_BYTES: usize = 64 << 20;
+
+/// How much one forward target is asked to take at once (`capture.forward_concurrency`,
+/// `capture.forward_queue`).
+#[derive(Debug, Clone, Copy)]
+pub struct ForwardLimits {
+    /// Forwards in flight to one target at once.
+    pub concurrency: usize,
+    /// Forwards waiting for one target beside those in flight.
+    pub queue: usize,
+}
+
 /// Sends forwards and records them as attempts of their delivery. Cheap to clone.
 #[derive(Clone)]
 pub struct Forwarder {
@@ -25,6 +43,46 @@ pub struct Forwarder {
     store: Store,
     events: Bus,
     done: tokio::sync::broadcast::Sender<Forwarded>,
+    limits: ForwardLimits,
+    /// Each target's gate, by its URL as configured.
+    gates: Arc<Mutex<HashMap<String, Arc<Gate>>>>,
+}
+
+/// One target's share: the forwards in flight, and those waiting in order behind them.
+struct Gate {
+    slots: Arc<Semaphore>,
+    waiting: AtomicUsize,
+    waiting_bytes: AtomicUsize,
+}
+
+/// A place in a gate's queue, given back when dropped.
+struct Waiting<'a> {
+    gate: &'a Gate,
+    bytes: usize,
+}
+
+impl Drop for Waiting<'_> {
+    fn drop(&mut self) {
+        self.gate.waiting.fetch_sub(1, Ordering::Relaxed);
+        self.gate
+            .waiting_bytes
+            .fetch_sub(self.bytes, Ordering::Relaxed);
+    }
+}
+
+impl Gate {
+    /// A place in the queue for a body of `bytes`, unless the queue is full; else how many wait.
+    fn enter(&self, limits: ForwardLimits, bytes: usize) -> Result<Waiting<'_>, usize> {
+        let waiting = self.waiting.fetch_add(1, Ordering::Relaxed);
+        let held = self.waiting_bytes.fetch_add(bytes, Ordering::Relaxed);
+        let place = Waiting { gate: self, bytes };
+        // The first in line always fits, whatever its size.
+        if waiting >= limits.queue || (waiting > 0 && held + bytes > QUEUE_BYTES) {
+            drop(place);
+            return Err(waiting);
+        }
+        Ok(place)
+    }
 }
 
 /// A forward's result, for whoever watches them (`hookscope serve` prints each).
@@ -40,8 +98,13 @@ pub struct Forwarded {
 
 impl Forwarder {
     /// Records forwards in `store` and announces each delivery's new handler answer on `events`.
-    pub fn new(store: Store, events: Bus) -> Forwarder {
+    pub fn new(store: Store, events: Bus, limits: ForwardLimits) -> Forwarder {
         Forwarder {
+            limits: ForwardLimits {
+                concurrency: limits.concurrency.max(1),
+                ..limits
+            },
+            gates: Arc::default(),
             client: Client::new(ClientOptions {
                 keep_response: PASS_THROUGH_MAX,
                 ..ClientOptions::default()
@@ -96,7 +159,7 @@ impl Forwarder {
                     ..Outcome::default()
                 },
             ),
-            (Ok(_), false) => self.client.send(&out).await,
+            (Ok(_), false) => self.send_in_turn(&fwd.to, &out).await,
         };
         let mut stored = outcome.clone();
         stored.body.truncate(STORED_RESPONSE_MAX);
@@ -133,6 +196,46 @@ impl Forwarder {
             error: outcome.error.clone(),
         });
         outcome
+    }
+}
+
+impl Forwarder {
+    /// Sends `out` once the target has a free slot, in arrival order; a forward that finds the
+    /// target's queue full is not sent, and its outcome says why.
+    async fn send_in_turn(&self, to: &str, out: &Outgoing) -> (i64, Outcome) {
+        let gate = {
+            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+            gates
+                .entry(to.to_owned())
+                .or_insert_with(|| {
+                    Arc::new(Gate {
+                        slots: Arc::new(Semaphore::new(self.limits.concurrency)),
+                        waiting: AtomicUsize::new(0),
+                        waiting_bytes: AtomicUsize::new(0),
+                    })
+                })
+                .clone()
+        };
+        let place = match gate.enter(self.limits, out.body.len()) {
+            Ok(place) => place,
+            Err(waiting) => {
+                let in_flight = self.limits.concurrency - gate.slots.available_permits();
+                return (
+                    now_us(),
+                    Outcome {
+                        error: Some(format!(
+                            "not sent: the handler has {} requests waiting ({in_flight} sent and unanswered, {waiting} queued behind them); it is not answering as fast as deliveries arrive",
+                            in_flight + waiting
+                        )),
+                        ..Outcome::default()
+                    },
+                );
+            }
+        };
+        // A gate's semaphore is never closed, so this always waits for a slot.
+        let _slot = gate.slots.clone().acquire_owned().await;
+        drop(place);
+        self.client.send(out).await
     }
 }
 

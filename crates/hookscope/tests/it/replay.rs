@@ -714,6 +714,92 @@ async fn live_forwarding_sends_each_delivery_on_and_a_target_that_is_down_costs_
     t.stop().await;
 }
 
+/// A handler paused in a debugger: it takes connections and answers none until released.
+async fn hanging_target() -> (
+    SocketAddr,
+    Arc<std::sync::atomic::AtomicUsize>,
+    tokio::sync::watch::Sender<bool>,
+) {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let accepted = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (release, released) = tokio::sync::watch::channel(false);
+    let count = accepted.clone();
+    tokio::spawn(async move {
+        while let Ok((mut conn, _)) = listener.accept().await {
+            count.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            let mut released = released.clone();
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = conn.read(&mut buf).await;
+                let _ = released.wait_for(|r| *r).await;
+                let _ = conn
+                    .write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\nConnection: close\r\n\r\n")
+                    .await;
+            });
+        }
+    });
+    (addr, accepted, release)
+}
+
+/// A forward target that hangs gets `forward_concurrency` connections and a queue of
+/// `forward_queue`, in order; what does not fit is not sent, and its attempt says why. Capture
+/// acknowledges every delivery meanwhile, and the queue drains once the handler answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_hanging_handler_gets_a_bounded_queue_and_capture_goes_on() {
+    let (addr, accepted, release) = hanging_target().await;
+    let t = start(&format!(
+        "[capture]\nforward_concurrency = 2\nforward_queue = 3\n\
+         [[endpoints]]\npath = \"/hooks/paused\"\nforward = {{ to = \"http://{addr}/in\" }}\n"
+    ))
+    .await;
+    let mut ids = Vec::new();
+    for i in 0..10 {
+        let started = Instant::now();
+        ids.push(t.post("/hooks/paused", format!("{{\"n\":{i}}}")).await);
+        assert!(
+            started.elapsed() < Duration::from_secs(2),
+            "acknowledged while the handler hangs"
+        );
+        // Each forward takes its place before the next delivery comes.
+        tokio::time::sleep(Duration::from_millis(30)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    assert_eq!(
+        accepted.load(std::sync::atomic::Ordering::SeqCst),
+        2,
+        "two connections at most to the hanging handler"
+    );
+    // Two in flight and three queued; the other five are not sent, each saying why.
+    for id in &ids[5..] {
+        let items = attempts(&t, *id, 1).await;
+        let error = items[0]["error"].as_str().unwrap_or_default();
+        assert!(
+            error.starts_with("not sent: the handler has 5 requests waiting"),
+            "{id}: {error}"
+        );
+        assert_eq!(items[0]["status"], Value::Null);
+    }
+    for id in &ids[..5] {
+        let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
+        assert_eq!(history["items"], json!([]), "{id} waits for the handler");
+    }
+    // The handler answers again: the queue drains, in order, and nothing is sent twice.
+    release.send(true).unwrap();
+    for id in &ids[..5] {
+        let items = attempts(&t, *id, 1).await;
+        assert_eq!(items.len(), 1);
+        assert_eq!(items[0]["status"], 200, "{id}: {}", items[0]);
+    }
+    assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
+    for id in &ids[5..] {
+        let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
+        assert_eq!(history["items"].as_array().unwrap().len(), 1);
+    }
+    t.stop().await;
+}
+
 #[tokio::test]
 async fn pass_through_answers_the_sender_with_the_handlers_answer() {
     let (addr, _log) = target().await;
