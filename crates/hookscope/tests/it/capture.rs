@@ -385,6 +385,36 @@ async fn a_head_that_never_completes_is_recorded_after_the_header_timeout() {
     t.stop().await;
 }
 
+/// A keep-alive connection left idle after its request, and one that never sends anything, are
+/// closed once `header_read_timeout` passes: idle connections hold no descriptor for long.
+#[tokio::test(flavor = "multi_thread")]
+async fn idle_keep_alive_connections_are_closed_after_the_header_timeout() {
+    use tokio::io::AsyncReadExt;
+    let t = start("[capture]\nheader_read_timeout = \"400ms\"").await;
+    let mut kept = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    kept.write_all(b"POST /kept HTTP/1.1\r\nHost: h\r\nContent-Length: 2\r\n\r\n{}")
+        .await
+        .unwrap();
+    let mut silent = tokio::net::TcpStream::connect(t.capture).await.unwrap();
+    let mut answer = vec![0u8; 4096];
+    let n = kept.read(&mut answer).await.unwrap();
+    assert!(answer[..n].starts_with(b"HTTP/1.1 200"));
+    let started = Instant::now();
+    for conn in [&mut kept, &mut silent] {
+        let mut rest = Vec::new();
+        tokio::time::timeout(Duration::from_secs(5), conn.read_to_end(&mut rest))
+            .await
+            .expect("the server closes an idle connection")
+            .unwrap();
+        assert!(rest.is_empty() || rest.starts_with(b"HTTP/1.1 408"));
+    }
+    assert!(
+        started.elapsed() >= Duration::from_millis(300),
+        "not before the timeout"
+    );
+    t.stop().await;
+}
+
 /// A sender that writes a whole request and then shuts its write side (`nc -N`, some proxies,
 /// HTTP/1.0 clients) is answered, and its delivery stored, whatever the body's size or framing.
 #[tokio::test(flavor = "multi_thread")]
