@@ -791,3 +791,214 @@ async fn serve_forward_to_sends_every_delivery_on_unless_its_endpoint_forwards_e
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("--forward-to"), "{err}");
 }
+
+/// The API's origin and token, from the URL `serve` printed (`…/api?token=T`).
+fn api_parts(server: &Serve) -> (String, String) {
+    let (origin, token) = server.api.split_once("/api?token=").unwrap();
+    (origin.to_owned(), token.to_owned())
+}
+
+/// `PRAGMA integrity_check` of the database a killed server left, and its deliveries' ids.
+fn check_after_kill(db: &Path) -> Vec<i64> {
+    let conn = rusqlite::Connection::open(db).unwrap();
+    let check: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
+        .unwrap();
+    assert_eq!(check, "ok");
+    // The search index and the facet counts agree with what is stored.
+    let facets: i64 = conn
+        .query_row("SELECT coalesce(sum(n), 0) FROM facet_counts", [], |r| {
+            r.get(0)
+        })
+        .unwrap();
+    let mut ids: Vec<i64> = conn
+        .prepare("SELECT id FROM deliveries ORDER BY id")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(facets, ids.len() as i64, "facet counts match the store");
+    ids.dedup();
+    ids
+}
+
+/// Posts deliveries from 16 senders until `stop` is set; the ids acknowledged.
+async fn post_until(
+    http: reqwest::Client,
+    url: String,
+    stop: Arc<std::sync::atomic::AtomicBool>,
+) -> Vec<i64> {
+    let mut senders = tokio::task::JoinSet::new();
+    for s in 0..16 {
+        let (http, url, stop) = (http.clone(), url.clone(), stop.clone());
+        senders.spawn(async move {
+            let mut acked = Vec::new();
+            let mut i = 0;
+            while !stop.load(std::sync::atomic::Ordering::SeqCst) {
+                i += 1;
+                let Ok(resp) = http.post(&url).body(format!("{s}-{i}")).send().await else {
+                    break;
+                };
+                let Ok(answer) = resp.json::<Value>().await else {
+                    break;
+                };
+                if let Some(id) = answer["id"].as_i64() {
+                    acked.push(id);
+                }
+            }
+            acked
+        });
+    }
+    let mut acked = Vec::new();
+    while let Some(done) = senders.join_next().await {
+        acked.extend(done.unwrap());
+    }
+    acked
+}
+
+/// `kill -9` while retention prunes in every commit (deliveries keep coming past a limit of 40):
+/// the file is sound, the newest acknowledged delivery is there, nothing is pruned beyond the
+/// limit, and the restarted server counts what is stored.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_during_retention_pruning_leaves_a_sound_store() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hookscope.toml"),
+        "[retention]\nmax_deliveries = 40\n",
+    )
+    .unwrap();
+    let mut server = serve(dir.path(), &["--quiet"]);
+    let http = client();
+    let done = Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let posting = tokio::spawn(post_until(
+        http.clone(),
+        format!("{}/prune", server.capture),
+        done.clone(),
+    ));
+    // Well past the limit, so that every commit now prunes.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+    done.store(true, std::sync::atomic::Ordering::SeqCst);
+    let acked = posting.await.unwrap();
+    assert!(
+        acked.len() > 60,
+        "pruning went on: {} acknowledged",
+        acked.len()
+    );
+
+    let stored = check_after_kill(&dir.path().join("hookscope.db"));
+    let newest = *acked.iter().max().unwrap();
+    assert!(
+        stored.contains(&newest),
+        "the newest acknowledged delivery {newest} is stored"
+    );
+    assert!(
+        stored.len() >= 40,
+        "pruned to the limit, never beyond: {}",
+        stored.len()
+    );
+    // Every acknowledged delivery newer than the oldest kept is there.
+    let oldest = stored[0];
+    for id in acked.iter().filter(|id| **id > oldest) {
+        assert!(stored.contains(id), "acknowledged delivery {id} lost");
+    }
+    let server = serve(dir.path(), &["--quiet"]);
+    let (api, token) = api_parts(&server);
+    let info: Value = http
+        .get(format!("{api}/api"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(info["deliveries"], stored.len(), "{info}");
+    stop(server);
+}
+
+/// `kill -9` in the middle of a bulk replay (to the server's own capture port): the file is
+/// sound, every delivery replayed from is there, and no attempt names a delivery that is not.
+#[tokio::test(flavor = "multi_thread")]
+async fn sigkill_during_a_bulk_replay_leaves_a_sound_store() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut server = serve(dir.path(), &["--quiet"]);
+    let http = client();
+    let mut originals = Vec::new();
+    for i in 0..300 {
+        let resp = http
+            .post(format!("{}/orig/{i}", server.capture))
+            .body(format!("{{\"n\":{i}}}"))
+            .send()
+            .await
+            .unwrap();
+        originals.push(resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+    }
+    let (api, token) = api_parts(&server);
+    let started = http
+        .post(format!("{api}/api/replays?path=/orig/"))
+        .bearer_auth(&token)
+        .json(&serde_json::json!({
+            "to": format!("{}/replayed", server.capture),
+            "concurrency": 8,
+            // Slow enough to be killed part of the way through.
+            "rate": 200,
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 202);
+    // Part of the way through.
+    let mut replayed = 0;
+    for _ in 0..400 {
+        let job: Value = http
+            .get(format!("{api}/api/replays"))
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        replayed = job["items"][0]["progress"]["done"].as_u64().unwrap();
+        if replayed >= 30 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    assert!(
+        (30..300).contains(&replayed),
+        "killed mid-replay: {replayed}"
+    );
+    server.child.kill().unwrap();
+    server.child.wait().unwrap();
+
+    let db = dir.path().join("hookscope.db");
+    let stored = check_after_kill(&db);
+    for id in &originals {
+        assert!(stored.contains(id), "delivery {id} lost");
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let orphans: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM attempts WHERE delivery_id IS NOT NULL \
+             AND delivery_id NOT IN (SELECT id FROM deliveries)",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(orphans, 0);
+    let (attempts, copies): (i64, i64) = conn
+        .query_row(
+            "SELECT (SELECT count(*) FROM attempts), \
+             (SELECT count(*) FROM deliveries WHERE path = '/replayed')",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    // A replay's copy is stored before its attempt is recorded (the attempt needs the answer).
+    assert!(attempts <= copies, "{attempts} attempts, {copies} copies");
+    assert!(copies >= 30 && copies < 300, "{copies}");
+}
