@@ -55,12 +55,15 @@ export async function startServer({ config = "", args = [], dataDir } = {}) {
     capture,
     ui,
     api,
-    /// Posts to the capture port; resolves to the stored id.
+    /// Posts to the capture port; resolves to the stored id (the sender is given an opaque one,
+    /// which the API takes where it takes a number).
     async post(path, body, headers = {}) {
       const r = await fetch(capture + path, { method: "POST", body, headers });
       const json = await r.json();
       if (!r.ok) throw new Error(`capture answered ${r.status}: ${JSON.stringify(json)}`);
-      return json.id;
+      if (!/^d_[0-9a-f]{32}$/.test(json.id)) throw new Error(`not an opaque id: ${JSON.stringify(json)}`);
+      const stored = await fetch(`${api}/api/deliveries/${json.id}`, { headers: { Authorization: `Bearer ${token}` } });
+      return (await stored.json()).id;
     },
     async apiGet(path) {
       const r = await fetch(api + path, { headers: { Authorization: `Bearer ${token}` } });

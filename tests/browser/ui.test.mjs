@@ -32,24 +32,27 @@ vendor = "stripe"
 secrets = ["whsec_test"]
 `;
 
-/// Sends exactly these bytes as a request; resolves to the stored id from the answer.
-function rawRequest(port, head, body) {
-  return new Promise((resolve, reject) => {
+/// Sends exactly these bytes as a request; resolves to the stored id (the answer names the
+/// delivery by the opaque id a sender is given, which the API turns back into the number).
+async function rawRequest(server, head, body) {
+  const port = Number(new URL(server.capture).port);
+  const opaque = await new Promise((resolve, reject) => {
     const socket = net.connect(port, "127.0.0.1", () => {
       socket.write(Buffer.concat([Buffer.from(head, "latin1"), body]));
     });
     let answer = "";
     socket.on("data", (d) => {
       answer += d;
-      const match = answer.match(/"id":(\d+)/);
+      const match = answer.match(/"id":"(d_[0-9a-f]{32})"/);
       if (match) {
-        resolve(Number(match[1]));
+        resolve(match[1]);
         socket.end();
       }
     });
     socket.on("error", reject);
     setTimeout(() => reject(new Error(`no answer: ${answer}`)), 10_000);
   });
+  return (await server.apiGet(`/api/deliveries/${opaque}`)).id;
 }
 
 /// The rows the list shows, top to bottom, as ids.
@@ -113,7 +116,7 @@ describe("live list and detail", () => {
       `POST /hooks/exact?x=1&y=%20 HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Mixed-Case: One\r\n` +
       `x-second: two\r\nX-SECOND: three\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${body.length}\r\n\r\n`;
-    const id = await rawRequest(port, head, body);
+    const id = await rawRequest(server, head, body);
     await page.waitForSelector(`.row[data-id="${id}"]`, { timeout: 10_000 });
     await page.click(`.row[data-id="${id}"]`);
     await page.waitForSelector("[data-testid=detail]");
@@ -146,7 +149,7 @@ describe("live list and detail", () => {
     // A binary body: hex only, bytes as sent.
     const binary = Buffer.from([0x00, 0x01, 0xfe, 0xff, 0x41]);
     const binId = await rawRequest(
-      port,
+      server,
       `POST /bin HTTP/1.1\r\nHost: x\r\nContent-Type: application/octet-stream\r\nContent-Length: 5\r\n\r\n`,
       binary,
     );
@@ -173,7 +176,7 @@ describe("live list and detail", () => {
       `POST /hooks/curl/a%20b?x=1&y=%2F HTTP/1.1\r\nHost: 127.0.0.1:${port}\r\nX-Mixed-Case: One\r\n` +
       `x-dup: two\r\nX-DUP: three\r\nX-Empty:\r\nContent-Type: application/json; charset=utf-8\r\n` +
       `Content-Length: ${body.length}\r\n\r\n`;
-    const id = await rawRequest(port, head, body);
+    const id = await rawRequest(server, head, body);
     await page.waitForSelector(`.row[data-id="${id}"]`, { timeout: 10_000 });
     await page.click(`.row[data-id="${id}"]`);
     await page.waitForSelector("[data-testid=detail]");

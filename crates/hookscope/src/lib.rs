@@ -5,6 +5,7 @@
 //! private control API over them), [`config`], and [`server`] which runs them together. The desktop shell
 //! and the `hookscope` command line are front ends over this library.
 
+pub mod ack;
 pub mod api;
 #[cfg(test)]
 mod bindings;

@@ -87,6 +87,7 @@ impl Instance {
                 });
             }
         }
+        let ack = crate::ack::AckIds::load_or_create(&data_dir)?;
         let (writer, writer_thread) =
             store.start_writer(config.store.durability, &config.retention)?;
         let endpoints = Arc::new(LiveEndpoints::new(config.endpoints.clone()));
@@ -106,6 +107,7 @@ impl Instance {
             registry: registry.clone(),
             forwarder: Arc::new(forwarder.clone()),
             in_flight: Arc::default(),
+            ack: ack.clone(),
         });
         let control = Control::new(Parts {
             store,
@@ -115,6 +117,7 @@ impl Instance {
             config_path,
             retention: config.retention.clone(),
             forward: config.capture.forward.clone(),
+            ack,
         });
         Ok(Instance {
             control,

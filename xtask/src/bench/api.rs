@@ -59,6 +59,24 @@ pub fn all_ids(api: &str) -> Result<HashSet<u64>> {
     }
 }
 
+/// How many of the deliveries named by `acks` (the opaque ids senders were given) are stored.
+pub fn present(api: &str, acks: &[String]) -> Result<u64> {
+    let agent = agent();
+    let mut found = 0;
+    for ack in acks {
+        match agent
+            .get(format!("http://{api}/api/deliveries/{ack}"))
+            .header("Authorization", format!("Bearer {API_TOKEN}"))
+            .call()
+        {
+            Ok(_) => found += 1,
+            Err(ureq::Error::StatusCode(404)) => {}
+            Err(e) => return Err(e).with_context(|| format!("GET /api/deliveries/{ack}")),
+        }
+    }
+    Ok(found)
+}
+
 /// p50 and p99 of `repeat` GETs on one kept-alive connection, after three to warm up.
 pub fn time_query(api: &str, path: &str, repeat: u32) -> Result<Timing> {
     let agent = agent();

@@ -416,15 +416,17 @@ fn durability(plan: &Plan) -> Result<Value> {
         hs.child.kill().context("cannot kill the server")?;
         hs.child.wait()?;
         let _ = load.join();
-        let acked: Vec<u64> = std::fs::read_to_string(&acks)
+        // Senders are given opaque ids; the API takes them where it takes a number.
+        let acked: Vec<String> = std::fs::read_to_string(&acks)
             .unwrap_or_default()
             .lines()
-            .filter_map(|l| l.trim().parse().ok())
+            .map(|l| l.trim().to_owned())
+            .filter(|l| l.starts_with("d_"))
             .collect();
         let mut hs = start_hookscope(&dir)?;
         let stored = api::all_ids(&hs.api)?;
+        let present = api::present(&hs.api, &acked)?;
         hs.stop();
-        let present = acked.iter().filter(|id| stored.contains(id)).count() as u64;
         println!(
             "  run {run}: killed mid-load; {present} of {} acknowledged deliveries present after restart ({} stored)",
             acked.len(),

@@ -99,7 +99,7 @@ end
         out.write_all(
             br#"function response(status, headers, body)
   if status == 200 then
-    local id = string.match(body, '"id":(%d+)')
+    local id = string.match(body, '"id":"(d_%x+)"')
     if id then acks:write(id, "\n") end
   end
 end

@@ -2,11 +2,11 @@
 
 use axum::Json;
 use axum::extract::rejection::{JsonRejection, QueryRejection};
-use axum::extract::{Path, Query, State};
+use axum::extract::{Query, State};
 use axum::response::{IntoResponse, Response};
 use http::{HeaderValue, StatusCode, header};
 
-use super::{ApiError, ApiState, json_body};
+use super::{ApiError, ApiState, DeliveryRef, json_body};
 use crate::model::{CurlCommand, Deleted, DeliveryDetail, Facets, Items, Page, ServerInfo};
 use crate::profile::VendorProfile;
 use crate::store::{Filter, ListParams};
@@ -40,7 +40,7 @@ pub(super) async fn facets(
 
 pub(super) async fn get(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
 ) -> Result<Json<DeliveryDetail>, ApiError> {
     Ok(Json(state.control.get_delivery(id).await?))
 }
@@ -49,7 +49,7 @@ pub(super) async fn get(
 /// download and sandboxed: a stored HTML or SVG body must never run as a page of this origin.
 pub(super) async fn raw(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
 ) -> Result<Response, ApiError> {
     let (content_type, body) = state.control.raw_body(id).await?;
     let content_type = content_type
@@ -79,7 +79,7 @@ pub(super) async fn raw(
 
 pub(super) async fn delete(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
 ) -> Result<StatusCode, ApiError> {
     state.control.delete_delivery(id).await?;
     Ok(StatusCode::NO_CONTENT)
@@ -94,7 +94,7 @@ pub(super) struct PinRequest {
 /// `PUT /api/deliveries/{id}/pin` with `{"pinned": true|false}`.
 pub(super) async fn pin(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
     body: Result<Json<PinRequest>, JsonRejection>,
 ) -> Result<StatusCode, ApiError> {
     let body = json_body(body)?;
@@ -113,7 +113,7 @@ pub(super) struct CurlParams {
 
 pub(super) async fn curl(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
     params: Result<Query<CurlParams>, QueryRejection>,
 ) -> Result<Json<CurlCommand>, ApiError> {
     let Query(params) =

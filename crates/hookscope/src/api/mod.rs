@@ -133,6 +133,38 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// The delivery a path names: by its number (`/api/deliveries/42`) or by the opaque id its sender
+/// was given (`/api/deliveries/d_…`).
+pub(super) struct DeliveryRef(pub i64);
+
+impl axum::extract::FromRequestParts<ApiState> for DeliveryRef {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &ApiState,
+    ) -> Result<Self, Self::Rejection> {
+        let axum::extract::Path(text) =
+            axum::extract::Path::<String>::from_request_parts(parts, state)
+                .await
+                .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+        state
+            .control
+            .ack_ids()
+            .resolve(&text)
+            .map(DeliveryRef)
+            .ok_or_else(|| {
+                ApiError::new(
+                    StatusCode::NOT_FOUND,
+                    format!(
+                        "no delivery {:?}: a delivery is named by its number or by the id its sender was given (d_…)",
+                        crate::visible::visible(&text)
+                    ),
+                )
+            })
+    }
+}
+
 /// The JSON body of a request, or a 400 that says what is wrong with it.
 fn json_body<T>(
     body: Result<axum::Json<T>, axum::extract::rejection::JsonRejection>,

@@ -8,7 +8,7 @@ use axum::extract::{Path, RawQuery, State};
 use http::StatusCode;
 use serde::Deserialize;
 
-use super::{ApiError, ApiState, json_body};
+use super::{ApiError, ApiState, DeliveryRef, json_body};
 use crate::model::{Attempt, Items, ReplayJob};
 use crate::replay::jobs::StartReplay;
 use crate::replay::{EditedRequest, ReplayOptions};
@@ -26,7 +26,7 @@ pub(super) struct ReplayRequest {
 
 pub(super) async fn replay(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
     body: Result<Json<ReplayRequest>, JsonRejection>,
 ) -> Result<Json<Attempt>, ApiError> {
     let body = json_body(body)?;
@@ -40,7 +40,7 @@ pub(super) async fn replay(
 
 pub(super) async fn attempts(
     State(state): State<ApiState>,
-    Path(id): Path<i64>,
+    DeliveryRef(id): DeliveryRef,
 ) -> Result<Json<Items<Attempt>>, ApiError> {
     Ok(Json(state.control.attempts(id).await?.into()))
 }

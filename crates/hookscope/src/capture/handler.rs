@@ -35,6 +35,8 @@ pub struct CaptureState {
     /// Body bytes read and not yet stored, over every connection: bounded by
     /// `capture.max_in_flight`.
     pub in_flight: Arc<std::sync::atomic::AtomicU64>,
+    /// What a sender is told its delivery is: an opaque id, never the store's number.
+    pub ack: crate::ack::AckIds,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
@@ -178,22 +180,25 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     tracing::Span::current().record("id", id);
     tracing::debug!(status = status.as_u16(), "delivery stored");
 
+    let opaque = state.ack.encode(id);
     if let Some((fwd, mut captured)) = forward {
         captured.id = id;
         let run = state.forwarder.forward(fwd, captured);
         if route.pass_through {
             // The delivery is stored; the target's answer is the sender's.
-            return respond::closing(respond::passed_through(id, run.await), close);
+            return respond::closing(respond::passed_through(&opaque, run.await), close);
         }
         tokio::spawn(run);
     }
 
     let refused = note.is_some();
     let mut resp = match route.custom {
-        Some(custom) => respond::custom(custom, status, id).await,
+        Some(custom) => respond::custom(custom, status, &opaque).await,
         None => match note {
-            Some(error) => respond::json(status, serde_json::json!({ "id": id, "error": error })),
-            None => respond::ack(status, id),
+            Some(error) => {
+                respond::json(status, serde_json::json!({ "id": opaque, "error": error }))
+            }
+            None => respond::ack(status, &opaque),
         },
     };
     if refused && status == StatusCode::SERVICE_UNAVAILABLE {

@@ -10,15 +10,16 @@ use crate::config::ResponseConfig;
 use crate::head;
 use crate::model::Outcome;
 
-/// The usual acknowledgement, `{"id":N}`, written directly: it is on every request's path.
-pub(super) fn ack(status: StatusCode, id: i64) -> Response {
+/// The usual acknowledgement, `{"id":"d_…"}` (the opaque id), written directly: it is on every
+/// request's path.
+pub(super) fn ack(status: StatusCode, id: &str) -> Response {
     (
         status,
         [(
             header::CONTENT_TYPE,
             HeaderValue::from_static("application/json"),
         )],
-        format!("{{\"id\":{id}}}"),
+        format!("{{\"id\":\"{id}\"}}"),
     )
         .into_response()
 }
@@ -47,7 +48,7 @@ pub(super) fn not_stored(e: &crate::Error) -> Response {
 
 /// The endpoint's configured answer, after its delay: its body (or the acknowledgement) and its
 /// headers.
-pub(super) async fn custom(custom: &ResponseConfig, status: StatusCode, id: i64) -> Response {
+pub(super) async fn custom(custom: &ResponseConfig, status: StatusCode, id: &str) -> Response {
     if let Some(delay) = custom.delay.filter(|d| !d.is_zero()) {
         tokio::time::sleep(delay).await;
     }
@@ -69,7 +70,7 @@ pub(super) async fn custom(custom: &ResponseConfig, status: StatusCode, id: i64)
 
 /// The forward target's answer, relayed to the sender: its status, headers (less those of the
 /// connection) and body; a 502 naming the reason when it gave none.
-pub(super) fn passed_through(id: i64, outcome: Outcome) -> Response {
+pub(super) fn passed_through(id: &str, outcome: Outcome) -> Response {
     let relayed = outcome
         .status
         .filter(|s| *s == super::forward::relayed_status(&outcome));

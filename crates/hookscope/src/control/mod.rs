@@ -53,6 +53,8 @@ struct Inner {
     /// The last body whose content coding a detail read undid (by delivery id), and the lock
     /// that lets one decoding run at a time.
     decoded: DecodedCache,
+    /// Senders' opaque ids for deliveries, and back.
+    ack: crate::ack::AckIds,
 }
 
 type DecodedCache =
@@ -68,6 +70,8 @@ pub struct Parts {
     pub retention: RetentionConfig,
     /// The forward for every delivery (`serve --forward-to`), fixed while the server runs.
     pub forward: Option<crate::config::ForwardConfig>,
+    /// What the capture port tells senders their deliveries are.
+    pub ack: crate::ack::AckIds,
 }
 
 impl Control {
@@ -85,8 +89,14 @@ impl Control {
                 client: crate::replay::Client::new(crate::replay::ClientOptions::default()),
                 jobs: crate::replay::jobs::Jobs::default(),
                 decoded: DecodedCache::default(),
+                ack: parts.ack,
             }),
         }
+    }
+
+    /// Senders' opaque ids: a delivery's, or the delivery one names.
+    pub fn ack_ids(&self) -> &crate::ack::AckIds {
+        &self.inner.ack
     }
 
     pub fn store(&self) -> &Store {

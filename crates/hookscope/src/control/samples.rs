@@ -172,7 +172,11 @@ impl Control {
                 id = id.or_else(|| {
                     serde_json::from_slice::<serde_json::Value>(&outcome.body)
                         .ok()
-                        .and_then(|v| v.get("id").and_then(serde_json::Value::as_i64))
+                        .and_then(|v| {
+                            v.get("id")
+                                .and_then(serde_json::Value::as_str)
+                                .and_then(|opaque| self.inner.ack.decode(opaque))
+                        })
                 });
             }
             answers.push(SampleAnswer {

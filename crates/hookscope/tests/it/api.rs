@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::common::DeliveryId as _;
 use crate::common::start;
 use futures_util::StreamExt;
 use serde_json::{Value, json};
@@ -130,7 +131,7 @@ async fn pages_walk_newest_first_by_cursor_without_gaps() {
                 .as_array()
                 .unwrap()
                 .iter()
-                .map(|d| d["id"].as_i64().unwrap()),
+                .map(|d| d["id"].delivery_id(&t)),
         );
         match page["next_cursor"].as_i64() {
             Some(c) => cursor = Some(c),
@@ -159,8 +160,7 @@ async fn windows_by_offset_count_totals_and_read_what_came_after() {
             .json::<Value>()
             .await
             .unwrap()["id"]
-            .as_i64()
-            .unwrap();
+            .delivery_id(&t);
         ids.push(id);
     }
     let ids_of = |page: &Value| -> Vec<i64> {
@@ -168,7 +168,7 @@ async fn windows_by_offset_count_totals_and_read_what_came_after() {
             .as_array()
             .unwrap()
             .iter()
-            .map(|d| d["id"].as_i64().unwrap())
+            .map(|d| d["id"].delivery_id(&t))
             .collect()
     };
     // Anchored at the row below the newest, a window four rows down.
@@ -234,8 +234,7 @@ async fn filters_by_method_path_endpoint_and_time() {
         .json::<Value>()
         .await
         .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .delivery_id(&t);
     let ids = crate::common::page_ids;
 
     let (_, p) = t.api_get("/api/deliveries?method=put").await;
@@ -346,7 +345,7 @@ async fn raw_bodies_download_sandboxed_with_their_content_type() {
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = t.ack_id(&resp.json::<Value>().await.unwrap()["id"]);
     let raw = t
         .http
         .get(t.api_url(&format!("/api/deliveries/{id}/raw")))
@@ -653,7 +652,7 @@ async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret(
         .unwrap();
     assert_eq!(sent["path"], "/hooks/cooledge");
     assert_eq!(sent["status"], 200);
-    let d = t.delivery(sent["id"].as_i64().unwrap()).await;
+    let d = t.delivery(sent["id"].delivery_id(&t)).await;
     assert_eq!(d["vendor"], "cooledge");
     assert_eq!(d["signature"]["status"], "valid", "{d}");
     assert_eq!(d["endpoint"], "/hooks/cooledge");
@@ -667,7 +666,7 @@ async fn a_sample_goes_through_the_capture_port_signed_with_the_endpoint_secret(
         .await
         .unwrap();
     assert_eq!(sent["path"], "/sample/github");
-    let d = t.delivery(sent["id"].as_i64().unwrap()).await;
+    let d = t.delivery(sent["id"].delivery_id(&t)).await;
     assert_eq!(d["vendor"], "github");
     assert_eq!(d["signature"]["status"], "valid", "{d}");
     let (_, endpoints) = t.api_get("/api/endpoints").await;
@@ -736,8 +735,7 @@ async fn test_events_exercise_dedupe_and_signature_checks() {
         .map(|a| {
             assert_eq!(a["status"], 200, "{a}");
             serde_json::from_str::<Value>(a["body"].as_str().unwrap()).unwrap()["id"]
-                .as_i64()
-                .unwrap()
+                .delivery_id(&t)
         })
         .collect();
     let second = t.delivery(ids[1]).await;
@@ -757,8 +755,7 @@ async fn test_events_exercise_dedupe_and_signature_checks() {
     assert_eq!(sent["id"], Value::Null, "sent to a URL: no id of ours");
     let id =
         serde_json::from_str::<Value>(sent["answers"][0]["body"].as_str().unwrap()).unwrap()["id"]
-            .as_i64()
-            .unwrap();
+            .delivery_id(&t);
     let d = t.delivery(id).await;
     assert_eq!(d["signature"]["status"], "invalid", "{d}");
     assert!(crate::common::body_bytes(&d).starts_with(br#"{"tampered":true,"#));
@@ -806,8 +803,7 @@ async fn compressed_bodies_are_stored_as_sent_and_shown_decoded() {
         .json::<Value>()
         .await
         .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .delivery_id(&t);
     let d = t.delivery(id).await;
     assert_eq!(crate::common::body_bytes(&d), compressed);
     assert_eq!(d["decoded"]["encoding"], "gzip");
@@ -845,8 +841,7 @@ async fn a_compression_bomb_read_in_parallel_costs_one_capped_decoding() {
         .json::<Value>()
         .await
         .unwrap()["id"]
-        .as_i64()
-        .unwrap();
+        .delivery_id(&t);
     let mut readers = tokio::task::JoinSet::new();
     for _ in 0..4 {
         let t = t.clone();
@@ -988,7 +983,7 @@ async fn support_finds_a_tenants_deliveries_and_where_they_really_came_from() {
         .send()
         .await
         .unwrap();
-    let tunnelled = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let tunnelled = t.ack_id(&resp.json::<Value>().await.unwrap()["id"]);
     t.post("/elsewhere", "no tenant").await;
 
     let (_, all) = t.api_get("/api/facets").await;

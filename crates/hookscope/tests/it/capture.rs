@@ -2,7 +2,8 @@
 
 use std::time::{Duration, Instant};
 
-use crate::common::{acked_ids, body_bytes, header_pairs, raw_exchange, start};
+use crate::common::DeliveryId as _;
+use crate::common::{body_bytes, header_pairs, raw_exchange, start};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 #[tokio::test(flavor = "multi_thread")]
@@ -38,7 +39,7 @@ async fn headers_keep_arrival_order_case_and_duplicates() {
     )
     .await;
     assert!(resp.starts_with("HTTP/1.1 200"), "{resp}");
-    let id = acked_ids(&resp)[0];
+    let id = t.acked_ids(&resp)[0];
     let d = t.delivery(id).await;
     let pairs = header_pairs(&d);
     let expected = [
@@ -67,7 +68,7 @@ async fn raw_path_and_query_are_kept() {
         b"PATCH /a%20b//c?x=1&x=2&y&e=%F0%9F HTTP/1.1\r\nHost: h\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
     )
     .await;
-    let id = acked_ids(&resp)[0];
+    let id = t.acked_ids(&resp)[0];
     let d = t.delivery(id).await;
     assert_eq!(d["method"], "PATCH");
     assert_eq!(d["path"], "/a%20b//c");
@@ -106,7 +107,7 @@ async fn chunked_bodies_are_reassembled_and_the_next_request_keeps_its_head() {
         b"POST /chunked HTTP/1.1\r\nHost: h\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n1;ext=x\r\n,\r\n6\r\n world\r\n0\r\nX-Trailer: t\r\n\r\nPOST /after HTTP/1.1\r\nHost: h\r\nX-After-Case: Yes\r\nContent-Length: 3\r\nConnection: close\r\n\r\nabc",
     )
     .await;
-    let ids = acked_ids(&resp);
+    let ids = t.acked_ids(&resp);
     assert_eq!(ids.len(), 2, "{resp}");
     let first = t.delivery(ids[0]).await;
     assert_eq!(first["body"], "hello, world");
@@ -136,7 +137,7 @@ async fn pipelined_requests_each_keep_their_own_head_and_body() {
         );
     }
     let resp = raw_exchange(t.capture, &wire).await;
-    let ids = acked_ids(&resp);
+    let ids = t.acked_ids(&resp);
     assert_eq!(ids.len(), 5, "{resp}");
     for (i, id) in ids.iter().enumerate() {
         let d = t.delivery(*id).await;
@@ -162,7 +163,7 @@ async fn oversized_bodies_get_413_and_are_kept_truncated() {
         .unwrap();
     assert_eq!(resp.status(), 413);
     let ack: serde_json::Value = resp.json().await.unwrap();
-    let id = ack["id"].as_i64().unwrap();
+    let id = t.ack_id(&ack["id"]);
     assert!(
         ack["error"].as_str().unwrap().contains("1.0 KiB limit"),
         "{ack}"
@@ -182,7 +183,7 @@ async fn oversized_bodies_get_413_and_are_kept_truncated() {
     );
     let resp = raw_exchange(t.capture, req.as_bytes()).await;
     assert!(resp.starts_with("HTTP/1.1 413"), "{resp}");
-    let d = t.delivery(acked_ids(&resp)[0]).await;
+    let d = t.delivery(t.acked_ids(&resp)[0]).await;
     assert_eq!(d["truncated"], true);
     assert_eq!(d["stored_size"], 100);
     assert!(d["body_size"].as_u64().unwrap() > 1024);
@@ -208,7 +209,7 @@ async fn expect_continue_over_the_limit_is_refused_before_the_body() {
         .unwrap();
     let resp = String::from_utf8_lossy(&buf[..n]);
     assert!(resp.starts_with("HTTP/1.1 413"), "{resp}");
-    let d = t.delivery(acked_ids(&resp)[0]).await;
+    let d = t.delivery(t.acked_ids(&resp)[0]).await;
     assert_eq!(d["body_size"], 100000);
     assert_eq!(d["stored_size"], 0);
     t.stop().await;
@@ -229,7 +230,7 @@ async fn slow_bodies_time_out_with_408_and_keep_what_arrived() {
         .unwrap();
     let resp = String::from_utf8_lossy(&out);
     assert!(resp.starts_with("HTTP/1.1 408"), "{resp}");
-    let d = t.delivery(acked_ids(&resp)[0]).await;
+    let d = t.delivery(t.acked_ids(&resp)[0]).await;
     assert_eq!(d["body"], "0123456789");
     assert_eq!(d["truncated"], true);
     assert!(d["note"].as_str().unwrap().contains("body_read_timeout"));
@@ -255,7 +256,7 @@ async fn a_sender_that_hangs_up_mid_body_is_still_recorded() {
         }
         tokio::time::sleep(Duration::from_millis(50)).await;
     }
-    let d = t.delivery(items[0]["id"].as_i64().unwrap()).await;
+    let d = t.delivery(items[0]["id"].delivery_id(&t)).await;
     assert_eq!(d["body"], "partial");
     assert_eq!(d["truncated"], true);
     assert!(
@@ -299,7 +300,7 @@ async fn endpoints_answer_with_their_configured_response_after_a_delay() {
     assert_eq!(item["response_status"], 503);
     // Another path gets the default acknowledgement, at once.
     let id = t.post("/hooks/other", "{}").await;
-    assert!(id > item["id"].as_i64().unwrap());
+    assert!(id > item["id"].delivery_id(&t));
     t.stop().await;
 }
 
@@ -325,7 +326,7 @@ async fn the_capture_port_never_reveals_stored_data() {
         assert_eq!(resp.status(), 200, "{path}");
         let text = resp.text().await.unwrap();
         assert!(!text.contains(secret), "{path} leaked: {text}");
-        assert_eq!(crate::common::acked_ids(&text).len(), 1, "{path}: {text}");
+        assert_eq!(t.acked_ids(&text).len(), 1, "{path}: {text}");
     }
     t.stop().await;
 }
@@ -335,7 +336,7 @@ async fn newest(t: &crate::common::TestServer) -> serde_json::Value {
     for _ in 0..200 {
         let (_, page) = t.api_get("/api/deliveries").await;
         if let Some(item) = page["items"].get(0) {
-            return t.delivery(item["id"].as_i64().unwrap()).await;
+            return t.delivery(item["id"].delivery_id(t)).await;
         }
         tokio::time::sleep(Duration::from_millis(25)).await;
     }
@@ -445,7 +446,7 @@ async fn a_sender_that_half_closes_after_its_request_is_answered_and_stored() {
         let answer = String::from_utf8_lossy(&answer);
         assert!(answer.starts_with("HTTP/1."), "no answer: {answer:?}");
         assert!(answer.contains(" 200 "), "{answer}");
-        let ids = acked_ids(&answer);
+        let ids = t.acked_ids(&answer);
         assert_eq!(ids.len(), 1, "{answer}");
         let stored = t.delivery(ids[0]).await;
         assert_eq!(body_bytes(&stored), body);
@@ -465,7 +466,7 @@ async fn non_utf8_and_non_ascii_paths_are_kept_and_filtered_on() {
     let d = newest(&t).await;
     assert_eq!(d["path"], "/caf%E9/x", "{d}");
     assert_eq!(d["query"], "q=%FF");
-    let id = d["id"].as_i64().unwrap();
+    let id = d["id"].delivery_id(&t);
     let head = t
         .http
         .get(t.api_url(&format!("/api/export?format=jsonl&ids={id}")))
@@ -606,5 +607,52 @@ async fn bodies_in_flight_share_a_budget_and_the_one_past_it_is_refused() {
         .await
         .unwrap();
     assert_eq!(again.status(), 200);
+    t.stop().await;
+}
+
+/// A sender's acknowledgement names its delivery by an opaque id: consecutive deliveries give
+/// nothing away of the store's numbering, the API takes the id where it takes a number, and an id
+/// this instance did not make names nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn acknowledgements_carry_an_opaque_id_the_api_resolves() {
+    let t = start("").await;
+    let mut acks = Vec::new();
+    for i in 0..3 {
+        let resp = t
+            .http
+            .post(t.capture_url("/opaque"))
+            .body(format!("{i}"))
+            .send()
+            .await
+            .unwrap();
+        let ack: serde_json::Value = resp.json().await.unwrap();
+        let id = ack["id"].as_str().expect("the id is a string").to_owned();
+        assert!(
+            id.len() == 34
+                && id.starts_with("d_")
+                && id[2..].bytes().all(|b| b.is_ascii_hexdigit()),
+            "{id}"
+        );
+        acks.push(id);
+    }
+    let (_, page) = t.api_get("/api/deliveries").await;
+    let numbers = crate::common::page_ids(&page);
+    for (ack, number) in acks.iter().zip(numbers.iter().rev()) {
+        let (status, d) = t.api_get(&format!("/api/deliveries/{ack}")).await;
+        assert_eq!(status, 200, "{d}");
+        assert_eq!(d["id"], *number);
+        let (status, _) = t.api_get(&format!("/api/deliveries/{ack}/attempts")).await;
+        assert_eq!(status, 200);
+    }
+    // Neighbours share no visible order.
+    assert_ne!(acks[0][..8], acks[1][..8]);
+    let mut forged = acks[0].clone();
+    forged.replace_range(10..11, if &forged[10..11] == "0" { "1" } else { "0" });
+    let (status, answer) = t.api_get(&format!("/api/deliveries/{forged}")).await;
+    assert_eq!(status, 404, "{answer}");
+    assert!(
+        answer["error"].as_str().unwrap().contains("no delivery"),
+        "{answer}"
+    );
     t.stop().await;
 }

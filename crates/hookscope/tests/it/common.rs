@@ -86,7 +86,7 @@ impl TestServer {
             .unwrap();
         assert_eq!(resp.status(), 200);
         let ack: Value = resp.json().await.unwrap();
-        ack["id"].as_i64().expect("ack names the id")
+        self.ack_id(&ack["id"])
     }
 
     pub async fn stop(self) {
@@ -106,16 +106,41 @@ pub async fn raw_exchange(addr: SocketAddr, request: &[u8]) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
-/// The ids named in the JSON bodies of one or more raw responses.
-pub fn acked_ids(responses: &str) -> Vec<i64> {
-    responses
-        .match_indices("\"id\":")
-        .map(|(i, m)| {
-            let rest = &responses[i + m.len()..];
-            let end = rest.find(|c: char| !c.is_ascii_digit()).unwrap();
-            rest[..end].parse().unwrap()
-        })
-        .collect()
+/// The delivery an `id` names, whether a number (the API's) or an opaque id (a sender's).
+pub trait DeliveryId {
+    fn delivery_id(&self, t: &TestServer) -> i64;
+}
+
+impl DeliveryId for Value {
+    fn delivery_id(&self, t: &TestServer) -> i64 {
+        self.as_i64().unwrap_or_else(|| t.ack_id(self))
+    }
+}
+
+impl TestServer {
+    /// The deliveries the acknowledgements in one or more raw responses name (by the opaque ids
+    /// senders are given).
+    pub fn acked_ids(&self, responses: &str) -> Vec<i64> {
+        responses
+            .match_indices("\"id\":\"")
+            .map(|(i, m)| {
+                let rest = &responses[i + m.len()..];
+                let end = rest.find('"').unwrap();
+                self.ack_id(&Value::from(&rest[..end]))
+            })
+            .collect()
+    }
+
+    /// The delivery an acknowledgement's `id` names.
+    pub fn ack_id(&self, id: &Value) -> i64 {
+        let opaque = id.as_str().unwrap_or_else(|| panic!("an opaque id: {id}"));
+        assert!(opaque.starts_with("d_"), "{opaque}");
+        self.server
+            .control()
+            .ack_ids()
+            .decode(opaque)
+            .unwrap_or_else(|| panic!("{opaque} is an id this instance gave"))
+    }
 }
 
 pub fn header_pairs(delivery: &Value) -> Vec<(String, String)> {

@@ -56,6 +56,8 @@ struct Serve {
     child: Child,
     capture: String,
     api: String,
+    /// The data directory, which holds the key to the opaque ids senders are given.
+    data: PathBuf,
 }
 
 #[allow(
@@ -88,6 +90,7 @@ fn serve(disk: &Path) -> Serve {
         if let (Some(capture), Some(api)) = (url("capture"), url("api")) {
             return Serve {
                 child,
+                data,
                 capture: capture.trim_end_matches('/').to_owned(),
                 // `http://127.0.0.1:PORT/api?token=…`: the origin.
                 api: api
@@ -140,7 +143,11 @@ impl Serve {
         let status = resp.status().as_u16();
         let answer: Value = resp.json().await.unwrap();
         match status {
-            200 => Some(answer["id"].as_i64().unwrap()),
+            200 => {
+                let opaque = answer["id"].as_str().unwrap();
+                let ids = hookscope::ack::AckIds::load_or_create(&self.data).unwrap();
+                Some(ids.decode(opaque).expect("an id this instance made"))
+            }
             503 => {
                 let error = answer["error"].as_str().unwrap();
                 assert!(error.contains("disk is full"), "{error}");

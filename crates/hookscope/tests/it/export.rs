@@ -36,7 +36,7 @@ async fn two_deliveries(t: &crate::common::TestServer) -> (i64, i64, Vec<u8>) {
     )
     .into_bytes();
     request.extend_from_slice(&body);
-    let bin = crate::common::acked_ids(&raw_exchange(t.capture, &request).await)[0];
+    let bin = t.acked_ids(&raw_exchange(t.capture, &request).await)[0];
     let json = t
         .post(
             "/hooks/text",

@@ -1,5 +1,6 @@
 //! Decoding, signatures and duplicates through the real capture port and control API.
 
+use crate::common::DeliveryId as _;
 use crate::common::start;
 use hmac::{KeyInit, Mac};
 use serde_json::Value;
@@ -32,7 +33,7 @@ async fn post(
     }
     let resp = req.send().await.unwrap();
     assert_eq!(resp.status(), 200);
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = t.ack_id(&resp.json::<Value>().await.unwrap()["id"]);
     t.delivery(id).await
 }
 
@@ -112,7 +113,7 @@ async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {
     assert_eq!(conflict["signature"]["status"], "valid");
 
     // The first delivery now knows its event arrived three times.
-    let first_again = t.delivery(first["id"].as_i64().unwrap()).await;
+    let first_again = t.delivery(first["id"].delivery_id(&t)).await;
     assert_eq!(first_again["duplicate"]["count"], 3);
 
     let tampered = post(
@@ -157,11 +158,11 @@ async fn cooledge_deliveries_are_decoded_verified_and_deduplicated() {
         "retry, conflict, tampered retry-or-conflict"
     );
     let (_, page) = f("duplicate=conflict").await;
-    assert!(ids(&page).contains(&conflict["id"].as_i64().unwrap()));
+    assert!(ids(&page).contains(&conflict["id"].delivery_id(t)));
     let (_, page) = f("signature=valid&vendor=cooledge").await;
     assert_eq!(ids(&page).len(), 3);
     let (_, page) = f("event_type=job.completed").await;
-    assert_eq!(ids(&page), [unsigned["id"].as_i64().unwrap()]);
+    assert_eq!(ids(&page), [unsigned["id"].delivery_id(t)]);
     let (_, page) = f(&format!("event_id={event_id}")).await;
     assert_eq!(ids(&page).len(), 4);
     let (status, err) = f("signature=bogus").await;
@@ -217,7 +218,7 @@ async fn warnings_and_unsigned_vendors_show_in_the_list() {
     assert_eq!(bad["validation"][0]["path"], "/version");
 
     let (_, page) = t.api_get("/api/deliveries?validation=warning").await;
-    assert_eq!(ids(&page), [bad["id"].as_i64().unwrap()]);
+    assert_eq!(ids(&page), [bad["id"].delivery_id(&t)]);
     let (_, page) = t.api_get("/api/deliveries?limit=5").await;
     assert_eq!(
         page["items"][1]["vendor"], "github",
@@ -264,7 +265,7 @@ async fn changing_a_secret_re_verifies_stored_deliveries_in_the_background() {
 
     let mut after = Value::Null;
     for _ in 0..200 {
-        after = t.delivery(before["id"].as_i64().unwrap()).await;
+        after = t.delivery(before["id"].delivery_id(&t)).await;
         if after["signature"]["status"] == "valid" {
             break;
         }
@@ -277,11 +278,11 @@ async fn changing_a_secret_re_verifies_stored_deliveries_in_the_background() {
     );
     assert_eq!(after["signature"]["secret"], "#1 (…body)");
     // A delivery on no endpoint is left as it was.
-    let untouched = t.delivery(other["id"].as_i64().unwrap()).await;
+    let untouched = t.delivery(other["id"].delivery_id(&t)).await;
     assert_eq!(untouched["signature"]["status"], "unchecked");
     // New deliveries use the new secret at once, and the filter sees the update.
     let (_, page) = t.api_get("/api/deliveries?signature=valid").await;
-    assert_eq!(ids(&page), [before["id"].as_i64().unwrap()]);
+    assert_eq!(ids(&page), [before["id"].delivery_id(&t)]);
 
     // Rotating the secret out: the old signature no longer holds, and the doctor says why.
     let resp = t

@@ -17,7 +17,7 @@ const LAYERS: &[&[&str]] = &[
         "visible",
     ],
     &["config", "net"],
-    &["profile"],
+    &["profile", "ack"],
     &["model"],
     &["events"],
     &["store", "sample"],

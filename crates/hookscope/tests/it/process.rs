@@ -118,13 +118,14 @@ async fn acknowledged_deliveries_survive_sigkill() {
                 .await
                 .unwrap();
             assert_eq!(resp.status(), 200);
-            let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+            let id = resp.json::<Value>().await.unwrap()["id"].clone();
             (id, body)
         });
     }
-    let mut acked = Vec::new();
+    let mut sent = Vec::new();
     while let Some(done) = tasks.join_next().await {
-        acked.push(done.unwrap());
+        let (id, body) = done.unwrap();
+        sent.push((ack_of(dir.path(), &id), body));
     }
     // SIGKILL right after the last acknowledgement: no shutdown, no checkpoint.
     server.child.kill().unwrap();
@@ -133,7 +134,7 @@ async fn acknowledged_deliveries_survive_sigkill() {
     let db = dir.path().join("hookscope.db");
     let store = Store::open_existing(&db).unwrap();
     assert_eq!(store.count().unwrap(), n as u64);
-    for (id, body) in &acked {
+    for (id, body) in &sent {
         let stored = store
             .get(*id)
             .unwrap()
@@ -150,8 +151,8 @@ async fn acknowledged_deliveries_survive_sigkill() {
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
-    assert!(acked.iter().all(|(acked_id, _)| *acked_id < id));
+    let id = ack_of(dir.path(), &resp.json::<Value>().await.unwrap()["id"]);
+    assert!(sent.iter().all(|(acked_id, _)| *acked_id < id));
     stop(server);
 }
 
@@ -240,12 +241,23 @@ async fn list_and_show_read_what_was_captured_byte_for_byte() {
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let ack = resp.json::<Value>().await.unwrap()["id"].clone();
+    let id = ack_of(dir.path(), &ack);
 
     // While the server runs (WAL lets readers in), and through the API with the printed token.
     let raw = hookscope(dir.path(), &["show", &id.to_string(), "--raw"]);
     assert!(raw.status.success());
     assert_eq!(raw.stdout, body);
+    // The id the sender was given names it too; one made up names nothing.
+    let by_ack = hookscope(dir.path(), &["show", ack.as_str().unwrap(), "--raw"]);
+    assert_eq!(by_ack.stdout, body);
+    let made_up = hookscope(dir.path(), &["show", "d_00112233445566778899aabbccddeeff"]);
+    assert!(!made_up.status.success());
+    assert!(
+        String::from_utf8_lossy(&made_up.stderr).contains("neither a delivery number"),
+        "{}",
+        String::from_utf8_lossy(&made_up.stderr)
+    );
     let api_body = http
         .get(
             server
@@ -306,7 +318,7 @@ async fn what_a_sender_wrote_never_drives_the_terminal() {
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = ack_of(dir.path(), &resp.json::<Value>().await.unwrap()["id"]);
     let shown_as = "\\x1b]0;TITLE\\x07\\x1b[2J\\x1b]52;c;aGk=\\x07\\u{202e}evil\\u{009b}";
     let clean = |what: &str, text: &str| {
         assert!(
@@ -419,6 +431,7 @@ async fn secrets_at_rest_are_the_owners_alone() {
         "hookscope.db-wal",
         "hookscope.toml",
         "api-token",
+        "ack-key",
     ] {
         let path = dir.join(file);
         if path.exists() || file != "hookscope.db-wal" {
@@ -493,7 +506,7 @@ async fn list_shows_the_analysis_and_verify_checks_a_saved_request() {
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = ack_of(dir.path(), &resp.json::<Value>().await.unwrap()["id"]);
     // The terminal shows it as it arrives.
     server
         .printed(&[
@@ -792,6 +805,15 @@ async fn serve_forward_to_sends_every_delivery_on_unless_its_endpoint_forwards_e
     assert!(err.contains("--forward-to"), "{err}");
 }
 
+/// The delivery a sender's opaque id names, decoded with the key `serve` keeps in `dir`.
+fn ack_of(dir: &Path, id: &Value) -> i64 {
+    let opaque = id.as_str().unwrap_or_else(|| panic!("an opaque id: {id}"));
+    hookscope::ack::AckIds::load_or_create(dir)
+        .unwrap()
+        .decode(opaque)
+        .unwrap_or_else(|| panic!("{opaque} was made by this instance"))
+}
+
 /// The API's origin and token, from the URL `serve` printed (`…/api?token=T`).
 fn api_parts(server: &Serve) -> (String, String) {
     let (origin, token) = server.api.split_once("/api?token=").unwrap();
@@ -828,7 +850,7 @@ async fn post_until(
     http: reqwest::Client,
     url: String,
     stop: Arc<std::sync::atomic::AtomicBool>,
-) -> Vec<i64> {
+) -> Vec<String> {
     let mut senders = tokio::task::JoinSet::new();
     for s in 0..16 {
         let (http, url, stop) = (http.clone(), url.clone(), stop.clone());
@@ -843,8 +865,8 @@ async fn post_until(
                 let Ok(answer) = resp.json::<Value>().await else {
                     break;
                 };
-                if let Some(id) = answer["id"].as_i64() {
-                    acked.push(id);
+                if let Some(id) = answer["id"].as_str() {
+                    acked.push(id.to_owned());
                 }
             }
             acked
@@ -881,7 +903,12 @@ async fn sigkill_during_retention_pruning_leaves_a_sound_store() {
     server.child.kill().unwrap();
     server.child.wait().unwrap();
     done.store(true, std::sync::atomic::Ordering::SeqCst);
-    let acked = posting.await.unwrap();
+    let acked: Vec<i64> = posting
+        .await
+        .unwrap()
+        .iter()
+        .map(|id| ack_of(dir.path(), &Value::from(id.as_str())))
+        .collect();
     assert!(
         acked.len() > 60,
         "pruning went on: {} acknowledged",
@@ -934,7 +961,10 @@ async fn sigkill_during_a_bulk_replay_leaves_a_sound_store() {
             .send()
             .await
             .unwrap();
-        originals.push(resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap());
+        originals.push(ack_of(
+            dir.path(),
+            &resp.json::<Value>().await.unwrap()["id"],
+        ));
     }
     let (api, token) = api_parts(&server);
     let started = http

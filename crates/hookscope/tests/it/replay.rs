@@ -5,6 +5,7 @@ use std::net::SocketAddr;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use crate::common::DeliveryId as _;
 use crate::common::{TestServer, raw_exchange, start};
 use axum::body::Bytes;
 use axum::extract::{Request, State};
@@ -95,7 +96,7 @@ async fn a_replay_sends_the_stored_request_byte_exact_and_records_the_answer() {
     request[at + 3] = 0xe9;
     request.extend_from_slice(&body);
     let answer = raw_exchange(t.capture, &request).await;
-    let id = crate::common::acked_ids(&answer)[0];
+    let id = t.acked_ids(&answer)[0];
 
     let (status, attempt) =
         replay(&t, id, json!({ "to": format!("http://{addr}/webhooks") })).await;
@@ -253,7 +254,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
         .send()
         .await
         .unwrap();
-    let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = t.ack_id(&resp.json::<Value>().await.unwrap()["id"]);
     let original = t.delivery(id).await;
     assert_eq!(
         original["signature"]["status"], "stale",
@@ -272,7 +273,7 @@ async fn a_resigned_replay_passes_the_real_signature_check_and_a_fresh_one_is_a_
     assert_eq!(resigned["resigned"], true);
     let stored = |a: &Value| {
         let ack: Value = serde_json::from_str(a["response_body"].as_str().unwrap()).unwrap();
-        ack["id"].as_i64().unwrap()
+        ack["id"].delivery_id(&t)
     };
 
     let plain = t.delivery(stored(&plain)).await;
@@ -840,7 +841,7 @@ async fn pass_through_answers_the_sender_with_the_handlers_answer() {
         "{answer}"
     );
     // All three are stored, each with its forward.
-    let id = answer["id"].as_i64().unwrap();
+    let id = t.ack_id(&answer["id"]);
     assert_eq!(
         crate::common::body_bytes(&t.delivery(id).await),
         b"to nobody"

@@ -2,6 +2,7 @@
 
 use std::time::Duration;
 
+use crate::common::DeliveryId as _;
 use crate::common::{page_ids, start};
 
 async fn wait_indexed(t: &crate::common::TestServer) {
@@ -30,9 +31,7 @@ async fn search_finds_words_in_bodies_and_headers() {
         .send()
         .await
         .unwrap();
-    let h = resp.json::<serde_json::Value>().await.unwrap()["id"]
-        .as_i64()
-        .unwrap();
+    let h = resp.json::<serde_json::Value>().await.unwrap()["id"].delivery_id(&t);
     wait_indexed(&t).await;
 
     let t = &t;

@@ -105,8 +105,8 @@ impl FilterArgs {
 
 #[derive(Args)]
 pub struct ShowArgs {
-    /// Delivery id (from `hookscope list`).
-    pub id: i64,
+    /// Delivery id (from `hookscope list`), or the opaque id its sender was given (`d_…`).
+    pub id: String,
     /// Print JSON (the API's delivery object).
     #[arg(long, conflicts_with = "raw")]
     pub json: bool,
@@ -302,9 +302,20 @@ pub fn describe(
 
 pub fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
     let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let id = args
+        .id
+        .parse::<i64>()
+        .ok()
+        .or_else(|| hookscope::ack::AckIds::load(data_dir)?.decode(args.id.trim()))
+        .with_context(|| {
+            format!(
+                "{:?} is neither a delivery number nor an id this instance gave a sender; see `hookscope list`",
+                hookscope::visible::visible(&args.id)
+            )
+        })?;
     let delivery = store
-        .get(args.id)?
-        .ok_or(hookscope::Error::NotFound(args.id))
+        .get(id)?
+        .ok_or(hookscope::Error::NotFound(id))
         .context("see `hookscope list` for the stored ids")?;
     let mut out = std::io::stdout().lock();
     if args.raw {
