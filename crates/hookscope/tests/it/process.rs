@@ -18,6 +18,8 @@ struct Serve {
     api: String,
     /// What it printed after its addresses.
     output: Arc<std::sync::Mutex<Vec<String>>>,
+    /// What it logged (stderr).
+    log: Arc<std::sync::Mutex<String>>,
 }
 
 impl Serve {
@@ -44,14 +46,34 @@ impl Serve {
 }
 
 fn serve(data_dir: &Path, extra: &[&str]) -> Serve {
+    serve_logging(data_dir, extra, "hookscope=info")
+}
+
+/// `serve` logging at `level` (`HOOKSCOPE_LOG`).
+fn serve_logging(data_dir: &Path, extra: &[&str], level: &str) -> Serve {
     let mut child = Command::new(BIN)
         .args(["serve", "--capture", "127.0.0.1:0", "--api", "127.0.0.1:0"])
         .args(extra)
         .env("HOOKSCOPE_DATA_DIR", data_dir)
+        .env("HOOKSCOPE_LOG", level)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
+    let log: Arc<std::sync::Mutex<String>> = Arc::default();
+    let mut stderr = child.stderr.take().unwrap();
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = std::io::Read::read(&mut stderr, &mut buf) {
+            if n == 0 {
+                break;
+            }
+            sink.lock()
+                .unwrap()
+                .push_str(&String::from_utf8_lossy(&buf[..n]));
+        }
+    });
     let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
     let (mut capture, mut api) = (None, None);
     while capture.is_none() || api.is_none() {
@@ -76,6 +98,7 @@ fn serve(data_dir: &Path, extra: &[&str]) -> Serve {
         capture: capture.unwrap(),
         api: api.unwrap(),
         output,
+        log,
     }
 }
 
@@ -305,7 +328,13 @@ async fn list_and_show_read_what_was_captured_byte_for_byte() {
 #[tokio::test(flavor = "multi_thread")]
 async fn what_a_sender_wrote_never_drives_the_terminal() {
     let dir = tempfile::tempdir().unwrap();
-    let server = serve(dir.path(), &[]);
+    std::fs::write(
+        dir.path().join("hookscope.toml"),
+        "[[endpoints]]\npath = \"/hooks/crm\"\nsecrets = [\"whsec_never_in_a_log_0451\"]\n",
+    )
+    .unwrap();
+    // Every line the server logs, too, at the most detailed level.
+    let server = serve_logging(dir.path(), &[], "hookscope=trace");
     let attack = "\u{1b}]0;TITLE\u{7}\u{1b}[2J\u{1b}]52;c;aGk=\u{7}\u{202e}evil\u{9b}";
     let body = serde_json::json!({
         "event": attack,
@@ -345,7 +374,26 @@ async fn what_a_sender_wrote_never_drives_the_terminal() {
     // The raw body is the bytes as sent, for a file or a pipe.
     let raw = hookscope(dir.path(), &["show", &id.to_string(), "--raw"]);
     assert_eq!(raw.stdout, serde_json::to_vec(&body).unwrap());
+    let log = server.log.clone();
     stop(server);
+    let log = log.lock().unwrap().clone();
+    assert!(
+        log.contains("/hooks/crm"),
+        "the log names the delivery: {log}"
+    );
+    clean("the log", &log);
+    // Secrets stay out of what is printed and logged.
+    for (what, text) in [
+        ("serve", &line),
+        ("list", &list),
+        ("show", &show),
+        ("the log", &log),
+    ] {
+        assert!(
+            !text.contains("whsec_never_in_a_log_0451"),
+            "{what} shows a secret: {text}"
+        );
+    }
 }
 
 /// `serve --db PATH` without a data directory keeps to the database's folder: its config and
