@@ -9,11 +9,14 @@
 //! - `durability`: `kill -9` under full load, restart, count the acknowledged deliveries present.
 //! - `store`: a store filled by `hookscope generate`, then list, filter, search, read and count
 //!   through the control API over loopback; memory idle with it all stored.
+//! - `abuse`: capture while 10,000 idle connections are held, memory with 100 unfinished 16 MiB
+//!   bodies, and capture while every delivery is forwarded to a handler that hangs.
 //! - `ui`: 100,000 generated deliveries in the UI (Chromium): the first page's time to the
 //!   screen once the API answered, and a fling to the end of the list, frame by frame.
 //!
 //! Writes `target/bench/report.json`, `report.md` and `report.svg`.
 
+mod abuse;
 mod api;
 mod desktop;
 mod replay;
@@ -72,6 +75,7 @@ pub enum Bench {
     Ui,
     Desktop,
     Replay,
+    Abuse,
 }
 
 /// The sizes of one run, from the flags.
@@ -211,6 +215,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Replay) {
         report.set("replay", replay::replay(&plan)?);
+    }
+    if plan.runs(args.only, Bench::Abuse) {
+        report.set("abuse", abuse::abuse(&plan)?);
     }
     report.finish(started.elapsed());
     let written = report.write(&plan.out)?;

@@ -23,6 +23,9 @@ use crate::target::{Origin, target_url_for};
 const PASS_THROUGH_MAX: usize = 4 * 1024 * 1024;
 const STORED_RESPONSE_MAX: usize = 64 * 1024;
 
+/// How the outcome of a forward that found its target's queue full begins.
+const NOT_SENT: &str = "not sent:";
+
 /// Most body bytes waiting for one target, whatever `queue` allows.
 const QUEUE_BYTES: usize = 64 << 20;
 
@@ -53,6 +56,8 @@ struct Gate {
     slots: Arc<Semaphore>,
     waiting: AtomicUsize,
     waiting_bytes: AtomicUsize,
+    /// The queue was found full, and no forward has found room since: said once in the log.
+    full: std::sync::atomic::AtomicBool,
 }
 
 /// A place in a gate's queue, given back when dropped.
@@ -183,8 +188,15 @@ impl Forwarder {
             Ok(Err(e)) => tracing::error!(error = %e, "a forward could not be recorded"),
             Err(e) => tracing::error!(error = %e, "a forward could not be recorded"),
         }
-        if let Some(e) = &outcome.error {
-            tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
+        match &outcome.error {
+            // A full queue was said once, when it filled.
+            Some(e) if e.starts_with(NOT_SENT) => {
+                tracing::debug!(delivery = delivery.id, to = %fwd.to, error = %e, "forward not sent");
+            }
+            Some(e) => {
+                tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
+            }
+            None => {}
         }
         // Nobody watching is the usual case.
         let _ = self.done.send(Forwarded {
@@ -212,19 +224,34 @@ impl Forwarder {
                         slots: Arc::new(Semaphore::new(self.limits.concurrency)),
                         waiting: AtomicUsize::new(0),
                         waiting_bytes: AtomicUsize::new(0),
+                        full: std::sync::atomic::AtomicBool::new(false),
                     })
                 })
                 .clone()
         };
         let place = match gate.enter(self.limits, out.body.len()) {
-            Ok(place) => place,
+            Ok(place) => {
+                if gate.full.swap(false, Ordering::Relaxed) {
+                    tracing::info!(%to, "the forward target keeps up again; forwards are sent");
+                }
+                place
+            }
             Err(waiting) => {
                 let in_flight = self.limits.concurrency - gate.slots.available_permits();
+                // Once, not per delivery: each delivery's attempt says it was not sent.
+                if !gate.full.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        %to,
+                        in_flight,
+                        waiting,
+                        "the forward target is not answering as fast as deliveries arrive; until it does, deliveries past its queue are stored but not forwarded"
+                    );
+                }
                 return (
                     now_us(),
                     Outcome {
                         error: Some(format!(
-                            "not sent: the handler has {} requests waiting ({in_flight} sent and unanswered, {waiting} queued behind them); it is not answering as fast as deliveries arrive",
+                            "{NOT_SENT} the handler has {} requests waiting ({in_flight} sent and unanswered, {waiting} queued behind them); it is not answering as fast as deliveries arrive",
                             in_flight + waiting
                         )),
                         ..Outcome::default()

@@ -93,6 +93,19 @@ pub fn check_report(dir: &Path) -> Result<()> {
                 && r["ok"] == j["replay"]["deliveries"]),
         "a replay run did not send every delivery with a 2xx answer: {runs:?}"
     );
+    let a = &j["abuse"];
+    ensure!(
+        a["idle"]["load"]["per_second"]
+            .as_f64()
+            .is_some_and(|x| x > 0.0)
+            && a["hanging_forward"]["load"]["per_second"]
+                .as_f64()
+                .is_some_and(|x| x > 0.0)
+            && a["unfinished"]["peak_rss_mb"]
+                .as_f64()
+                .is_some_and(|x| x > 0.0),
+        "no abuse figures: {a}"
+    );
     let targets = j["targets"].as_array().context("no targets")?;
     ensure!(targets.len() >= 13, "{} targets", targets.len());
     ensure!(

@@ -168,6 +168,31 @@ impl Report {
                 ));
             }
         }
+        let a = &j["abuse"];
+        if a.is_object() {
+            md.push_str(&format!(
+                "\n## Abuse\n\nThe `capture` load (durable acks) alone: {} req/s.\n\n| while | req/s | of alone | p99 | memory |\n|---|---:|---:|---:|---:|\n| {} idle connections are held | {} | {:.0} % | {} ms | {} MB (from {} MB) |\n| every delivery is forwarded to a handler that hangs ({} connections to it) | {} | {:.0} % | {} ms | {} MB |\n\n{} connections each partway through a {} MiB body: {} held, {} refused at the in-flight budget; memory {} MB idle, {} MB with them, {} MB once they are gone.\n",
+                f(&a["alone"], "per_second", 0),
+                a["idle"]["connections"],
+                f(&a["idle"]["load"], "per_second", 0),
+                a["idle"]["load"]["ratio_to_alone"].as_f64().unwrap_or(0.0) * 100.0,
+                f(&a["idle"]["load"], "p99_ms", 2),
+                f(&a["idle"], "rss_holding_mb", 1),
+                f(&a["idle"], "rss_before_mb", 1),
+                a["hanging_forward"]["handler_connections"],
+                f(&a["hanging_forward"]["load"], "per_second", 0),
+                a["hanging_forward"]["load"]["ratio_to_alone"].as_f64().unwrap_or(0.0) * 100.0,
+                f(&a["hanging_forward"]["load"], "p99_ms", 2),
+                f(&a["hanging_forward"], "peak_rss_mb", 1),
+                a["unfinished"]["bodies"],
+                a["unfinished"]["body_mib"],
+                a["unfinished"]["held"],
+                a["unfinished"]["refused"],
+                f(&a["unfinished"], "rss_idle_mb", 1),
+                f(&a["unfinished"], "peak_rss_mb", 1),
+                f(&a["unfinished"], "rss_after_mb", 1),
+            ));
+        }
         if let Some(targets) = j["targets"].as_array() {
             md.push_str(
                 "\n## Targets\n\n| target | wanted | measured | met |\n|---|---|---:|---|\n",

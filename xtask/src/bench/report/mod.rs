@@ -223,6 +223,37 @@ impl Report {
             "/s",
             replayed.is_some_and(|r| r >= 500.0),
         );
+        let abuse = &j["abuse"];
+        let idle = abuse["idle"]["load"]["ratio_to_alone"].as_f64();
+        target(
+            &format!(
+                "capture while {} idle connections are held, vs without",
+                abuse["idle"]["connections"]
+            ),
+            ">= 90 %",
+            idle.map(|r| r * 100.0),
+            "%",
+            idle.is_some_and(|r| r >= 0.90),
+        );
+        let hanging = abuse["hanging_forward"]["load"]["ratio_to_alone"].as_f64();
+        target(
+            "capture while forwarding to a handler that hangs, vs without",
+            ">= 70 %",
+            hanging.map(|r| r * 100.0),
+            "%",
+            hanging.is_some_and(|r| r >= 0.70),
+        );
+        let unfinished = abuse["unfinished"]["peak_rss_mb"].as_f64();
+        target(
+            &format!(
+                "memory with {} unfinished {} MiB bodies in flight",
+                abuse["unfinished"]["bodies"], abuse["unfinished"]["body_mib"]
+            ),
+            "< 400 MB",
+            unfinished,
+            "MB",
+            unfinished.is_some_and(|m| m < 400.0),
+        );
         self.json["targets"] = json!(targets);
         self.json["elapsed_secs"] = json!(elapsed.as_secs_f64());
     }

@@ -1,0 +1,163 @@
+//! What abuse of the capture port costs, on loopback:
+//!
+//! - `idle`: capture throughput (the `capture` load) while 10,000 idle connections are held
+//!   open, beside the same load without them, and the server's memory while they are held.
+//! - `unfinished`: memory while 100 connections are each partway through a 16 MiB body (the
+//!   in-flight budget admits what fits, the rest are answered 503), and once they are gone.
+//! - `hanging_forward`: capture throughput and memory while every delivery is also forwarded to a
+//!   handler that accepts connections and never answers.
+
+use std::io::Write;
+use std::net::{TcpListener, TcpStream};
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use serde_json::{Value, json};
+
+use super::tools::{self, Load};
+use super::{Plan, print_load, start_hookscope};
+
+pub fn abuse(plan: &Plan) -> Result<Value> {
+    eprintln!("\n==> abuse: idle connections, unfinished bodies, a handler that hangs");
+    // The benchmark holds as many connections as the server does.
+    let _ = rlimit::increase_nofile_limit(u64::MAX);
+    let script = std::path::absolute(plan.out.join("requests.lua"))?;
+    tools::write_wrk_script(&script, plan.request_set, None)?;
+    let run = |url: &str| -> Result<Load> {
+        tools::wrk(url, &script, plan.warmup, plan.connections)?;
+        tools::wrk(url, &script, plan.seconds, plan.connections)
+    };
+
+    // Idle connections, kept open past the run (the header timeout would close them).
+    let idle_count = if plan.quick { 200 } else { 10_000 };
+    let dir = data_dir(plan, "data-idle", "")?;
+    let mut hs = start_hookscope(&dir)?;
+    let url = format!("http://{}/hooks/bench", hs.addr);
+    let alone = run(&url)?;
+    print_load("hookscope, durable acks", &alone);
+    let (before, _) = tools::rss_mb(hs.child.id());
+    let mut idle = Vec::with_capacity(idle_count);
+    for _ in 0..idle_count {
+        idle.push(TcpStream::connect(&hs.addr).context("cannot open an idle connection")?);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let (holding, _) = tools::rss_mb(hs.child.id());
+    let beside = run(&url)?;
+    print_load(&format!("  while {idle_count} idle connections"), &beside);
+    println!(
+        "  memory {before:.1} MB, {holding:.1} MB holding {idle_count} idle connections ({:.1} KB each)",
+        (holding - before).max(0.0) * 1024.0 / idle_count as f64
+    );
+    drop(idle);
+    hs.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // Unfinished bodies: each connection sends all but the last byte of a large body and waits.
+    let (bodies, body_mib) = if plan.quick { (10, 1) } else { (100, 16) };
+    let dir = data_dir(plan, "data-unfinished", "")?;
+    let mut hs = start_hookscope(&dir)?;
+    let (idle_rss, _) = tools::rss_mb(hs.child.id());
+    let chunk = vec![b'x'; 1 << 20];
+    let mut held = Vec::new();
+    let mut refused = 0;
+    for _ in 0..bodies {
+        let mut conn = TcpStream::connect(&hs.addr)?;
+        conn.set_write_timeout(Some(Duration::from_secs(5)))?;
+        let len = body_mib << 20;
+        let sent = conn
+            .write_all(
+                format!("POST /hooks/unfinished HTTP/1.1\r\nHost: bench\r\nContent-Length: {len}\r\n\r\n")
+                    .as_bytes(),
+            )
+            .and_then(|()| {
+                for _ in 0..body_mib - 1 {
+                    conn.write_all(&chunk)?;
+                }
+                conn.write_all(&chunk[1..])
+            });
+        match sent {
+            Ok(()) => held.push(conn),
+            // Answered 503 at the in-flight budget and closed.
+            Err(_) => refused += 1,
+        }
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let (unfinished_rss, unfinished_peak) = tools::rss_mb(hs.child.id());
+    println!(
+        "  {bodies} unfinished {body_mib} MiB bodies: {} held, {refused} refused; memory {idle_rss:.1} MB idle, {unfinished_rss:.1} MB with them (peak {unfinished_peak:.1} MB)",
+        held.len()
+    );
+    drop(held);
+    std::thread::sleep(Duration::from_millis(500));
+    let (after_rss, _) = tools::rss_mb(hs.child.id());
+    hs.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A handler that takes connections and never answers (paused in a debugger).
+    let hanging = TcpListener::bind("127.0.0.1:0")?;
+    let target = hanging.local_addr()?;
+    let accepted = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let count = accepted.clone();
+    std::thread::spawn(move || {
+        let mut kept = Vec::new();
+        for conn in hanging.incoming().flatten() {
+            count.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            kept.push(conn);
+        }
+    });
+    let dir = data_dir(
+        plan,
+        "data-hanging",
+        &format!(
+            "\n[[endpoints]]\npath = \"/hooks/bench\"\nforward = {{ to = \"http://{target}/webhooks\" }}\n"
+        ),
+    )?;
+    let mut hs = start_hookscope(&dir)?;
+    let forwarding = run(&format!("http://{}/hooks/bench", hs.addr))?;
+    let (hanging_rss, hanging_peak) = tools::rss_mb(hs.child.id());
+    let connections = accepted.load(std::sync::atomic::Ordering::Relaxed);
+    print_load("  forwarding to a handler that hangs", &forwarding);
+    println!(
+        "  memory {hanging_rss:.1} MB (peak {hanging_peak:.1} MB); the handler got {connections} connections"
+    );
+    hs.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    let ratio = |l: &Load| l.per_second / alone.per_second.max(1e-9);
+    Ok(json!({
+        "alone": super::load_json(&alone, None),
+        "idle": {
+            "connections": idle_count,
+            "load": super::merge(super::load_json(&beside, None), json!({ "ratio_to_alone": ratio(&beside) })),
+            "rss_before_mb": before,
+            "rss_holding_mb": holding,
+        },
+        "unfinished": {
+            "bodies": bodies,
+            "body_mib": body_mib,
+            "held": bodies - refused,
+            "refused": refused,
+            "rss_idle_mb": idle_rss,
+            "rss_mb": unfinished_rss,
+            "peak_rss_mb": unfinished_peak,
+            "rss_after_mb": after_rss,
+        },
+        "hanging_forward": {
+            "load": super::merge(super::load_json(&forwarding, None), json!({ "ratio_to_alone": ratio(&forwarding) })),
+            "rss_mb": hanging_rss,
+            "peak_rss_mb": hanging_peak,
+            "handler_connections": connections,
+        },
+    }))
+}
+
+/// A fresh data directory whose idle connections stay open for the run, with `extra` config.
+fn data_dir(plan: &Plan, name: &str, extra: &str) -> Result<std::path::PathBuf> {
+    let dir = super::fresh_data_dir(plan, name, false)?;
+    let config = dir.join("hookscope.toml");
+    let mut text = std::fs::read_to_string(&config)?;
+    text.insert_str(0, "[capture]\nheader_read_timeout = \"10m\"\n\n");
+    text.push_str(extra);
+    std::fs::write(config, text)?;
+    Ok(dir)
+}
