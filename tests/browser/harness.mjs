@@ -47,13 +47,17 @@ export async function startServer({ config = "", args = [], dataDir } = {}) {
     child.on("exit", (code) => reject(new Error(`hookscope serve exited (${code}): ${lines.join("")}`)));
     setTimeout(() => reject(new Error("hookscope serve did not start in 20 s")), 20_000);
   });
-  const { capture, ui } = await ready;
-  const api = new URL(ui).origin;
+  const { capture, ui: link } = await ready;
+  const api = new URL(link).origin;
   return {
     dir,
     token,
     capture,
-    ui,
+    /// The one-time sign-in link `serve` printed (good once).
+    link,
+    /// The UI by the token, which the server exchanges for the session cookie: good for every
+    /// page a test opens.
+    ui: `${api}/?token=${token}`,
     api,
     /// Posts to the capture port; resolves to the stored id (the sender is given an opaque one,
     /// which the API takes where it takes a number).

@@ -582,6 +582,59 @@ describe("untrusted text", () => {
   });
 });
 
+describe("signing in", () => {
+  it("exchanges the printed one-time link for a cookie no script can read, and refuses it twice", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      assert.match(server.link, /\/\?code=[0-9a-f]{32}$/);
+      const { page, context, problems } = await openPage(browser, server.link);
+      await page.waitForSelector("[data-testid=empty-state]");
+      assert.equal(new URL(page.url()).search, "", "the code is gone from the address");
+      const kept = await page.evaluate(() => ({
+        cookie: document.cookie,
+        local: JSON.stringify(localStorage),
+        session: JSON.stringify(sessionStorage),
+      }));
+      const cookies = await context.cookies();
+      assert.equal(kept.cookie, "", "the session cookie is not readable by scripts");
+      for (const secret of [server.token, cookies[0]?.value ?? "none"]) {
+        assert.ok(!kept.local.includes(secret) && !kept.session.includes(secret), JSON.stringify(kept));
+      }
+      assert.ok(!/token/i.test(kept.local + kept.session), JSON.stringify(kept));
+      assert.equal(cookies.length, 1);
+      assert.equal(cookies[0].name, "hookscope_session");
+      assert.equal(cookies[0].httpOnly, true);
+      assert.equal(cookies[0].sameSite, "Strict");
+      assert.ok(!cookies[0].value.includes(server.token), "the cookie is not the token");
+      // The stream and the API work by the cookie alone: a delivery shows up live.
+      const id = await server.post("/hooks/crm", JSON.stringify({ event: "signed.in", timestamp: "2026-12-01T10:00:00Z", payload: {} }));
+      await page.waitForSelector(`.row[data-id="${id}"]`);
+      assert.deepEqual(problems, []);
+      await context.close();
+
+      // The same link again, in another browser: spent.
+      const again = await openPage(browser, server.link);
+      const text = await (await again.page.waitForSelector("[data-testid=signed-out]")).textContent();
+      assert.match(text, /used already or has expired/);
+      assert.match(text, /hookscope open/);
+      assert.deepEqual(await again.context.cookies(), []);
+      await again.context.close();
+
+      // A new link from the API, for a caller that has the token.
+      const r = await fetch(`${server.api}/api/ui-link`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${server.token}` },
+      });
+      const { url } = await r.json();
+      const fresh = await openPage(browser, url);
+      await fresh.page.waitForSelector(`.row[data-id="${id}"]`);
+      await fresh.context.close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("a full disk", () => {
   it("says the disk is full while captures are refused, and stops once room returns", async (t) => {
     // A small tmpfs for the store, filled by a file beside it; mounting needs root.

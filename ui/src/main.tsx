@@ -3,7 +3,7 @@ import { createRoot } from "react-dom/client";
 import { App } from "./App";
 import { TransportContext } from "./api/context";
 import { desktopStartupError, inDesktop, tauriTransport } from "./api/tauri";
-import { type Transport, httpTransport, takeToken } from "./api/transport";
+import { type Transport, httpTransport, signInExpired, takeToken } from "./api/transport";
 import { applyTheme, storedTheme } from "./lib/theme";
 import { VendorNames } from "./lib/useVendorNames";
 import "./styles.css";
@@ -46,15 +46,26 @@ if (inDesktop()) {
   });
 } else {
   const token = takeToken(window.location, window.history, window.localStorage);
-  if (token === null) {
-    problem(
-      "Hookscope",
-      <p>
-        This page needs the API token. Open the address <code>hookscope serve</code> prints (it ends in{" "}
-        <code>?token=…</code>), or add the token from the data directory's <code>api-token</code> file.
-      </p>,
-    );
-  } else {
-    show(httpTransport("", token));
-  }
+  const expired = signInExpired(window.location);
+  // Signed in by the session cookie (or the token in the address): ask the API once.
+  fetch("/api", token === null ? {} : { headers: { Authorization: `Bearer ${token}` } }).then(
+    (r) => {
+      if (r.status !== 401) {
+        show(httpTransport("", token));
+        return;
+      }
+      problem(
+        "Hookscope",
+        <>
+          <p data-testid="signed-out">
+            {expired ? "That sign-in link was used already or has expired. " : "This browser is not signed in. "}
+            Open the address <code>hookscope serve</code> prints (it ends in <code>?code=…</code>), or run{" "}
+            <code>hookscope open</code> for a new one.
+          </p>
+          <p>Each link signs one browser in, once, within ten minutes.</p>
+        </>,
+      );
+    },
+    () => show(httpTransport("", token)),
+  );
 }

@@ -198,11 +198,13 @@ impl Instance {
             Some(token) => token,
             None => api::load_or_create_token(&self.data_dir)?,
         };
+        let sessions = Arc::new(crate::api::session::Sessions::new(&token));
         let state = ApiState {
             control: self.control.clone(),
             token: token.as_str().into(),
             allowed: AllowedHosts::for_addr(bound),
             ui_dir,
+            sessions: sessions.clone(),
         };
         // Commands that write (`hookscope import`) find the API here and go through it.
         if let Err(e) = self.lock.advertise_api(bound) {
@@ -226,6 +228,7 @@ impl Instance {
         Ok(ApiListener {
             addr: bound,
             token,
+            sessions,
             stop,
             task,
             lock: self.lock.clone(),
@@ -269,6 +272,7 @@ impl CaptureListener {
 pub struct ApiListener {
     pub addr: SocketAddr,
     pub token: String,
+    sessions: Arc<crate::api::session::Sessions>,
     stop: watch::Sender<bool>,
     task: JoinHandle<()>,
     lock: Arc<ServeLock>,
@@ -284,9 +288,14 @@ impl ApiListener {
         )
     }
 
-    /// The UI's address, with the token, for a browser.
+    /// The UI's address for a browser, with a one-time code that signs it in (good for ten
+    /// minutes, once): the token itself never reaches the browser.
     pub fn ui_url(&self) -> String {
-        format!("http://{}/?token={}", loopback_view(self.addr), self.token)
+        format!(
+            "http://{}/?code={}",
+            loopback_view(self.addr),
+            self.sessions.mint()
+        )
     }
 
     /// Stops accepting; open event streams get a short grace period.

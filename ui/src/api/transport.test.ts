@@ -125,29 +125,35 @@ describe("the HTTP transport", () => {
 
 describe("the token", () => {
   function fakeWindow(href: string) {
-    const store = new Map<string, string>();
+    const store = new Map<string, string>([["hookscope.token", "old"]]);
     const storage = {
       getItem: (k: string) => store.get(k) ?? null,
       setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
     } as unknown as Storage;
     const replaced: string[] = [];
     const history = {
       state: null,
       replaceState: (_: unknown, __: string, url: string) => replaced.push(url),
     } as unknown as History;
-    return { location: { href } as Location, history, storage, replaced };
+    return { location: { href } as Location, history, storage, store, replaced };
   }
 
-  it("is taken from the first URL, then dropped from the address bar and remembered", () => {
+  it("is taken from the URL, dropped from the address bar and kept nowhere", () => {
     const w = fakeWindow("http://127.0.0.1:8788/?token=abc&vendor=stripe#x");
     expect(takeToken(w.location, w.history, w.storage)).toBe("abc");
     expect(w.replaced).toEqual(["/?vendor=stripe#x"]);
+    expect([...w.store.keys()]).toEqual([]);
     const later = { ...w, location: { href: "http://127.0.0.1:8788/" } as Location };
-    expect(takeToken(later.location, later.history, later.storage)).toBe("abc");
+    expect(takeToken(later.location, later.history, later.storage)).toBeNull();
   });
 
-  it("is null when never given", () => {
+  it("is null when never given: the session cookie signs requests in, without a header", async () => {
     const w = fakeWindow("http://127.0.0.1:8788/");
     expect(takeToken(w.location, w.history, w.storage)).toBeNull();
+    expect(w.store.has("hookscope.token")).toBe(false);
+    const { calls, fetchImpl } = recorder(() => json({ items: [], next_cursor: null, total: 0 }));
+    await httpTransport("", null, fetchImpl).list({}, { limit: 1 });
+    expect(calls[0]!.init.headers).toEqual({});
   });
 });

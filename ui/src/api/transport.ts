@@ -172,16 +172,17 @@ type Fetch = typeof fetch;
 
 /**
  * The HTTP + SSE transport. `base` is the API's origin ("" for the page's own), `token` the API
- * token.
+ * token, or `null` when the browser is signed in by its session cookie (which the page cannot
+ * read, and sends by itself).
  */
 export function httpTransport(
   base: string,
-  token: string,
+  token: string | null,
   fetchImpl: Fetch = (...args) => fetch(...args),
   EventSourceImpl: typeof EventSource | undefined = globalThis.EventSource,
 ): Transport {
   async function call(method: string, path: string, body?: unknown): Promise<Response> {
-    const headers: Record<string, string> = { Authorization: `Bearer ${token}` };
+    const headers: Record<string, string> = token === null ? {} : { Authorization: `Bearer ${token}` };
     // A Blob goes as it is (a file to import); anything else as JSON.
     const raw = body instanceof Blob;
     if (body !== undefined) headers["Content-Type"] = raw ? "application/octet-stream" : "application/json";
@@ -254,7 +255,9 @@ export function httpTransport(
         return () => {};
       }
       onStatus("connecting");
-      const source = new EventSourceImpl(`${base}/api/stream?token=${encodeURIComponent(token)}`);
+      const source = new EventSourceImpl(
+        token === null ? `${base}/api/stream` : `${base}/api/stream?token=${encodeURIComponent(token)}`,
+      );
       // Every event is an unnamed message whose JSON carries its `type`, the same shape the
       // desktop app's window events have; `ready` comes first.
       source.onmessage = (e: MessageEvent<string>) => {
@@ -274,20 +277,29 @@ export function httpTransport(
   };
 }
 
-const TOKEN_KEY = "hookscope.token";
+/** Where versions before the session cookie kept the token; cleared on load. */
+const OLD_TOKEN_KEY = "hookscope.token";
 
 /**
- * The API token: from the page's `?token=` on the first visit (then removed from the address
- * bar, so it is not bookmarked or shared with a view), else from this tab's storage.
+ * The API token, when the page's address still carries one (`?token=`: the served UI exchanges it
+ * for the session cookie before the page loads, so only a page served elsewhere, as by `npm run
+ * dev`, sees it). It is removed from the address bar and kept in memory only, never in storage;
+ * `null` means the session cookie signs the requests in. A token an older version left in storage
+ * is removed.
  */
 export function takeToken(location: Location, history: History, storage: Storage): string | null {
+  storage.removeItem(OLD_TOKEN_KEY);
   const url = new URL(location.href);
   const fromUrl = url.searchParams.get("token");
   if (fromUrl) {
-    storage.setItem(TOKEN_KEY, fromUrl);
     url.searchParams.delete("token");
     history.replaceState(history.state, "", url.pathname + url.search + url.hash);
     return fromUrl;
   }
-  return storage.getItem(TOKEN_KEY);
+  return null;
+}
+
+/** Whether the page was opened from a sign-in link that was spent or wrong (`?signin=expired`). */
+export function signInExpired(location: Location): boolean {
+  return new URL(location.href).searchParams.get("signin") === "expired";
 }

@@ -117,12 +117,14 @@ fn check(state: &ApiState, req: &Request) -> std::result::Result<(), ApiError> {
             .map(|(_, v)| v)
     });
     let presented = bearer.or(query_token).unwrap_or("");
-    if constant_time_eq::constant_time_eq(presented.as_bytes(), state.token.as_bytes()) {
+    if constant_time_eq::constant_time_eq(presented.as_bytes(), state.token.as_bytes())
+        || (bearer.is_none() && query_token.is_none() && state.sessions.signed_in(headers))
+    {
         Ok(())
     } else {
         Err(ApiError::new(
             StatusCode::UNAUTHORIZED,
-            "missing or wrong API token: send `Authorization: Bearer TOKEN` (the token `hookscope serve` prints, kept in the data directory's api-token file)",
+            "missing or wrong API token: send `Authorization: Bearer TOKEN` (the token `hookscope serve` prints, kept in the data directory's api-token file), or open the UI from the link `hookscope serve` or `hookscope open` prints",
         ))
     }
 }

@@ -8,6 +8,7 @@ mod endpoints;
 mod export;
 mod replay;
 mod samples;
+pub mod session;
 mod settings;
 mod stream;
 pub mod ui;
@@ -34,6 +35,8 @@ pub struct ApiState {
     pub allowed: AllowedHosts,
     /// The built UI served at `/`, when there is one.
     pub ui_dir: Option<std::path::PathBuf>,
+    /// Browsers signed in by cookie, and the one-time codes that sign them in.
+    pub sessions: Arc<session::Sessions>,
 }
 
 /// The API's answers are data, never a page: nothing loads, nothing frames them.
@@ -71,6 +74,7 @@ pub fn router(state: ApiState) -> Router {
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
         .route("/samples", post(samples::send).get(samples::catalog))
         .route("/settings", get(settings::get).put(settings::put))
+        .route("/ui-link", post(ui_link))
         .fallback(|| async {
             ApiError::new(StatusCode::NOT_FOUND, "no such API route; see docs/api.md")
         });
@@ -86,10 +90,16 @@ pub fn router(state: ApiState) -> Router {
             header::CONTENT_SECURITY_POLICY,
             HeaderValue::from_static(API_CONTENT_SECURITY_POLICY),
         ));
-    let ui = ui::router(state.ui_dir.as_deref()).layer(middleware::from_fn_with_state(
-        state.clone(),
-        auth::host_guard,
-    ));
+    // The host guard runs first, then a code or token in the page's address signs the browser in.
+    let ui = ui::router(state.ui_dir.as_deref())
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            session::sign_in,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::host_guard,
+        ));
     Router::new().nest("/api", api).merge(ui).with_state(state)
 }
 
@@ -131,6 +141,21 @@ impl IntoResponse for ApiError {
         };
         (self.status, axum::Json(body)).into_response()
     }
+}
+
+/// A new one-time sign-in address for the UI: `{"url": "http://127.0.0.1:8788/?code=…"}`, on
+/// the host the caller used.
+async fn ui_link(
+    axum::extract::State(state): axum::extract::State<ApiState>,
+    headers: http::HeaderMap,
+) -> axum::Json<serde_json::Value> {
+    let host = headers
+        .get(http::header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("127.0.0.1");
+    axum::Json(serde_json::json!({
+        "url": format!("http://{host}/?code={}", state.sessions.mint()),
+    }))
 }
 
 /// The delivery a path names: by its number (`/api/deliveries/42`) or by the opaque id its sender

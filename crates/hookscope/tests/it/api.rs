@@ -1170,3 +1170,71 @@ async fn no_filter_value_reaches_the_user_as_a_database_error() {
     assert!(body["error"].as_str().unwrap().contains("NUL"), "{body}");
     t.stop().await;
 }
+
+/// The UI's one-time link signs a browser in by an `HttpOnly`, `SameSite=Strict` cookie that the
+/// API then takes instead of the token; the link works once, and the cookie is not the token.
+#[tokio::test]
+async fn a_one_time_link_signs_a_browser_in_by_cookie() {
+    let t = start("").await;
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let link = t.server.ui_url();
+    assert!(link.contains("/?code="), "{link}");
+    assert!(!link.contains(&t.token), "the token stays out of the link");
+    let resp = http.get(&link).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert_eq!(resp.headers()["location"], "/");
+    assert_eq!(resp.headers()["cache-control"], "no-store");
+    let set = resp.headers()["set-cookie"].to_str().unwrap().to_owned();
+    for part in [
+        "hookscope_session=",
+        "HttpOnly",
+        "SameSite=Strict",
+        "Path=/",
+    ] {
+        assert!(set.contains(part), "{set}");
+    }
+    let cookie = set.split(';').next().unwrap().to_owned();
+    assert!(!cookie.contains(&t.token), "{cookie}");
+
+    // The cookie opens the API; a wrong one does not.
+    let api = |cookie: &str| {
+        http.get(t.api_url("/api"))
+            .header("Cookie", cookie.to_owned())
+            .send()
+    };
+    assert_eq!(api(&cookie).await.unwrap().status(), 200);
+    assert_eq!(api("hookscope_session=00").await.unwrap().status(), 401);
+    assert_eq!(
+        api(&format!("hookscope_session={}", t.token))
+            .await
+            .unwrap()
+            .status(),
+        401,
+        "the token is not a session"
+    );
+
+    // Spent: no cookie, and the page is told why.
+    let again = http.get(&link).send().await.unwrap();
+    assert_eq!(again.status(), 303);
+    assert_eq!(again.headers()["location"], "/?signin=expired");
+    assert!(again.headers().get("set-cookie").is_none());
+
+    // A signed-in caller gets a new link.
+    let fresh: Value = http
+        .post(t.api_url("/api/ui-link"))
+        .header("Cookie", cookie.clone())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let url = fresh["url"].as_str().unwrap();
+    assert!(url.contains("/?code=") && url != link, "{url}");
+    let resp = http.get(url).send().await.unwrap();
+    assert!(resp.headers().get("set-cookie").is_some());
+    t.stop().await;
+}

@@ -1080,3 +1080,38 @@ async fn sigkill_during_a_bulk_replay_leaves_a_sound_store() {
     assert!(attempts <= copies, "{attempts} attempts, {copies} copies");
     assert!((30..300).contains(&copies), "{copies}");
 }
+
+/// `hookscope open` asks the running server for a new one-time UI link, which signs a browser in.
+#[tokio::test(flavor = "multi_thread")]
+async fn open_prints_a_new_sign_in_link_for_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let none = hookscope(dir.path(), &["open"]);
+    assert!(!none.status.success());
+    assert!(
+        String::from_utf8_lossy(&none.stderr).contains("no running `hookscope serve`"),
+        "{}",
+        String::from_utf8_lossy(&none.stderr)
+    );
+    let server = serve(dir.path(), &[]);
+    let out = hookscope(dir.path(), &["open"]);
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let link = String::from_utf8(out.stdout).unwrap().trim().to_owned();
+    assert!(link.contains("/?code="), "{link}");
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let resp = http.get(&link).send().await.unwrap();
+    assert_eq!(resp.status(), 303);
+    assert!(
+        resp.headers()["set-cookie"]
+            .to_str()
+            .unwrap()
+            .contains("HttpOnly")
+    );
+    stop(server);
+}

@@ -26,6 +26,7 @@ async fn app(dir: &tempfile::TempDir) -> (Instance, axum::Router) {
         token: TOKEN.into(),
         allowed: AllowedHosts::for_addr("127.0.0.1:8788".parse().unwrap()),
         ui_dir: None,
+        sessions: std::sync::Arc::new(hookscope::api::session::Sessions::new(TOKEN)),
     };
     (instance, router(state))
 }

@@ -4,6 +4,7 @@
 mod export;
 mod generate;
 mod inspect;
+mod open;
 mod replay;
 mod send;
 mod serve;
@@ -65,6 +66,8 @@ enum Command {
     Import(ImportArgs),
     /// Send a signed test delivery to a handler (a vendor's documented example, fresh id).
     Send(SendArgs),
+    /// Print a new one-time link that signs a browser in to the running server's UI.
+    Open(open::OpenArgs),
 }
 
 #[derive(Args)]
@@ -127,6 +130,7 @@ impl Command {
             Command::Export(a) => &a.db,
             Command::Import(a) => &a.db,
             Command::Send(a) => &a.db,
+            Command::Open(a) => &a.db,
             Command::Verify(_) | Command::Vendor(_) => return None,
         };
         arg.db.as_deref()
@@ -156,6 +160,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::export(args, &data_dir),
         Command::Import(args) => export::import(args, &data_dir),
         Command::Send(args) => send::send(args, &data_dir),
+        Command::Open(args) => open::open(args, &data_dir),
     }
 }
 
