@@ -171,6 +171,9 @@ fn test() -> Result<()> {
         repeat: None,
         kills: None,
         redraw: false,
+        soak: false,
+        soak_minutes: None,
+        soak_rate: None,
     })?;
     bench::check_report(Path::new("target/bench"))?;
     eprintln!("<== benchmark harness: report complete");

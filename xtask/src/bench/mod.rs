@@ -11,6 +11,8 @@
 //!   through the control API over loopback; memory idle with it all stored.
 //! - `abuse`: capture while 10,000 idle connections are held, memory with 100 unfinished 16 MiB
 //!   bodies, and capture while every delivery is forwarded to a handler that hangs.
+//! - `soak` (`--soak`, alone): an hour at 1,000 deliveries a second; the memory's slope and the
+//!   search index's lag, read every ten seconds.
 //! - `ui`: 100,000 generated deliveries in the UI (Chromium): the first page's time to the
 //!   screen once the API answered, and a fling to the end of the list, frame by frame.
 //!
@@ -21,6 +23,7 @@ mod api;
 mod desktop;
 mod replay;
 mod report;
+mod soak;
 mod tools;
 mod ui;
 
@@ -64,6 +67,15 @@ pub struct BenchArgs {
     /// Measure nothing: write report.md and report.svg again from target/bench/report.json.
     #[arg(long)]
     pub redraw: bool,
+    /// Run the soak alone: a steady load for `--soak-minutes`, memory and search lag sampled.
+    #[arg(long)]
+    pub soak: bool,
+    /// How long the soak lasts [default: 60; a quarter of a minute with --quick].
+    #[arg(long)]
+    pub soak_minutes: Option<f64>,
+    /// Deliveries a second during the soak [default: 1000; 200 with --quick].
+    #[arg(long)]
+    pub soak_rate: Option<f64>,
 }
 
 #[derive(clap::ValueEnum, Clone, Copy, PartialEq, Eq, Debug)]
@@ -76,6 +88,7 @@ pub enum Bench {
     Desktop,
     Replay,
     Abuse,
+    Soak,
 }
 
 /// The sizes of one run, from the flags.
@@ -166,9 +179,18 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     )?;
     std::fs::create_dir_all(&out)?;
     let tools_dir = std::path::absolute(out.join("tools"))?;
-    let needs_load = args
-        .only
-        .is_none_or(|o| matches!(o, Bench::Capture | Bench::Latency | Bench::Durability));
+    // `--soak` runs the soak alone.
+    let only = if args.soak {
+        Some(Bench::Soak)
+    } else {
+        args.only
+    };
+    let needs_load = only.is_none_or(|o| {
+        matches!(
+            o,
+            Bench::Capture | Bench::Latency | Bench::Durability | Bench::Soak
+        )
+    });
     let plan = Plan {
         quick: q,
         seconds: args.seconds.unwrap_or(if q { 2 } else { 10 }),
@@ -183,7 +205,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         } else {
             PathBuf::new()
         },
-        mockoon: if args.only.is_none_or(|o| o == Bench::Capture) {
+        mockoon: if only.is_none_or(|o| o == Bench::Capture) {
             tools::ensure_mockoon(&tools_dir)?
         } else {
             PathBuf::new()
@@ -192,6 +214,10 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     };
     let mut report = report::Report::new(&plan_json(&plan), &plan.oha, &plan.mockoon);
 
+    let args = &BenchArgs {
+        only,
+        ..args.clone()
+    };
     let mut max_signed = None;
     if plan.runs(args.only, Bench::Capture) {
         let capture = capture(&plan)?;
@@ -218,6 +244,15 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Abuse) {
         report.set("abuse", abuse::abuse(&plan)?);
+    }
+    // An hour is not part of every run: the soak runs when asked for, and briefly in quick runs.
+    if args.only == Some(Bench::Soak) || (q && args.only.is_none()) {
+        let minutes = args.soak_minutes.unwrap_or(if q { 0.25 } else { 60.0 });
+        let settings = soak::Soak {
+            seconds: (minutes * 60.0).round().max(5.0) as u32,
+            rate: args.soak_rate.unwrap_or(if q { 200.0 } else { 1000.0 }),
+        };
+        report.set("soak", soak::soak(&plan, &settings)?);
     }
     report.finish(started.elapsed());
     let written = report.write(&plan.out)?;

@@ -106,6 +106,16 @@ pub fn check_report(dir: &Path) -> Result<()> {
                 .is_some_and(|x| x > 0.0),
         "no abuse figures: {a}"
     );
+    ensure!(
+        j["soak"]["samples"]
+            .as_array()
+            .is_some_and(|s| s.len() >= 2)
+            && j["soak"]["load"]["requests"]
+                .as_u64()
+                .is_some_and(|n| n > 0),
+        "no soak figures: {}",
+        j["soak"]
+    );
     let targets = j["targets"].as_array().context("no targets")?;
     ensure!(targets.len() >= 13, "{} targets", targets.len());
     ensure!(

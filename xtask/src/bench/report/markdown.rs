@@ -168,6 +168,23 @@ impl Report {
                 ));
             }
         }
+        let s = &j["soak"];
+        if s.is_object() {
+            md.push_str(&format!(
+                "\n## Soak\n\n{} deliveries/s (oha, open loop, decode + verify + dedupe) for {} s: {} answered, p99 {} ms. Memory slope {} MB/min after the first minute (peak {} MB); search at most {} deliveries behind, {} when the load stopped, caught up {} later.\n",
+                s["rate"],
+                s["seconds"],
+                s["load"]["requests"],
+                f(&s["load"], "p99_ms", 2),
+                f(s, "rss_slope_mb_per_min", 3),
+                f(s, "peak_rss_mb", 1),
+                s["search_lag_max"],
+                s["search_lag_at_end"],
+                s["search_catch_up_seconds"]
+                    .as_f64()
+                    .map_or("not within 120 s".to_owned(), |c| format!("{c:.1} s")),
+            ));
+        }
         let a = &j["abuse"];
         if a.is_object() {
             md.push_str(&format!(

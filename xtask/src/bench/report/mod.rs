@@ -254,6 +254,28 @@ impl Report {
             "MB",
             unfinished.is_some_and(|m| m < 400.0),
         );
+        let soak = &j["soak"];
+        if soak.is_object() {
+            let slope = soak["rss_slope_mb_per_min"].as_f64();
+            target(
+                &format!(
+                    "soak: memory slope over {} s at {}/s",
+                    soak["seconds"], soak["rate"]
+                ),
+                "<= 0.1 MB/min",
+                slope,
+                "MB/min",
+                slope.is_some_and(|s| s <= 0.1),
+            );
+            let catch_up = soak["search_catch_up_seconds"].as_f64();
+            target(
+                "soak: search caught up after the load stops",
+                "<= 30 s",
+                catch_up.or(Some(120.0)),
+                "s",
+                catch_up.is_some_and(|c| c <= 30.0),
+            );
+        }
         self.json["targets"] = json!(targets);
         self.json["elapsed_secs"] = json!(elapsed.as_secs_f64());
     }
