@@ -70,7 +70,7 @@ async fn deliveries_signed_by_vendor_sdks_verify() {
             }
             async move {
                 let resp = req.send().await.unwrap();
-                let id = resp.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+                let id = t.ack_id(&resp.json::<Value>().await.unwrap()["id"]);
                 t.delivery(id).await
             }
         };
