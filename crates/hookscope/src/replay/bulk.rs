@@ -86,7 +86,7 @@ impl Replayer {
         let record = out.attempt(started_at_us, outcome);
         let store = self.store.clone();
         let (recorded, attempt) = tokio::task::spawn_blocking(move || {
-            let recorded = store.record_attempt(&record, None)?;
+            let recorded = store.record_attempt(record, None)?;
             let attempt = store.attempt(recorded.id)?;
             Ok::<_, crate::error::Error>((recorded, attempt))
         })

@@ -174,7 +174,7 @@ impl Forwarder {
         // it is committed before the sender has it.
         let sender_got = delivery.pass_through.then(|| relayed_status(&outcome));
         let recorded =
-            tokio::task::spawn_blocking(move || store.record_attempt(&record, sender_got)).await;
+            tokio::task::spawn_blocking(move || store.record_attempt(record, sender_got)).await;
         match recorded {
             Ok(Ok(recorded)) => {
                 if let Some(handler) = recorded.handler {

@@ -22,17 +22,32 @@ pub struct Recorded {
     pub handler: Option<HandlerAnswer>,
 }
 
+/// Stores attempts in one transaction (each in its own savepoint, so one that fails costs only
+/// itself); see [`insert_one`].
+pub(super) fn insert_batch(
+    conn: &mut Connection,
+    batch: &[(NewAttempt, Option<u16>)],
+) -> Result<Vec<Result<Recorded>>> {
+    // Immediate: take the write lock first (waiting for the writer's batch), never upgrade.
+    let mut tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
+    let mut done = Vec::with_capacity(batch.len());
+    for (attempt, sender_got) in batch {
+        let sp = tx.savepoint()?;
+        let recorded = insert_one(&sp, attempt, *sender_got);
+        if recorded.is_ok() {
+            sp.commit()?;
+        }
+        done.push(recorded);
+    }
+    tx.commit()?;
+    Ok(done)
+}
+
 /// Stores an attempt and, when it is a forward or replay of a delivery that still exists, makes
 /// it that delivery's handler answer; `sender_got` also replaces the answer stored for the
-/// sender (pass-through relays the target's). One transaction.
-pub(super) fn insert(
-    conn: &mut Connection,
-    a: &NewAttempt,
-    sender_got: Option<u16>,
-) -> Result<Recorded> {
-    // Immediate: take the write lock first (waiting for the writer's batch), never upgrade.
-    let tx = conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)?;
-    let id = insert_row(&tx, a)?;
+/// sender (pass-through relays the target's).
+fn insert_one(tx: &Connection, a: &NewAttempt, sender_got: Option<u16>) -> Result<Recorded> {
+    let id = insert_row(tx, a)?;
     let mut handler = None;
     if let Some(delivery_id) = a.delivery_id.filter(|_| answers_for_handler(a.kind)) {
         let answer = HandlerAnswer {
@@ -63,7 +78,6 @@ pub(super) fn insert(
             ])?;
         handler = (changed > 0).then_some(answer);
     }
-    tx.commit()?;
     Ok(Recorded { id, handler })
 }
 

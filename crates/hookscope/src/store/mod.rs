@@ -19,7 +19,7 @@ mod writer;
 use std::fs::File;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Duration;
 
 use r2d2_sqlite::SqliteConnectionManager;
@@ -56,10 +56,86 @@ const BUSY_TIMEOUT: Duration = Duration::from_secs(5);
 pub struct Store {
     path: PathBuf,
     pool: r2d2::Pool<SqliteConnectionManager>,
-    /// The connection outgoing requests are recorded with, opened at the first. Deliveries go
-    /// through the [`Writer`]; attempts are few and come from the replay and forward tasks, which
-    /// may run without a server (`hookscope replay`), so they take SQLite's lock themselves.
-    attempts: Arc<Mutex<Option<Connection>>>,
+    /// Where outgoing requests are recorded. Deliveries go through the [`Writer`]; attempts come
+    /// from the replay and forward tasks, which may run without a server (`hookscope replay`),
+    /// so they have a group commit of their own.
+    attempts: Arc<AttemptLog>,
+}
+
+/// Most attempts committed in one transaction.
+const ATTEMPT_BATCH: usize = 512;
+
+type AttemptJob = (
+    (NewAttempt, Option<u16>),
+    std::sync::mpsc::SyncSender<Result<Recorded>>,
+);
+
+/// The attempts' group commit: a thread, started at the first attempt, that commits whatever
+/// attempts are waiting in one transaction. Live forwarding at a thousand deliveries a second
+/// (or to a handler that never answers, whose every delivery past the queue is an attempt that
+/// says so) then takes SQLite's write lock a few times a second, not a thousand, and leaves
+/// it to the capture writer.
+struct AttemptLog {
+    path: PathBuf,
+    jobs: std::sync::OnceLock<std::sync::mpsc::Sender<AttemptJob>>,
+}
+
+impl AttemptLog {
+    fn record(&self, attempt: NewAttempt, sender_got: Option<u16>) -> Result<Recorded> {
+        let jobs = self.jobs.get_or_init(|| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            let path = self.path.clone();
+            // Ends once every store handle (and with them the sender) is gone.
+            std::thread::Builder::new()
+                .name("hookscope-attempts".into())
+                .spawn(move || commit_attempts(&path, &rx))
+                .expect("a thread starts");
+            tx
+        });
+        let (reply, answer) = std::sync::mpsc::sync_channel(1);
+        jobs.send(((attempt, sender_got), reply))
+            .map_err(|_| Error::WriterGone)?;
+        answer.recv().map_err(|_| Error::WriterGone)?
+    }
+}
+
+fn commit_attempts(path: &Path, jobs: &std::sync::mpsc::Receiver<AttemptJob>) {
+    let mut conn: Option<Connection> = None;
+    while let Ok(first) = jobs.recv() {
+        let mut batch = vec![first];
+        while batch.len() < ATTEMPT_BATCH
+            && let Ok(job) = jobs.try_recv()
+        {
+            batch.push(job);
+        }
+        let (attempts, replies): (Vec<_>, Vec<_>) = batch.into_iter().unzip();
+        let done = match &mut conn {
+            Some(conn) => attempts::insert_batch(conn, &attempts),
+            None => open_attempts_connection(path)
+                .and_then(|c| attempts::insert_batch(conn.insert(c), &attempts)),
+        };
+        match done {
+            Ok(done) => {
+                for (reply, recorded) in replies.into_iter().zip(done) {
+                    let _ = reply.send(recorded);
+                }
+            }
+            Err(e) => {
+                let message = e.to_string();
+                for reply in replies {
+                    let _ = reply.send(Err(Error::Commit(message.clone())));
+                }
+            }
+        }
+    }
+}
+
+fn open_attempts_connection(path: &Path) -> Result<Connection> {
+    let conn = open_connection(path)?;
+    // An attempt is a log of what was sent, not an acknowledged delivery: in WAL mode NORMAL
+    // commits without an fsync each (a power cut may lose the last few).
+    conn.pragma_update(None, "synchronous", "NORMAL")?;
+    Ok(conn)
 }
 
 impl Store {
@@ -119,7 +195,10 @@ impl Store {
         Ok(Store {
             path: path.to_owned(),
             pool,
-            attempts: Arc::default(),
+            attempts: Arc::new(AttemptLog {
+                path: path.to_owned(),
+                jobs: std::sync::OnceLock::new(),
+            }),
         })
     }
 
@@ -187,23 +266,8 @@ impl Store {
     /// Records an outgoing request and its outcome; a forward or replay becomes its delivery's
     /// handler answer, and `sender_got` (pass-through) the answer stored for the sender. Blocks
     /// on SQLite (call it from a blocking thread in async code).
-    pub fn record_attempt(
-        &self,
-        attempt: &NewAttempt,
-        sender_got: Option<u16>,
-    ) -> Result<Recorded> {
-        let mut slot = self.attempts.lock().unwrap_or_else(|e| e.into_inner());
-        let conn = match &mut *slot {
-            Some(conn) => conn,
-            None => {
-                let conn = open_connection(&self.path)?;
-                // An attempt is a log of what was sent, not an acknowledged delivery: in WAL
-                // mode NORMAL commits without an fsync each (a power cut may lose the last few).
-                conn.pragma_update(None, "synchronous", "NORMAL")?;
-                slot.insert(conn)
-            }
-        };
-        attempts::insert(conn, attempt, sender_got)
+    pub fn record_attempt(&self, attempt: NewAttempt, sender_got: Option<u16>) -> Result<Recorded> {
+        self.attempts.record(attempt, sender_got)
     }
 
     /// The attempts made from one delivery, newest first.

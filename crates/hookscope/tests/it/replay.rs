@@ -396,9 +396,10 @@ async fn a_bulk_replay_keeps_receive_order_and_its_rate_and_stops_on_failure_whe
         got[0].uri, "/in/hooks/bulk/0",
         "no endpoint: the whole path follows"
     );
-    // 20 a second: six starts take at least five intervals of 50 ms.
-    let span = got[5].at - got[0].at;
-    assert!(span >= Duration::from_millis(240), "{span:?}");
+    // 20 a second: starts at least 50 ms apart. Measured from the second arrival, as the first
+    // also waited for its connection to open (tens of ms on a busy machine).
+    let span = got[5].at - got[1].at;
+    assert!(span >= Duration::from_millis(190), "{span:?}");
 
     // Stop at the first failure: the target fails every request on /fail.
     let failing = ReplayOptions {

@@ -129,7 +129,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
         let (started_at_us, outcome) = runtime.block_on(client.send(&outgoing));
         if let Some(store) = &store
             && let Err(e) =
-                store.record_attempt(&outgoing.attempt(started_at_us, outcome.clone()), None)
+                store.record_attempt(outgoing.attempt(started_at_us, outcome.clone()), None)
         {
             tracing::warn!(error = %e, "the send could not be recorded");
         }
