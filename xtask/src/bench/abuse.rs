@@ -6,6 +6,10 @@
 //!   in-flight budget admits what fits, the rest are answered 503), and once they are gone.
 //! - `hanging_forward`: capture throughput and memory while every delivery is also forwarded to a
 //!   handler that accepts connections and never answers.
+//! - `slowloris`: capture throughput and latency while 400 connections each send a request head
+//!   a byte a second.
+//! - `flood`: the control API's latency while capture's connection cap is reached and half as
+//!   many connections again are refused.
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
@@ -49,6 +53,73 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
         (holding - before).max(0.0) * 1024.0 / idle_count as f64
     );
     drop(idle);
+
+    // Slow senders: a request head a byte a second on each connection, beside the load.
+    let slow_count = if plan.quick { 50 } else { 400 };
+    let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
+    let mut slow = Vec::with_capacity(slow_count);
+    for _ in 0..slow_count {
+        let mut conn = TcpStream::connect(&hs.addr)?;
+        conn.write_all(b"POST /hooks/slow HTTP/1.1\r\nHost: bench\r\nX-Slow: ")?;
+        slow.push(conn);
+    }
+    let dripping = {
+        let stop = stop.clone();
+        std::thread::spawn(move || {
+            while !stop.load(std::sync::atomic::Ordering::Relaxed) {
+                for conn in &mut slow {
+                    let _ = conn.write_all(b"a");
+                }
+                std::thread::sleep(Duration::from_secs(1));
+            }
+        })
+    };
+    let slowloris = run(&url)?;
+    stop.store(true, std::sync::atomic::Ordering::Relaxed);
+    let _ = dripping.join();
+    print_load(
+        &format!("  while {slow_count} send a byte a second"),
+        &slowloris,
+    );
+    hs.stop();
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // A connection flood: the cap reached, half as many again refused, the API timed meanwhile.
+    let cap = if plan.quick { 200 } else { 5000 };
+    let dir = data_dir(plan, "data-flood", "")?;
+    let config = dir.join("hookscope.toml");
+    let text = std::fs::read_to_string(&config)?.replacen(
+        "[capture]\n",
+        &format!("[capture]\nmax_connections = {cap}\n"),
+        1,
+    );
+    std::fs::write(&config, text)?;
+    let mut hs = start_hookscope(&dir)?;
+    let api_alone = super::api::time_query(&hs.api, "/api", 200)?;
+    let mut flood = Vec::with_capacity(cap * 3 / 2);
+    for _ in 0..cap * 3 / 2 {
+        flood.push(TcpStream::connect(&hs.addr).context("cannot open a flood connection")?);
+    }
+    std::thread::sleep(Duration::from_millis(500));
+    let api_flooded = super::api::time_query(&hs.api, "/api", 200)?;
+    // A refused connection reads its 503, or finds itself closed; one held reads nothing yet.
+    let mut refused_flood = 0;
+    for conn in &mut flood {
+        conn.set_read_timeout(Some(Duration::from_millis(1)))?;
+        let mut buf = [0u8; 64];
+        if std::io::Read::read(conn, &mut buf).is_ok() {
+            refused_flood += 1;
+        }
+    }
+    println!(
+        "  flood of {} connections at a cap of {cap}: {refused_flood} refused; the API's p50 {:.2} ms, p99 {:.2} ms (alone {:.2} ms, {:.2} ms)",
+        flood.len(),
+        api_flooded.p50_ms,
+        api_flooded.p99_ms,
+        api_alone.p50_ms,
+        api_alone.p99_ms
+    );
+    drop(flood);
     hs.stop();
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -131,6 +202,19 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
             "load": super::merge(super::load_json(&beside, None), json!({ "ratio_to_alone": ratio(&beside) })),
             "rss_before_mb": before,
             "rss_holding_mb": holding,
+        },
+        "slowloris": {
+            "connections": slow_count,
+            "load": super::merge(super::load_json(&slowloris, None), json!({ "ratio_to_alone": ratio(&slowloris) })),
+        },
+        "flood": {
+            "cap": cap,
+            "connections": cap * 3 / 2,
+            "refused": refused_flood,
+            "api_alone_p50_ms": api_alone.p50_ms,
+            "api_alone_p99_ms": api_alone.p99_ms,
+            "api_p50_ms": api_flooded.p50_ms,
+            "api_p99_ms": api_flooded.p99_ms,
         },
         "unfinished": {
             "bodies": bodies,

@@ -103,7 +103,12 @@ pub fn check_report(dir: &Path) -> Result<()> {
                 .is_some_and(|x| x > 0.0)
             && a["unfinished"]["peak_rss_mb"]
                 .as_f64()
-                .is_some_and(|x| x > 0.0),
+                .is_some_and(|x| x > 0.0)
+            && a["slowloris"]["load"]["per_second"]
+                .as_f64()
+                .is_some_and(|x| x > 0.0)
+            && a["flood"]["api_p99_ms"].as_f64().is_some_and(|x| x > 0.0)
+            && a["flood"]["refused"].as_u64().is_some_and(|n| n > 0),
         "no abuse figures: {a}"
     );
     ensure!(

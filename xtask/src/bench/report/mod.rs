@@ -235,6 +235,25 @@ impl Report {
             "%",
             idle.is_some_and(|r| r >= 0.90),
         );
+        let slow = abuse["slowloris"]["load"]["ratio_to_alone"].as_f64();
+        target(
+            &format!(
+                "capture while {} connections send a byte a second, vs without",
+                abuse["slowloris"]["connections"]
+            ),
+            ">= 90 %",
+            slow.map(|r| r * 100.0),
+            "%",
+            slow.is_some_and(|r| r >= 0.90),
+        );
+        let flooded = abuse["flood"]["api_p99_ms"].as_f64();
+        target(
+            "control API p99 while capture is flooded past its connection cap",
+            "<= 50 ms",
+            flooded,
+            "ms",
+            flooded.is_some_and(|ms| ms <= 50.0),
+        );
         let hanging = abuse["hanging_forward"]["load"]["ratio_to_alone"].as_f64();
         target(
             "capture while forwarding to a handler that hangs, vs without",
