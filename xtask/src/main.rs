@@ -1,10 +1,11 @@
 //! Project tasks, so a new user needs only `cargo`:
 //! `cargo xtask run` opens the desktop app, `cargo xtask serve` runs the headless server,
 //! `cargo xtask test` runs every suite, `cargo xtask bench` measures, `cargo xtask bundle`
-//! packages the desktop app. Each task installs what it needs that is missing, and says how when it cannot.
+//! packages the desktop app, `cargo xtask fuzz` runs the fuzzers longer. Each task installs what it needs that is missing, and says how when it cannot.
 
 mod bench;
 mod desktop;
+mod fuzz;
 mod setup;
 mod ui;
 
@@ -44,6 +45,9 @@ enum Task {
     /// Benchmarks beside the machine's limit and a peer: capture, latency, durability, the
     /// store at a million deliveries. `--quick` for a two-minute check of the harness.
     Bench(bench::BenchArgs),
+    /// Run the fuzzers (nightly toolchain) for a while each, keeping what they find worth
+    /// keeping in fuzz/corpus.
+    Fuzz(fuzz::FuzzArgs),
 }
 
 fn main() -> Result<()> {
@@ -56,6 +60,7 @@ fn main() -> Result<()> {
         Task::Bundle => desktop::bundle(),
         Task::Test => test(),
         Task::Bench(args) => bench::bench(&args),
+        Task::Fuzz(args) => fuzz::fuzz(&args),
     }
 }
 
@@ -156,6 +161,9 @@ fn test() -> Result<()> {
             ])
             .env("HOOKSCOPE_SDK_PYTHON", &python),
     )?;
+    // The fuzzers build in the background while the browser and desktop suites run; then each
+    // runs briefly from the committed corpus (which the integration tests also replay).
+    let fuzzing = fuzz::start_brief()?;
     ui::browser_tests()?;
     desktop::e2e()?;
 
@@ -177,6 +185,7 @@ fn test() -> Result<()> {
     })?;
     bench::check_report(Path::new("target/bench"))?;
     eprintln!("<== benchmark harness: report complete");
+    fuzz::brief(fuzzing, 10)?;
     eprintln!("\nAll suites passed in {:.0?}.", started.elapsed());
     Ok(())
 }

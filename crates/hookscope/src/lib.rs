@@ -16,6 +16,8 @@ pub mod control;
 pub mod error;
 pub mod events;
 pub mod export;
+#[doc(hidden)]
+pub mod fuzz;
 pub mod head;
 pub mod log;
 pub mod model;

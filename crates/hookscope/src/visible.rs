@@ -9,7 +9,7 @@ use std::fmt::Write as _;
 use std::io;
 
 /// Whether `c` would act on a terminal or on the text around it rather than show.
-fn hidden(c: char) -> bool {
+pub(crate) fn hidden(c: char) -> bool {
     c.is_control()
         || matches!(c, '\u{061c}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
 }

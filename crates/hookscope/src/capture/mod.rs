@@ -10,7 +10,7 @@ mod handler;
 mod read;
 mod rejected;
 mod respond;
-mod wire;
+pub(crate) mod wire;
 
 use std::future::Future;
 use std::sync::Arc;

@@ -117,7 +117,7 @@ impl WireLog {
         self.state.lock().unwrap_or_else(|e| e.into_inner())
     }
 
-    fn record(&self, mut bytes: &[u8]) {
+    pub(crate) fn record(&self, mut bytes: &[u8]) {
         let mut st = self.lock();
         let skipped = st.skip.min(bytes.len() as u64);
         st.skip -= skipped;

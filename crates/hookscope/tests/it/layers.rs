@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["store", "sample"],
     &["capture"],
     &["replay"],
-    &["export", "reverify"],
+    &["export", "reverify", "fuzz"],
     &["control"],
     &["api"],
     &["server"],

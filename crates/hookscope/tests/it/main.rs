@@ -9,6 +9,7 @@ mod capture;
 mod disk;
 mod export;
 mod fixtures;
+mod fuzz;
 mod handler;
 mod inspect;
 mod instance;
