@@ -46,7 +46,11 @@ pub(super) fn insert_batch(
 /// Stores an attempt and, when it is a forward or replay of a delivery that still exists, makes
 /// it that delivery's handler answer; `sender_got` also replaces the answer stored for the
 /// sender (pass-through relays the target's).
-fn insert_one(tx: &Connection, a: &NewAttempt, sender_got: Option<u16>) -> Result<Recorded> {
+pub(super) fn insert_one(
+    tx: &Connection,
+    a: &NewAttempt,
+    sender_got: Option<u16>,
+) -> Result<Recorded> {
     let id = insert_row(tx, a)?;
     let mut handler = None;
     if let Some(delivery_id) = a.delivery_id.filter(|_| answers_for_handler(a.kind)) {

@@ -70,18 +70,34 @@ type AttemptJob = (
     std::sync::mpsc::SyncSender<Result<Recorded>>,
 );
 
-/// The attempts' group commit: a thread, started at the first attempt, that commits whatever
-/// attempts are waiting in one transaction. Live forwarding at a thousand deliveries a second
-/// (or to a handler that never answers, whose every delivery past the queue is an attempt that
-/// says so) then takes SQLite's write lock a few times a second, not a thousand, and leaves
-/// it to the capture writer.
+/// Where attempts are committed. With a server running, in its writer's commits beside the
+/// captures: live forwarding at a thousand deliveries a second (or to a handler that never
+/// answers, whose every delivery past the queue is an attempt that says so) then adds no
+/// transaction, fsync or wait for SQLite's write lock of its own. Without one (`hookscope replay`,
+/// `send`), a group commit of their own: a thread, started at the first attempt, that commits
+/// whatever attempts are waiting in one transaction.
 struct AttemptLog {
     path: PathBuf,
     jobs: std::sync::OnceLock<std::sync::mpsc::Sender<AttemptJob>>,
+    /// The running server's writer. Weak: attempts do not keep it running past shutdown.
+    writer: std::sync::Mutex<Option<tokio::sync::mpsc::WeakSender<writer::Job>>>,
 }
 
 impl AttemptLog {
     fn record(&self, attempt: NewAttempt, sender_got: Option<u16>) -> Result<Recorded> {
+        let writer = self
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone();
+        let attempt = match writer {
+            Some(jobs) => match Writer::record_attempt_blocking(&jobs, attempt, sender_got) {
+                Ok(recorded) => return recorded,
+                // The writer has stopped: the store is still there.
+                Err(attempt) => *attempt,
+            },
+            None => attempt,
+        };
         let jobs = self.jobs.get_or_init(|| {
             let (tx, rx) = std::sync::mpsc::channel();
             let path = self.path.clone();
@@ -198,6 +214,7 @@ impl Store {
             attempts: Arc::new(AttemptLog {
                 path: path.to_owned(),
                 jobs: std::sync::OnceLock::new(),
+                writer: std::sync::Mutex::new(None),
             }),
         })
     }
@@ -229,7 +246,13 @@ impl Store {
                 Durability::Normal => "NORMAL",
             },
         )?;
-        writer::start(conn, retention)
+        let (writer, thread) = writer::start(conn, retention)?;
+        *self
+            .attempts
+            .writer
+            .lock()
+            .unwrap_or_else(|e| e.into_inner()) = Some(writer.weak_jobs());
+        Ok((writer, thread))
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Page> {

@@ -20,7 +20,9 @@ const INDEX_BODY_MAX: usize = 256 * 1024;
 /// Indexes up to `limit` deliveries newer than the search high-water mark, in one transaction;
 /// returns how many.
 pub(super) fn index_pending(conn: &Connection, limit: usize) -> Result<usize> {
-    let tx = conn.unchecked_transaction()?;
+    // Immediate: the write lock first. A deferred transaction that reads and then writes fails
+    // at once (not after the busy timeout) when another connection wrote in between.
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
     let n = index_into(&tx, limit)?;
     tx.commit()?;
     Ok(n)

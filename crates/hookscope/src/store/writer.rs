@@ -9,11 +9,11 @@ use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::space::{DiskState, Space, is_disk_full};
-use super::{dedupe, deliveries, retention, search};
+use super::{attempts, dedupe, deliveries, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::events::{Bus, Keeper, StreamEvent};
-use crate::model::{Duplicate, NewDelivery};
+use crate::model::{Duplicate, NewAttempt, NewDelivery};
 use crate::profile::Decoded;
 
 /// Most jobs one transaction takes; more wait for the next.
@@ -34,7 +34,7 @@ const INDEX_BUDGET_MAX: f64 = 0.05;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
 
-enum Job {
+pub(super) enum Job {
     Insert {
         delivery: Box<NewDelivery>,
         reply: oneshot::Sender<Result<i64>>,
@@ -64,8 +64,19 @@ enum Job {
         decoded: Box<Decoded>,
         reply: oneshot::Sender<Result<bool>>,
     },
+    /// Record an outgoing request (a forward, a replay), in the same commit as the captures.
+    Attempt {
+        attempt: Box<NewAttempt>,
+        sender_got: Option<u16>,
+        reply: oneshot::Sender<Result<attempts::Recorded>>,
+    },
     /// Commit what was sent before, refuse what comes after, and stop.
     Close,
+}
+
+/// Jobs that need room on the disk: refused while it is full, so that deleting still works.
+fn takes_room(job: &Job) -> bool {
+    matches!(job, Job::Insert { .. } | Job::Attempt { .. })
 }
 
 /// A handle to the writer thread; cheap to clone. The thread stops once every handle is dropped
@@ -150,6 +161,34 @@ impl Writer {
         })
         .await?;
         rx.await.map_err(|_| Error::WriterGone)?
+    }
+
+    /// Records an attempt in the writer's next commit, from a thread that may block (not from
+    /// async code). `Err(attempt)` when the writer has stopped.
+    pub(super) fn record_attempt_blocking(
+        jobs: &mpsc::WeakSender<Job>,
+        attempt: NewAttempt,
+        sender_got: Option<u16>,
+    ) -> std::result::Result<Result<attempts::Recorded>, Box<NewAttempt>> {
+        let Some(jobs) = jobs.upgrade() else {
+            return Err(Box::new(attempt));
+        };
+        let (reply, rx) = oneshot::channel();
+        let job = Job::Attempt {
+            attempt: Box::new(attempt),
+            sender_got,
+            reply,
+        };
+        match jobs.blocking_send(job) {
+            Ok(()) => Ok(rx.blocking_recv().unwrap_or(Err(Error::WriterGone))),
+            Err(mpsc::error::SendError(Job::Attempt { attempt, .. })) => Err(attempt),
+            Err(_) => unreachable!("the job sent is an attempt"),
+        }
+    }
+
+    /// A handle that does not keep the writer running, for the store's attempts.
+    pub(super) fn weak_jobs(&self) -> mpsc::WeakSender<Job> {
+        self.jobs.downgrade()
     }
 
     /// The event bus the writer announces its commits on; others publish on it too. Its streams
@@ -281,6 +320,7 @@ enum Done {
         existed: bool,
     },
     RetentionSet,
+    Attempted(Result<attempts::Recorded>),
 }
 
 /// A committed batch: each job's result, the new totals, and what retention pruned.
@@ -400,10 +440,16 @@ impl WriterState {
             // Deleting (and pinning, and settings) must work on a full disk, deleting above all
             // since it is how a user makes room: the captures in the batch are refused, and the
             // rest is tried again with the reserve given back to the disk.
-            if batch.iter().any(|j| !matches!(j, Job::Insert { .. })) {
-                for job in batch.extract_if(.., |j| matches!(j, Job::Insert { .. })) {
-                    if let Job::Insert { reply, .. } = job {
-                        let _ = reply.send(Err(self.disk_full_error()));
+            if batch.iter().any(|j| !takes_room(j)) {
+                for job in batch.extract_if(.., |j| takes_room(j)) {
+                    match job {
+                        Job::Insert { reply, .. } => {
+                            let _ = reply.send(Err(self.disk_full_error()));
+                        }
+                        Job::Attempt { reply, .. } => {
+                            let _ = reply.send(Err(self.disk_full_error()));
+                        }
+                        _ => {}
                     }
                 }
                 self.space.release_reserve();
@@ -412,7 +458,7 @@ impl WriterState {
         }
         match result {
             Ok(applied) => {
-                if batch.iter().any(|j| matches!(j, Job::Insert { .. })) {
+                if batch.iter().any(takes_room) {
                     self.space.set_full(false);
                 } else if self.space.is_full()
                     && batch
@@ -479,6 +525,7 @@ impl WriterState {
                         Job::Pin { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Retention { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Reanalyze { reply, .. } => reply.send(Err(err())).map_err(drop),
+                        Job::Attempt { reply, .. } => reply.send(Err(err())).map_err(drop),
                         Job::Close => Ok(()),
                     };
                 }
@@ -542,7 +589,12 @@ impl WriterState {
 
     /// Runs the batch in one transaction; the writer's totals change only once it commits.
     fn apply(&self, batch: &[Job]) -> Result<Applied> {
-        let tx = self.conn.unchecked_transaction()?;
+        // Immediate: the write lock first, so that another connection's write (an attempt from
+        // `hookscope replay` beside the server) is waited for rather than failing the batch.
+        let mut tx = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )?;
         let (mut max_count, mut max_bytes) = (self.max_count, self.max_bytes);
         let mut retention = None;
         let mut done = Vec::with_capacity(batch.len());
@@ -620,6 +672,19 @@ impl WriterState {
                 } => Done::Reanalyzed {
                     existed: deliveries::update_analysis(&tx, *id, endpoint.as_deref(), decoded)?,
                 },
+                Job::Attempt {
+                    attempt,
+                    sender_got,
+                    ..
+                } => {
+                    // Its own savepoint: an attempt that cannot be stored costs only itself.
+                    let sp = tx.savepoint()?;
+                    let recorded = attempts::insert_one(&sp, attempt, *sender_got);
+                    if recorded.is_ok() {
+                        sp.commit()?;
+                    }
+                    Done::Attempted(recorded)
+                }
                 Job::Close => unreachable!("a close is never part of a batch"),
             });
         }
@@ -697,6 +762,9 @@ fn reply(job: Job, done: Done) {
         (Job::Reanalyze { reply, .. }, Done::Reanalyzed { existed }) => {
             let _ = reply.send(Ok(existed));
         }
+        (Job::Attempt { reply, .. }, Done::Attempted(recorded)) => {
+            let _ = reply.send(recorded);
+        }
         _ => unreachable!("results are produced in job order"),
     }
 }
@@ -704,6 +772,7 @@ fn reply(job: Job, done: Done) {
 fn job_bytes(job: &Job) -> usize {
     match job {
         Job::Insert { delivery, .. } => delivery.body.len() + delivery.head.len(),
+        Job::Attempt { attempt, .. } => attempt.request_body.as_ref().map_or(0, Vec::len),
         _ => 0,
     }
 }
