@@ -930,6 +930,53 @@ describe("live forwarding", () => {
     }
   });
 
+  it("says 'not sent' for what a hanging handler's full queue could not take, in the list, the Overview and the Replay tab", async () => {
+    // A handler paused in a debugger: it takes the connection and never answers.
+    const held = [];
+    const target = net.createServer((socket) => held.push(socket));
+    await new Promise((r) => target.listen(0, "127.0.0.1", r));
+    const targetUrl = `http://127.0.0.1:${target.address().port}/webhooks`;
+    const server = await startServer({
+      config: `[capture]\nforward_concurrency = 1\nforward_queue = 1\n\n[[endpoints]]\npath = "/hooks/paused"\nforward = { to = "${targetUrl}" }\n`,
+    });
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      // One in flight, then one waiting behind it; the third finds the queue full.
+      const ids = [];
+      for (const n of [1, 2, 3]) {
+        ids.push(await server.post("/hooks/paused", `{"n":${n}}`, { "Content-Type": "application/json" }));
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const notSent = ids[2];
+      await page.waitForFunction(
+        (id) => document.querySelector(`.row[data-id="${id}"] [data-testid=handler-answer]`)?.textContent?.includes("not sent"),
+        notSent,
+      );
+      for (const id of ids.slice(0, 2)) {
+        const answers = page.locator(`.row[data-id="${id}"] [data-testid=handler-answer]`);
+        assert.equal(await answers.count(), 0, `${id} waits for the handler`);
+      }
+      await page.click(`.row[data-id="${notSent}"]`);
+      assert.match(
+        await page.textContent("[data-testid=overview-handler]"),
+        /^not sent for the latest forward: not sent: the handler has 2 requests waiting \(1 unanswered, 1 queued\)/,
+      );
+      await page.click("[data-testid=tab-replay]");
+      await page.waitForSelector("[data-testid=attempt]");
+      assert.equal(await page.textContent("[data-testid=attempt-status]"), "not sent");
+      assert.match(await page.textContent("[data-testid=attempt-error]"), /^not sent: the handler has 2 requests waiting/);
+      await page.click("[data-testid=attempt] button.attempt-head");
+      await page.waitForSelector("[data-testid=attempt-not-sent]");
+      assert.equal(await page.locator("[data-testid=attempt-response]").count(), 0, "no answer to show");
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      for (const s of held) s.destroy();
+      target.close();
+      await server.stop();
+    }
+  });
+
   it("forwards everything with serve --forward-to, and the status line says where", async () => {
     const { target, received, url: targetUrl } = await recordingHandler();
     const server = await startServer({ args: ["--forward-to", targetUrl, "--forward-path", "full"] });

@@ -42,6 +42,10 @@ pub struct NewDelivery {
     pub imported: bool,
     /// Behind a tunnel or proxy: the original client and the public URL.
     pub forwarded: Option<crate::head::ForwardedOrigin>,
+    /// A forward decided against at capture (its target's queue was full, or it could not be
+    /// sent): stored with the delivery, as an attempt of it and its handler answer from the
+    /// start. Its `delivery_id` is the delivery's, whatever it says.
+    pub not_sent: Option<Box<NewAttempt>>,
 }
 
 /// Whether a delivery repeats an event already seen.
@@ -101,7 +105,11 @@ pub struct HandlerAnswer {
     pub kind: AttemptKind,
     /// `None` when no answer came (see `note`).
     pub status: Option<u16>,
+    /// 0 when nothing was sent.
     pub latency_ms: f64,
+    /// A request went out; `false` when it was never sent (its target's queue was full, or the
+    /// delivery could not be forwarded: `note` says which).
+    pub sent: bool,
     /// Why no answer came, or the first line of the answer's body.
     pub note: Option<String>,
 }
@@ -512,6 +520,9 @@ pub struct NewAttempt {
     pub outcome: Outcome,
     /// What may explain a refusal: kept only when the answer was not a 2xx.
     pub hint: Option<String>,
+    /// A request went out; `false` for a forward decided against before sending (the outcome's
+    /// error says why).
+    pub sent: bool,
 }
 
 /// A stored outgoing request, as the API, the UI and `hookscope replay` present it.
@@ -541,8 +552,12 @@ pub struct Attempt {
     pub response_size: u64,
     /// The stored response body is the first bytes of a longer one.
     pub response_truncated: bool,
+    /// `None` when nothing was sent.
     pub latency_ms: Option<f64>,
     pub error: Option<String>,
+    /// A request went out; `false` when it was never sent (`error` says why), so there is no
+    /// request to show.
+    pub sent: bool,
     /// An answer with a 2xx status.
     pub ok: bool,
     /// The first line of the answer's body: what a handler says when it refuses.

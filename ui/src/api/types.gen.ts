@@ -238,7 +238,16 @@ attempt_id: number, kind: AttemptKind,
 /**
  * `None` when no answer came (see `note`).
  */
-status: number | null, latency_ms: number, 
+status: number | null, 
+/**
+ * 0 when nothing was sent.
+ */
+latency_ms: number, 
+/**
+ * A request went out; `false` when it was never sent (its target's queue was full, or the
+ * delivery could not be forwarded: `note` says which).
+ */
+sent: boolean, 
 /**
  * Why no answer came, or the first line of the answer's body.
  */
@@ -540,7 +549,16 @@ request_body: string | null, request_body_base64: string | null, request_size: n
 /**
  * The stored response body is the first bytes of a longer one.
  */
-response_truncated: boolean, latency_ms: number | null, error: string | null, 
+response_truncated: boolean, 
+/**
+ * `None` when nothing was sent.
+ */
+latency_ms: number | null, error: string | null, 
+/**
+ * A request went out; `false` when it was never sent (`error` says why), so there is no
+ * request to show.
+ */
+sent: boolean, 
 /**
  * An answer with a 2xx status.
  */

@@ -33,10 +33,11 @@ export function StatusCode({ status }: { status: number }) {
 /** The handler's answer (latest forward or replay): its status and latency, or why none came. */
 export function HandlerAnswerBadge({ handler }: { handler: HandlerAnswer | null }) {
   if (!handler) return <span className="muted">–</span>;
+  const verb = handler.kind === "forward" ? "Forwarded" : handler.kind === "edit" ? "Edited send" : "Replayed";
   const title = [
-    `${handler.kind === "forward" ? "Forwarded" : handler.kind === "edit" ? "Edited send" : "Replayed"}: ${
-      handler.status ?? "no answer"
-    } in ${handler.latency_ms.toFixed(1)} ms`,
+    handler.sent
+      ? `${verb}: ${handler.status ?? "no answer"} in ${handler.latency_ms.toFixed(1)} ms`
+      : "Not forwarded: nothing was sent",
     handler.note,
   ]
     .filter(Boolean)
@@ -44,7 +45,7 @@ export function HandlerAnswerBadge({ handler }: { handler: HandlerAnswer | null 
   return (
     <span className="handler-answer" title={title} data-testid="handler-answer">
       {handler.status !== null ? <StatusCode status={handler.status} /> : <span className="status status-bad">✗</span>}
-      <span className="muted latency">{formatLatency(handler.latency_ms)}</span>
+      <span className="muted latency">{handler.sent ? formatLatency(handler.latency_ms) : "not sent"}</span>
     </span>
   );
 }

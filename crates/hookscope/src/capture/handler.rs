@@ -11,7 +11,7 @@ use bytes::Bytes;
 use http::{HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
-use super::forward::{Captured, Forward};
+use super::forward::{Admission, Arrival, Captured, Forward};
 use super::read::{Incoming, read_request, version_text};
 use super::respond;
 use crate::config::{
@@ -107,24 +107,45 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         incoming.truncated,
     )
     .await;
-    let status = route.status(&incoming);
+    let mut status = route.status(&incoming);
     let endpoint = route.endpoint.map(|e| e.path.clone());
 
-    // What a forward needs once the delivery is stored (the body is shared, not copied).
-    let forward = route.forward.cloned().map(|fwd| {
-        let captured = Captured {
-            id: 0,
-            method: parts.method.as_str().to_owned(),
-            path: incoming.path.clone(),
-            query: incoming.query.clone(),
-            endpoint: endpoint.clone(),
-            head: incoming.head.clone(),
-            body: incoming.body.clone(),
+    // Decided before the delivery is stored: a forward that will not be sent (its target's
+    // queue is full) is stored with it, in the same transaction, and adds no write of its own.
+    let admitted = route.forward.map(|fwd| {
+        let arrival = Arrival {
+            method: parts.method.as_str(),
+            path: &incoming.path,
+            query: incoming.query.as_deref(),
+            endpoint: endpoint.as_deref(),
+            body_len: incoming.body.len(),
             truncated: incoming.truncated,
-            pass_through: route.pass_through,
         };
-        (fwd, captured)
+        (fwd, state.forwarder.admit(fwd, &arrival))
     });
+    let (forward, not_sent) = match admitted {
+        Some((fwd, Admission::Queued(place))) => {
+            // What the forward needs once the delivery is stored (the body is shared).
+            let captured = Captured {
+                id: 0,
+                method: parts.method.as_str().to_owned(),
+                path: incoming.path.clone(),
+                query: incoming.query.clone(),
+                endpoint: endpoint.clone(),
+                head: incoming.head.clone(),
+                body: incoming.body.clone(),
+                pass_through: route.pass_through,
+            };
+            (Some((fwd.clone(), captured, place)), None)
+        }
+        Some((_, Admission::NotSent(attempt))) => (None, Some(attempt)),
+        None => (None, None),
+    };
+    if let Some(attempt) = not_sent.as_ref().filter(|_| route.pass_through) {
+        // The sender gets what pass-through relays when the target gave no answer.
+        status = StatusCode::from_u16(super::relayed_status(&attempt.outcome))
+            .unwrap_or(StatusCode::BAD_GATEWAY);
+    }
     let close = incoming.close;
     let note = incoming.refused.as_ref().map(|(_, note)| note.clone());
     let forwarded = {
@@ -162,6 +183,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         note: note.clone(),
         decoded: Some(Box::new(decoded)),
         imported: false,
+        not_sent: not_sent.clone(),
     };
 
     let id = match state.writer.insert(delivery).await {
@@ -181,9 +203,15 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     tracing::debug!(status = status.as_u16(), "delivery stored");
 
     let opaque = state.ack.encode(id);
-    if let Some((fwd, mut captured)) = forward {
+    if let Some(attempt) = not_sent {
+        state.forwarder.not_sent(id, &attempt);
+        if route.pass_through {
+            return respond::closing(respond::passed_through(&opaque, attempt.outcome), close);
+        }
+    }
+    if let Some((fwd, mut captured, place)) = forward {
         captured.id = id;
-        let run = state.forwarder.forward(fwd, captured);
+        let run = state.forwarder.forward(fwd, captured, place);
         if route.pass_through {
             // The delivery is stored; the target's answer is the sender's.
             return respond::closing(respond::passed_through(&opaque, run.await), close);

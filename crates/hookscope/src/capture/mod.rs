@@ -23,7 +23,7 @@ use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
 use tower::ServiceExt;
 
-pub use forward::{Captured, Forward, relayed_status};
+pub use forward::{Admission, Arrival, Captured, Forward, Place, relayed_status};
 pub use handler::CaptureState;
 use read::ConnInfo;
 use wire::{Recording, WireLog};

@@ -62,6 +62,7 @@ pub(super) fn rejected_delivery(
     let forwarded = crate::head::forwarded_origin_of_head(&head, path, query);
     Some(NewDelivery {
         forwarded,
+        not_sent: None,
         received_at_us: now_us(),
         method,
         path: path.to_owned(),

@@ -208,6 +208,7 @@ pub async fn store(
             crate::head::forwarded_origin_of_head(&item.head, &item.path, item.query.as_deref());
         let delivery = NewDelivery {
             forwarded,
+            not_sent: None,
             received_at_us: item.received_at_us,
             method: item.method,
             path: item.path,

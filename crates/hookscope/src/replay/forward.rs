@@ -10,11 +10,11 @@ use futures_util::future::BoxFuture;
 use tokio::sync::Semaphore;
 
 use super::{Client, ClientOptions, Outgoing};
-use crate::capture::{Captured, Forward, relayed_status};
+use crate::capture::{Admission, Arrival, Captured, Forward, Place, relayed_status};
 use crate::config::ForwardConfig;
 use crate::events::{Bus, StreamEvent};
 use crate::head::forwardable_headers;
-use crate::model::{AttemptKind, Outcome, now_us};
+use crate::model::{AttemptKind, NewAttempt, Outcome, now_us};
 use crate::store::Store;
 use crate::target::{Origin, target_url_for};
 
@@ -61,12 +61,12 @@ struct Gate {
 }
 
 /// A place in a gate's queue, given back when dropped.
-struct Waiting<'a> {
-    gate: &'a Gate,
+struct Waiting {
+    gate: Arc<Gate>,
     bytes: usize,
 }
 
-impl Drop for Waiting<'_> {
+impl Drop for Waiting {
     fn drop(&mut self) {
         self.gate.waiting.fetch_sub(1, Ordering::Relaxed);
         self.gate
@@ -77,10 +77,13 @@ impl Drop for Waiting<'_> {
 
 impl Gate {
     /// A place in the queue for a body of `bytes`, unless the queue is full; else how many wait.
-    fn enter(&self, limits: ForwardLimits, bytes: usize) -> Result<Waiting<'_>, usize> {
-        let waiting = self.waiting.fetch_add(1, Ordering::Relaxed);
-        let held = self.waiting_bytes.fetch_add(bytes, Ordering::Relaxed);
-        let place = Waiting { gate: self, bytes };
+    fn enter(gate: &Arc<Gate>, limits: ForwardLimits, bytes: usize) -> Result<Waiting, usize> {
+        let waiting = gate.waiting.fetch_add(1, Ordering::Relaxed);
+        let held = gate.waiting_bytes.fetch_add(bytes, Ordering::Relaxed);
+        let place = Waiting {
+            gate: gate.clone(),
+            bytes,
+        };
         // The first in line always fits, whatever its size.
         if waiting >= limits.queue || (waiting > 0 && held + bytes > QUEUE_BYTES) {
             drop(place);
@@ -125,47 +128,111 @@ impl Forwarder {
         self.done.subscribe()
     }
 
-    /// Forwards `delivery` to `fwd.to` and stores the attempt; returns the outcome (whose body
-    /// is the target's answer, up to 4 MiB).
-    pub async fn forward(&self, fwd: &ForwardConfig, delivery: Captured) -> Outcome {
+    /// The request a forward of `delivery` sends as `fwd` says.
+    fn outgoing(fwd: &ForwardConfig, delivery: &Captured) -> Outgoing {
         let origin = Origin {
             path: &delivery.path,
             query: delivery.query.as_deref(),
             endpoint: delivery.endpoint.as_deref(),
         };
-        let url = target_url_for(&fwd.to, fwd.path, origin).map_err(|e| e.to_string());
-        let out = Outgoing {
+        // Admitted, so its URL was made once already.
+        let url = target_url_for(&fwd.to, fwd.path, origin).unwrap_or_else(|_| fwd.to.clone());
+        Outgoing {
             delivery_id: Some(delivery.id),
             kind: AttemptKind::Forward,
             method: delivery.method.clone(),
-            url: url.clone().unwrap_or_else(|_| fwd.to.clone()),
+            url,
             headers: forwardable_headers(&delivery.head),
-            body: delivery.body,
+            body: delivery.body.clone(),
             body_changed: false,
             resigned: false,
             event_id: None,
             stale_signature: None,
+        }
+    }
+
+    /// Decides whether `arrival`, about to be stored, is forwarded: a place in its target's
+    /// queue, or the attempt that says why it is not sent (with no request headers, as no
+    /// request went out).
+    pub fn admit(&self, fwd: &ForwardConfig, arrival: &Arrival<'_>) -> Admission {
+        let origin = Origin {
+            path: arrival.path,
+            query: arrival.query,
+            endpoint: arrival.endpoint,
         };
-        let (started_at_us, outcome) = match (url, delivery.truncated) {
-            (Err(e), _) => (
-                now_us(),
-                Outcome {
-                    error: Some(format!("not forwarded: {e}")),
+        let url = target_url_for(&fwd.to, fwd.path, origin);
+        let not_sent = |url: Option<String>, error: String| {
+            Admission::NotSent(Box::new(NewAttempt {
+                delivery_id: None,
+                kind: AttemptKind::Forward,
+                started_at_us: now_us(),
+                method: arrival.method.to_owned(),
+                url: url.unwrap_or_else(|| fwd.to.clone()),
+                request_headers: Vec::new(),
+                request_body: None,
+                request_size: arrival.body_len as u64,
+                resigned: false,
+                event_id: None,
+                outcome: Outcome {
+                    error: Some(error),
                     ..Outcome::default()
                 },
-            ),
-            (Ok(_), true) => (
-                now_us(),
-                Outcome {
-                    error: Some(
-                        "not forwarded: the body was cut short at capture (see the delivery's note)"
-                            .to_owned(),
+                hint: None,
+                sent: false,
+            }))
+        };
+        let url = match url {
+            Ok(url) => url,
+            Err(e) => return not_sent(None, format!("not forwarded: {e}")),
+        };
+        if arrival.truncated {
+            return not_sent(
+                Some(url),
+                "not forwarded: the body was cut short at capture (see the delivery's note)"
+                    .to_owned(),
+            );
+        }
+        let gate = self.gate(&fwd.to);
+        match Gate::enter(&gate, self.limits, arrival.body_len) {
+            Ok(place) => {
+                if gate.full.swap(false, Ordering::Relaxed) {
+                    tracing::info!(to = %fwd.to, "the forward target keeps up again; forwards are sent");
+                }
+                Admission::Queued(Place(Box::new(place)))
+            }
+            Err(waiting) => {
+                let in_flight = self.limits.concurrency - gate.slots.available_permits();
+                // Once, not per delivery: each delivery's attempt says it was not sent.
+                if !gate.full.swap(true, Ordering::Relaxed) {
+                    tracing::warn!(
+                        to = %fwd.to,
+                        in_flight,
+                        waiting,
+                        "the forward target is not answering as fast as deliveries arrive; until it does, deliveries past its queue are stored but not forwarded"
+                    );
+                }
+                not_sent(
+                    Some(url),
+                    format!(
+                        "{NOT_SENT} the handler has {} requests waiting ({in_flight} unanswered, {waiting} queued)",
+                        in_flight + waiting
                     ),
-                    ..Outcome::default()
-                },
-            ),
-            (Ok(_), false) => self.send_in_turn(&fwd.to, &out).await,
-        };
+                )
+            }
+        }
+    }
+
+    /// Forwards `delivery`, admitted with `place`, to `fwd.to` once the target has a free slot
+    /// (in arrival order), and stores the attempt; returns the outcome (whose body is the
+    /// target's answer, up to 4 MiB).
+    pub async fn forward(&self, fwd: &ForwardConfig, delivery: Captured, place: Place) -> Outcome {
+        let out = Forwarder::outgoing(fwd, &delivery);
+        let gate = self.gate(&fwd.to);
+        // A gate's semaphore is never closed, so this always waits for a slot.
+        let slot = gate.slots.clone().acquire_owned().await;
+        drop(place);
+        let (started_at_us, outcome) = self.client.send(&out).await;
+        drop(slot);
         let mut stored = outcome.clone();
         stored.body.truncate(STORED_RESPONSE_MAX);
         let record = out.attempt(started_at_us, stored);
@@ -188,87 +255,76 @@ impl Forwarder {
             Ok(Err(e)) => tracing::error!(error = %e, "a forward could not be recorded"),
             Err(e) => tracing::error!(error = %e, "a forward could not be recorded"),
         }
-        match &outcome.error {
+        if let Some(e) = &outcome.error {
+            tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
+        }
+        self.announce(delivery.id, &out.method, &out.url, &outcome);
+        outcome
+    }
+
+    /// Says that `attempt`, not sent, was stored with delivery `id`.
+    pub fn not_sent(&self, id: i64, attempt: &NewAttempt) {
+        match &attempt.outcome.error {
             // A full queue was said once, when it filled.
             Some(e) if e.starts_with(NOT_SENT) => {
-                tracing::debug!(delivery = delivery.id, to = %fwd.to, error = %e, "forward not sent");
+                tracing::debug!(delivery = id, to = %attempt.url, error = %e, "forward not sent");
             }
             Some(e) => {
-                tracing::warn!(delivery = delivery.id, to = %fwd.to, error = %e, "forward failed");
+                tracing::warn!(delivery = id, to = %attempt.url, error = %e, "forward failed");
             }
             None => {}
         }
-        // Nobody watching is the usual case.
+        self.announce(id, &attempt.method, &attempt.url, &attempt.outcome);
+    }
+
+    /// Tells whoever watches forwards (nobody watching is the usual case).
+    fn announce(&self, delivery_id: i64, method: &str, url: &str, outcome: &Outcome) {
+        if self.done.receiver_count() == 0 {
+            return;
+        }
         let _ = self.done.send(Forwarded {
-            delivery_id: delivery.id,
-            method: out.method.clone(),
-            url: out.url.clone(),
+            delivery_id,
+            method: method.to_owned(),
+            url: url.to_owned(),
             status: outcome.status,
             latency_us: outcome.latency_us,
             error: outcome.error.clone(),
         });
-        outcome
     }
-}
 
-impl Forwarder {
-    /// Sends `out` once the target has a free slot, in arrival order; a forward that finds the
-    /// target's queue full is not sent, and its outcome says why.
-    async fn send_in_turn(&self, to: &str, out: &Outgoing) -> (i64, Outcome) {
-        let gate = {
-            let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
-            gates
-                .entry(to.to_owned())
-                .or_insert_with(|| {
-                    Arc::new(Gate {
-                        slots: Arc::new(Semaphore::new(self.limits.concurrency)),
-                        waiting: AtomicUsize::new(0),
-                        waiting_bytes: AtomicUsize::new(0),
-                        full: std::sync::atomic::AtomicBool::new(false),
-                    })
-                })
-                .clone()
-        };
-        let place = match gate.enter(self.limits, out.body.len()) {
-            Ok(place) => {
-                if gate.full.swap(false, Ordering::Relaxed) {
-                    tracing::info!(%to, "the forward target keeps up again; forwards are sent");
-                }
-                place
-            }
-            Err(waiting) => {
-                let in_flight = self.limits.concurrency - gate.slots.available_permits();
-                // Once, not per delivery: each delivery's attempt says it was not sent.
-                if !gate.full.swap(true, Ordering::Relaxed) {
-                    tracing::warn!(
-                        %to,
-                        in_flight,
-                        waiting,
-                        "the forward target is not answering as fast as deliveries arrive; until it does, deliveries past its queue are stored but not forwarded"
-                    );
-                }
-                return (
-                    now_us(),
-                    Outcome {
-                        error: Some(format!(
-                            "{NOT_SENT} the handler has {} requests waiting ({in_flight} sent and unanswered, {waiting} queued behind them); it is not answering as fast as deliveries arrive",
-                            in_flight + waiting
-                        )),
-                        ..Outcome::default()
-                    },
-                );
-            }
-        };
-        // A gate's semaphore is never closed, so this always waits for a slot.
-        let _slot = gate.slots.clone().acquire_owned().await;
-        drop(place);
-        self.client.send(out).await
+    /// The gate of the target configured as `to`.
+    fn gate(&self, to: &str) -> Arc<Gate> {
+        let mut gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(gate) = gates.get(to) {
+            return gate.clone();
+        }
+        let gate = Arc::new(Gate {
+            slots: Arc::new(Semaphore::new(self.limits.concurrency)),
+            waiting: AtomicUsize::new(0),
+            waiting_bytes: AtomicUsize::new(0),
+            full: std::sync::atomic::AtomicBool::new(false),
+        });
+        gates.insert(to.to_owned(), gate.clone());
+        gate
     }
 }
 
 impl Forward for Forwarder {
-    fn forward(&self, to: ForwardConfig, delivery: Captured) -> BoxFuture<'static, Outcome> {
+    fn admit(&self, to: &ForwardConfig, arrival: &Arrival<'_>) -> Admission {
+        Forwarder::admit(self, to, arrival)
+    }
+
+    fn forward(
+        &self,
+        to: ForwardConfig,
+        delivery: Captured,
+        place: Place,
+    ) -> BoxFuture<'static, Outcome> {
         let forwarder = self.clone();
-        Box::pin(async move { Forwarder::forward(&forwarder, &to, delivery).await })
+        Box::pin(async move { Forwarder::forward(&forwarder, &to, delivery, place).await })
+    }
+
+    fn not_sent(&self, id: i64, attempt: &NewAttempt) {
+        Forwarder::not_sent(self, id, attempt);
     }
 }

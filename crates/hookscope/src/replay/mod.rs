@@ -104,6 +104,7 @@ impl Outgoing {
                 .clone()
                 .filter(|_| !outcome.status.is_some_and(|s| (200..300).contains(&s))),
             outcome,
+            sent: true,
         }
     }
 }

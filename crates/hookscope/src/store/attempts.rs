@@ -51,19 +51,10 @@ pub(super) fn insert_one(
     a: &NewAttempt,
     sender_got: Option<u16>,
 ) -> Result<Recorded> {
-    let id = insert_row(tx, a)?;
+    let id = insert_row(tx, a.delivery_id, a)?;
     let mut handler = None;
     if let Some(delivery_id) = a.delivery_id.filter(|_| answers_for_handler(a.kind)) {
-        let answer = HandlerAnswer {
-            attempt_id: id,
-            kind: a.kind,
-            status: a.outcome.status,
-            latency_ms: a.outcome.latency_us as f64 / 1000.0,
-            note: match &a.outcome.error {
-                Some(e) => Some(e.clone()),
-                None => first_line(&a.outcome.body),
-            },
-        };
+        let answer = answer_of(id, a);
         let changed = tx
             .prepare_cached(
                 "UPDATE deliveries SET handler_attempt = ?2, handler_kind = ?3, \
@@ -75,7 +66,7 @@ pub(super) fn insert_one(
                 id,
                 a.kind.as_str(),
                 a.outcome.status,
-                a.outcome.latency_us,
+                a.sent.then_some(a.outcome.latency_us),
                 answer.note,
                 HandlerAnswer::class(a.outcome.status),
                 sender_got,
@@ -85,7 +76,27 @@ pub(super) fn insert_one(
     Ok(Recorded { id, handler })
 }
 
-fn insert_row(conn: &Connection, a: &NewAttempt) -> Result<i64> {
+/// The handler's answer that attempt `id` is for its delivery.
+pub(super) fn answer_of(id: i64, a: &NewAttempt) -> HandlerAnswer {
+    HandlerAnswer {
+        attempt_id: id,
+        kind: a.kind,
+        status: a.outcome.status,
+        latency_ms: a.outcome.latency_us as f64 / 1000.0,
+        sent: a.sent,
+        note: match &a.outcome.error {
+            Some(e) => Some(e.clone()),
+            None => first_line(&a.outcome.body),
+        },
+    }
+}
+
+/// Inserts the attempt's row, as an attempt of `delivery_id`; returns its id.
+pub(super) fn insert_row(
+    conn: &Connection,
+    delivery_id: Option<i64>,
+    a: &NewAttempt,
+) -> Result<i64> {
     let o = &a.outcome;
     let answered = o.status.is_some();
     conn.prepare_cached(
@@ -95,7 +106,7 @@ fn insert_row(conn: &Connection, a: &NewAttempt) -> Result<i64> {
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17)",
     )?
     .execute(params![
-        a.delivery_id,
+        delivery_id,
         a.kind.as_str(),
         a.started_at_us,
         a.method,
@@ -109,7 +120,7 @@ fn insert_row(conn: &Connection, a: &NewAttempt) -> Result<i64> {
         answered.then(|| json(&o.headers)),
         answered.then_some(&o.body),
         answered.then_some(o.body_size),
-        o.latency_us,
+        a.sent.then_some(o.latency_us),
         o.error,
         a.hint,
     ])?;
@@ -172,6 +183,7 @@ fn headers(json: Option<String>) -> Vec<(String, String)> {
 fn attempt(row: &Row<'_>) -> rusqlite::Result<Attempt> {
     let started_at_us: i64 = row.get(3)?;
     let status: Option<u16> = row.get(11)?;
+    let latency_us: Option<i64> = row.get(15)?;
     let response_body: Option<Vec<u8>> = row.get(13)?;
     let stored = response_body.as_ref().map_or(0, Vec::len) as u64;
     let response_size: u64 = row.get::<_, Option<u64>>(14)?.unwrap_or(0);
@@ -198,7 +210,8 @@ fn attempt(row: &Row<'_>) -> rusqlite::Result<Attempt> {
         response_body_base64,
         response_size,
         response_truncated: response_size > stored,
-        latency_ms: row.get::<_, Option<i64>>(15)?.map(|us| us as f64 / 1000.0),
+        latency_ms: latency_us.map(|us| us as f64 / 1000.0),
+        sent: latency_us.is_some(),
         error: row.get(16)?,
         hint: row.get(17)?,
         answer_line,

@@ -69,6 +69,7 @@ pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
             attempt_id,
             status: row.get(25)?,
             latency_ms: row.get::<_, Option<i64>>(26)?.unwrap_or(0) as f64 / 1000.0,
+            sent: row.get::<_, Option<i64>>(26)?.is_some(),
             note: row.get(27)?,
             kind: row
                 .get::<_, Option<String>>(28)?
@@ -120,6 +121,7 @@ pub(super) fn insert(
     id: Option<i64>,
     d: &NewDelivery,
     event: Option<&(i64, Duplicate, Option<i64>)>,
+    handler: Option<&HandlerAnswer>,
 ) -> Result<(i64, u64)> {
     let stored_bytes = (d.head.len() + d.body.len()) as u64;
     let a = d.decoded.as_deref();
@@ -128,9 +130,11 @@ pub(super) fn insert(
              remote_addr, endpoint, content_type, body_size, stored_size, stored_bytes,
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
              warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported,
-             tenant, client_addr, public_url, ord)
+             tenant, client_addr, public_url, ord, handler_attempt, handler_kind,
+             handler_status, handler_latency_us, handler_note, handler)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
-             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30)",
+             ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,
+             ?34, ?35, ?36)",
     )?;
     let mut ord = order::first_place(d.received_at_us);
     // A place taken (by another delivery of the same microsecond) fails only this statement;
@@ -166,6 +170,14 @@ pub(super) fn insert(
         d.forwarded.as_ref().and_then(|f| f.client.as_deref()),
         d.forwarded.as_ref().and_then(|f| f.public_url.as_deref()),
         ord,
+        handler.map(|h| h.attempt_id),
+        handler.map(|h| h.kind.as_str()),
+        handler.and_then(|h| h.status),
+        handler
+            .filter(|h| h.sent)
+            .map(|h| (h.latency_ms * 1000.0).round() as i64),
+        handler.and_then(|h| h.note.as_deref()),
+        handler.map_or_else(String::new, |h| HandlerAnswer::class(h.status)),
     ]) {
         if !order::is_taken(&e) {
             return Err(e.into());
@@ -234,12 +246,13 @@ pub(super) fn summary_of(
     id: i64,
     d: &NewDelivery,
     duplicate: Option<Duplicate>,
+    handler: Option<HandlerAnswer>,
 ) -> DeliverySummary {
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
         client_addr: d.forwarded.as_ref().and_then(|f| f.client.clone()),
         public_url: d.forwarded.as_ref().and_then(|f| f.public_url.clone()),
-        handler: None,
+        handler,
         pinned: false,
         imported: d.imported,
         vendor: a.and_then(|a| a.vendor.clone()),

@@ -303,6 +303,7 @@ enum Done {
     Inserted {
         id: i64,
         duplicate: Option<Duplicate>,
+        handler: Option<crate::model::HandlerAnswer>,
     },
     Deleted {
         id: i64,
@@ -619,8 +620,18 @@ impl WriterState {
                         None => None,
                     };
                     let named = newest_gone.then_some(next);
-                    let (id, b) = deliveries::insert(&tx, named, delivery, event.as_ref())?;
-                    debug_assert_eq!(id, last_id + 1, "ids are assigned in order");
+                    // A forward decided against at capture is the delivery's handler answer
+                    // from its first row: no update of it follows.
+                    let handler = match &delivery.not_sent {
+                        Some(attempt) => Some(attempts::answer_of(
+                            attempts::insert_row(&tx, Some(next), attempt)?,
+                            attempt,
+                        )),
+                        None => None,
+                    };
+                    let (id, b) =
+                        deliveries::insert(&tx, named, delivery, event.as_ref(), handler.as_ref())?;
+                    debug_assert_eq!(id, next, "ids are assigned in order");
                     (last_id, newest_gone) = (id, false);
                     count += 1;
                     bytes += b;
@@ -628,6 +639,7 @@ impl WriterState {
                     Done::Inserted {
                         id,
                         duplicate: event.map(|e| e.1),
+                        handler,
                     }
                 }
                 Job::Delete { id, .. } => {
@@ -715,11 +727,21 @@ impl WriterState {
 /// The event that announces a committed job.
 fn event_for(job: &Job, done: &Done) -> Option<StreamEvent> {
     match (job, done) {
-        (Job::Insert { delivery, .. }, Done::Inserted { id, duplicate }) => {
-            Some(StreamEvent::Delivery {
-                delivery: Box::new(deliveries::summary_of(*id, delivery, duplicate.clone())),
-            })
-        }
+        (
+            Job::Insert { delivery, .. },
+            Done::Inserted {
+                id,
+                duplicate,
+                handler,
+            },
+        ) => Some(StreamEvent::Delivery {
+            delivery: Box::new(deliveries::summary_of(
+                *id,
+                delivery,
+                duplicate.clone(),
+                handler.clone(),
+            )),
+        }),
         (Job::Delete { .. }, Done::Deleted { id, existed: true }) => {
             Some(StreamEvent::Deleted { id: *id })
         }

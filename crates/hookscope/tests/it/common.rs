@@ -164,6 +164,16 @@ pub fn body_bytes(delivery: &Value) -> Vec<u8> {
         .unwrap()
 }
 
+/// The handler facet of a `/api/facets` answer, as (value, count) pairs.
+pub fn handler_facet(facets: &Value) -> Vec<(Value, Value)> {
+    facets["handlers"]
+        .as_array()
+        .expect("facets count handler answers")
+        .iter()
+        .map(|f| (f["value"].clone(), f["count"].clone()))
+        .collect()
+}
+
 /// The ids of a list page's items, in order.
 pub fn page_ids(page: &Value) -> Vec<i64> {
     page["items"]

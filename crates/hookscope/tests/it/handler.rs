@@ -190,12 +190,7 @@ async fn a_real_stripe_handlers_answers_are_what_hookscope_stores_lists_and_prin
     let (_, refused) = t.api_get("/api/deliveries?handler=400").await;
     assert_eq!(crate::common::page_ids(&refused).len(), 1, "{refused}");
     let (_, facets) = t.api_get("/api/facets?vendor=stripe").await;
-    let handlers: Vec<(Value, Value)> = facets["handlers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["value"].clone(), f["count"].clone()))
-        .collect();
+    let handlers = crate::common::handler_facet(&facets);
     assert_eq!(
         handlers,
         [("2xx".into(), 2.into()), ("4xx".into(), 1.into())]

@@ -753,7 +753,9 @@ async fn a_hanging_handler_gets_a_bounded_queue_and_capture_goes_on() {
     let (addr, accepted, release) = hanging_target().await;
     let t = start(&format!(
         "[capture]\nforward_concurrency = 2\nforward_queue = 3\n\
-         [[endpoints]]\npath = \"/hooks/paused\"\nforward = {{ to = \"http://{addr}/in\" }}\n"
+         [[endpoints]]\npath = \"/hooks/paused\"\nforward = {{ to = \"http://{addr}/in\" }}\n\
+         [[endpoints]]\npath = \"/hooks/relayed\"\n\
+         forward = {{ to = \"http://{addr}/in\", pass_through = true }}\n"
     ))
     .await;
     let mut ids = Vec::new();
@@ -783,6 +785,45 @@ async fn a_hanging_handler_gets_a_bounded_queue_and_capture_goes_on() {
         );
         assert_eq!(items[0]["status"], Value::Null);
     }
+    // Each one not sent says so as its handler answer from the moment it is acknowledged:
+    // listed, filtered and counted.
+    let (_, page) = t.api_get("/api/deliveries?handler=error").await;
+    let mut listed = crate::common::page_ids(&page);
+    listed.sort_unstable();
+    assert_eq!(listed, ids[5..], "{page}");
+    for d in page["items"].as_array().unwrap() {
+        let note = d["handler"]["note"].as_str().unwrap_or_default();
+        assert!(note.starts_with("not sent: the handler has 5"), "{d}");
+        assert_eq!(d["handler"]["kind"], "forward", "{d}");
+        assert_eq!(d["handler"]["status"], Value::Null, "{d}");
+        let id = d["id"].as_i64().unwrap();
+        assert_eq!(
+            d["handler"]["attempt_id"],
+            attempts(&t, id, 1).await[0]["id"]
+        );
+    }
+    let (_, facets) = t.api_get("/api/facets").await;
+    assert_eq!(
+        crate::common::handler_facet(&facets),
+        [(Value::Null, 5.into()), ("error".into(), 5.into())],
+        "five wait for the handler, five were not sent"
+    );
+    // A pass-through sender behind the same full queue is told at once, and what it was told
+    // is what is stored.
+    let resp = t
+        .http
+        .post(t.capture_url("/hooks/relayed"))
+        .body("relay me")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 502);
+    let answer: Value = resp.json().await.unwrap();
+    let error = answer["error"].as_str().unwrap_or_default();
+    assert!(error.contains("not sent: the handler has 5"), "{answer}");
+    let relayed = t.delivery(t.ack_id(&answer["id"])).await;
+    assert_eq!(relayed["response_status"], 502, "{relayed}");
+    assert_eq!(relayed["handler"]["status"], Value::Null, "{relayed}");
     for id in &ids[..5] {
         let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
         assert_eq!(history["items"], json!([]), "{id} waits for the handler");
@@ -795,7 +836,7 @@ async fn a_hanging_handler_gets_a_bounded_queue_and_capture_goes_on() {
         assert_eq!(items[0]["status"], 200, "{id}: {}", items[0]);
     }
     assert_eq!(accepted.load(std::sync::atomic::Ordering::SeqCst), 5);
-    for id in &ids[5..] {
+    for id in ids[5..].iter().chain([&relayed["id"].as_i64().unwrap()]) {
         let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
         assert_eq!(history["items"].as_array().unwrap().len(), 1);
     }
@@ -896,12 +937,7 @@ async fn pass_through_answers_the_sender_with_the_handlers_answer() {
     let (_, failed) = t.api_get("/api/deliveries?handler=failed").await;
     assert_eq!(crate::common::page_ids(&failed).len(), 2, "{failed}");
     let (_, facets) = t.api_get("/api/facets").await;
-    let handlers: Vec<(Value, Value)> = facets["handlers"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| (f["value"].clone(), f["count"].clone()))
-        .collect();
+    let handlers = crate::common::handler_facet(&facets);
     assert_eq!(
         handlers,
         [

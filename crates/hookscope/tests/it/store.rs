@@ -26,6 +26,7 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         decoded: None,
         imported: false,
         forwarded: None,
+        not_sent: None,
     }
 }
 

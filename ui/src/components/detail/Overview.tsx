@@ -88,10 +88,10 @@ export function Overview({
           <>
             <dt>Handler answered</dt>
             <dd data-testid="overview-handler">
-              <span className="mono">{d.handler.status ?? "no answer"}</span>
+              <span className="mono">{d.handler.sent ? (d.handler.status ?? "no answer") : "not sent"}</span>
               <span className="fact-note">
                 {" "}
-                in {d.handler.latency_ms.toFixed(1)} ms to the latest{" "}
+                {d.handler.sent ? `in ${d.handler.latency_ms.toFixed(1)} ms to the latest ` : "for the latest "}
                 {d.handler.kind === "forward" ? "forward" : d.handler.kind === "edit" ? "edited send" : "replay"}
                 {d.handler.note ? `: ${d.handler.note}` : ""}
               </span>{" "}

@@ -273,7 +273,7 @@ function AttemptRow({
   open: boolean;
   onToggle(): void;
 }) {
-  const outcome = a.status !== null ? String(a.status) : "no answer";
+  const outcome = a.status !== null ? String(a.status) : a.sent ? "no answer" : "not sent";
   const newId = a.event_id !== null && a.event_id !== eventId;
   return (
     <li className={a.ok ? "attempt attempt-ok" : "attempt attempt-bad"} data-testid="attempt">
@@ -316,7 +316,14 @@ function AttemptRow({
           Hint: {a.hint}
         </p>
       )}
-      {open && (
+      {open && !a.sent && (
+        <div className="attempt-detail">
+          <p className="muted" data-testid="attempt-not-sent">
+            No request went out (see why above), so there is no request or answer to show.
+          </p>
+        </div>
+      )}
+      {open && a.sent && (
         <div className="attempt-detail">
           <h4>Sent</h4>
           <pre className="snippet wrap">

@@ -127,6 +127,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 decoded: Some(Box::new(decoded)),
                 imported: false,
                 forwarded: None,
+                not_sent: None,
             };
             pending.push(writer.insert(delivery));
             while pending.len() >= IN_FLIGHT {
