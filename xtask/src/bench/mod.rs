@@ -564,8 +564,16 @@ fn store(plan: &Plan) -> Result<Value> {
             format!("/api/facets?tenant={tenant_query}"),
         ),
         (
-            "sidebar counts, last 24 hours (counted)",
+            "sidebar counts, last 24 hours (kept hours)",
             "/api/facets?since=24h".into(),
+        ),
+        (
+            "sidebar counts, 20 to 10 days ago (kept hours)",
+            "/api/facets?since=20d&until=10d".into(),
+        ),
+        (
+            "sidebar counts, last 24 hours under a path filter (counted)",
+            "/api/facets?since=24h&path=/".into(),
         ),
         (
             "failed handler answers (handler=failed)",

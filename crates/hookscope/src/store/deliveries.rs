@@ -342,6 +342,7 @@ pub(super) fn set_pinned(conn: &Connection, id: i64, pinned: bool) -> Result<boo
 pub(super) fn delete_all(conn: &Connection) -> Result<u64> {
     let n = conn.execute("DELETE FROM deliveries", [])?;
     conn.execute("DELETE FROM facet_counts", [])?;
+    conn.execute("DELETE FROM facet_hours", [])?;
     conn.execute("DELETE FROM payloads", [])?;
     conn.execute("DELETE FROM events", [])?;
     conn.execute("DELETE FROM search", [])?;

@@ -3,7 +3,9 @@
 //! alternatives). The counts per combination of facet values come from the `facet_counts`
 //! table the store keeps as it writes (a read of a few hundred rows at any size), or, when a
 //! filter the table does not carry is in force, from the deliveries that filter selects; the
-//! facet filters are then applied to those combinations here. Tenants have a table of their own
+//! facet filters are then applied to those combinations here. Under a time range alone, the
+//! counts are the sum of the range's whole hours, kept per hour (`facet_hours`), and the
+//! deliveries of the partial hours at its ends. Tenants have a table of their own
 //! (`tenant_counts`, the same combinations split by tenant): the tenant facet reads it under the
 //! other facets' filters, and the other facets read its rows for one tenant under a tenant
 //! filter.
@@ -12,8 +14,12 @@ use rusqlite::{Connection, Row, params_from_iter};
 
 use super::filter::{Filter, HandlerFilter};
 use super::list::{Places, filtered};
+use super::order::first_place;
 use crate::error::Result;
 use crate::model::{FACETS, FacetCount, Facets, TOP_TENANTS};
+
+/// An hour of places (microseconds), as `facet_hours` counts them.
+const HOUR_US: i64 = 3_600_000_000;
 
 /// The part of `f` the kept facet totals can answer: vendor, event type, signature, duplicate
 /// kind, method and handler class (page size and offset carried over, as they change no count).
@@ -110,19 +116,23 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         facets.tenants = top_tenants(f, tenants);
         return Ok(facets);
     }
-    // Other filters: count what they select, split by the facets' values and the tenant.
-    let (from_where, args, _) = filtered(&rest, Places::of(conn, &rest)?, "");
-    let sql = format!(
-        "SELECT ifnull(d.tenant, ''), ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
-         ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, d.handler, \
-         count(*){from_where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
-    );
-    let rows: Vec<(String, [String; FACETS], u64)> = conn
-        .prepare_cached(&sql)?
-        .query_map(params_from_iter(args), |r| {
-            Ok((r.get(0)?, facet_row(r, 1)?.0, r.get(7)?))
-        })?
-        .collect::<rusqlite::Result<_>>()?;
+    let timeless = Filter {
+        since_us: None,
+        until_us: None,
+        ..rest.clone()
+    };
+    let rows = if timeless == neutral {
+        // A time range alone: its whole hours are kept.
+        in_range(
+            conn,
+            rest.since_us.map(first_place),
+            rest.until_us.map(first_place),
+        )?
+    } else {
+        // Other filters: count what they select, split by the facets' values and the tenant.
+        let (from_where, args, _) = filtered(&rest, Places::of(conn, &rest)?, "");
+        counted(conn, &from_where, params_from_iter(args))?
+    };
     let in_tenant: Vec<([String; FACETS], u64)> = rows
         .iter()
         .filter(|(tenant, _, _)| f.tenant.as_ref().is_none_or(|t| t == tenant))
@@ -134,6 +144,67 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         rows.into_iter().filter(|(tenant, _, _)| !tenant.is_empty()),
     );
     Ok(facets)
+}
+
+/// Deliveries counted by tenant and facet values: `from_where` (over `deliveries d`) selects.
+fn counted(
+    conn: &Connection,
+    from_where: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<(String, [String; FACETS], u64)>> {
+    let sql = format!(
+        "SELECT ifnull(d.tenant, ''), ifnull(d.vendor, ''), ifnull(d.event_type, ''), \
+         ifnull(d.signature_status, ''), ifnull(d.dup_kind, ''), d.method, d.handler, \
+         count(*){from_where} GROUP BY 1, 2, 3, 4, 5, 6, 7"
+    );
+    let rows = conn
+        .prepare_cached(&sql)?
+        .query_map(args, |r| Ok((r.get(0)?, facet_row(r, 1)?.0, r.get(7)?)))?
+        .collect::<rusqlite::Result<_>>()?;
+    Ok(rows)
+}
+
+/// Deliveries counted by tenant and facet values over places `[lo, hi)` (no bound when
+/// `None`): the whole hours inside from `facet_hours`, the partial hours at the ends from the
+/// deliveries themselves, so a range costs at most two hours of rows however long it is.
+fn in_range(
+    conn: &Connection,
+    lo: Option<i64>,
+    hi: Option<i64>,
+) -> Result<Vec<(String, [String; FACETS], u64)>> {
+    let scan = |from: Option<i64>, to: Option<i64>| {
+        counted(
+            conn,
+            " FROM deliveries d WHERE d.ord >= ?1 AND d.ord < ?2",
+            [from.unwrap_or(i64::MIN), to.unwrap_or(i64::MAX)],
+        )
+    };
+    // The whole hours are [first, end): from the first hour that starts at or after `lo` to
+    // the hour `hi` falls in.
+    let first = lo.map(|lo| lo.div_euclid(HOUR_US) + i64::from(lo.rem_euclid(HOUR_US) != 0));
+    let end = hi.map(|hi| hi.div_euclid(HOUR_US));
+    if let (Some(first), Some(end)) = (first, end)
+        && first >= end
+    {
+        return scan(lo, hi);
+    }
+    let mut rows: Vec<(String, [String; FACETS], u64)> = conn
+        .prepare_cached(
+            "SELECT tenant, vendor, event_type, signature_status, dup_kind, method, handler, sum(n)
+             FROM facet_hours WHERE hour >= ?1 AND hour < ?2
+             GROUP BY 1, 2, 3, 4, 5, 6, 7 HAVING sum(n) > 0",
+        )?
+        .query_map([first.unwrap_or(i64::MIN), end.unwrap_or(i64::MAX)], |r| {
+            Ok((r.get(0)?, facet_row(r, 1)?.0, r.get(7)?))
+        })?
+        .collect::<rusqlite::Result<_>>()?;
+    if let (Some(lo), Some(first)) = (lo, first) {
+        rows.extend(scan(Some(lo), Some(first * HOUR_US))?);
+    }
+    if let (Some(hi), Some(end)) = (hi, end) {
+        rows.extend(scan(Some(end * HOUR_US), Some(hi))?);
+    }
+    Ok(rows)
 }
 
 /// The tenants with the most deliveries among the rows every facet filter but the tenant's

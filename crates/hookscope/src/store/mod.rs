@@ -46,6 +46,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0008_handler_answer.sql")),
     M::up(include_str!("../../migrations/0009_tenant_and_origin.sql")),
     M::up(include_str!("../../migrations/0010_receive_order.sql")),
+    M::up(include_str!("../../migrations/0011_facet_hours.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -363,3 +363,110 @@ async fn lists_are_in_receive_order_whatever_the_ids() {
         "unexpected error: {err}"
     );
 }
+
+/// Counts under a time range come from the kept hourly totals for its whole hours and from the
+/// deliveries at its ends: they must be exactly what counting every delivery in the range gives
+/// (the same range with a filter that keeps everything, which counts the rows), at hour
+/// boundaries, inside one hour, open at either end, after deletions and with handler answers.
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_under_a_time_range_add_up_from_kept_hours_and_the_ends() {
+    use hookscope::model::{AttemptKind, NewAttempt, Outcome};
+    const HOUR: i64 = 3_600_000_000;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("h.db")).unwrap();
+    let (writer, thread) = store
+        .start_writer(Durability::Normal, &RetentionConfig::default())
+        .unwrap();
+    let now = hookscope::model::now_us();
+    let this_hour = now.div_euclid(HOUR) * HOUR;
+    // Eight hours of deliveries, 97 s apart, some exactly on the hour, of three methods; every
+    // fifth was not sent to its handler.
+    let mut times = Vec::new();
+    for i in 0..300i64 {
+        let at = if i % 50 == 0 {
+            this_hour - (i / 50) * HOUR
+        } else {
+            now - i * 97_000_000
+        };
+        let mut d = NewDelivery {
+            received_at_us: at,
+            method: ["POST", "PUT", "GET"][(i % 3) as usize].into(),
+            ..delivery(&format!("/t/{i}"), b"{}")
+        };
+        if i % 5 == 0 {
+            d.not_sent = Some(Box::new(NewAttempt {
+                delivery_id: None,
+                kind: AttemptKind::Forward,
+                started_at_us: at,
+                method: "POST".into(),
+                url: "http://127.0.0.1:9/".into(),
+                request_headers: Vec::new(),
+                request_body: None,
+                request_size: 2,
+                resigned: false,
+                event_id: None,
+                outcome: Outcome {
+                    error: Some("not sent: the handler has 3 requests waiting".into()),
+                    ..Outcome::default()
+                },
+                hint: None,
+                sent: false,
+            }));
+        }
+        let id = writer.insert(d).await.unwrap();
+        times.push((id, at));
+    }
+    for (id, _) in times.iter().filter(|(id, _)| id % 7 == 0) {
+        assert!(writer.delete(*id).await.unwrap());
+    }
+    times.retain(|(id, _)| id % 7 != 0);
+
+    let bounds = [
+        None,
+        Some(this_hour),
+        Some(this_hour - 3 * HOUR),
+        Some(this_hour - 3 * HOUR + 1),
+        Some(this_hour - 3 * HOUR - 1),
+        Some(now - 1_800_000_000),
+        Some(now - 2 * HOUR - 1_234_567),
+        Some(now - 5 * HOUR),
+        Some(now + 1),
+    ];
+    let mut checked = 0;
+    for since in bounds {
+        for until in bounds {
+            let range = Filter {
+                since_us: since,
+                until_us: until,
+                ..Filter::default()
+            };
+            let counted = Filter {
+                path_prefix: Some("/".into()),
+                ..range.clone()
+            };
+            let kept = store.facets(&range).unwrap();
+            assert_eq!(
+                kept,
+                store.facets(&counted).unwrap(),
+                "{since:?}..{until:?}"
+            );
+            // No two share a microsecond, so each place is its receive time.
+            let expected = times
+                .iter()
+                .filter(|(_, at)| since.is_none_or(|s| *at >= s) && until.is_none_or(|u| *at < u))
+                .count() as u64;
+            assert_eq!(kept.total, expected, "{since:?}..{until:?}");
+            checked += 1;
+        }
+    }
+    assert_eq!(checked, bounds.len() * bounds.len());
+    // Deleting everything leaves nothing counted in any range.
+    writer.delete_all().await.unwrap();
+    let range = Filter {
+        since_us: Some(this_hour - 3 * HOUR),
+        ..Filter::default()
+    };
+    assert_eq!(store.facets(&range).unwrap().total, 0);
+    drop(writer);
+    thread.join();
+}
