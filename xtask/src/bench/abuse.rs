@@ -5,7 +5,8 @@
 //! - `unfinished`: memory while 100 connections are each partway through a 16 MiB body (the
 //!   in-flight budget admits what fits, the rest are answered 503), and once they are gone.
 //! - `hanging_forward`: capture throughput and memory while every delivery is also forwarded to a
-//!   handler that accepts connections and never answers.
+//!   handler that accepts connections and never answers, and capture's latency at a steady
+//!   1,000 deliveries a second then (`paced`) beside the same rate without forwarding.
 //! - `slowloris`: capture throughput and latency while 400 connections each send a request head
 //!   a byte a second.
 //! - `flood`: the control API's latency while capture's connection cap is reached and half as
@@ -39,6 +40,20 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
     let url = format!("http://{}/hooks/bench", hs.addr);
     let alone = run(&url)?;
     print_load("hookscope, durable acks", &alone);
+    // The rate the hanging handler was first seen at (the soak), open loop.
+    let rate = if plan.quick { 200.0 } else { 1000.0 };
+    let paced = |url: &str| {
+        tools::oha(
+            &plan.oha,
+            url,
+            rate,
+            plan.seconds,
+            plan.connections,
+            &plan.out,
+        )
+    };
+    let alone_paced = paced(&url)?;
+    print_load(&format!("  at {rate:.0} req/s"), &alone_paced);
     let (before, _) = tools::rss_mb(hs.child.id());
     let mut idle = Vec::with_capacity(idle_count);
     for _ in 0..idle_count {
@@ -184,10 +199,14 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
         ),
     )?;
     let mut hs = start_hookscope(&dir)?;
-    let forwarding = run(&format!("http://{}/hooks/bench", hs.addr))?;
+    let forwarding_url = format!("http://{}/hooks/bench", hs.addr);
+    let forwarding = run(&forwarding_url)?;
+    // The queue is full by now: every delivery of the paced run arrives to it.
+    let forwarding_paced = paced(&forwarding_url)?;
     let (hanging_rss, hanging_peak) = tools::rss_mb(hs.child.id());
     let connections = accepted.load(std::sync::atomic::Ordering::Relaxed);
     print_load("  forwarding to a handler that hangs", &forwarding);
+    print_load(&format!("    at {rate:.0} req/s"), &forwarding_paced);
     println!(
         "  memory {hanging_rss:.1} MB (peak {hanging_peak:.1} MB); the handler got {connections} connections"
     );
@@ -197,6 +216,8 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
     let ratio = |l: &Load| l.per_second / alone.per_second.max(1e-9);
     Ok(json!({
         "alone": super::load_json(&alone, None),
+        "paced_rate": rate as u64,
+        "alone_paced": super::load_json(&alone_paced, None),
         "idle": {
             "connections": idle_count,
             "load": super::merge(super::load_json(&beside, None), json!({ "ratio_to_alone": ratio(&beside) })),
@@ -228,6 +249,10 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
         },
         "hanging_forward": {
             "load": super::merge(super::load_json(&forwarding, None), json!({ "ratio_to_alone": ratio(&forwarding) })),
+            "paced": super::merge(
+                super::load_json(&forwarding_paced, None),
+                json!({ "p99_to_alone": forwarding_paced.p99_ms / alone_paced.p99_ms.max(1e-9) }),
+            ),
             "rss_mb": hanging_rss,
             "peak_rss_mb": hanging_peak,
             "handler_connections": connections,

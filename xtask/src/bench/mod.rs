@@ -188,7 +188,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     let needs_load = only.is_none_or(|o| {
         matches!(
             o,
-            Bench::Capture | Bench::Latency | Bench::Durability | Bench::Soak
+            Bench::Capture | Bench::Latency | Bench::Durability | Bench::Soak | Bench::Abuse
         )
     });
     let plan = Plan {

@@ -188,7 +188,7 @@ impl Report {
         let a = &j["abuse"];
         if a.is_object() {
             md.push_str(&format!(
-                "\n## Abuse\n\nThe `capture` load (durable acks) alone: {} req/s.\n\n| while | req/s | of alone | p99 | memory |\n|---|---:|---:|---:|---:|\n| {} idle connections are held | {} | {:.0} % | {} ms | {} MB (from {} MB) |\n| {} connections each send a request head a byte a second | {} | {:.0} % | {} ms | |\n| every delivery is forwarded to a handler that hangs ({} connections to it) | {} | {:.0} % | {} ms | {} MB |\n\nA flood of {} connections at a cap of {}: {} refused at once; the control API meanwhile answered in {} ms at p50 and {} ms at p99 ({} ms and {} ms without the flood).\n\n{} connections each partway through a {} MiB body: {} held, {} refused at the in-flight budget; memory {} MB idle, {} MB with them, {} MB once they are gone.\n",
+                "\n## Abuse\n\nThe `capture` load (durable acks) alone: {} req/s.\n\n| while | req/s | of alone | p99 | memory |\n|---|---:|---:|---:|---:|\n| {} idle connections are held | {} | {:.0} % | {} ms | {} MB (from {} MB) |\n| {} connections each send a request head a byte a second | {} | {:.0} % | {} ms | |\n| every delivery is forwarded to a handler that hangs ({} connections to it) | {} | {:.0} % | {} ms | {} MB |\n\nAt a steady {} deliveries a second: p50 {} ms and p99 {} ms alone; p50 {} ms and p99 {} ms while every delivery is forwarded to the handler that hangs.\n\nA flood of {} connections at a cap of {}: {} refused at once; the control API meanwhile answered in {} ms at p50 and {} ms at p99 ({} ms and {} ms without the flood).\n\n{} connections each partway through a {} MiB body: {} held, {} refused at the in-flight budget; memory {} MB idle, {} MB with them, {} MB once they are gone.\n",
                 f(&a["alone"], "per_second", 0),
                 a["idle"]["connections"],
                 f(&a["idle"]["load"], "per_second", 0),
@@ -205,6 +205,11 @@ impl Report {
                 a["hanging_forward"]["load"]["ratio_to_alone"].as_f64().unwrap_or(0.0) * 100.0,
                 f(&a["hanging_forward"]["load"], "p99_ms", 2),
                 f(&a["hanging_forward"], "peak_rss_mb", 1),
+                a["paced_rate"],
+                f(&a["alone_paced"], "p50_ms", 2),
+                f(&a["alone_paced"], "p99_ms", 2),
+                f(&a["hanging_forward"]["paced"], "p50_ms", 2),
+                f(&a["hanging_forward"]["paced"], "p99_ms", 2),
                 a["flood"]["connections"],
                 a["flood"]["cap"],
                 a["flood"]["refused"],

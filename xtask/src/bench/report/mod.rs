@@ -262,6 +262,17 @@ impl Report {
             "%",
             hanging.is_some_and(|r| r >= 0.70),
         );
+        let paced = abuse["hanging_forward"]["paced"]["p99_to_alone"].as_f64();
+        target(
+            &format!(
+                "capture p99 at {}/s while forwarding to a handler that hangs, vs without",
+                abuse["paced_rate"]
+            ),
+            "<= 1.5 x",
+            paced,
+            "x",
+            paced.is_some_and(|r| r <= 1.5),
+        );
         let unfinished = abuse["unfinished"]["peak_rss_mb"].as_f64();
         target(
             &format!(
