@@ -10,7 +10,7 @@ import { chromium } from "playwright-core";
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
 export const ARTIFACTS = join(ROOT, "target/browser");
-const BIN = process.env.HOOKSCOPE_BIN ?? join(ROOT, "target/debug/hookscope");
+export const BIN = process.env.HOOKSCOPE_BIN ?? join(ROOT, "target/debug/hookscope");
 const CHROMIUM = process.env.HOOKSCOPE_CHROMIUM ?? "/usr/bin/chromium";
 
 /// Starts `hookscope serve`; resolves once it prints its addresses.

@@ -18,7 +18,7 @@ import net from "node:net";
 import { after, before, describe, it } from "node:test";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { ROOT, artifact, launchBrowser, openPage, startServer } from "./harness.mjs";
+import { BIN, ROOT, artifact, launchBrowser, openPage, startServer } from "./harness.mjs";
 
 const CONFIG = `
 [[endpoints]]
@@ -181,8 +181,16 @@ describe("live list and detail", () => {
     await page.click(`.row[data-id="${id}"]`);
     await page.waitForSelector("[data-testid=detail]");
     await page.click("button:has-text('Copy cURL')");
-    await page.waitForFunction(async () => (await navigator.clipboard.readText()).startsWith("curl "));
-    const command = await page.evaluate(() => navigator.clipboard.readText());
+    // The copy is done when the notice says so; the clipboard is then read from here, a bounded
+    // number of times, as a read can be refused while the page is busy.
+    const notice = await page.waitForSelector(".detail .notice", { timeout: 10_000 });
+    assert.match(await notice.textContent(), /^Copied as cURL/);
+    let command = "";
+    for (let i = 0; i < 50 && !command.startsWith("curl "); i++) {
+      command = await page.evaluate(() => navigator.clipboard.readText().catch((e) => `refused: ${e}`));
+      if (!command.startsWith("curl ")) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.match(command, /^curl /, "the clipboard holds the cURL command");
     assert.match(command, /--path-as-is/);
 
     execFileSync("sh", ["-c", `${command} --silent --show-error --output /dev/null`], { timeout: 20_000 });
@@ -411,6 +419,43 @@ describe("filters, search and keyboard", () => {
       headers: { Authorization: `Bearer ${server.token}` },
     });
     assert.equal(gone.status, 404);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
+});
+
+describe("a search that most of a large store matches", () => {
+  let server;
+  before(async () => {
+    const dir = mkdtempSync(join(tmpdir(), "hookscope-ui-many-"));
+    execFileSync(BIN, ["generate", "--count", "12000", "--days", "2", "--data-dir", dir], { timeout: 180_000 });
+    server = await startServer({ dataDir: dir });
+  });
+  after(async () => server?.stop());
+
+  it("says its count and the sidebar's counts stop at the newest 10,000", async () => {
+    const api = await server.apiGet("/api/deliveries?q=host&total=true&limit=1");
+    assert.deepEqual([api.total, api.total_capped], [10_000, true]);
+    const { page, problems } = await openPage(browser, server.ui);
+    await page.waitForSelector(".row[data-id]");
+    await page.fill("[data-testid=search]", "host");
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=matching]")?.textContent === "10,000+ matching",
+      null,
+      { timeout: 20_000 },
+    );
+    await page.waitForSelector("[data-testid=facets-capped]", { timeout: 20_000 });
+    assert.match(await page.textContent("[data-testid=facets-capped]"), /newest 10,000 matches/);
+    // A rarer word is counted exactly, with no note.
+    const rare = await server.apiGet("/api/deliveries?q=quetzalcoatl&total=true&limit=1");
+    assert.equal(rare.total_capped, undefined);
+    await page.fill("[data-testid=search]", "quetzalcoatl");
+    await page.waitForFunction(
+      (n) => document.querySelector("[data-testid=matching]")?.textContent === `${n.toLocaleString("en-US")} matching`,
+      rare.total,
+      { timeout: 20_000 },
+    );
+    await page.waitForSelector("[data-testid=facets-capped]", { state: "detached", timeout: 20_000 });
     assert.deepEqual(problems, []);
     await page.context().close();
   });

@@ -192,7 +192,9 @@ export function App() {
         <section className="list-pane" aria-label="Delivery list">
           {hasFilters(filters) && (
             <div className="filter-bar">
-              <span className="muted">{list.total === null ? "…" : `${list.total.toLocaleString()} matching`}</span>
+              <span className="muted" data-testid="matching">
+                {list.total === null ? "…" : `${list.total.toLocaleString()}${list.capped ? "+" : ""} matching`}
+              </span>
               {Array.from(filterParams(filters)).map(([k, v]) => (
                 <button
                   key={k}

@@ -197,10 +197,19 @@ pub struct Page {
     pub items: Vec<DeliverySummary>,
     pub next_cursor: Option<i64>,
     /// How many deliveries the filter selects below the `before` cursor (when asked for).
+    /// Under a free-text search, counting stops at [`MATCH_CAP`]: `total_capped` then says that
+    /// more match than `total`.
     #[serde(skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub total: Option<u64>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub total_capped: bool,
 }
+
+/// Under a free-text search, the most matches a count or the sidebar's counts take: the newest
+/// ones. A word in every body would otherwise cost a walk of the whole index.
+pub const MATCH_CAP: u64 = 10_000;
 
 /// What `GET /api` answers: who is serving, where deliveries go, and how far the search index
 /// has caught up.
@@ -294,6 +303,11 @@ pub struct Facets {
     pub handlers: Vec<FacetCount>,
     /// The tenants with the most deliveries (at most [`TOP_TENANTS`]), each with its vendor.
     pub tenants: Vec<FacetCount>,
+    /// Under a free-text search that more than [`MATCH_CAP`] deliveries match (with the filters
+    /// other than the facets'), the counts are of the newest of them only, this many.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub capped_at: Option<u64>,
 }
 
 /// How many tenants the sidebar lists.
@@ -371,6 +385,7 @@ impl Facets {
             methods,
             handlers,
             tenants: Vec::new(),
+            capped_at: None,
         }
     }
 }

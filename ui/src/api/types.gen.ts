@@ -114,8 +114,10 @@ public_url: string | null, };
 export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
 /**
  * How many deliveries the filter selects below the `before` cursor (when asked for).
+ * Under a free-text search, counting stops at [`MATCH_CAP`]: `total_capped` then says that
+ * more match than `total`.
  */
-total?: number, };
+total?: number, total_capped?: boolean, };
 
 export type EventInfo = { type: string | null, 
 /**
@@ -211,7 +213,12 @@ handlers: Array<FacetCount>,
 /**
  * The tenants with the most deliveries (at most [`TOP_TENANTS`]), each with its vendor.
  */
-tenants: Array<FacetCount>, };
+tenants: Array<FacetCount>, 
+/**
+ * Under a free-text search that more than [`MATCH_CAP`] deliveries match (with the filters
+ * other than the facets'), the counts are of the newest of them only, this many.
+ */
+capped_at?: number, };
 
 export type FacetCount = { 
 /**

@@ -62,6 +62,11 @@ export function Sidebar({ filters, onChange, refreshKey }: Props) {
 
   return (
     <aside className="sidebar" aria-label="Filters">
+      {facets.capped_at !== undefined && (
+        <p className="muted facet-note" data-testid="facets-capped">
+          Counts of the newest {facets.capped_at.toLocaleString()} matches of the search
+        </p>
+      )}
       <Group title="Vendor" shown={facets.vendors.length > 0}>
         {facets.vendors.map((f) => (
           <FacetButton

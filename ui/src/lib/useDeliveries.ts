@@ -12,6 +12,8 @@ export interface DeliveryList {
   paintPending: { current: boolean };
   /** Rows in the list (below the anchor); null until the first read. */
   total: number | null;
+  /** Under a free-text search, counting stopped at `total`: more match. */
+  capped: boolean;
   row(index: number): DeliverySummary | undefined;
   indexOf(id: number): number;
   /** Asks for the rows `start..=end`; they arrive with a re-render. */
@@ -42,6 +44,7 @@ export function useDeliveries(
   const generation = useRef(0);
   const paintPending = useRef(false);
   const [total, setTotal] = useState<number | null>(null);
+  const [capped, setCapped] = useState(false);
   const [fresh, setFresh] = useState(0);
   const [status, setStatus] = useState<StreamStatus>("connecting");
   const [error, setError] = useState<string | null>(null);
@@ -94,6 +97,7 @@ export function useDeliveries(
       cache.current.clear();
       cache.current.put(0, page.items);
       setTotal(page.total ?? page.items.length);
+      setCapped(page.total_capped === true);
       setFresh(0);
       setError(null);
       bump();
@@ -218,6 +222,7 @@ export function useDeliveries(
   return {
     paintPending,
     total,
+    capped,
     row: (i) => cache.current.row(i),
     indexOf: (id) => cache.current.indexOf(id),
     want,

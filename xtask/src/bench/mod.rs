@@ -556,6 +556,14 @@ fn store(plan: &Plan) -> Result<Value> {
         ),
         ("search, rare word", "/api/deliveries?limit=50&q=quetzalcoatl".into()),
         ("search, common word", "/api/deliveries?limit=50&q=customer".into()),
+        (
+            "search, common word, with its count (capped)",
+            "/api/deliveries?limit=50&q=customer&total=true".into(),
+        ),
+        (
+            "sidebar counts under a common word (capped)",
+            "/api/facets?q=customer".into(),
+        ),
         ("one delivery by id", format!("/api/deliveries/{}", (n / 2).max(1))),
         ("sidebar counts", "/api/facets".into()),
         ("sidebar counts for one vendor", "/api/facets?vendor=stripe".into()),

@@ -8,15 +8,16 @@
 //! deliveries of the partial hours at its ends. Tenants have a table of their own
 //! (`tenant_counts`, the same combinations split by tenant): the tenant facet reads it under the
 //! other facets' filters, and the other facets read its rows for one tenant under a tenant
-//! filter.
+//! filter. Under free-text search the counts are of the newest [`MATCH_CAP`] matches, and the
+//! answer says when more match.
 
 use rusqlite::{Connection, Row, params_from_iter};
 
 use super::filter::{Filter, HandlerFilter};
-use super::list::{Places, filtered};
+use super::list::{Places, filtered, matches_up_to};
 use super::order::first_place;
 use crate::error::Result;
-use crate::model::{FACETS, FacetCount, Facets, TOP_TENANTS};
+use crate::model::{FACETS, FacetCount, Facets, MATCH_CAP, TOP_TENANTS};
 
 /// An hour of places (microseconds), as `facet_hours` counts them.
 const HOUR_US: i64 = 3_600_000_000;
@@ -121,6 +122,7 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         until_us: None,
         ..rest.clone()
     };
+    let mut capped = false;
     let rows = if timeless == neutral {
         // A time range alone: its whole hours are kept.
         in_range(
@@ -129,9 +131,21 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
             rest.until_us.map(first_place),
         )?
     } else {
-        // Other filters: count what they select, split by the facets' values and the tenant.
-        let (from_where, args, _) = filtered(&rest, Places::of(conn, &rest)?, "");
-        counted(conn, &from_where, params_from_iter(args))?
+        // Other filters: count what they select, split by the facets' values and the tenant;
+        // under free text, only its newest matches, as many as `MATCH_CAP`.
+        let at = Places::of(conn, &rest)?;
+        let (from_where, mut args, order) = filtered(&rest, at, "");
+        if rest.search.is_some() {
+            capped = matches_up_to(conn, &rest, at, MATCH_CAP + 1)? > MATCH_CAP;
+            args.push(i64::try_from(MATCH_CAP).unwrap_or(i64::MAX).into());
+            let newest = format!(
+                " FROM (SELECT d.tenant, d.vendor, d.event_type, d.signature_status, d.dup_kind, \
+                 d.method, d.handler{from_where} ORDER BY {order} DESC LIMIT ?) d"
+            );
+            counted(conn, &newest, params_from_iter(args))?
+        } else {
+            counted(conn, &from_where, params_from_iter(args))?
+        }
     };
     let in_tenant: Vec<([String; FACETS], u64)> = rows
         .iter()
@@ -143,6 +157,7 @@ pub fn facets(conn: &Connection, f: &Filter) -> Result<Facets> {
         f,
         rows.into_iter().filter(|(tenant, _, _)| !tenant.is_empty()),
     );
+    facets.capped_at = capped.then_some(MATCH_CAP);
     Ok(facets)
 }
 

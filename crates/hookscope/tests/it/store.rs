@@ -470,3 +470,112 @@ async fn counts_under_a_time_range_add_up_from_kept_hours_and_the_ends() {
     drop(writer);
     thread.join();
 }
+
+/// Under free-text search, a count and the sidebar's counts take the newest `MATCH_CAP` matches
+/// and say when more match; below the cap they are exact. Each is checked against the list
+/// itself, walked page by page.
+#[tokio::test(flavor = "multi_thread")]
+async fn counts_under_search_stop_at_the_cap_and_say_so() {
+    use hookscope::model::MATCH_CAP;
+    let dir = tempfile::tempdir().unwrap();
+    let store = Store::open(&dir.path().join("h.db")).unwrap();
+    let (writer, thread) = store
+        .start_writer(Durability::Normal, &RetentionConfig::default())
+        .unwrap();
+    // Every delivery says "common"; one in 40 also "rare"; methods in turn.
+    let n = MATCH_CAP as usize + 300;
+    let mut tasks = tokio::task::JoinSet::new();
+    for part in 0..8 {
+        let writer = writer.clone();
+        tasks.spawn(async move {
+            for i in (part..n).step_by(8) {
+                let word = if i % 40 == 0 { "common rare" } else { "common" };
+                let d = NewDelivery {
+                    method: ["POST", "PUT", "GET"][i % 3].into(),
+                    ..delivery(
+                        &format!("/s/{i}"),
+                        format!("{{\"w\": \"{word}\"}}").as_bytes(),
+                    )
+                };
+                writer.insert(d).await.unwrap();
+            }
+        });
+    }
+    while let Some(r) = tasks.join_next().await {
+        r.unwrap();
+    }
+    for _ in 0..6000 {
+        let (indexed, newest) = store.search_progress().unwrap();
+        if indexed == newest {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let (indexed, newest) = store.search_progress().unwrap();
+    assert_eq!(indexed, newest, "the search index caught up");
+
+    let params = |q: &str, method: Option<&str>| {
+        ListParams {
+            q: Some(q.into()),
+            method: method.map(Into::into),
+            total: Some(true),
+            limit: Some(1000),
+            ..Default::default()
+        }
+        .parse()
+        .unwrap()
+    };
+    // What the list itself shows, newest first, as (method) per row.
+    let walked = |f: &Filter| {
+        let mut methods = Vec::new();
+        let mut f = f.clone();
+        loop {
+            let page = store.list(&f).unwrap();
+            methods.extend(page.items.iter().map(|d| d.method.clone()));
+            match page.next_cursor {
+                Some(c) => f.before = Some(c),
+                None => break methods,
+            }
+        }
+    };
+
+    let common = store.list(&params("common", None)).unwrap();
+    assert_eq!(common.total, Some(MATCH_CAP));
+    assert!(common.total_capped, "more than the cap match");
+    let rare = store.list(&params("rare", None)).unwrap();
+    assert_eq!(rare.total, Some(walked(&params("rare", None)).len() as u64));
+    assert!(!rare.total_capped);
+    let json = serde_json::to_value(&rare).unwrap();
+    assert!(json.get("total_capped").is_none(), "said only when true");
+
+    // The sidebar under the common word: the newest MATCH_CAP matches, by method, and a method
+    // chosen leaves its own facet whole.
+    let newest: Vec<String> = walked(&params("common", None))
+        .into_iter()
+        .take(MATCH_CAP as usize)
+        .collect();
+    let of = |m: &str| newest.iter().filter(|x| *x == m).count() as u64;
+    let facets = store.facets(&params("common", Some("PUT"))).unwrap();
+    assert_eq!(facets.capped_at, Some(MATCH_CAP));
+    assert_eq!(facets.total, of("PUT"));
+    let methods: Vec<(String, u64)> = facets
+        .methods
+        .iter()
+        .map(|m| (m.value.clone().unwrap(), m.count))
+        .collect();
+    for m in ["POST", "PUT", "GET"] {
+        assert!(methods.contains(&(m.to_owned(), of(m))), "{m}: {methods:?}");
+    }
+    let rare_facets = store.facets(&params("rare", Some("GET"))).unwrap();
+    assert_eq!(rare_facets.capped_at, None);
+    let rare_all = walked(&params("rare", None));
+    assert_eq!(
+        rare_facets.total,
+        rare_all.iter().filter(|m| *m == "GET").count() as u64
+    );
+    let rare_sum: u64 = rare_facets.methods.iter().map(|m| m.count).sum();
+    assert_eq!(rare_sum, rare_all.len() as u64);
+
+    writer.close().await;
+    thread.join();
+}

@@ -41,8 +41,8 @@ pub fn check_report(dir: &Path) -> Result<()> {
         .as_array()
         .context("no store queries")?;
     ensure!(
-        queries.len() == 14,
-        "{} store queries, not 14",
+        queries.len() == 16,
+        "{} store queries, not 16",
         queries.len()
     );
     for q in queries {
