@@ -20,7 +20,7 @@ use crate::error::{Error, Result};
 use crate::model::CaptureStatus;
 use crate::net;
 use crate::profile::Registry;
-use crate::replay::forward::{ForwardLimits, Forwarded, Forwarder};
+use crate::replay::forward::{Backlog, ForwardLimits, Forwarded, Forwarder};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 
 /// Folder of the data directory holding the user's vendor profiles (`*.json`).
@@ -350,6 +350,13 @@ impl Server {
     /// Each live forward's result from now on.
     pub fn forwards(&self) -> tokio::sync::broadcast::Receiver<Forwarded> {
         self.instance.forwarder.watch()
+    }
+
+    /// Tells, each time it is called, the forward targets whose full queue kept forwards from
+    /// being sent since the last call (one watcher takes the counts).
+    pub fn forward_backlog(&self) -> impl Fn() -> Vec<Backlog> + Send + 'static {
+        let forwarder = self.instance.forwarder.clone();
+        move || forwarder.take_backlog()
     }
 
     /// The capture listener's base URL.

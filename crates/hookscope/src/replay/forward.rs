@@ -3,7 +3,7 @@
 //! mode, before it, and the target's answer becomes the answer to the sender.
 
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
 use futures_util::future::BoxFuture;
@@ -58,6 +58,8 @@ struct Gate {
     waiting_bytes: AtomicUsize,
     /// The queue was found full, and no forward has found room since: said once in the log.
     full: std::sync::atomic::AtomicBool,
+    /// Forwards not sent since [`Forwarder::take_backlog`] last looked, as the queue was full.
+    unsent: AtomicU64,
 }
 
 /// A place in a gate's queue, given back when dropped.
@@ -93,7 +95,22 @@ impl Gate {
     }
 }
 
-/// A forward's result, for whoever watches them (`hookscope serve` prints each).
+/// A target whose queue was full: how many forwards were not sent since the last look, and how
+/// many requests wait for it now.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Backlog {
+    /// The target, as configured.
+    pub to: String,
+    pub not_sent: u64,
+    /// Sent and not answered yet.
+    pub in_flight: usize,
+    /// Waiting for one of those to end.
+    pub queued: usize,
+}
+
+/// A forward's result, for whoever watches them (`hookscope serve` prints each). Forwards not
+/// sent because their target's queue was full are not announced one by one (a hanging handler
+/// would make that one line per delivery): [`Forwarder::take_backlog`] counts them.
 #[derive(Debug, Clone)]
 pub struct Forwarded {
     pub delivery_id: i64,
@@ -126,6 +143,26 @@ impl Forwarder {
     /// Each forward's result from now on (a slow watcher misses some; the attempts are stored).
     pub fn watch(&self) -> tokio::sync::broadcast::Receiver<Forwarded> {
         self.done.subscribe()
+    }
+
+    /// The targets whose full queue kept forwards from being sent since the last call, and how
+    /// many: what `hookscope serve` prints instead of a line per delivery.
+    pub fn take_backlog(&self) -> Vec<Backlog> {
+        let gates = self.gates.lock().unwrap_or_else(|e| e.into_inner());
+        let mut backlog: Vec<Backlog> = gates
+            .iter()
+            .filter_map(|(to, gate)| {
+                let not_sent = gate.unsent.swap(0, Ordering::Relaxed);
+                (not_sent > 0).then(|| Backlog {
+                    to: to.clone(),
+                    not_sent,
+                    in_flight: self.limits.concurrency - gate.slots.available_permits(),
+                    queued: gate.waiting.load(Ordering::Relaxed),
+                })
+            })
+            .collect();
+        backlog.sort_by(|a, b| a.to.cmp(&b.to));
+        backlog
     }
 
     /// The request a forward of `delivery` sends as `fwd` says.
@@ -201,6 +238,7 @@ impl Forwarder {
                 Admission::Queued(Place(Box::new(place)))
             }
             Err(waiting) => {
+                gate.unsent.fetch_add(1, Ordering::Relaxed);
                 let in_flight = self.limits.concurrency - gate.slots.available_permits();
                 // Once, not per delivery: each delivery's attempt says it was not sent.
                 if !gate.full.swap(true, Ordering::Relaxed) {
@@ -265,9 +303,11 @@ impl Forwarder {
     /// Says that `attempt`, not sent, was stored with delivery `id`.
     pub fn not_sent(&self, id: i64, attempt: &NewAttempt) {
         match &attempt.outcome.error {
-            // A full queue was said once, when it filled.
+            // A full queue was said once in the log, when it filled, and is counted for the
+            // backlog: not announced one by one.
             Some(e) if e.starts_with(NOT_SENT) => {
                 tracing::debug!(delivery = id, to = %attempt.url, error = %e, "forward not sent");
+                return;
             }
             Some(e) => {
                 tracing::warn!(delivery = id, to = %attempt.url, error = %e, "forward failed");
@@ -303,6 +343,7 @@ impl Forwarder {
             waiting: AtomicUsize::new(0),
             waiting_bytes: AtomicUsize::new(0),
             full: std::sync::atomic::AtomicBool::new(false),
+            unsent: AtomicU64::new(0),
         });
         gates.insert(to.to_owned(), gate.clone());
         gate

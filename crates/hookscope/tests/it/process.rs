@@ -1115,3 +1115,82 @@ async fn open_prints_a_new_sign_in_link_for_the_running_server() {
     );
     stop(server);
 }
+
+/// While a handler hangs, `serve` says every few seconds how many forwards its full queue kept
+/// from being sent, and how many requests wait for it: not a line per delivery, which at
+/// capture's rate would flood the terminal and cost capture the printing.
+#[tokio::test(flavor = "multi_thread")]
+async fn serve_sums_up_what_a_hanging_handler_could_not_take() {
+    let (addr, _accepted, release) = crate::replay::hanging_target().await;
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("hookscope.toml"),
+        format!(
+            "[capture]\nforward_concurrency = 1\nforward_queue = 1\n\
+             [[endpoints]]\npath = \"/hooks/paused\"\nforward = {{ to = \"http://{addr}/in\" }}\n"
+        ),
+    )
+    .unwrap();
+    let server = serve(dir.path(), &[]);
+    let http = client();
+    for i in 0..8 {
+        let resp = http
+            .post(format!("{}/hooks/paused", server.capture))
+            .body(format!("{{\"n\":{i}}}"))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(resp.status(), 200);
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    // One in flight and one queued; the six others were not sent, summed up in a line or two
+    // (the sum may straddle two summaries).
+    let summaries = |output: &[String]| -> Vec<String> {
+        output
+            .iter()
+            .filter(|l| l.contains(" not sent to "))
+            .cloned()
+            .collect()
+    };
+    let not_sent = |lines: &[String]| -> u64 {
+        lines
+            .iter()
+            .filter_map(|l| {
+                l.split("<-- ")
+                    .nth(1)?
+                    .split(' ')
+                    .next()?
+                    .parse::<u64>()
+                    .ok()
+            })
+            .sum()
+    };
+    let mut lines = Vec::new();
+    for _ in 0..400 {
+        lines = summaries(&server.output.lock().unwrap());
+        if not_sent(&lines) >= 6 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(25)).await;
+    }
+    assert_eq!(not_sent(&lines), 6, "{lines:#?}");
+    for line in &lines {
+        assert!(
+            line.contains(&format!("not sent to http://{addr}/in in the last 2 s"))
+                && line.contains("the handler has 2 requests waiting (1 unanswered, 1 queued)")
+                && line.contains("hookscope list --handler error"),
+            "{line}"
+        );
+    }
+    let output = server.output.lock().unwrap().clone();
+    assert!(
+        !output.iter().any(|l| l.contains("failed: not sent")),
+        "no line per delivery not sent: {output:#?}"
+    );
+    assert_eq!(
+        output.iter().filter(|l| l.contains("-->")).count(),
+        8,
+        "each delivery is still printed: {output:#?}"
+    );
+    let _ = release.send(true);
+}

@@ -717,7 +717,7 @@ async fn live_forwarding_sends_each_delivery_on_and_a_target_that_is_down_costs_
 }
 
 /// A handler paused in a debugger: it takes connections and answers none until released.
-async fn hanging_target() -> (
+pub(crate) async fn hanging_target() -> (
     SocketAddr,
     Arc<std::sync::atomic::AtomicUsize>,
     tokio::sync::watch::Sender<bool>,

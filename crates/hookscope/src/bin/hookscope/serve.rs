@@ -170,6 +170,7 @@ fn print_traffic(server: &Server) {
     });
     let mut deliveries = server.control().subscribe();
     let mut forwards = server.forwards();
+    let backlog = server.forward_backlog();
     // Vendors are printed by their profiles' names.
     let names: std::collections::HashMap<String, String> = server
         .control()
@@ -182,6 +183,8 @@ fn print_traffic(server: &Server) {
         // Imported deliveries did not just arrive: they are summed up once the import pauses.
         let mut imported = Imported::default();
         let mut tick = tokio::time::interval(std::time::Duration::from_millis(500));
+        // A handler that hangs is said every few seconds, not once per delivery.
+        let mut backlog_tick = tokio::time::interval(BACKLOG_EVERY);
         loop {
             let line = tokio::select! {
                 event = deliveries.next() => match event {
@@ -201,6 +204,10 @@ fn print_traffic(server: &Server) {
                 },
                 _ = tick.tick() => match imported.take() {
                     Some(line) => line,
+                    None => continue,
+                },
+                _ = backlog_tick.tick() => match backlog_lines(&backlog()) {
+                    Some(lines) => lines,
                     None => continue,
                 },
             };
@@ -314,6 +321,34 @@ fn delivery_line(d: &DeliverySummary, names: &std::collections::HashMap<String, 
     }
     line.push_str(&format!("  #{}", d.id));
     line
+}
+
+/// How often `serve` says how many forwards a full queue kept from being sent.
+const BACKLOG_EVERY: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `12:00:01  <-- 4,210 forwards not sent to http://localhost:3000/webhooks in 2 s: ...`, a line
+/// per target whose queue was full; `None` when none was.
+fn backlog_lines(backlog: &[hookscope::replay::forward::Backlog]) -> Option<String> {
+    if backlog.is_empty() {
+        return None;
+    }
+    let now = clock(hookscope::model::now_us());
+    let lines: Vec<String> = backlog
+        .iter()
+        .map(|b| {
+            format!(
+                "{now}  <-- {} {} not sent to {} in the last {} s: the handler has {} requests waiting ({} unanswered, {} queued); stored, `hookscope list --handler error` lists them",
+                b.not_sent,
+                if b.not_sent == 1 { "forward" } else { "forwards" },
+                b.to,
+                BACKLOG_EVERY.as_secs(),
+                b.in_flight + b.queued,
+                b.in_flight,
+                b.queued,
+            )
+        })
+        .collect();
+    Some(lines.join("\n"))
 }
 
 /// `12:00:01  <-- [201] POST http://localhost:3000/webhooks  3.1 ms  #42`
