@@ -10,6 +10,7 @@ pub mod api;
 #[cfg(test)]
 mod bindings;
 pub mod capture;
+pub mod check;
 pub mod config;
 pub mod content_coding;
 pub mod control;

@@ -481,6 +481,8 @@ pub enum AttemptKind {
     Edit,
     /// A signed test delivery (`hookscope send`, the UI's "send a sample").
     Send,
+    /// A probe of a handler check (`hookscope check`): signed right or wrong, repeated, large.
+    Check,
 }
 
 impl AttemptKind {
@@ -490,6 +492,7 @@ impl AttemptKind {
             AttemptKind::Forward => "forward",
             AttemptKind::Edit => "edit",
             AttemptKind::Send => "send",
+            AttemptKind::Check => "check",
         }
     }
 
@@ -499,6 +502,7 @@ impl AttemptKind {
             "forward" => AttemptKind::Forward,
             "edit" => AttemptKind::Edit,
             "send" => AttemptKind::Send,
+            "check" => AttemptKind::Check,
             _ => return None,
         })
     }

@@ -525,7 +525,11 @@ envelope_schema: unknown,
  * The event catalog: type → description and schema. Empty means "not catalogued": unknown
  * types are then not flagged.
  */
-events: Record<string, unknown>, };
+events: Record<string, unknown>, 
+/**
+ * How the vendor delivers: what `hookscope check` grades a handler's answers against.
+ */
+delivery: DeliveryTerms, };
 
 export type SampleSpec = { 
 /**
@@ -542,6 +546,103 @@ fixtures: Array<string>,
  * default the id is a UUID.
  */
 id_prefix?: string, };
+
+export type DeliveryTerms = { 
+/**
+ * How long the vendor waits for an answer before it counts the delivery as failed.
+ */
+timeout_ms?: number, 
+/**
+ * The largest body the vendor sends.
+ */
+max_body_bytes?: number, 
+/**
+ * How it retries a failed delivery, in words.
+ */
+retries?: string, 
+/**
+ * Deliveries can come more than once (at-least-once): a handler must take a repeat with a
+ * 2xx and do its work once.
+ */
+at_least_once: boolean, 
+/**
+ * The vendor's own words these come from, or why there are none.
+ */
+source: string, };
+
+export type CheckReport = { 
+/**
+ * The vendor's profile id and name.
+ */
+vendor: string, vendor_name: string, 
+/**
+ * The handler's URL.
+ */
+to: string, 
+/**
+ * Which secret signed the probes, in words.
+ */
+signed_with: string, 
+/**
+ * `true` when the vendor's documents do not say how it signs and Hookscope assumes it.
+ */
+scheme_assumed: boolean, 
+/**
+ * The answer time over which a probe fails, and where that figure comes from.
+ */
+timeout_ms: number, timeout_source: string, 
+/**
+ * RFC 3339 UTC.
+ */
+started_at: string, duration_ms: number, passed: number, failed: number, warned: number, skipped: number, probes: Array<ProbeResult>, };
+
+export type ProbeResult = { 
+/**
+ * Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
+ * `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
+ * `duplicate`, `retry`, `raw-bytes`, `large-body`, `largest-body`, `content-type`.
+ */
+probe: string, 
+/**
+ * What was sent, in words.
+ */
+name: string, 
+/**
+ * What the vendor expects of the answer.
+ */
+expected: string, grade: Grade, 
+/**
+ * Why this grade: on a failure, the likely bug and its fix.
+ */
+verdict: string, sent: Array<Exchange>, };
+
+export type Exchange = { 
+/**
+ * The event id the request carried, when it had one.
+ */
+event_id?: string, request_bytes: number, 
+/**
+ * `null` when no answer came.
+ */
+status: number | null, 
+/**
+ * From sending to the answer's last byte (or the error).
+ */
+latency_ms: number, 
+/**
+ * The first line of the answer's body.
+ */
+answer?: string, 
+/**
+ * Why no answer came.
+ */
+error?: string, 
+/**
+ * The stored attempt, when the run was recorded.
+ */
+attempt_id?: number, };
+
+export type Grade = "pass" | "warn" | "fail" | "skip";
 
 export type Attempt = { id: number, delivery_id: number | null, kind: AttemptKind, 
 /**
@@ -579,7 +680,7 @@ answer_line: string | null,
  */
 hint: string | null, };
 
-export type AttemptKind = "replay" | "forward" | "edit" | "send";
+export type AttemptKind = "replay" | "forward" | "edit" | "send" | "check";
 
 export type ReplayOptions = { 
 /**

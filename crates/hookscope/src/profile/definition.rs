@@ -56,6 +56,35 @@ pub struct VendorProfile {
     #[serde(default)]
     #[cfg_attr(test, ts(type = "Record<string, unknown>"))]
     pub events: BTreeMap<String, EventSpec>,
+    /// How the vendor delivers: what `hookscope check` grades a handler's answers against.
+    #[serde(default)]
+    pub delivery: DeliveryTerms,
+}
+
+/// How a vendor delivers, as its documents say: how long it waits for an answer, how large a
+/// body can be, how it retries. What its documents do not say is `None`, and a check then uses
+/// a default it names.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct DeliveryTerms {
+    /// How long the vendor waits for an answer before it counts the delivery as failed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub timeout_ms: Option<u64>,
+    /// The largest body the vendor sends.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub max_body_bytes: Option<u64>,
+    /// How it retries a failed delivery, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub retries: Option<String>,
+    /// Deliveries can come more than once (at-least-once): a handler must take a repeat with a
+    /// 2xx and do its work once.
+    pub at_least_once: bool,
+    /// The vendor's own words these come from, or why there are none.
+    pub source: String,
 }
 
 fn default_order() -> u32 {

@@ -18,7 +18,8 @@ use serde_json::Value;
 use sha2::Digest;
 
 pub use definition::{
-    Detect, Envelope, EventSpec, FieldSource, IdSource, SampleSpec, TimeFormat, VendorProfile,
+    DeliveryTerms, Detect, Envelope, EventSpec, FieldSource, IdSource, SampleSpec, TimeFormat,
+    VendorProfile,
 };
 pub use pipeline::{Decoded, Received, failed_analysis};
 pub use validate::Finding;

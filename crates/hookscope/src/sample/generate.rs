@@ -241,6 +241,21 @@ impl Generator {
         Some(sample)
     }
 
+    /// One unsigned delivery of `vendor` from its `pick`th example, received at `at`, with a
+    /// fresh event id (returned beside it): what `hookscope check` signs its own ways.
+    pub(super) fn unsigned(
+        mut self,
+        vendor: &str,
+        pick: usize,
+        at: i64,
+    ) -> Option<(String, Sample)> {
+        let which = self
+            .mix
+            .iter()
+            .position(|m| m.vendor.as_ref().is_some_and(|v| v.profile.id == vendor))?;
+        Some(self.build(which, pick, 0, at))
+    }
+
     fn secret(&self, which: usize) -> Option<String> {
         self.mix[which].vendor.as_ref()?.secret.clone()
     }
@@ -432,7 +447,7 @@ impl Iterator for Generator {
     }
 }
 
-fn upsert(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
+pub(crate) fn upsert(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
     match headers
         .iter_mut()
         .find(|(n, _)| n.eq_ignore_ascii_case(name))
@@ -444,7 +459,7 @@ fn upsert(headers: &mut Vec<(String, String)>, name: &str, value: &str) {
 
 /// Writes `value` everywhere `sources` says the field may live: the first header source, and
 /// every pointer the body already has, so that header and body agree.
-fn set_sources(
+pub(crate) fn set_sources(
     json: &mut Value,
     headers: &mut Vec<(String, String)>,
     sources: &[FieldSource],

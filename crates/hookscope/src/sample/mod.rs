@@ -91,6 +91,26 @@ pub fn sample(
     g.one(vendor, pick, now, secret)
 }
 
+/// One delivery of `vendor` from its `pick`th example as it would arrive at `at`, unsigned, and
+/// its fresh event id: what `hookscope check` signs, alters and sends.
+pub fn unsigned(
+    registry: &Registry,
+    vendor: &str,
+    pick: usize,
+    at: i64,
+) -> Option<(String, Sample)> {
+    let g = Generator::new(
+        registry,
+        GenerateOptions {
+            count: 1,
+            days: 1,
+            end_us: at,
+            seed: crate::model::now_us() as u64 ^ pick as u64,
+        },
+    );
+    g.unsigned(vendor, pick, at)
+}
+
 /// The events [`sample`] can make for `vendor`, in template order: (pick, event type).
 pub fn sample_events(registry: &Registry, vendor: &str) -> Vec<(usize, String)> {
     let Some(profile) = registry.get(vendor) else {

@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["store", "sample"],
     &["capture"],
     &["replay"],
-    &["export", "reverify", "fuzz"],
+    &["export", "reverify", "fuzz", "check"],
     &["control"],
     &["api"],
     &["server"],

@@ -6,6 +6,7 @@ mod common;
 
 mod api;
 mod capture;
+mod check;
 mod disk;
 mod export;
 mod fixtures;

@@ -1,6 +1,7 @@
 //! The `hookscope` command: the command line and its wiring to the core library. Each group of
 //! commands has its module; the work is in the library.
 
+mod check;
 mod export;
 mod generate;
 mod inspect;
@@ -17,6 +18,7 @@ use anyhow::Result;
 use clap::{Args, Parser, Subcommand};
 use hookscope::config::{self, Config};
 
+use check::CheckArgs;
 use export::{ExportArgs, ImportArgs};
 use generate::GenerateArgs;
 use inspect::{ListArgs, ShowArgs};
@@ -66,6 +68,9 @@ enum Command {
     Import(ImportArgs),
     /// Send a signed test delivery to a handler (a vendor's documented example, fresh id).
     Send(SendArgs),
+    /// Grade a webhook handler as its vendor will treat it: deliveries signed right and wrong,
+    /// altered, stale, repeated, in exact bytes, large; exit status 1 when any probe fails.
+    Check(CheckArgs),
     /// Print a new one-time link that signs a browser in to the running server's UI.
     Open(open::OpenArgs),
 }
@@ -96,18 +101,37 @@ fn main() -> std::process::ExitCode {
     match run(cli) {
         Ok(()) => std::process::ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("error: {}", error_chain(&e));
-            std::process::ExitCode::FAILURE
+            let message = error_chain(&e);
+            if !message.is_empty() {
+                eprintln!("error: {message}");
+            }
+            match e.chain().find_map(|c| c.downcast_ref::<Exit>()) {
+                Some(Exit(code)) => std::process::ExitCode::from(*code),
+                None => std::process::ExitCode::FAILURE,
+            }
         }
     }
 }
+
+/// An exit status a command chose (`check`: 1 when a probe failed, 2 when it could not run as
+/// asked); says nothing itself.
+#[derive(Debug)]
+pub struct Exit(pub u8);
+
+impl std::fmt::Display for Exit {
+    fn fmt(&self, _: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        Ok(())
+    }
+}
+
+impl std::error::Error for Exit {}
 
 /// The error and its causes on one line, leaving out a cause its parent already quotes.
 fn error_chain(e: &anyhow::Error) -> String {
     let mut text = String::new();
     for cause in e.chain() {
         let part = cause.to_string();
-        if !text.contains(&part) {
+        if !part.is_empty() && !text.contains(&part) {
             if !text.is_empty() {
                 text.push_str(": ");
             }
@@ -130,6 +154,7 @@ impl Command {
             Command::Export(a) => &a.db,
             Command::Import(a) => &a.db,
             Command::Send(a) => &a.db,
+            Command::Check(a) => &a.db,
             Command::Open(a) => &a.db,
             Command::Verify(_) | Command::Vendor(_) => return None,
         };
@@ -160,6 +185,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Export(args) => export::export(args, &data_dir),
         Command::Import(args) => export::import(args, &data_dir),
         Command::Send(args) => send::send(args, &data_dir),
+        Command::Check(args) => check::check(args, &data_dir),
         Command::Open(args) => open::open(args, &data_dir),
     }
 }
