@@ -600,7 +600,8 @@ export type ProbeResult = {
 /**
  * Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
  * `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
- * `duplicate`, `retry`, `raw-bytes`, `large-body`, `largest-body`, `content-type`.
+ * `replay-as-sent`, `duplicate`, `retry`, `out-of-order`, `raw-bytes`, `large-body`,
+ * `largest-body`, `content-type`.
  */
 probe: string, 
 /**

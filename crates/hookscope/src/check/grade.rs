@@ -95,6 +95,8 @@ pub(super) fn grade(probe: &Probe, sent: Vec<Exchange>, ctx: &Context<'_>) -> Pr
         Expect::Accept if probe.requests.len() > 1 => format!("2xx to each, within {limit}"),
         Expect::Accept => format!("2xx within {limit}"),
         Expect::Refuse => "4xx".to_owned(),
+        Expect::AcceptThenRefuse => format!("2xx within {limit}, then 4xx"),
+        Expect::Report => "2xx to each (reported, not failed)".to_owned(),
     };
     let result = |grade, verdict: String, sent| ProbeResult {
         probe: probe.id.to_owned(),
@@ -161,6 +163,53 @@ pub(super) fn grade(probe: &Probe, sent: Vec<Exchange>, ctx: &Context<'_>) -> Pr
         Expect::Accept => match sent.iter().position(|e| class(e) != 2) {
             None => accepted(probe, &sent, ctx),
             Some(i) => (Grade::Fail, refused(probe, i, &sent[i], ctx)),
+        },
+        Expect::AcceptThenRefuse => {
+            let tolerance = ctx.tolerance_secs.unwrap_or(300);
+            match (class(&sent[0]), class(&sent[1])) {
+                (2, 4) => (
+                    Grade::Pass,
+                    format!(
+                        "Accepted it inside the tolerance, and refused it as sent again past it: {}.",
+                        answered(&sent[1])
+                    ),
+                ),
+                (2, 2) => (
+                    Grade::Fail,
+                    format!(
+                        "Accepted a replay: the same delivery, byte for byte, sent again once its timestamp was past the {tolerance} s tolerance. Anyone who captured a delivery can send it again: check the timestamp before (and besides) the event id."
+                    ),
+                ),
+                (2, _) => (
+                    Grade::Fail,
+                    format!(
+                        "{} to a replay past the tolerance: refuse it with a 4xx; a 5xx makes the vendor retry.",
+                        capital(&answered(&sent[1]))
+                    ),
+                ),
+                _ => (
+                    Grade::Fail,
+                    format!(
+                        "{} to a delivery signed inside the {tolerance} s tolerance: the handler's window is narrower than {vendor}'s, or its clock is off.",
+                        capital(&answered(&sent[0]))
+                    ),
+                ),
+            }
+        }
+        Expect::Report => match sent.iter().position(|e| class(e) != 2) {
+            None => (
+                Grade::Pass,
+                format!(
+                    "Took an older event about the same object after a newer one (both 2xx). {vendor} does not promise order: compare each event's time with what the handler stored before applying it."
+                ),
+            ),
+            Some(_) => (
+                Grade::Warn,
+                format!(
+                    "{} to an older event after a newer one: {vendor} will retry it; acknowledge it with a 2xx and ignore it if it is stale.",
+                    capital(&answered(&sent[1]))
+                ),
+            ),
         },
     };
     result(grade, verdict, sent)

@@ -80,7 +80,8 @@ pub struct Exchange {
 pub struct ProbeResult {
     /// Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
     /// `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
-    /// `duplicate`, `retry`, `raw-bytes`, `large-body`, `largest-body`, `content-type`.
+    /// `replay-as-sent`, `duplicate`, `retry`, `out-of-order`, `raw-bytes`, `large-body`,
+    /// `largest-body`, `content-type`.
     pub probe: String,
     /// What was sent, in words.
     pub name: String,
@@ -199,10 +200,19 @@ pub async fn run(
         {
             effects.push(grade::effects(cmd).await);
         }
-        for request in &probe.requests {
-            if let Some(wait) = request.after {
+        let mut previous: Option<probes::Request> = None;
+        for planned in &probe.requests {
+            if let Some(wait) = planned.after {
                 tokio::time::sleep(wait).await;
             }
+            let mut request = match (&previous, planned.repeat_previous) {
+                (Some(p), true) => p.clone(),
+                _ => planned.clone(),
+            };
+            if let (Some(resign), false) = (&planned.resign, planned.repeat_previous) {
+                resign.apply(&mut request);
+            }
+            let request = &*previous.insert(request);
             let out = Outgoing {
                 delivery_id: None,
                 kind: AttemptKind::Check,

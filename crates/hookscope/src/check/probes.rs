@@ -13,6 +13,10 @@ use crate::profile::{Registry, VendorProfile};
 use crate::sample::{self, Sample};
 use crate::signature::{self, Encoding, SecretFormat, SignParams, SignatureScheme};
 
+/// How far inside the tolerance the replay probe's first delivery is signed: the replay goes out
+/// this many seconds (and one) later, past it.
+const REPLAY_MARGIN_SECS: i64 = 3;
+
 /// The event type the unknown-event probe carries.
 pub(super) const UNKNOWN_EVENT: &str = "hookscope.check.unknown_event";
 
@@ -23,6 +27,40 @@ pub(super) enum Expect {
     Accept,
     /// A 4xx: a forged, stale or malformed delivery is refused.
     Refuse,
+    /// A 2xx to the first request, a 4xx to the second (the first again, as sent, once its
+    /// timestamp is past the tolerance).
+    AcceptThenRefuse,
+    /// Reported, not failed: what the handler makes of deliveries out of order.
+    Report,
+}
+
+/// Sign a request again just before it is sent, at this many seconds before then: for a probe
+/// whose timestamp must be near the tolerance's edge when it arrives.
+#[derive(Debug, Clone)]
+pub(super) struct Resign {
+    pub scheme: SignatureScheme,
+    pub secret: String,
+    pub id: String,
+    pub ago_secs: i64,
+}
+
+impl Resign {
+    /// `request` signed `ago_secs` before now.
+    pub(super) fn apply(&self, request: &mut Request) {
+        let signed = signature::sign(
+            &self.scheme,
+            &request.body,
+            SignParams {
+                secret: &self.secret,
+                id: Some(&self.id),
+                timestamp: now_us() / 1_000_000 - self.ago_secs,
+            },
+        )
+        .unwrap_or_default();
+        for (name, value) in signed {
+            sample::generate::upsert(&mut request.headers, &name, &value);
+        }
+    }
 }
 
 /// One request of a probe.
@@ -33,6 +71,10 @@ pub(super) struct Request {
     pub event_id: Option<String>,
     /// Wait this long before sending it.
     pub after: Option<Duration>,
+    /// Signed again just before it is sent.
+    pub resign: Option<Box<Resign>>,
+    /// Sent as the previous request went out, byte for byte (a replay as sent).
+    pub repeat_previous: bool,
 }
 
 /// A probe: its requests and what their answers must be.
@@ -146,6 +188,8 @@ impl Builder<'_> {
             body,
             event_id: Some(base.id.clone()),
             after: None,
+            resign: None,
+            repeat_previous: false,
         }
     }
 
@@ -329,6 +373,8 @@ pub(super) fn plan(
         body: base.sample.body.clone(),
         event_id: Some(base.id.clone()),
         after: None,
+        resign: None,
+        repeat_previous: false,
     };
     probes.push(refuse(
         "wrong-secret",
@@ -381,11 +427,38 @@ pub(super) fn plan(
                 ),
                 b.right(&future),
             ));
+            // A delivery the handler accepted, sent again as it was once its timestamp is
+            // past the tolerance: signed just inside it, then replayed a few seconds later.
+            let edge = b.base(first, now)?;
+            let inside = i64::try_from(tolerance).unwrap_or(i64::MAX / 2) - REPLAY_MARGIN_SECS;
+            let mut accepted = b.right(&edge);
+            accepted.resign = Some(Box::new(Resign {
+                scheme: scheme.clone(),
+                secret: secret.to_owned(),
+                id: edge.id.clone(),
+                ago_secs: inside,
+            }));
+            let replayed = Request {
+                after: Some(Duration::from_secs(REPLAY_MARGIN_SECS as u64 + 1)),
+                repeat_previous: true,
+                ..accepted.clone()
+            };
+            probes.push(Probe {
+                id: "replay-as-sent",
+                name: format!(
+                    "accepted, then sent again as it was past the {tolerance} s tolerance"
+                ),
+                expect: Expect::AcceptThenRefuse,
+                requests: vec![accepted, replayed],
+                effects: false,
+                skip: None,
+            });
         }
         None => {
             for (id, name) in [
                 ("stale-timestamp", "signed long ago"),
                 ("future-timestamp", "signed in the future"),
+                ("replay-as-sent", "sent again as it was, later"),
             ] {
                 probes.push(Probe {
                     skip: Some(format!(
@@ -435,6 +508,19 @@ pub(super) fn plan(
     }
     probes.push(duplicate);
     probes.push(retry);
+
+    // Out of order: an older event about the same object after a newer one (the same example,
+    // so the same object). Reported, not failed: vendors do not promise order.
+    let newer = b.base(first, now)?;
+    let older = b.base(first, now - 60_000_000)?;
+    probes.push(Probe {
+        id: "out-of-order",
+        name: "an older event about the same object after a newer one".to_owned(),
+        expect: Expect::Report,
+        requests: vec![b.right(&newer), b.right(&older)],
+        effects: false,
+        skip: None,
+    });
 
     // The exact bytes: pretty-printed, with non-ASCII text and escaped slashes, as Stripe and
     // others send, signed over those bytes.
@@ -625,7 +711,7 @@ mod tests {
                         "{label}"
                     );
                     match (probe.expect, probe.id) {
-                        (Expect::Accept, _) => {
+                        (Expect::Accept | Expect::AcceptThenRefuse | Expect::Report, _) => {
                             assert_eq!(
                                 status,
                                 SignatureStatus::Valid,

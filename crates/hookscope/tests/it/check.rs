@@ -153,6 +153,26 @@ async fn a_correct_stripe_handler_passes() {
     );
     assert_eq!(code, 0);
     assert_eq!(r["vendor"], "stripe");
+    let probe = |id: &str| {
+        r["probes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["probe"] == id)
+            .cloned()
+            .unwrap_or_else(|| panic!("no {id} probe"))
+    };
+    // Accepted inside the tolerance, refused when sent again as it was, past it; an older
+    // event after a newer one is taken.
+    let replay = probe("replay-as-sent");
+    let statuses: Vec<&Value> = replay["sent"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| &e["status"])
+        .collect();
+    assert_eq!(statuses, [200, 400], "{replay}");
+    assert_eq!(probe("out-of-order")["grade"], "pass");
     assert_eq!(r["failed"], 0);
     assert_eq!(r["scheme_assumed"], false);
     // Every documented Stripe example was sent, signed right, and the duplicate's work was
@@ -205,6 +225,7 @@ async fn a_handler_that_skips_verification_fails_every_forgery() {
                 ("future-timestamp", "warn"),
                 ("malformed-signature", "fail"),
                 ("missing-signature", "fail"),
+                ("replay-as-sent", "fail"),
                 ("stale-timestamp", "fail"),
                 ("tampered-body", "fail"),
                 ("wrong-secret", "fail"),
@@ -248,7 +269,8 @@ async fn a_handler_that_verifies_a_reserialized_body_is_named() {
     );
 }
 
-/// A handler without a timestamp tolerance takes a delivery signed long ago.
+/// A handler without a timestamp tolerance takes a delivery signed long ago, and the same
+/// delivery replayed as it was once past the tolerance.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_handler_without_a_tolerance_fails_the_stale_probe() {
     for (vendor, secret) in [
@@ -259,10 +281,15 @@ async fn a_handler_without_a_tolerance_fails_the_stale_probe() {
         let (_, r) = report(vendor, &h, secret, &[]).await;
         assert_eq!(
             not_passed(&r),
-            grades(&[("future-timestamp", "warn"), ("stale-timestamp", "fail")]),
+            grades(&[
+                ("future-timestamp", "warn"),
+                ("replay-as-sent", "fail"),
+                ("stale-timestamp", "fail")
+            ]),
             "{vendor}: {r:#}"
         );
         assert!(verdict(&r, "stale-timestamp").contains("no replay window"));
+        assert!(verdict(&r, "replay-as-sent").starts_with("Accepted a replay"));
     }
 }
 
@@ -365,12 +392,12 @@ print(json.dumps(cases))
         String::from_utf8_lossy(&out.stderr)
     );
     let cases: Vec<Value> = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!(cases.len(), 19, "{cases:#?}");
+    assert_eq!(cases.len(), 21, "{cases:#?}");
     let failed: Vec<&Value> = cases
         .iter()
         .filter(|c| !c["failed"].as_array().unwrap().is_empty())
         .collect();
-    assert_eq!(failed.len(), 8, "{failed:#?}");
+    assert_eq!(failed.len(), 9, "{failed:#?}");
     assert!(
         failed
             .iter()
