@@ -11,6 +11,7 @@
 //!   through the control API over loopback; memory idle with it all stored.
 //! - `abuse`: capture while 10,000 idle connections are held, memory with 100 unfinished 16 MiB
 //!   bodies, and capture while every delivery is forwarded to a handler that hangs.
+//! - `check`: how long `hookscope check stripe` takes against a local handler.
 //! - `soak` (`--soak`, alone): an hour at 1,000 deliveries a second; the memory's slope and the
 //!   search index's lag, read every ten seconds.
 //! - `ui`: 100,000 generated deliveries in the UI (Chromium): the first page's time to the
@@ -20,6 +21,7 @@
 
 mod abuse;
 mod api;
+mod check;
 mod desktop;
 mod replay;
 mod report;
@@ -88,6 +90,7 @@ pub enum Bench {
     Desktop,
     Replay,
     Abuse,
+    Check,
     Soak,
 }
 
@@ -244,6 +247,9 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
     }
     if plan.runs(args.only, Bench::Abuse) {
         report.set("abuse", abuse::abuse(&plan)?);
+    }
+    if plan.runs(args.only, Bench::Check) {
+        report.set("check", check::check(&plan)?);
     }
     // An hour is not part of every run: the soak runs when asked for, and briefly in quick runs.
     if args.only == Some(Bench::Soak) || (q && args.only.is_none()) {

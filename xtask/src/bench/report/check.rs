@@ -93,6 +93,14 @@ pub fn check_report(dir: &Path) -> Result<()> {
                 && r["ok"] == j["replay"]["deliveries"]),
         "a replay run did not send every delivery with a 2xx answer: {runs:?}"
     );
+    ensure!(
+        j["check"]["median_ms"].as_f64().is_some_and(|x| x > 0.0)
+            && j["check"]["runs"][0]["probes"]
+                .as_u64()
+                .is_some_and(|n| n > 10),
+        "no handler check figure: {}",
+        j["check"]
+    );
     let a = &j["abuse"];
     ensure!(
         a["idle"]["load"]["per_second"]

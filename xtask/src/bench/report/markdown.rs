@@ -168,6 +168,21 @@ impl Report {
                 ));
             }
         }
+        if let Some(runs) = j["check"]["runs"].as_array() {
+            md.push_str(&format!(
+                "\n## Handler check\n\n`hookscope check stripe` against a bare axum server on loopback: the whole check, {} s of it the probes' deliberate waits (a retry 2 s later, a replay past the tolerance).\n\n| probes | requests | time | waiting for answers |\n|---:|---:|---:|---:|\n",
+                j["check"]["deliberate_wait_ms"].as_f64().unwrap_or(0.0) / 1000.0
+            ));
+            for r in runs {
+                md.push_str(&format!(
+                    "| {} | {} | {} ms | {} ms |\n",
+                    r["probes"],
+                    r["requests"],
+                    f(r, "duration_ms", 0),
+                    f(r, "answering_ms", 1)
+                ));
+            }
+        }
         let s = &j["soak"];
         if s.is_object() {
             md.push_str(&format!(
