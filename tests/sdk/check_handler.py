@@ -20,6 +20,7 @@ EFFECTS_FILE: the work done is a line appended to this file per event processed.
 """
 
 import json
+import os
 import sys
 import threading
 import time
@@ -123,6 +124,7 @@ class Handler(BaseHTTPRequestHandler):
         pass
 
 
-server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+# CHECK_HANDLER_PORT: a fixed port, so that a test can put another handler where one was.
+server = ThreadingHTTPServer(("127.0.0.1", int(os.environ.get("CHECK_HANDLER_PORT", "0"))), Handler)
 print(server.server_address[1], flush=True)
 server.serve_forever()

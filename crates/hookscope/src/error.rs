@@ -79,6 +79,10 @@ pub enum Error {
 
     #[error("no bulk replay {0} (finished ones are kept for a while, then forgotten)")]
     NoReplayJob(u64),
+    #[error("no check run {0}")]
+    NoCheckRun(i64),
+    #[error("no attempt {0}")]
+    NoAttempt(i64),
 
     /// A request the caller can correct; the message says how.
     #[error("{0}")]
@@ -106,7 +110,10 @@ impl Error {
     /// too, so the UI handles both the same way.
     pub fn status(&self) -> u16 {
         match self {
-            Error::NotFound(_) | Error::NoReplayJob(_) => 404,
+            Error::NotFound(_)
+            | Error::NoReplayJob(_)
+            | Error::NoCheckRun(_)
+            | Error::NoAttempt(_) => 404,
             Error::Filter(_) | Error::Invalid(_) => 400,
             Error::Unreachable(_) => 502,
             Error::WriterGone => 503,

@@ -6,7 +6,7 @@
 use serde::Serialize;
 use tokio::sync::broadcast;
 
-use crate::model::{DeliverySummary, HandlerAnswer, ReplayJob};
+use crate::model::{CheckSummary, DeliverySummary, HandlerAnswer, ReplayJob};
 
 /// Events a subscriber may fall behind by before it gets [`StreamEvent::Lagged`].
 const CAPACITY: usize = 1024;
@@ -59,6 +59,10 @@ pub enum StreamEvent {
     /// A bulk replay's progress, at most ten times a second, and once more when it ends.
     Replay {
         job: ReplayJob,
+    },
+    /// A handler check run started, graded a probe, or ended (read the run for its report).
+    Check {
+        run: CheckSummary,
     },
     /// The receiver fell behind and `missed` events were dropped: re-read what is shown.
     Lagged {

@@ -585,6 +585,68 @@ pub struct Attempt {
     pub hint: Option<String>,
 }
 
+/// Where a handler check run stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub enum CheckState {
+    Running,
+    /// Ended with no probe failed.
+    Passed,
+    /// Ended with at least one probe failed.
+    Failed,
+    /// Stopped by its user before the last probe.
+    Cancelled,
+    /// Its process ended before it did.
+    Interrupted,
+}
+
+impl CheckState {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckState::Running => "running",
+            CheckState::Passed => "passed",
+            CheckState::Failed => "failed",
+            CheckState::Cancelled => "cancelled",
+            CheckState::Interrupted => "interrupted",
+        }
+    }
+
+    pub fn parse(s: &str) -> CheckState {
+        match s {
+            "running" => CheckState::Running,
+            "passed" => CheckState::Passed,
+            "failed" => CheckState::Failed,
+            "cancelled" => CheckState::Cancelled,
+            _ => CheckState::Interrupted,
+        }
+    }
+}
+
+/// A handler check run as listed and as its progress is announced (the report itself is the
+/// check module's).
+#[derive(Debug, Clone, Serialize, PartialEq)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct CheckSummary {
+    pub id: i64,
+    /// The vendor's profile id.
+    pub vendor: String,
+    /// The handler's URL.
+    pub to: String,
+    /// The event types chosen; empty for all.
+    pub events: Vec<String>,
+    /// RFC 3339 UTC.
+    pub started_at: String,
+    pub state: CheckState,
+    /// Probes in the run, and graded so far.
+    pub total: u32,
+    pub done: u32,
+    pub passed: u32,
+    pub failed: u32,
+    pub warned: u32,
+    pub skipped: u32,
+}
+
 /// A bulk replay, as the UI shows it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]

@@ -260,7 +260,7 @@ sent: boolean,
  */
 note: string | null, };
 
-export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "lagged", missed: number, };
+export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "check", run: CheckSummary, } | { "type": "lagged", missed: number, };
 
 export type DecodedBody = { 
 /**
@@ -594,7 +594,11 @@ timeout_ms: number, timeout_source: string,
 /**
  * RFC 3339 UTC.
  */
-started_at: string, duration_ms: number, passed: number, failed: number, warned: number, skipped: number, probes: Array<ProbeResult>, };
+started_at: string, duration_ms: number, passed: number, failed: number, warned: number, skipped: number, 
+/**
+ * The run was stopped before its last probe: `probes` holds those graded.
+ */
+cancelled: boolean, probes: Array<ProbeResult>, };
 
 export type ProbeResult = { 
 /**
@@ -644,6 +648,97 @@ error?: string,
 attempt_id?: number, };
 
 export type Grade = "pass" | "warn" | "fail" | "skip";
+
+export type CheckRun = { 
+/**
+ * The report as far as the run got.
+ */
+report: CheckReport | null, 
+/**
+ * The run before it of the same vendor against the same handler.
+ */
+previous: number | null, 
+/**
+ * The probes whose grade differs from that run's.
+ */
+changes: Array<ProbeChange>, id: number, 
+/**
+ * The vendor's profile id.
+ */
+vendor: string, 
+/**
+ * The handler's URL.
+ */
+to: string, 
+/**
+ * The event types chosen; empty for all.
+ */
+events: Array<string>, 
+/**
+ * RFC 3339 UTC.
+ */
+started_at: string, state: CheckState, 
+/**
+ * Probes in the run, and graded so far.
+ */
+total: number, done: number, passed: number, failed: number, warned: number, skipped: number, };
+
+export type ProbeChange = { probe: string, name: string, 
+/**
+ * `null` when the run before had no such probe.
+ */
+before: Grade | null, 
+/**
+ * `null` when this run has no such probe (it was cancelled first, or the events differ).
+ */
+after: Grade | null, };
+
+export type StartCheck = { 
+/**
+ * The vendor's profile id or name.
+ */
+vendor: string, 
+/**
+ * The handler's URL.
+ */
+to: string, 
+/**
+ * The secret the handler verifies with. Default: the first secret of an endpoint bound to
+ * the vendor, else the vendor's test secret. Never stored.
+ */
+secret?: string, 
+/**
+ * Only these event types for the valid-delivery probes; all when empty.
+ */
+events?: Array<string>, 
+/**
+ * An answer slower than this fails. Default: the vendor's documented timeout.
+ */
+timeout_ms?: number, };
+
+export type CheckSummary = { id: number, 
+/**
+ * The vendor's profile id.
+ */
+vendor: string, 
+/**
+ * The handler's URL.
+ */
+to: string, 
+/**
+ * The event types chosen; empty for all.
+ */
+events: Array<string>, 
+/**
+ * RFC 3339 UTC.
+ */
+started_at: string, state: CheckState, 
+/**
+ * Probes in the run, and graded so far.
+ */
+total: number, done: number, passed: number, failed: number, warned: number, skipped: number, };
+
+export type CheckState = "running" | "passed" | "failed" | "cancelled" | "interrupted";
 
 export type Attempt = { id: number, delivery_id: number | null, kind: AttemptKind, 
 /**

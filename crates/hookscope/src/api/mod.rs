@@ -3,6 +3,7 @@
 //! thin: they parse, call [`Control`], and shape JSON.
 
 pub mod auth;
+mod checks;
 mod deliveries;
 mod endpoints;
 mod export;
@@ -63,6 +64,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/deliveries/{id}/attempts", get(replay::attempts))
         .route("/replays", post(replay::start_many).get(replay::jobs))
         .route("/replays/{job}", get(replay::job).delete(replay::cancel))
+        .route("/checks", post(checks::start).get(checks::list))
+        .route("/checks/{id}", get(checks::get).delete(checks::delete))
+        .route("/checks/{id}/cancel", post(checks::cancel))
+        .route("/attempts/{id}", get(checks::attempt))
         .route("/facets", get(deliveries::facets))
         .route("/export", get(export::export))
         .route(

@@ -9,7 +9,7 @@ use super::probes::{Expect, Probe};
 use super::{Exchange, ProbeResult};
 
 /// A probe's grade.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub enum Grade {

@@ -10,18 +10,23 @@
 mod grade;
 mod probes;
 pub mod report;
+pub mod runs;
 
 use std::time::Duration;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use tokio_util::sync::CancellationToken;
 
 use crate::config::EndpointConfig;
 use crate::error::{Error, Result};
 use crate::model::{AttemptKind, NewAttempt, Outcome};
 use crate::profile::{Registry, VendorProfile};
 use crate::replay::{Client, ClientOptions, Outgoing};
+use crate::store::Store;
 
+pub use crate::model::{CheckState, CheckSummary};
 pub use grade::Grade;
+pub use runs::{CheckRun, ProbeChange, StartCheck};
 
 /// How long a handler may take when its vendor documents no timeout.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(10);
@@ -48,7 +53,7 @@ pub struct CheckOptions {
 }
 
 /// One request a probe sent, and what came back.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Exchange {
     /// The event id the request carried, when it had one.
@@ -75,7 +80,7 @@ pub struct Exchange {
 }
 
 /// One probe's result.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ProbeResult {
     /// Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
@@ -94,7 +99,7 @@ pub struct ProbeResult {
 }
 
 /// A whole check.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 pub struct CheckReport {
     /// The vendor's profile id and name.
@@ -116,6 +121,9 @@ pub struct CheckReport {
     pub failed: u32,
     pub warned: u32,
     pub skipped: u32,
+    /// The run was stopped before its last probe: `probes` holds those graded.
+    #[serde(default)]
+    pub cancelled: bool,
     pub probes: Vec<ProbeResult>,
 }
 
@@ -152,128 +160,227 @@ pub fn vendor<'r>(registry: &'r Registry, name: &str) -> Result<&'r VendorProfil
     }
 }
 
-/// Runs every probe against `opts.to`, in order, calling `progress` after each; `record`
-/// stores each request and its answer (an attempt of kind `check`) and returns its id.
+/// A check ready to run: its vendor, secret, timeout and probes, all checked.
+pub struct Prepared<'r> {
+    profile: &'r VendorProfile,
+    signed_with: String,
+    timeout: Duration,
+    timeout_source: String,
+    plan: Vec<probes::Probe>,
+    to: String,
+    effects_cmd: Option<String>,
+}
+
+impl<'r> Prepared<'r> {
+    /// Checks what `opts` asks for (the vendor signs, the URL is one, the events exist) and
+    /// plans the probes; an error here is the caller's to fix.
+    pub fn new(
+        registry: &'r Registry,
+        endpoints: &[EndpointConfig],
+        opts: &CheckOptions,
+    ) -> Result<Prepared<'r>> {
+        crate::target::check_target(&opts.to)?;
+        let profile = vendor(registry, &opts.vendor)?;
+        let (secret, signed_with) = probes::secret(profile, endpoints, opts.secret.as_deref());
+        let (timeout, timeout_source) = match (opts.timeout, profile.delivery.timeout_ms) {
+            (Some(t), _) => (t, "given with --timeout".to_owned()),
+            (None, Some(ms)) => (
+                Duration::from_millis(ms),
+                format!("{} documents it", profile.name),
+            ),
+            (None, None) => (
+                DEFAULT_TIMEOUT,
+                format!(
+                    "{} documents no timeout; Hookscope's default (--timeout to change it)",
+                    profile.name
+                ),
+            ),
+        };
+        let plan = probes::plan(registry, profile, &secret, opts)?;
+        Ok(Prepared {
+            profile,
+            signed_with,
+            timeout,
+            timeout_source,
+            plan,
+            to: opts.to.clone(),
+            effects_cmd: opts.effects_cmd.clone(),
+        })
+    }
+
+    /// The vendor profile's id.
+    pub fn vendor(&self) -> &str {
+        &self.profile.id
+    }
+
+    /// How many probes the run has.
+    pub fn total(&self) -> usize {
+        self.plan.len()
+    }
+
+    /// Sends every probe to the handler, in order, calling `progress` with the report as it
+    /// stands after each; `store`, when given, records each request and its answer (an attempt
+    /// of kind `check`). Stops between requests once `cancel` fires (the report says so).
+    pub async fn run(
+        self,
+        store: Option<&Store>,
+        cancel: &CancellationToken,
+        mut progress: impl FnMut(&CheckReport),
+    ) -> CheckReport {
+        let Prepared {
+            profile,
+            signed_with,
+            timeout,
+            timeout_source,
+            plan,
+            to,
+            effects_cmd,
+        } = self;
+        // Long enough to see how late a slow answer comes, not to wait forever for one that
+        // never does.
+        let client = Client::new(ClientOptions {
+            timeout: timeout + Duration::from_secs(5),
+            keep_response: 64 * 1024,
+            ..ClientOptions::default()
+        });
+        let started = std::time::Instant::now();
+        let mut report = CheckReport {
+            vendor: profile.id.clone(),
+            vendor_name: profile.name.clone(),
+            to: to.clone(),
+            signed_with,
+            scheme_assumed: profile.signature.as_ref().is_some_and(|s| !s.documented),
+            timeout_ms: timeout.as_millis() as u64,
+            timeout_source,
+            started_at: crate::model::format_time_us(crate::model::now_us()),
+            duration_ms: 0.0,
+            passed: 0,
+            failed: 0,
+            warned: 0,
+            skipped: 0,
+            cancelled: false,
+            probes: Vec::with_capacity(plan.len()),
+        };
+        let effects_cmd = effects_cmd.as_deref();
+        'probes: for probe in plan {
+            let mut sent = Vec::with_capacity(probe.requests.len());
+            let mut effects = Vec::new();
+            let effects_cmd = probe.effects.then_some(effects_cmd).flatten();
+            if let Some(cmd) = effects_cmd {
+                effects.push(grade::effects(cmd).await);
+            }
+            let mut previous: Option<probes::Request> = None;
+            for planned in &probe.requests {
+                if cancel.is_cancelled() {
+                    report.cancelled = true;
+                    break 'probes;
+                }
+                if let Some(wait) = planned.after {
+                    tokio::select! {
+                        () = tokio::time::sleep(wait) => {}
+                        () = cancel.cancelled() => {
+                            report.cancelled = true;
+                            break 'probes;
+                        }
+                    }
+                }
+                let mut request = match (&previous, planned.repeat_previous) {
+                    (Some(p), true) => p.clone(),
+                    _ => planned.clone(),
+                };
+                if let (Some(resign), false) = (&planned.resign, planned.repeat_previous) {
+                    resign.apply(&mut request);
+                }
+                let request = &*previous.insert(request);
+                let out = Outgoing {
+                    delivery_id: None,
+                    kind: AttemptKind::Check,
+                    method: "POST".to_owned(),
+                    url: to.clone(),
+                    headers: request
+                        .headers
+                        .iter()
+                        .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
+                        .collect(),
+                    body: request.body.clone().into(),
+                    body_changed: true,
+                    resigned: true,
+                    event_id: request.event_id.clone(),
+                    stale_signature: None,
+                };
+                let (started_at_us, outcome) = tokio::select! {
+                    sent = client.send(&out) => sent,
+                    () = cancel.cancelled() => {
+                        report.cancelled = true;
+                        break 'probes;
+                    }
+                };
+                let attempt_id = match store {
+                    Some(store) => {
+                        record(store, out.attempt(started_at_us, stored(&outcome))).await
+                    }
+                    None => None,
+                };
+                sent.push(exchange(request, &outcome, attempt_id));
+                if let Some(cmd) = effects_cmd {
+                    effects.push(grade::effects(cmd).await);
+                }
+            }
+            let valid_passed = report
+                .probes
+                .iter()
+                .any(|r| r.probe == "valid" && r.grade == Grade::Pass);
+            let result = grade::grade(
+                &probe,
+                sent,
+                &grade::Context {
+                    vendor: &profile.name,
+                    timeout,
+                    tolerance_secs: profile.signature.as_ref().and_then(|s| s.tolerance_secs),
+                    valid_passed,
+                    effects: &effects,
+                },
+            );
+            match result.grade {
+                Grade::Pass => report.passed += 1,
+                Grade::Fail => report.failed += 1,
+                Grade::Warn => report.warned += 1,
+                Grade::Skip => report.skipped += 1,
+            }
+            report.probes.push(result);
+            report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+            progress(&report);
+        }
+        report.duration_ms = started.elapsed().as_secs_f64() * 1000.0;
+        report
+    }
+}
+
+/// Runs every probe against `opts.to`, in order, without recording anything.
 pub async fn run(
     registry: &Registry,
     endpoints: &[EndpointConfig],
     opts: &CheckOptions,
-    mut record: impl FnMut(NewAttempt) -> Option<i64>,
-    mut progress: impl FnMut(usize, usize, &ProbeResult),
 ) -> Result<CheckReport> {
-    crate::target::check_target(&opts.to)?;
-    let profile = vendor(registry, &opts.vendor)?;
-    let (secret, signed_with) = probes::secret(profile, endpoints, opts.secret.as_deref());
-    let (timeout, timeout_source) = match (opts.timeout, profile.delivery.timeout_ms) {
-        (Some(t), _) => (t, "given with --timeout".to_owned()),
-        (None, Some(ms)) => (
-            Duration::from_millis(ms),
-            format!("{} documents it", profile.name),
-        ),
-        (None, None) => (
-            DEFAULT_TIMEOUT,
-            format!(
-                "{} documents no timeout; Hookscope's default (--timeout to change it)",
-                profile.name
-            ),
-        ),
-    };
-    let plan = probes::plan(registry, profile, &secret, opts)?;
-    // Long enough to see how late a slow answer comes, not to wait forever for one that never
-    // does.
-    let client = Client::new(ClientOptions {
-        timeout: timeout + Duration::from_secs(5),
-        keep_response: 64 * 1024,
-        ..ClientOptions::default()
-    });
-    let started = std::time::Instant::now();
-    let started_at = crate::model::format_time_us(crate::model::now_us());
-    let total = plan.len();
-    let mut results: Vec<ProbeResult> = Vec::with_capacity(total);
-    for (i, probe) in plan.into_iter().enumerate() {
-        let mut sent = Vec::with_capacity(probe.requests.len());
-        let mut effects = Vec::new();
-        if let Some(cmd) = probe
-            .effects
-            .then_some(opts.effects_cmd.as_deref())
-            .flatten()
-        {
-            effects.push(grade::effects(cmd).await);
+    let prepared = Prepared::new(registry, endpoints, opts)?;
+    Ok(prepared.run(None, &CancellationToken::new(), |_| {}).await)
+}
+
+/// Stores one probe's request and answer; its attempt id, or `None` (logged) when it could not.
+async fn record(store: &Store, attempt: NewAttempt) -> Option<i64> {
+    let store = store.clone();
+    let recorded = tokio::task::spawn_blocking(move || store.record_attempt(attempt, None)).await;
+    match recorded {
+        Ok(Ok(r)) => Some(r.id),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "a probe could not be recorded");
+            None
         }
-        let mut previous: Option<probes::Request> = None;
-        for planned in &probe.requests {
-            if let Some(wait) = planned.after {
-                tokio::time::sleep(wait).await;
-            }
-            let mut request = match (&previous, planned.repeat_previous) {
-                (Some(p), true) => p.clone(),
-                _ => planned.clone(),
-            };
-            if let (Some(resign), false) = (&planned.resign, planned.repeat_previous) {
-                resign.apply(&mut request);
-            }
-            let request = &*previous.insert(request);
-            let out = Outgoing {
-                delivery_id: None,
-                kind: AttemptKind::Check,
-                method: "POST".to_owned(),
-                url: opts.to.clone(),
-                headers: request
-                    .headers
-                    .iter()
-                    .map(|(n, v)| (n.clone(), v.clone().into_bytes()))
-                    .collect(),
-                body: request.body.clone().into(),
-                body_changed: true,
-                resigned: true,
-                event_id: request.event_id.clone(),
-                stale_signature: None,
-            };
-            let (started_at_us, outcome) = client.send(&out).await;
-            let attempt_id = record(out.attempt(started_at_us, stored(&outcome)));
-            sent.push(exchange(request, &outcome, attempt_id));
-            if let Some(cmd) = probe
-                .effects
-                .then_some(opts.effects_cmd.as_deref())
-                .flatten()
-            {
-                effects.push(grade::effects(cmd).await);
-            }
+        Err(e) => {
+            tracing::warn!(error = %e, "a probe could not be recorded");
+            None
         }
-        let valid_passed = results
-            .iter()
-            .any(|r| r.probe == "valid" && r.grade == Grade::Pass);
-        let result = grade::grade(
-            &probe,
-            sent,
-            &grade::Context {
-                vendor: &profile.name,
-                timeout,
-                tolerance_secs: profile.signature.as_ref().and_then(|s| s.tolerance_secs),
-                valid_passed,
-                effects: &effects,
-            },
-        );
-        progress(i + 1, total, &result);
-        results.push(result);
     }
-    let count = |g: Grade| results.iter().filter(|r| r.grade == g).count() as u32;
-    Ok(CheckReport {
-        vendor: profile.id.clone(),
-        vendor_name: profile.name.clone(),
-        to: opts.to.clone(),
-        signed_with,
-        scheme_assumed: profile.signature.as_ref().is_some_and(|s| !s.documented),
-        timeout_ms: timeout.as_millis() as u64,
-        timeout_source,
-        started_at,
-        duration_ms: started.elapsed().as_secs_f64() * 1000.0,
-        passed: count(Grade::Pass),
-        failed: count(Grade::Fail),
-        warned: count(Grade::Warn),
-        skipped: count(Grade::Skip),
-        probes: results,
-    })
 }
 
 /// What an attempt keeps of an answer: its first 64 KiB.

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use quick_junit::{NonSuccessKind, Report, TestCase, TestCaseStatus, TestSuite};
 
-use super::{CheckReport, Grade};
+use super::{CheckReport, Grade, ProbeChange};
 use crate::visible::visible;
 
 /// The report as JUnit XML: one test suite, a test case per probe (a failure for `fail`, a
@@ -118,6 +118,13 @@ pub fn table(report: &CheckReport, color: bool) -> String {
             let _ = writeln!(out, "      {}", visible(&p.verdict));
         }
     }
+    if report.cancelled {
+        let _ = writeln!(
+            out,
+            "Cancelled after {} probes: the rest were not sent.",
+            report.probes.len()
+        );
+    }
     let _ = writeln!(out);
     let summary = format!(
         "{} passed, {} failed, {} warnings, {} skipped in {:.1} s",
@@ -140,5 +147,27 @@ pub fn table(report: &CheckReport, color: bool) -> String {
         "the handler treats deliveries as the vendor expects"
     };
     let _ = writeln!(out, "{}: {verdict}.", paint(grade, &summary));
+    out
+}
+
+/// What changed since the run before against the same handler, for the terminal: a line per
+/// probe whose grade moved, or that nothing did.
+pub fn changes(previous: i64, changes: &[ProbeChange]) -> String {
+    let grade = |g: Option<Grade>| g.map_or("absent", Grade::as_str);
+    if changes.is_empty() {
+        return format!(
+            "Since the last check of this handler (run {previous}): no grade changed.\n"
+        );
+    }
+    let mut out = format!("Since the last check of this handler (run {previous}):\n");
+    for c in changes {
+        let _ = writeln!(
+            out,
+            "  {}: {} -> {}",
+            visible(&c.name),
+            grade(c.before),
+            grade(c.after)
+        );
+    }
     out
 }

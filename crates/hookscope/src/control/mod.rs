@@ -6,6 +6,7 @@
 //! here knows HTTP routing or windows.
 
 mod capture;
+mod checks;
 mod deliveries;
 mod endpoints;
 mod export;
@@ -50,6 +51,8 @@ struct Inner {
     client: crate::replay::Client,
     /// Bulk replays started here, running or recently finished.
     jobs: crate::replay::jobs::Jobs,
+    /// Handler checks running here, by run id: what stops each.
+    checks: std::sync::Mutex<std::collections::HashMap<i64, tokio_util::sync::CancellationToken>>,
     /// The last body whose content coding a detail read undid (by delivery id), and the lock
     /// that lets one decoding run at a time.
     decoded: DecodedCache,
@@ -88,6 +91,7 @@ impl Control {
                 capture: CaptureWatch::default(),
                 client: crate::replay::Client::new(crate::replay::ClientOptions::default()),
                 jobs: crate::replay::jobs::Jobs::default(),
+                checks: std::sync::Mutex::default(),
                 decoded: DecodedCache::default(),
                 ack: parts.ack,
             }),

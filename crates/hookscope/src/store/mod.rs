@@ -5,6 +5,7 @@
 //! small pool of read-only connections, which WAL lets run beside the writer.
 
 mod attempts;
+mod checks;
 mod dedupe;
 mod deliveries;
 mod facets;
@@ -27,6 +28,7 @@ use rusqlite::{Connection, OpenFlags};
 use rusqlite_migration::{M, Migrations};
 
 pub use attempts::Recorded;
+pub use checks::{CheckRow, KEEP_CHECKS};
 pub use filter::{DEFAULT_LIMIT, DUPLICATE_FILTERS, Filter, ListParams, MAX_LIMIT, parse_time};
 pub use space::{DiskState, INDEX_ROOM};
 pub use writer::{Writer, WriterThread};
@@ -47,6 +49,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0009_tenant_and_origin.sql")),
     M::up(include_str!("../../migrations/0010_receive_order.sql")),
     M::up(include_str!("../../migrations/0011_facet_hours.sql")),
+    M::up(include_str!("../../migrations/0012_checks.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -306,6 +309,52 @@ impl Store {
 
     pub fn attempt(&self, id: i64) -> Result<Option<Attempt>> {
         attempts::get(&*self.pool.get()?, id)
+    }
+
+    /// Stores a new handler check run, `running`, of `total` probes; its id. Blocks on SQLite.
+    pub fn insert_check(
+        &self,
+        vendor: &str,
+        target: &str,
+        events: &str,
+        total: u32,
+    ) -> Result<i64> {
+        let mut conn = open_connection(&self.path)?;
+        checks::insert(
+            &mut conn,
+            vendor,
+            target,
+            events,
+            total,
+            crate::model::now_us(),
+        )
+    }
+
+    /// Writes a check run's state and report (JSON) as they stand; `false` when it was deleted.
+    pub fn update_check(&self, id: i64, state: &str, report: &str) -> Result<bool> {
+        let conn = open_connection(&self.path)?;
+        checks::update(&conn, id, state, report, crate::model::now_us())
+    }
+
+    /// Check runs, newest first, without their reports (only those below `before`, when given).
+    pub fn checks(&self, before: Option<i64>, limit: u32) -> Result<Vec<CheckRow>> {
+        checks::list(&*self.pool.get()?, before, limit)
+    }
+
+    /// One check run, with its report.
+    pub fn check(&self, id: i64) -> Result<Option<CheckRow>> {
+        checks::get(&*self.pool.get()?, id)
+    }
+
+    /// The finished run before `id` of the same vendor against the same handler.
+    pub fn previous_check(&self, id: i64) -> Result<Option<CheckRow>> {
+        checks::previous(&*self.pool.get()?, id)
+    }
+
+    /// Deletes a check run and its probes' attempts; `false` when there was none.
+    pub fn delete_check(&self, id: i64) -> Result<bool> {
+        let mut conn = open_connection(&self.path)?;
+        checks::delete(&mut conn, id)
     }
 
     /// The ids `filter` selects (its cursors included, its page size ignored), in the order they

@@ -42,6 +42,17 @@ impl Drop for Handler {
 }
 
 fn handler(vendor: &str, mode: &str, secret: &str, extra: &[&str]) -> Handler {
+    handler_on(None, vendor, mode, secret, extra)
+}
+
+/// A reference handler on `port` (a free one when `None`).
+fn handler_on(
+    port: Option<u16>,
+    vendor: &str,
+    mode: &str,
+    secret: &str,
+    extra: &[&str],
+) -> Handler {
     let dir = tempfile::tempdir().unwrap();
     let effects = dir.path().join("effects.txt");
     let mut child = Command::new(python())
@@ -50,6 +61,7 @@ fn handler(vendor: &str, mode: &str, secret: &str, extra: &[&str]) -> Handler {
         .arg(&effects)
         .args(extra)
         .current_dir(sdk_dir())
+        .env("CHECK_HANDLER_PORT", port.unwrap_or(0).to_string())
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -436,4 +448,216 @@ async fn what_cannot_be_checked_says_what_can() {
     assert!(err.contains("does not sign"), "{err}");
     let (code, _, err) = check(vec!["stripe".into(), "--to".into(), "not a url".into()]).await;
     assert_eq!(code, 2, "{err}");
+}
+
+/// `POST /api/checks` on a running server, then waits for the run to end; the run as read back.
+async fn api_check(t: &crate::common::TestServer, body: Value) -> Value {
+    let started = t
+        .http
+        .post(t.api_url("/api/checks"))
+        .bearer_auth(&t.token)
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(started.status(), 202);
+    let started: Value = started.json().await.unwrap();
+    assert_eq!(started["state"], "running", "{started}");
+    let id = started["id"].as_i64().unwrap();
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(90);
+    loop {
+        let (status, run) = t.api_get(&format!("/api/checks/{id}")).await;
+        assert_eq!(status, 200, "{run}");
+        if run["state"] != "running" {
+            return run;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the check never ended: {run}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+}
+
+fn probe_of<'a>(run: &'a Value, id: &str) -> &'a Value {
+    run["report"]["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["probe"] == id)
+        .unwrap_or_else(|| panic!("no {id} probe: {run}"))
+}
+
+/// Through the API a check is a stored run: refused with a reason when it cannot run, graded as
+/// the CLI grades, listed, each probe's request opened as an attempt, compared with the run
+/// before against the same handler (the handler fixed: the forgeries now pass), and deleted
+/// with its attempts.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_through_the_api_is_stored_compared_and_deleted() {
+    let t = crate::common::start("").await;
+    let refused = t
+        .http
+        .post(t.api_url("/api/checks"))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({"vendor": "nobody", "to": "http://127.0.0.1:9/"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let refused: Value = refused.json().await.unwrap();
+    assert!(
+        refused["error"]
+            .as_str()
+            .unwrap()
+            .contains("these can be checked: "),
+        "{refused}"
+    );
+
+    let broken = handler("stripe", "no-verify", STRIPE_SECRET, &[]);
+    let port: u16 = broken.url.rsplit(':').next().unwrap()[..]
+        .split('/')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let body = serde_json::json!({"vendor": "stripe", "to": broken.url, "secret": STRIPE_SECRET});
+    let first = api_check(&t, body.clone()).await;
+    assert_eq!(first["state"], "failed", "{first}");
+    assert_eq!(probe_of(&first, "tampered-body")["grade"], "fail");
+    assert_eq!(first["done"], first["total"]);
+    assert!(first["failed"].as_u64().unwrap() >= 3, "{first}");
+    assert_eq!(first["previous"], Value::Null);
+    // The forged request, as an attempt of kind check: what was sent, and the 2xx that fails it.
+    let attempt_id = probe_of(&first, "tampered-body")["sent"][0]["attempt_id"]
+        .as_i64()
+        .expect("the probe's request was recorded");
+    let (status, attempt) = t.api_get(&format!("/api/attempts/{attempt_id}")).await;
+    assert_eq!(status, 200);
+    assert_eq!(attempt["kind"], "check");
+    assert_eq!(attempt["url"], broken.url);
+    assert_eq!(attempt["status"], 200, "{attempt}");
+    assert!(
+        attempt["request_headers"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|h| h[0]
+                .as_str()
+                .unwrap()
+                .eq_ignore_ascii_case("stripe-signature")),
+        "{attempt}"
+    );
+    drop(broken);
+
+    // The handler fixed, at the same address: the run says what changed.
+    let _fixed = handler_on(Some(port), "stripe", "correct", STRIPE_SECRET, &[]);
+    let second = api_check(&t, body).await;
+    assert_eq!(second["state"], "passed", "{second}");
+    assert_eq!(second["previous"], first["id"]);
+    let changed: BTreeMap<String, (Value, Value)> = second["changes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["probe"].as_str().unwrap().to_owned(),
+                (c["before"].clone(), c["after"].clone()),
+            )
+        })
+        .collect();
+    assert_eq!(
+        changed.get("tampered-body"),
+        Some(&(Value::from("fail"), Value::from("pass"))),
+        "{second}"
+    );
+    assert!(!changed.contains_key("valid"), "{second}");
+
+    // Listed newest first, without their reports.
+    let (_, list) = t.api_get("/api/checks").await;
+    let ids: Vec<&Value> = list["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| &r["id"])
+        .collect();
+    assert_eq!(ids, [&second["id"], &first["id"]]);
+    assert!(list["items"][0].get("report").is_none(), "{list}");
+
+    // Deleting a run deletes the attempts its probes made.
+    let gone = t
+        .http
+        .delete(t.api_url(&format!("/api/checks/{}", first["id"])))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(gone.status(), 204);
+    assert_eq!(
+        t.api_get(&format!("/api/checks/{}", first["id"])).await.0,
+        404
+    );
+    assert_eq!(
+        t.api_get(&format!("/api/attempts/{attempt_id}")).await.0,
+        404
+    );
+    t.stop().await;
+}
+
+/// A run cancelled while its handler takes its time ends at once, `cancelled`, with the probes
+/// graded before it.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_check_cancelled_through_the_api_stops_at_once() {
+    let t = crate::common::start("").await;
+    // Its first delivery is answered after 6 s.
+    let slow = handler("stripe", "slow", STRIPE_SECRET, &["6"]);
+    let started: Value = t
+        .http
+        .post(t.api_url("/api/checks"))
+        .bearer_auth(&t.token)
+        .json(&serde_json::json!({"vendor": "stripe", "to": slow.url, "secret": STRIPE_SECRET}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let id = started["id"].as_i64().unwrap();
+    tokio::time::sleep(std::time::Duration::from_millis(300)).await;
+    let at = std::time::Instant::now();
+    let cancelled = t
+        .http
+        .post(t.api_url(&format!("/api/checks/{id}/cancel")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(cancelled.status(), 200);
+    let run = loop {
+        let (_, run) = t.api_get(&format!("/api/checks/{id}")).await;
+        if run["state"] != "running" {
+            break run;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    };
+    assert!(
+        at.elapsed() < std::time::Duration::from_secs(3),
+        "{:?}",
+        at.elapsed()
+    );
+    assert_eq!(run["state"], "cancelled", "{run}");
+    assert_eq!(run["report"]["cancelled"], true);
+    assert!(
+        run["done"].as_u64().unwrap() < run["total"].as_u64().unwrap(),
+        "{run}"
+    );
+    // A run that has ended cannot be cancelled again.
+    let again = t
+        .http
+        .post(t.api_url(&format!("/api/checks/{id}/cancel")))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(again.status(), 400);
+    t.stop().await;
 }

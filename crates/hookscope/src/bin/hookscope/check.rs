@@ -75,33 +75,72 @@ pub fn check(args: CheckArgs, data_dir: &Path) -> Result<()> {
         .worker_threads(2)
         .enable_all()
         .build()?;
-    let report = runtime
-        .block_on(check::run(
-            &registry,
-            &config.endpoints,
-            &opts,
-            |attempt| {
-                let store = store.as_ref()?;
-                match store.record_attempt(attempt, None) {
-                    Ok(recorded) => Some(recorded.id),
-                    Err(e) => {
-                        tracing::warn!(error = %e, "a probe could not be recorded");
-                        None
+    let prepared =
+        check::Prepared::new(&registry, &config.endpoints, &opts).map_err(|e| usage(e.into()))?;
+    let cancel = tokio_util::sync::CancellationToken::new();
+    let say = |run: &check::CheckSummary| {
+        if live && run.done > 0 {
+            let _ = writeln!(
+                std::io::stderr(),
+                "  [{}/{}] {} passed, {} failed",
+                run.done,
+                run.total,
+                run.passed,
+                run.failed
+            );
+        }
+    };
+    // With a store, the run is kept (the UI lists it) and compared with the last one.
+    let (report, changes) = match &store {
+        Some(store) => {
+            let run = runtime
+                .block_on(check::runs::run_stored(
+                    prepared,
+                    store,
+                    &opts.events,
+                    &cancel,
+                    |_| {},
+                    say,
+                ))
+                .map_err(|e| usage(e.into()))?;
+            let id = run.summary.id;
+            let mut run = runtime.block_on(async {
+                let store = store.clone();
+                tokio::task::spawn_blocking(move || -> hookscope::error::Result<_> {
+                    let mut run = check::CheckRun::from_row(
+                        store
+                            .check(id)?
+                            .ok_or(hookscope::error::Error::NoCheckRun(id))?,
+                    )?;
+                    if let Some(before) = store.previous_check(id)? {
+                        run.compare_with(&check::CheckRun::from_row(before)?);
                     }
-                }
-            },
-            |done, total, probe| {
+                    Ok(run)
+                })
+                .await
+                .map_err(|e| hookscope::error::Error::Task(e.to_string()))?
+            })?;
+            let report = run
+                .report
+                .take()
+                .context("the stored check run has no report")?;
+            (report, run.previous.map(|p| (p, run.changes)))
+        }
+        None => (
+            runtime.block_on(prepared.run(None, &cancel, |r| {
                 if live {
                     let _ = writeln!(
                         std::io::stderr(),
-                        "  [{done}/{total}] {} {}",
-                        probe.grade.as_str(),
-                        probe.probe
+                        "  [{}/?] {} passed, {} failed",
+                        r.probes.len(),
+                        r.passed,
+                        r.failed
                     );
                 }
-            },
-        ))
-        .map_err(|e| usage(e.into()))?;
+            })),
+            None,
+        ),
+    };
     if let Some(path) = &args.junit {
         std::fs::write(path, check::report::junit(&report))
             .with_context(|| format!("writing the JUnit report to {}", path.display()))?;
@@ -113,6 +152,9 @@ pub fn check(args: CheckArgs, data_dir: &Path) -> Result<()> {
     } else {
         let color = std::io::stdout().is_terminal() && std::env::var_os("NO_COLOR").is_none();
         out.write_all(check::report::table(&report, color).as_bytes())?;
+        if let Some((previous, changes)) = &changes {
+            out.write_all(check::report::changes(*previous, changes).as_bytes())?;
+        }
     }
     out.flush()?;
     if report.probes.iter().any(|p| p.grade == Grade::Fail) {
