@@ -5,13 +5,14 @@
 
 use std::sync::Arc;
 
+use hookscope::check::{CheckRun, StartCheck};
 use hookscope::config::{DesktopConfig, EndpointConfig};
 use hookscope::control::{
     DesktopSettings, EndpointsSaved, SampleRequest, SampleSent, Startup, UiSettings,
 };
 use hookscope::model::{
-    Attempt, CaptureStatus, CurlCommand, Deleted, DeliveryDetail, Facets, ImportResult, Items,
-    Page, ReplayJob, SampleEvent, ServerInfo,
+    Attempt, CaptureStatus, CheckSummary, CurlCommand, Deleted, DeliveryDetail, Facets,
+    ImportResult, Items, Page, ReplayJob, SampleEvent, ServerInfo,
 };
 use hookscope::profile::VendorProfile;
 use hookscope::replay::jobs::StartReplay;
@@ -180,6 +181,48 @@ pub fn replay_jobs(state: State<'_, Started>) -> Result<Items<ReplayJob>> {
 #[tauri::command]
 pub fn cancel_replay(state: State<'_, Started>, job: u64) -> Result<ReplayJob> {
     state.get()?.control.cancel_replay(job)
+}
+
+/// Starts grading a webhook handler; the run's progress reaches the window as `check` stream
+/// events.
+#[tauri::command]
+pub async fn start_check(state: State<'_, Started>, start: StartCheck) -> Result<CheckSummary> {
+    state.get()?.control.start_check(start).await
+}
+
+#[tauri::command]
+pub async fn check_runs(
+    state: State<'_, Started>,
+    before: Option<i64>,
+    limit: Option<u32>,
+) -> Result<Items<CheckSummary>> {
+    Ok(state
+        .get()?
+        .control
+        .check_runs(before, limit.unwrap_or(50))
+        .await?
+        .into())
+}
+
+#[tauri::command]
+pub async fn check_run(state: State<'_, Started>, id: i64) -> Result<CheckRun> {
+    state.get()?.control.check_run(id).await
+}
+
+#[tauri::command]
+pub async fn cancel_check(state: State<'_, Started>, id: i64) -> Result<CheckSummary> {
+    state.get()?.control.cancel_check(id).await
+}
+
+#[tauri::command]
+pub async fn delete_check(state: State<'_, Started>, id: i64) -> Result<()> {
+    state.get()?.control.delete_check(id).await
+}
+
+/// One stored attempt: what a check report's rows open.
+#[tauri::command]
+pub async fn attempt(state: State<'_, Started>, id: i64) -> Result<Attempt> {
+    state.get()?.control.attempt(id).await
 }
 
 /// Writes the deliveries the list filters select (oldest first) as HAR or JSON Lines into the

@@ -3,7 +3,7 @@
 // payloads that try to run script. Screenshots of the main views go to target/browser/.
 
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
+import { execFileSync, spawn } from "node:child_process";
 import {
   copyFileSync,
   mkdirSync,
@@ -919,6 +919,94 @@ async function recordingHandler() {
   await new Promise((r) => target.listen(0, "127.0.0.1", r));
   return { target, received, url: `http://127.0.0.1:${target.address().port}/webhooks` };
 }
+
+/// GitHub's reference handler (tests/sdk/check_handler.mjs, verifying with GitHub's own
+/// @octokit/webhooks-methods) in `mode`, on `port` (a free one when 0); resolves once it listens.
+async function githubHandler(mode, secret, port = 0) {
+  const child = spawn("node", ["check_handler.mjs", mode, secret], {
+    cwd: join(ROOT, "tests/sdk"),
+    env: { ...process.env, CHECK_HANDLER_PORT: String(port) },
+    stdio: ["ignore", "pipe", "inherit"],
+  });
+  const listening = await new Promise((resolve, reject) => {
+    child.stdout.once("data", (chunk) => resolve(Number(String(chunk).trim())));
+    child.on("exit", (code) => reject(new Error(`the reference handler exited (${code})`)));
+  });
+  return {
+    port: listening,
+    url: `http://127.0.0.1:${listening}/webhooks`,
+    stop: () =>
+      new Promise((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once("exit", resolve);
+        child.kill();
+      }),
+  };
+}
+
+describe("checking a handler", () => {
+  it("grades a handler live from the UI, opens what a probe sent, and compares a run with the one before", async () => {
+    const secret = "octokit-ui-secret";
+    const server = await startServer();
+    let handler = await githubHandler("no-verify", secret);
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("[data-testid=check-handler]");
+      await page.waitForSelector("[data-testid=check-dialog]");
+      await page.waitForSelector("[data-testid=check-vendor] option[value=github]", { state: "attached" });
+      await page.selectOption("[data-testid=check-vendor]", "github");
+      await page.fill("[data-testid=check-to]", handler.url);
+      await page.fill("[data-testid=check-secret]", secret);
+      await page.click("[data-testid=check-start]");
+      // Live: the card fills in probe by probe from the stream while the run can be cancelled.
+      await page.waitForSelector("[data-testid=check-cancel]");
+      await page.waitForFunction(() => {
+        const bar = document.querySelector("[data-testid=check-report] progress");
+        return bar && bar.value > 0 && bar.value < bar.max && document.querySelectorAll("[data-testid=check-row]").length > 0;
+      });
+      await page.waitForSelector("[data-testid=check-summary]:has-text('the handler is not ready')", { timeout: 60_000 });
+      const tampered = page.locator("[data-testid=check-row][data-probe=tampered-body]");
+      assert.equal(await tampered.getAttribute("data-grade"), "fail");
+      assert.match(await tampered.locator("[data-testid=check-verdict]").textContent(), /Accepted a forged delivery/);
+      assert.equal(await page.locator("[data-testid=check-row][data-probe=valid][data-grade=pass]").count() > 0, true);
+      // A row opens the request it sent and the answer it got.
+      await tampered.locator("[data-testid=check-open-attempt]").click();
+      const attempt = page.locator("[data-testid=check-attempt]");
+      await attempt.waitFor();
+      assert.match(await attempt.textContent(), /X-Hub-Signature-256: sha256=/i);
+      assert.match(await attempt.locator("[data-testid=attempt-response]").textContent(), /^202/);
+      await page.screenshot({ path: artifact("check-failed.png") });
+
+      // The handler fixed, at the same address: run again from the history, and see what changed.
+      await handler.stop();
+      handler = await githubHandler("correct", secret, handler.port);
+      await page.locator("[data-testid=check-past]").first().locator("[data-testid=check-again]").click();
+      await page.waitForSelector("[data-testid=check-summary]:has-text('the handler treats deliveries as the vendor expects')", {
+        timeout: 60_000,
+      });
+      const changes = await page.textContent("[data-testid=check-changes]");
+      assert.match(changes, /^Since run 1:/);
+      const changed = await page.locator("[data-testid=check-change]").allTextContents();
+      assert.ok(changed.includes("fail → pass one value of the body changed after signing"), changed.join("\n"));
+      assert.equal(changed.length, 7, changed.join("\n"));
+      assert.equal(await page.locator("[data-testid=check-past]").count(), 2);
+      await page.screenshot({ path: artifact("check-passed.png") });
+      const runs = (await server.apiGet("/api/checks")).items;
+      assert.deepEqual(
+        runs.map((r) => [r.id, r.state]),
+        [
+          [2, "passed"],
+          [1, "failed"],
+        ],
+      );
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await handler.stop();
+      await server.stop();
+    }
+  });
+});
 
 describe("live forwarding", () => {
   it("sends each delivery on to the handler set in Settings, and shows the forward under Replay", async () => {

@@ -82,6 +82,30 @@ describe("tauriTransport", () => {
     expect(calls[1]).toEqual(["cancel_replay", { job: 3 }]);
   });
 
+  it("starts, reads, cancels and deletes a handler check, and opens an attempt", async () => {
+    const run = { id: 5, vendor: "stripe", to: "http://localhost:3000/webhooks", state: "running" };
+    const { calls, invoke } = recorder({
+      start_check: run,
+      check_runs: { items: [run] },
+      check_run: { ...run, report: null, previous: null, changes: [] },
+      cancel_check: { ...run, state: "cancelled" },
+      delete_check: null,
+      attempt: { id: 9, kind: "check" },
+    });
+    const t = tauriTransport(invoke, async () => () => {});
+    const start = { vendor: "stripe", to: "http://localhost:3000/webhooks", secret: "whsec_x" };
+    expect((await t.startCheck(start)).id).toBe(5);
+    expect(calls[0]).toEqual(["start_check", { start }]);
+    expect((await t.checkRuns()).map((r) => r.id)).toEqual([5]);
+    expect((await t.checkRun(5)).report).toBeNull();
+    expect(calls[2]).toEqual(["check_run", { id: 5 }]);
+    expect((await t.cancelCheck(5)).state).toBe("cancelled");
+    await t.deleteCheck(5);
+    expect(calls[4]).toEqual(["delete_check", { id: 5 }]);
+    expect((await t.attempt(9)).kind).toBe("check");
+    expect(calls[5]).toEqual(["attempt", { id: 9 }]);
+  });
+
   it("sends a test event's whole request, and reads the catalog", async () => {
     const { calls, invoke } = recorder({
       send_sample: { id: null },

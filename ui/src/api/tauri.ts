@@ -8,6 +8,8 @@ import { ApiError, type StreamEvent, type Transport, exportQuery, listQuery } fr
 import type {
   Attempt,
   CaptureStatus,
+  CheckRun,
+  CheckSummary,
   CurlCommand,
   Deleted,
   DeliveryDetail,
@@ -89,6 +91,12 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     startReplay: (filters, start) => call<ReplayJob>("start_replay", { query: listQuery(filters), start }),
     replayJobs: async () => (await call<Items<ReplayJob>>("replay_jobs")).items,
     cancelReplay: (job) => call<ReplayJob>("cancel_replay", { job }),
+    startCheck: (start) => call<CheckSummary>("start_check", { start }),
+    checkRuns: async () => (await call<Items<CheckSummary>>("check_runs")).items,
+    checkRun: (id) => call<CheckRun>("check_run", { id }),
+    cancelCheck: (id) => call<CheckSummary>("cancel_check", { id }),
+    deleteCheck: (id) => call<void>("delete_check", { id }),
+    attempt: (id) => call<Attempt>("attempt", { id }),
     export: async (filters, format, only) => ({
       savedTo: await call<string>("export", { query: exportQuery(filters, only).toString(), format }),
     }),

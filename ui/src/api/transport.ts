@@ -6,6 +6,8 @@
 import type {
   Attempt,
   CaptureStatus,
+  CheckRun,
+  CheckSummary,
   CurlCommand,
   Deleted,
   DeliveryDetail,
@@ -26,6 +28,7 @@ import type {
   SampleRequest,
   SampleSent,
   ServerInfo,
+  StartCheck,
   StartReplay,
   StreamEvent,
   UiSettings,
@@ -92,6 +95,21 @@ export interface Transport {
   /** Stops a bulk replay from starting more requests. */
   cancelReplay(job: number): Promise<ReplayJob>;
   /**
+   * Starts grading a webhook handler the way its vendor will treat it; progress arrives as
+   * `check` stream events.
+   */
+  startCheck(start: StartCheck): Promise<CheckSummary>;
+  /** Past and running handler checks, newest first. */
+  checkRuns(): Promise<CheckSummary[]>;
+  /** One check run with its report, compared with the run before against the same handler. */
+  checkRun(id: number): Promise<CheckRun>;
+  /** Stops a running check at once; it ends cancelled with the probes graded so far. */
+  cancelCheck(id: number): Promise<CheckSummary>;
+  /** Deletes a check run and its probes' attempts. */
+  deleteCheck(id: number): Promise<void>;
+  /** One stored attempt: a replay, forward, test send or check probe. */
+  attempt(id: number): Promise<Attempt>;
+  /**
    * The deliveries the filters select, oldest first, as HAR or JSON Lines: a file to download
    * (browser), or where it was saved (desktop: the Downloads folder).
    */
@@ -108,7 +126,7 @@ export interface Transport {
   desktop?: DesktopBridge;
 }
 
-export type { ImportResult, SampleEvent, StartReplay };
+export type { CheckRun, CheckSummary, ImportResult, SampleEvent, StartCheck, StartReplay };
 
 export type ExportFormat = "har" | "jsonl" | "curl";
 export interface ExportOnly {
@@ -239,6 +257,14 @@ export function httpTransport(
     startReplay: (filters, start) => json<ReplayJob>("POST", `/replays?${listQuery(filters)}`, start),
     replayJobs: async () => (await json<Items<ReplayJob>>("GET", "/replays")).items,
     cancelReplay: (job) => json<ReplayJob>("DELETE", `/replays/${job}`),
+    startCheck: (start) => json<CheckSummary>("POST", "/checks", start),
+    checkRuns: async () => (await json<Items<CheckSummary>>("GET", "/checks")).items,
+    checkRun: (id) => json<CheckRun>("GET", `/checks/${id}`),
+    cancelCheck: (id) => json<CheckSummary>("POST", `/checks/${id}/cancel`),
+    deleteCheck: async (id) => {
+      await call("DELETE", `/checks/${id}`);
+    },
+    attempt: (id) => json<Attempt>("GET", `/attempts/${id}`),
     export: async (filters, format, only) => {
       const query = exportQuery(filters, only);
       query.set("format", format);

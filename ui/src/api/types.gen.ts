@@ -566,6 +566,11 @@ retries?: string,
  */
 at_least_once: boolean, 
 /**
+ * Some deliveries come form-encoded (`application/x-www-form-urlencoded`) with the JSON in
+ * this field, signed over the form's bytes, as Slack sends interactions (`payload=`).
+ */
+form_field?: string, 
+/**
  * The vendor's own words these come from, or why there are none.
  */
 source: string, };
@@ -605,7 +610,7 @@ export type ProbeResult = {
  * Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
  * `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
  * `replay-as-sent`, `duplicate`, `retry`, `out-of-order`, `raw-bytes`, `large-body`,
- * `largest-body`, `content-type`.
+ * `largest-body`, `content-type`, `form-encoded`.
  */
 probe: string, 
 /**

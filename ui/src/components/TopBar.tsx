@@ -2,6 +2,7 @@ import { useEffect, useRef, useState } from "react";
 import type { StreamStatus } from "../api/transport";
 import { type Filters, timeChoice, withTimeChoice } from "../lib/filters";
 import { BulkReplay } from "./BulkReplay";
+import { CheckHandler } from "./CheckHandler";
 import { ExportImport } from "./ExportImport";
 import { TestEvent } from "./TestEvent";
 
@@ -225,6 +226,7 @@ function Actions({ filters, total, onSent, onSettings }: Pick<Props, "filters" |
       <ExportImport filters={filters} total={total} />
       <BulkReplay filters={filters} total={total} />
       <TestEvent onSent={onSent} />
+      <CheckHandler />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>

@@ -309,6 +309,9 @@ fn refused(probe: &Probe, i: usize, e: &Exchange, ctx: &Context<'_>) -> String {
         "content-type" => format!(
             "{got} to Content-Type: application/json; charset=utf-8: match the media type, not the whole header."
         ),
+        "form-encoded" => format!(
+            "{got} to a form-encoded delivery signed right: {vendor} sends some deliveries as application/x-www-form-urlencoded with the JSON in a field. Verify the raw form bytes, then decode the field."
+        ),
         _ if status / 100 == 4 => format!(
             "{got} to a delivery signed right: check that the handler has this secret, and that it verifies the raw body."
         ),

@@ -86,7 +86,7 @@ pub struct ProbeResult {
     /// Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
     /// `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
     /// `replay-as-sent`, `duplicate`, `retry`, `out-of-order`, `raw-bytes`, `large-body`,
-    /// `largest-body`, `content-type`.
+    /// `largest-body`, `content-type`, `form-encoded`.
     pub probe: String,
     /// What was sent, in words.
     pub name: String,

@@ -568,6 +568,27 @@ pub(super) fn plan(
         "Content-Type: application/json; charset=utf-8".to_owned(),
         vec![b.right(&base)],
     ));
+
+    // Form-encoded, the JSON in a field, for a vendor that sends some deliveries so.
+    if let Some(field) = &profile.delivery.form_field {
+        let mut base = b.base(first, now)?;
+        let json = String::from_utf8_lossy(&base.sample.body).into_owned();
+        let body = serde_urlencoded::to_string([(field.as_str(), json.as_str())])
+            .map_err(|e| Error::Invalid(format!("the form-encoded probe: {e}")))?;
+        sample::generate::upsert(
+            &mut base.sample.headers,
+            "Content-Type",
+            "application/x-www-form-urlencoded",
+        );
+        probes.push(accept(
+            "form-encoded",
+            format!(
+                "form-encoded ({field}=<the event's JSON>), as {} sends some deliveries",
+                profile.name
+            ),
+            vec![b.request(&base, body.into_bytes())],
+        ));
+    }
     Ok(probes)
 }
 
@@ -745,7 +766,32 @@ mod tests {
             ] {
                 assert!(ids.contains(&id), "{}: {id} in {ids:?}", profile.id);
             }
+            assert_eq!(
+                ids.contains(&"form-encoded"),
+                profile.delivery.form_field.is_some(),
+                "{}",
+                profile.id
+            );
         }
+        // Slack's interactions: the event's JSON in `payload`, form-encoded, signed as sent.
+        let slack = registry.get("slack").unwrap();
+        let plan = plan(&registry, slack, "s", &CheckOptions::default()).unwrap();
+        let form = plan.iter().find(|p| p.id == "form-encoded").unwrap();
+        let r = &form.requests[0];
+        assert!(
+            r.body.starts_with(b"payload=%7B"),
+            "{:?}",
+            String::from_utf8_lossy(&r.body)
+        );
+        let fields: Vec<(String, String)> = serde_urlencoded::from_bytes(&r.body).unwrap();
+        let event: Value = serde_json::from_str(&fields[0].1).unwrap();
+        assert_eq!(event["type"], "event_callback");
+        assert!(
+            r.headers
+                .iter()
+                .any(|(n, v)| n.eq_ignore_ascii_case("content-type")
+                    && v == "application/x-www-form-urlencoded")
+        );
     }
 
     /// One value of the event's data changes, never the envelope's id, type or time.

@@ -134,21 +134,31 @@ pub fn summary(row: CheckRow) -> CheckSummary {
     }
 }
 
-/// The probes whose grade differs between two reports, matched by probe and name, in this
-/// run's order (then those only the run before had).
+/// The probes whose grade differs between two reports, in this run's order (then those only
+/// the run before had). A probe is matched by its id and name, else by its id and place among
+/// the probes of that id (a malformed signature's name shows the random value sent).
 pub fn compare(before: Option<&CheckReport>, after: Option<&CheckReport>) -> Vec<ProbeChange> {
     let empty = Vec::new();
     let before = before.map_or(&empty, |r| &r.probes);
     let after = after.map_or(&empty, |r| &r.probes);
-    let find = |list: &[super::ProbeResult], p: &super::ProbeResult| {
+    let nth = |list: &[super::ProbeResult], p: &super::ProbeResult| {
+        list.iter()
+            .filter(|q| q.probe == p.probe)
+            .position(|q| std::ptr::eq(q, p))
+    };
+    let find = |list: &[super::ProbeResult], p: &super::ProbeResult, own: &[super::ProbeResult]| {
         list.iter()
             .find(|q| q.probe == p.probe && q.name == p.name)
+            .or_else(|| {
+                let n = nth(own, p)?;
+                list.iter().filter(|q| q.probe == p.probe).nth(n)
+            })
             .map(|q| q.grade)
     };
     let mut changes: Vec<ProbeChange> = after
         .iter()
         .filter_map(|p| {
-            let was = find(before, p);
+            let was = find(before, p, after);
             (was != Some(p.grade)).then(|| ProbeChange {
                 probe: p.probe.clone(),
                 name: p.name.clone(),
@@ -160,7 +170,7 @@ pub fn compare(before: Option<&CheckReport>, after: Option<&CheckReport>) -> Vec
     changes.extend(
         before
             .iter()
-            .filter(|p| find(after, p).is_none())
+            .filter(|p| find(after, p, before).is_none())
             .map(|p| ProbeChange {
                 probe: p.probe.clone(),
                 name: p.name.clone(),
@@ -262,5 +272,77 @@ impl CheckRun {
         s.warned = report.warned;
         s.skipped = report.skipped;
         self.report = Some(report.clone());
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check::ProbeResult;
+
+    fn report(probes: &[(&str, &str, Grade)]) -> CheckReport {
+        CheckReport {
+            vendor: "stripe".into(),
+            vendor_name: "Stripe".into(),
+            to: "http://127.0.0.1:1/".into(),
+            signed_with: String::new(),
+            scheme_assumed: false,
+            timeout_ms: 1,
+            timeout_source: String::new(),
+            started_at: String::new(),
+            duration_ms: 0.0,
+            passed: 0,
+            failed: 0,
+            warned: 0,
+            skipped: 0,
+            cancelled: false,
+            probes: probes
+                .iter()
+                .map(|(probe, name, grade)| ProbeResult {
+                    probe: (*probe).into(),
+                    name: (*name).into(),
+                    expected: String::new(),
+                    grade: *grade,
+                    verdict: String::new(),
+                    sent: Vec::new(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Only grades that moved are changes; a probe is found again by name, or by its place
+    /// among its kind when its name shows a random value; one that is gone says so.
+    #[test]
+    fn a_run_compares_with_the_one_before_probe_by_probe() {
+        use Grade::*;
+        let before = report(&[
+            ("valid", "invoice.paid, signed right", Pass),
+            ("tampered-body", "one value changed", Fail),
+            ("malformed-signature", "garbage (\"x1\")", Fail),
+            ("malformed-signature", "empty", Pass),
+            ("retry", "a retry", Pass),
+        ]);
+        let after = report(&[
+            ("valid", "invoice.paid, signed right", Pass),
+            ("tampered-body", "one value changed", Pass),
+            ("malformed-signature", "garbage (\"y2\")", Pass),
+            ("malformed-signature", "empty", Pass),
+            ("raw-bytes", "pretty-printed", Warn),
+        ]);
+        let changes = compare(Some(&before), Some(&after));
+        let got: Vec<(&str, Option<Grade>, Option<Grade>)> = changes
+            .iter()
+            .map(|c| (c.probe.as_str(), c.before, c.after))
+            .collect();
+        assert_eq!(
+            got,
+            [
+                ("tampered-body", Some(Fail), Some(Pass)),
+                ("malformed-signature", Some(Fail), Some(Pass)),
+                ("raw-bytes", None, Some(Warn)),
+                ("retry", Some(Pass), None),
+            ]
+        );
+        assert!(compare(Some(&after), Some(&after)).is_empty());
     }
 }

@@ -83,6 +83,11 @@ pub struct DeliveryTerms {
     /// Deliveries can come more than once (at-least-once): a handler must take a repeat with a
     /// 2xx and do its work once.
     pub at_least_once: bool,
+    /// Some deliveries come form-encoded (`application/x-www-form-urlencoded`) with the JSON in
+    /// this field, signed over the form's bytes, as Slack sends interactions (`payload=`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub form_field: Option<String>,
     /// The vendor's own words these come from, or why there are none.
     pub source: String,
 }

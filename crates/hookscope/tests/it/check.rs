@@ -55,9 +55,18 @@ fn handler_on(
 ) -> Handler {
     let dir = tempfile::tempdir().unwrap();
     let effects = dir.path().join("effects.txt");
-    let mut child = Command::new(python())
-        .arg("check_handler.py")
-        .args([vendor, mode, secret])
+    // GitHub's reference handler is Node (GitHub's own @octokit/webhooks-methods); the others
+    // are Python with the vendors' libraries.
+    let mut command = if vendor == "github" {
+        let mut c = Command::new("node");
+        c.args(["check_handler.mjs", mode, secret]);
+        c
+    } else {
+        let mut c = Command::new(python());
+        c.args(["check_handler.py", vendor, mode, secret]);
+        c
+    };
+    let mut child = command
         .arg(&effects)
         .args(extra)
         .current_dir(sdk_dir())
@@ -421,6 +430,72 @@ print(json.dumps(cases))
             .unwrap()
             .starts_with("Accepted a forged delivery")),
         "{failed:#?}"
+    );
+}
+
+/// A GitHub handler that verifies with GitHub's own `@octokit/webhooks-methods` over the raw
+/// body and does its work once per delivery id passes every probe; GitHub signs no timestamp,
+/// so the stale, future and replay probes do not apply. One that never verifies fails every
+/// forgery.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_correct_github_handler_passes_and_one_that_never_verifies_fails() {
+    const SECRET: &str = "octokit-check-secret";
+    let h = handler("github", "correct", SECRET, &[]);
+    let (code, r) = report("github", &h, SECRET, &[]).await;
+    assert_eq!(
+        not_passed(&r),
+        grades(&[
+            ("future-timestamp", "skip"),
+            ("replay-as-sent", "skip"),
+            ("stale-timestamp", "skip"),
+        ]),
+        "{r:#}"
+    );
+    assert_eq!(code, 0, "{r:#}");
+    assert_eq!(r["timeout_ms"], 10_000);
+    // GitHub's documented 25 MB cap, less a little: taken.
+    let largest = r["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["probe"] == "largest-body")
+        .expect("GitHub documents its largest body");
+    assert_eq!(largest["grade"], "pass", "{largest}");
+    assert!(largest["sent"][0]["request_bytes"].as_u64().unwrap() > 24_000_000);
+    // The repeated delivery id did the work once, as --effects-cmd counts it.
+    let dup = r["probes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["probe"] == "duplicate")
+        .unwrap();
+    assert!(
+        dup["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("the work was done once"),
+        "{dup}"
+    );
+
+    let open = handler("github", "no-verify", SECRET, &[]);
+    let (code, r) = report("github", &open, SECRET, &[]).await;
+    assert_eq!(code, 1);
+    let failed = not_passed(&r);
+    for probe in [
+        "tampered-body",
+        "wrong-secret",
+        "missing-signature",
+        "malformed-signature",
+    ] {
+        assert_eq!(
+            failed.get(probe).map(String::as_str),
+            Some("fail"),
+            "{probe}: {r:#}"
+        );
+    }
+    assert!(
+        verdict(&r, "tampered-body").contains("Accepted a forged delivery"),
+        "{r:#}"
     );
 }
 

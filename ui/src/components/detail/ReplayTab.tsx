@@ -261,7 +261,8 @@ export function ReplayTab({
   );
 }
 
-function AttemptRow({
+/** One attempt: its answer in a line, and when open what was sent and what came back. */
+export function AttemptRow({
   a,
   eventId,
   open,
