@@ -3,6 +3,7 @@
 //! `hookscope` binary as a child process) and talks to it over real HTTP.
 
 mod common;
+mod contract;
 
 mod api;
 mod capture;

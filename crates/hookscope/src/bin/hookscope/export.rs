@@ -1,7 +1,6 @@
 //! `hookscope export` and `hookscope import`: hand captures to someone else, and read theirs.
 
 use std::io::Write;
-use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 
 use anyhow::{Context, Result, bail};
@@ -10,7 +9,7 @@ use hookscope::config::Endpoints;
 use hookscope::export::{self, Format};
 use hookscope::profile::Registry;
 use hookscope::server::VENDORS_DIR;
-use hookscope::store::{LockHolder, ServeLock, Store};
+use hookscope::store::{ServeLock, Store};
 
 use crate::inspect::FilterArgs;
 use crate::{DbArg, db_path, load_config};
@@ -125,21 +124,30 @@ pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
             (ids, None)
         }
         Err(busy @ hookscope::Error::DatabaseInUse { .. }) => {
-            let Some(api) = LockHolder::of(&db)?.and_then(|h| h.api) else {
+            let running = crate::through::Running::find(
+                &db,
+                args.api_token.or(config.api.token),
+                data_dir,
+                "an import",
+            )?;
+            let Some(running) = running else {
                 return Err(anyhow::Error::new(busy).context(
                     "import writes to the store, and the server holding it serves no control API to import through; import from its window, or stop it",
                 ));
             };
-            let token = args
-                .api_token
-                .or(config.api.token)
-                .or_else(|| hookscope::api::saved_token(data_dir))
-                .context(format!(
-                    "a server holds {} and imports go through its API at {api}, but no token is known: pass --api-token",
-                    db.display()
-                ))?;
-            let ids = runtime.block_on(import_through(api, &token, bytes))?;
-            (ids, Some(api))
+            #[derive(serde::Deserialize)]
+            struct Imported {
+                ids: Vec<i64>,
+            }
+            let answer = runtime.block_on(running.call(
+                "POST",
+                "/import",
+                "application/octet-stream",
+                bytes,
+            ))?;
+            let imported: Imported = serde_json::from_slice(&answer)
+                .context("the server answered the import with something else")?;
+            (imported.ids, Some(running.api))
         }
         Err(e) => return Err(e.into()),
     };
@@ -155,63 +163,4 @@ pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
         ids.last().copied().unwrap_or_default(),
     )?;
     Ok(())
-}
-
-/// `POST /api/import` on the server at `api`: the same parsing, checks and marks as a direct
-/// import, written by the server's own writer.
-async fn import_through(api: SocketAddr, token: &str, file: Vec<u8>) -> Result<Vec<i64>> {
-    #[derive(serde::Deserialize)]
-    struct Imported {
-        ids: Vec<i64>,
-    }
-    let url = format!("http://{api}/api/import");
-    // The core's own client: no second HTTP stack for one request.
-    let client = hookscope::replay::Client::new(hookscope::replay::ClientOptions {
-        timeout: std::time::Duration::from_secs(600),
-        keep_response: 64 * 1024 * 1024,
-        ..Default::default()
-    });
-    let request = hookscope::replay::Outgoing {
-        delivery_id: None,
-        kind: hookscope::model::AttemptKind::Send,
-        method: "POST".to_owned(),
-        url: url.clone(),
-        headers: vec![
-            (
-                "Authorization".to_owned(),
-                format!("Bearer {token}").into_bytes(),
-            ),
-            (
-                "Content-Type".to_owned(),
-                b"application/octet-stream".to_vec(),
-            ),
-        ],
-        body: file.into(),
-        body_changed: true,
-        resigned: false,
-        event_id: None,
-        stale_signature: None,
-    };
-    let (_, outcome) = client.send(&request).await;
-    let Some(status) = outcome.status else {
-        bail!(
-            "the server holding the store does not answer at {url}: {}",
-            outcome.error.unwrap_or_default()
-        );
-    };
-    if (200..300).contains(&status) {
-        let imported: Imported = serde_json::from_slice(&outcome.body)
-            .with_context(|| format!("{url} answered with something other than an import"))?;
-        return Ok(imported.ids);
-    }
-    let message = serde_json::from_slice::<serde_json::Value>(&outcome.body)
-        .ok()
-        .and_then(|v| v["error"].as_str().map(str::to_owned))
-        .unwrap_or_else(|| format!("HTTP {status}"));
-    if status == 401 {
-        bail!(
-            "the server at {api} refused the API token: pass --api-token with the one it was started with ({message})"
-        );
-    }
-    bail!("the server at {api} refused the import: {message}")
 }

@@ -2,6 +2,7 @@
 //! commands has its module; the work is in the library.
 
 mod check;
+mod endpoints;
 mod export;
 mod generate;
 mod inspect;
@@ -9,6 +10,7 @@ mod open;
 mod replay;
 mod send;
 mod serve;
+mod through;
 mod vendor;
 mod verify;
 
@@ -73,6 +75,9 @@ enum Command {
     Check(CheckArgs),
     /// Print a new one-time link that signs a browser in to the running server's UI.
     Open(open::OpenArgs),
+    /// List the endpoints and their secrets; `endpoints add` makes one (with a secret of its
+    /// own, for CI).
+    Endpoints(endpoints::EndpointsArgs),
 }
 
 #[derive(Args)]
@@ -156,6 +161,11 @@ impl Command {
             Command::Send(a) => &a.db,
             Command::Check(a) => &a.db,
             Command::Open(a) => &a.db,
+            Command::Endpoints(endpoints::EndpointsArgs {
+                command: Some(endpoints::EndpointsCommand::Add(a)),
+                ..
+            }) => &a.db,
+            Command::Endpoints(_) => return None,
             Command::Verify(_) | Command::Vendor(_) => return None,
         };
         arg.db.as_deref()
@@ -187,6 +197,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Send(args) => send::send(args, &data_dir),
         Command::Check(args) => check::check(args, &data_dir),
         Command::Open(args) => open::open(args, &data_dir),
+        Command::Endpoints(args) => endpoints::endpoints(args, &data_dir),
     }
 }
 

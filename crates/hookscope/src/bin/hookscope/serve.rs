@@ -58,6 +58,15 @@ pub struct ServeArgs {
     /// Config file. Default: hookscope.toml in the data directory, if present.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
+    /// Once capture and the API listen, write their addresses to FILE as JSON (written whole,
+    /// then renamed into place: a script waits for the file, never for a sleep); removed at
+    /// stop. docs/cli.md describes it.
+    #[arg(long, value_name = "FILE")]
+    pub ready_file: Option<PathBuf>,
+    /// Print the same JSON as one line on standard output instead of the banner and the
+    /// traffic lines.
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -96,6 +105,10 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     }
     let db = db_path(&args.db, &data_dir);
     let config_shown = config_path.clone();
+    // A ready file left by a server that was killed says nothing of this one.
+    if let Some(file) = &args.ready_file {
+        let _ = std::fs::remove_file(file);
+    }
     let runtime = tokio::runtime::Runtime::new().context("cannot start the async runtime")?;
     runtime.block_on(async move {
         let server = Server::start(InstanceSetup {
@@ -137,10 +150,29 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             );
         }
         let _ = writeln!(out, "Press Ctrl-C to stop.");
+        let ready = Ready {
+            event: "ready",
+            version: env!("CARGO_PKG_VERSION"),
+            pid: std::process::id(),
+            capture_url: server.capture_url(),
+            api_url: format!("http://{}/api", server.api_addr),
+            api_token: server.token.clone(),
+            ui_url: server.ui_url(),
+            database: db.display().to_string(),
+            config: config_shown.display().to_string(),
+        };
+        if args.json {
+            out = serde_json::to_vec(&ready).unwrap_or_default();
+            out.push(b'\n');
+        }
+        if let Some(file) = &args.ready_file {
+            write_ready(file, &ready)
+                .with_context(|| format!("writing the ready file {}", file.display()))?;
+        }
         let mut stdout = std::io::stdout().lock();
         let _ = stdout.write_all(&out).and_then(|()| stdout.flush());
         drop(stdout);
-        if !args.quiet {
+        if !args.quiet && !args.json {
             print_traffic(&server);
         }
 
@@ -149,9 +181,42 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
         // a clean stop into a panic.
         let _ = writeln!(std::io::stderr(), "Stopping: finishing requests in flight…");
         server.shutdown().await;
+        if let Some(file) = &args.ready_file {
+            let _ = std::fs::remove_file(file);
+        }
         let _ = writeln!(std::io::stderr(), "Stopped.");
         Ok(())
     })
+}
+
+/// What `--ready-file` and `--json` tell a script once the server listens.
+#[derive(serde::Serialize)]
+struct Ready {
+    /// Always `ready`.
+    event: &'static str,
+    version: &'static str,
+    pid: u32,
+    capture_url: String,
+    /// The control API's root, and the token it takes (`Authorization: Bearer …`).
+    api_url: String,
+    api_token: String,
+    /// A one-time link that signs a browser in to the UI.
+    ui_url: String,
+    database: String,
+    config: String,
+}
+
+/// Writes `ready` to `file` whole: to a temporary file beside it, renamed into place, so a
+/// script that sees the file reads all of it.
+fn write_ready(file: &std::path::Path, ready: &Ready) -> Result<()> {
+    let mut tmp = file.as_os_str().to_owned();
+    tmp.push(".tmp");
+    let tmp = PathBuf::from(tmp);
+    let mut text = serde_json::to_vec_pretty(ready)?;
+    text.push(b'\n');
+    std::fs::write(&tmp, &text)?;
+    std::fs::rename(&tmp, file)?;
+    Ok(())
 }
 
 /// A line for each delivery as it is stored and each forward as it is answered, the way
