@@ -166,7 +166,12 @@ impl Desktop {
                 if let Some(instance) = instance.as_ref() {
                     let config = &self.boot.config.api;
                     match instance
-                        .listen_api(config.addr, config.token.clone(), None)
+                        .listen_api(
+                            config.addr,
+                            config.token.clone(),
+                            None,
+                            config.mcp_allow_writes,
+                        )
                         .await
                     {
                         Ok(listener) => *api = Some(listener),

@@ -21,6 +21,7 @@ pub mod export;
 pub mod fuzz;
 pub mod head;
 pub mod log;
+pub mod mcp;
 pub mod model;
 pub mod net;
 pub mod profile;

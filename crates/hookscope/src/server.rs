@@ -189,6 +189,7 @@ impl Instance {
         addr: SocketAddr,
         token: Option<String>,
         ui_dir: Option<PathBuf>,
+        mcp_writes: bool,
     ) -> Result<ApiListener> {
         let listener = net::bind(addr, "API", "--api").await?;
         let bound = listener
@@ -205,6 +206,7 @@ impl Instance {
             allowed: AllowedHosts::for_addr(bound),
             ui_dir,
             sessions: sessions.clone(),
+            mcp_writes,
         };
         // Commands that write (`hookscope import`) find the API here and go through it.
         if let Err(e) = self.lock.advertise_api(bound) {
@@ -328,7 +330,12 @@ impl Server {
         let capture = instance.listen_capture(config.capture.addr).await?;
         let ui_dir = config.api.ui.clone().or_else(api::ui::default_dir);
         let api = instance
-            .listen_api(config.api.addr, config.api.token.clone(), ui_dir)
+            .listen_api(
+                config.api.addr,
+                config.api.token.clone(),
+                ui_dir,
+                config.api.mcp_allow_writes,
+            )
             .await?;
         Ok(Server {
             capture_addr: capture.addr,

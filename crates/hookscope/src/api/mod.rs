@@ -38,6 +38,8 @@ pub struct ApiState {
     pub ui_dir: Option<std::path::PathBuf>,
     /// Browsers signed in by cookie, and the one-time codes that sign them in.
     pub sessions: Arc<session::Sessions>,
+    /// MCP clients at `/mcp` may send and change things.
+    pub mcp_writes: bool,
 }
 
 /// The API's answers are data, never a page: nothing loads, nothing frames them.
@@ -105,7 +107,26 @@ pub fn router(state: ApiState) -> Router {
             state.clone(),
             auth::host_guard,
         ));
-    Router::new().nest("/api", api).merge(ui).with_state(state)
+    // MCP's streamable HTTP transport, behind the same token and Host/Origin checks.
+    let mcp = {
+        use rmcp::transport::streamable_http_server::{
+            StreamableHttpServerConfig, StreamableHttpService, session::local::LocalSessionManager,
+        };
+        let (control, writes) = (state.control.clone(), state.mcp_writes);
+        let service = StreamableHttpService::new(
+            move || Ok(crate::mcp::Mcp::new(control.clone(), writes)),
+            Arc::new(LocalSessionManager::default()),
+            StreamableHttpServerConfig::default(),
+        );
+        Router::new()
+            .nest_service("/mcp", service)
+            .layer(middleware::from_fn_with_state(state.clone(), auth::guard))
+    };
+    Router::new()
+        .nest("/api", api)
+        .merge(mcp)
+        .merge(ui)
+        .with_state(state)
 }
 
 /// An error as the API answers it: a status and `{"error": "..."}`.

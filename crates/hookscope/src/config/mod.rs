@@ -119,6 +119,9 @@ pub struct ApiConfig {
     pub token: Option<String>,
     /// The built UI to serve at `/` (by default the repository's `ui/dist` when it is built).
     pub ui: Option<std::path::PathBuf>,
+    /// Let MCP clients at `/mcp` send and change things (test events, replays); by default
+    /// they only read.
+    pub mcp_allow_writes: bool,
 }
 
 impl Default for ApiConfig {
@@ -127,6 +130,7 @@ impl Default for ApiConfig {
             addr: DEFAULT_API_ADDR.parse().expect("valid default address"),
             token: None,
             ui: None,
+            mcp_allow_writes: false,
         }
     }
 }

@@ -16,6 +16,7 @@ mod handler;
 mod inspect;
 mod instance;
 mod layers;
+mod mcp;
 mod process;
 mod profiles;
 mod replay;

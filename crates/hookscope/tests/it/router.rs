@@ -27,6 +27,7 @@ async fn app(dir: &tempfile::TempDir) -> (Instance, axum::Router) {
         allowed: AllowedHosts::for_addr("127.0.0.1:8788".parse().unwrap()),
         ui_dir: None,
         sessions: std::sync::Arc::new(hookscope::api::session::Sessions::new(TOKEN)),
+        mcp_writes: false,
     };
     (instance, router(state))
 }

@@ -6,6 +6,7 @@ mod endpoints;
 mod export;
 mod generate;
 mod inspect;
+mod mcp;
 mod open;
 mod replay;
 mod send;
@@ -78,6 +79,9 @@ enum Command {
     /// List the endpoints and their secrets; `endpoints add` makes one (with a secret of its
     /// own, for CI).
     Endpoints(endpoints::EndpointsArgs),
+    /// Serve Hookscope's tools to a coding agent over MCP on standard input and output
+    /// (capturing meanwhile): list, read and wait for deliveries, send signed test events.
+    Mcp(mcp::McpArgs),
 }
 
 #[derive(Args)]
@@ -166,6 +170,7 @@ impl Command {
                 ..
             }) => &a.db,
             Command::Endpoints(_) => return None,
+            Command::Mcp(a) => &a.db,
             Command::Verify(_) | Command::Vendor(_) => return None,
         };
         arg.db.as_deref()
@@ -198,6 +203,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Check(args) => check::check(args, &data_dir),
         Command::Open(args) => open::open(args, &data_dir),
         Command::Endpoints(args) => endpoints::endpoints(args, &data_dir),
+        Command::Mcp(args) => mcp::mcp(args, data_dir),
     }
 }
 

@@ -67,6 +67,10 @@ pub struct ServeArgs {
     /// traffic lines.
     #[arg(long)]
     pub json: bool,
+    /// Let MCP clients at the API's /mcp send and change things (test events, replays); by
+    /// default they only read.
+    #[arg(long)]
+    pub mcp_allow_writes: bool,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -82,6 +86,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     if let Some(dir) = args.ui {
         config.api.ui = Some(dir);
     }
+    config.api.mcp_allow_writes |= args.mcp_allow_writes;
     if let Some(token) = args.api_token.filter(|t| !t.is_empty()) {
         config.api.token = Some(token);
     }

@@ -1,0 +1,203 @@
+//! Hookscope's MCP server driven by the official MCP Python SDK (tests/sdk/mcp_client.py), over
+//! stdio (`hookscope mcp`) and over streamable HTTP (`/mcp` on a running server's API): the
+//! tools are listed with their input schemas, a write is refused unless allowed, an agent
+//! waiting for a delivery gets the one another process sends with its signature verdict, and
+//! with writes allowed it sends a test event and replays a delivery.
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+use serde_json::Value;
+
+const BIN: &str = env!("CARGO_BIN_EXE_hookscope");
+
+const CONFIG: &str = r#"
+[capture]
+addr = "127.0.0.1:0"
+[api]
+addr = "127.0.0.1:0"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+secrets = ["whsec_mcp_test"]
+"#;
+
+fn python() -> String {
+    std::env::var("HOOKSCOPE_SDK_PYTHON")
+        .expect("HOOKSCOPE_SDK_PYTHON must name a Python with the MCP SDK: run `cargo xtask test`")
+}
+
+/// What the Python client saw, driving Hookscope as `args` say.
+fn client(args: &[&str]) -> Value {
+    let out = Command::new(python())
+        .arg("mcp_client.py")
+        .args(args)
+        .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sdk"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "the MCP client failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout)
+        .unwrap_or_else(|e| panic!("{e}: {}", String::from_utf8_lossy(&out.stdout)))
+}
+
+/// What every run must have seen, writes allowed or not.
+fn judge(seen: &Value) {
+    let tools: Vec<&str> = seen["tools"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|t| t.as_str().unwrap())
+        .collect();
+    for tool in [
+        "export_delivery",
+        "get_delivery",
+        "list_deliveries",
+        "list_endpoints",
+        "list_vendors",
+        "replay_delivery",
+        "send_test_event",
+        "wait_for_delivery",
+    ] {
+        assert!(tools.contains(&tool), "{tool} in {tools:?}");
+    }
+    // Typed inputs: the filter's fields and the wait's timeout are in the schema.
+    let wait = &seen["schemas"]["wait_for_delivery"]["properties"];
+    assert!(
+        wait["timeout_secs"].is_object() && wait["vendor"].is_object(),
+        "{wait}"
+    );
+    assert_eq!(
+        seen["schemas"]["get_delivery"]["required"],
+        serde_json::json!(["id"])
+    );
+
+    // Waiting for what another process sends: it comes back decoded, signed right.
+    assert_eq!(seen["send_exit"], 0);
+    let waited = &seen["waited"];
+    assert_eq!(waited["is_error"], false, "{waited}");
+    let d = &waited["data"];
+    assert_eq!(d["vendor"], "stripe", "{d}");
+    assert_eq!(d["event"]["type"], "invoice.paid", "{d}");
+    assert_eq!(d["signature"]["status"], "valid", "{d}");
+    assert_eq!(d["path"], "/hooks/stripe");
+    assert!(d["body"].as_str().unwrap().contains("invoice.paid"));
+    assert!(d.get("body_base64").is_none(), "{d}");
+    // Senders' data is marked as data.
+    assert!(
+        waited["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The result below holds data captured from webhook senders"),
+        "{waited}"
+    );
+    assert_eq!(seen["got"]["data"]["id"], d["id"]);
+    let listed = seen["listed"]["data"]["items"].as_array().unwrap();
+    assert!(listed.iter().any(|x| x["id"] == d["id"]), "{listed:?}");
+    assert!(
+        listed.iter().all(|x| x["signature"]["status"] == "valid"),
+        "{listed:?}"
+    );
+
+    // Errors say what to do.
+    let nothing = &seen["nothing"];
+    assert_eq!(nothing["is_error"], true);
+    assert!(
+        nothing["text"]
+            .as_str()
+            .unwrap()
+            .contains("no matching delivery arrived within 1 s"),
+        "{nothing}"
+    );
+    let bad = &seen["bad_id"];
+    assert_eq!(bad["is_error"], true);
+    assert!(
+        bad["text"]
+            .as_str()
+            .unwrap()
+            .contains("list_deliveries shows them")
+    );
+    let curl = seen["curl"]["data"]["command"].as_str().unwrap();
+    assert!(curl.starts_with("curl"), "{curl}");
+    assert!(
+        seen["endpoints"]["data"]["capture_url"]
+            .as_str()
+            .unwrap()
+            .starts_with("http://127.0.0.1:")
+    );
+}
+
+#[test]
+fn an_agent_over_stdio_waits_for_a_delivery_and_is_refused_a_write() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hookscope.toml"), CONFIG).unwrap();
+    let seen = client(&["stdio", BIN, dir.path().to_str().unwrap()]);
+    judge(&seen);
+    let refused = &seen["refused"];
+    assert_eq!(refused["is_error"], true, "{refused}");
+    assert!(
+        refused["text"].as_str().unwrap().contains("--allow-writes"),
+        "{refused}"
+    );
+    assert!(seen.get("test_event").is_none());
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hookscope.toml"), CONFIG).unwrap();
+    let mut server = Command::new(BIN)
+        .args(["serve", "--json", "--mcp-allow-writes"])
+        .env("HOOKSCOPE_DATA_DIR", dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready: Value = serde_json::from_str(&line).unwrap();
+    let api = ready["api_url"].as_str().unwrap().trim_end_matches("/api");
+    let token = ready["api_token"].as_str().unwrap();
+    let mcp = format!("{api}/mcp");
+
+    // Without the token, /mcp is as closed as the rest of the API.
+    let refused = reqwest::Client::new()
+        .post(&mcp)
+        .header("content-type", "application/json")
+        .header("accept", "application/json, text/event-stream")
+        .body(r#"{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{},"clientInfo":{"name":"x","version":"1"}}}"#)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 401);
+
+    let data_dir = dir.path().to_str().unwrap().to_owned();
+    let (mcp_url, token) = (mcp.clone(), token.to_owned());
+    let seen = tokio::task::spawn_blocking(move || {
+        client(&["http", &mcp_url, &token, BIN, &data_dir, "--allow-writes"])
+    })
+    .await
+    .unwrap();
+    judge(&seen);
+    let sent = &seen["test_event"];
+    assert_eq!(sent["is_error"], false, "{sent}");
+    assert_eq!(sent["data"]["event"], "customer.created");
+    assert_eq!(sent["data"]["status"], 200, "{sent}");
+    let replayed = &seen["replayed"];
+    assert_eq!(replayed["is_error"], false, "{replayed}");
+    assert_eq!(replayed["data"]["kind"], "replay");
+    assert_eq!(replayed["data"]["status"], 200, "{replayed}");
+    assert_eq!(replayed["data"]["resigned"], true);
+
+    Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+}
