@@ -146,13 +146,13 @@ fn an_agent_over_stdio_waits_for_a_delivery_and_is_refused_a_write() {
     assert!(seen.get("test_event").is_none());
 }
 
-#[tokio::test(flavor = "multi_thread")]
-async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
-    let dir = tempfile::tempdir().unwrap();
-    std::fs::write(dir.path().join("hookscope.toml"), CONFIG).unwrap();
+/// `serve --json --mcp-allow-writes` on a data directory of its own; the server and its ready
+/// line.
+fn serve(dir: &Path) -> (std::process::Child, Value) {
+    std::fs::write(dir.join("hookscope.toml"), CONFIG).unwrap();
     let mut server = Command::new(BIN)
         .args(["serve", "--json", "--mcp-allow-writes"])
-        .env("HOOKSCOPE_DATA_DIR", dir.path())
+        .env("HOOKSCOPE_DATA_DIR", dir)
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -161,7 +161,62 @@ async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
     BufReader::new(server.stdout.take().unwrap())
         .read_line(&mut line)
         .unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap();
+    (server, serde_json::from_str(&line).unwrap())
+}
+
+fn stop(mut server: std::process::Child) {
+    Command::new("kill")
+        .args(["-INT", &server.id().to_string()])
+        .status()
+        .unwrap();
+    server.wait().unwrap();
+}
+
+/// With writes allowed: a test event went to Hookscope and a delivery was replayed.
+fn judge_writes(seen: &Value) {
+    let sent = &seen["test_event"];
+    assert_eq!(sent["is_error"], false, "{sent}");
+    assert_eq!(sent["data"]["event"], "customer.created");
+    assert_eq!(sent["data"]["status"], 200, "{sent}");
+    let replayed = &seen["replayed"];
+    assert_eq!(replayed["is_error"], false, "{replayed}");
+    assert_eq!(replayed["data"]["kind"], "replay");
+    assert_eq!(replayed["data"]["status"], 200, "{replayed}");
+    assert_eq!(replayed["data"]["resigned"], true);
+}
+
+/// While a server (or the desktop app) holds the store, `hookscope mcp` attaches to it: the
+/// agent's tools work on that server's deliveries, with its writes setting.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_over_stdio_attaches_to_the_running_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, ready) = serve(dir.path());
+    let data_dir = dir.path().to_str().unwrap().to_owned();
+    let seen =
+        tokio::task::spawn_blocking(move || client(&["stdio", BIN, &data_dir, "--allow-writes"]))
+            .await
+            .unwrap();
+    judge(&seen);
+    judge_writes(&seen);
+    // What the agent sent is in the server's own store.
+    let api = ready["api_url"].as_str().unwrap();
+    let page: Value = reqwest::Client::new()
+        .get(format!("{api}/deliveries"))
+        .bearer_auth(ready["api_token"].as_str().unwrap())
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(page["items"].as_array().unwrap().len(), 3, "{page}");
+    stop(server);
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
+    let dir = tempfile::tempdir().unwrap();
+    let (server, ready) = serve(dir.path());
     let api = ready["api_url"].as_str().unwrap().trim_end_matches("/api");
     let token = ready["api_token"].as_str().unwrap();
     let mcp = format!("{api}/mcp");
@@ -185,19 +240,6 @@ async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
     .await
     .unwrap();
     judge(&seen);
-    let sent = &seen["test_event"];
-    assert_eq!(sent["is_error"], false, "{sent}");
-    assert_eq!(sent["data"]["event"], "customer.created");
-    assert_eq!(sent["data"]["status"], 200, "{sent}");
-    let replayed = &seen["replayed"];
-    assert_eq!(replayed["is_error"], false, "{replayed}");
-    assert_eq!(replayed["data"]["kind"], "replay");
-    assert_eq!(replayed["data"]["status"], 200, "{replayed}");
-    assert_eq!(replayed["data"]["resigned"], true);
-
-    Command::new("kill")
-        .args(["-INT", &server.id().to_string()])
-        .status()
-        .unwrap();
-    server.wait().unwrap();
+    judge_writes(&seen);
+    stop(server);
 }
