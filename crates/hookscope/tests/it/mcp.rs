@@ -1,5 +1,6 @@
-//! Hookscope's MCP server driven by the official MCP Python SDK (tests/sdk/mcp_client.py), over
-//! stdio (`hookscope mcp`) and over streamable HTTP (`/mcp` on a running server's API): the
+//! Hookscope's MCP server driven by the official MCP SDKs, Python's (tests/sdk/mcp_client.py)
+//! and TypeScript's (tests/sdk/mcp_client.mjs), over stdio (`hookscope mcp`) and over
+//! streamable HTTP (`/mcp` on a running server's API): the
 //! tools are listed with their input schemas, a write is refused unless allowed, an agent
 //! waiting for a delivery gets the one another process sends with its signature verdict, and
 //! with writes allowed it sends a test event and replays a delivery.
@@ -30,8 +31,17 @@ fn python() -> String {
 
 /// What the Python client saw, driving Hookscope as `args` say.
 fn client(args: &[&str]) -> Value {
-    let out = Command::new(python())
-        .arg("mcp_client.py")
+    client_in(&python(), "mcp_client.py", args)
+}
+
+/// What the TypeScript client saw, driving Hookscope as `args` say.
+fn ts_client(args: &[&str]) -> Value {
+    client_in("node", "mcp_client.mjs", args)
+}
+
+fn client_in(program: &str, script: &str, args: &[&str]) -> Value {
+    let out = Command::new(program)
+        .arg(script)
         .args(args)
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../../tests/sdk"))
         .output()
@@ -241,5 +251,36 @@ async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
     .unwrap();
     judge(&seen);
     judge_writes(&seen);
+    stop(server);
+}
+
+/// The official TypeScript SDK, as Cursor and VS Code use it: over stdio, read-only (a write is
+/// refused); over HTTP to a running server with writes allowed (a test event, a replay).
+#[tokio::test(flavor = "multi_thread")]
+async fn the_typescript_sdk_sees_the_same_over_stdio_and_http() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("hookscope.toml"), CONFIG).unwrap();
+    let data_dir = dir.path().to_str().unwrap().to_owned();
+    let over_stdio = {
+        let data_dir = data_dir.clone();
+        tokio::task::spawn_blocking(move || ts_client(&["stdio", BIN, &data_dir]))
+            .await
+            .unwrap()
+    };
+    judge(&over_stdio);
+    assert_eq!(over_stdio["refused"]["is_error"], true, "{over_stdio}");
+
+    let (server, ready) = serve(dir.path());
+    let mcp = format!(
+        "{}/mcp",
+        ready["api_url"].as_str().unwrap().trim_end_matches("/api")
+    );
+    let token = ready["api_token"].as_str().unwrap().to_owned();
+    let over_http =
+        tokio::task::spawn_blocking(move || ts_client(&["http", &mcp, &token, BIN, &data_dir]))
+            .await
+            .unwrap();
+    judge(&over_http);
+    judge_writes(&over_http);
     stop(server);
 }
