@@ -69,6 +69,16 @@ async def drive(session, bin_path, data_dir, writes):
     )
     seen["bad_id"] = await call(session, "get_delivery", {"id": "nope"})
     seen["curl"] = await call(session, "export_delivery", {"id": waited_id})
+    seen["body"] = await call(session, "get_body", {"id": waited_id, "max_bytes": 20})
+    seen["verified_wrong"] = await call(
+        session, "verify_signature", {"id": waited_id, "secret": "whsec_not_the_one"}
+    )
+    seen["verified"] = await call(session, "verify_signature", {"id": waited_id})
+    if writes:
+        # Hookscope's own capture port as the handler: it takes everything, forgeries too.
+        seen["check"] = await call(
+            session, "check_handler", {"vendor": "stripe", "to": capture + "check", "events": ["invoice.paid"]}
+        )
     if writes:
         seen["test_event"] = await call(
             session, "send_test_event", {"event": "stripe:customer.created"}

@@ -59,6 +59,45 @@ impl Control {
         Ok(detail)
     }
 
+    /// What the inspector makes of `headers` and `body` received at `received_at_us`, verified
+    /// with `secrets` as `vendor`'s (detected when `None`): `hookscope verify` on a running
+    /// instance, for a stored delivery or a request from elsewhere.
+    pub fn analyze(
+        &self,
+        headers: &[(String, String)],
+        body: &[u8],
+        received_at_us: i64,
+        vendor: Option<String>,
+        secrets: Vec<String>,
+    ) -> Result<crate::profile::Analysis> {
+        let registry = &self.inner.registry;
+        if let Some(v) = &vendor
+            && registry.get(v).is_none()
+        {
+            let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
+            return Err(Error::Invalid(format!(
+                "unknown vendor {v:?}; known profiles: {}",
+                known.join(", ")
+            )));
+        }
+        let endpoint = crate::config::EndpointConfig {
+            path: "/".into(),
+            vendor,
+            secrets,
+            retired_secrets: Vec::new(),
+            signature: None,
+            response: None,
+            forward: None,
+        };
+        Ok(registry.analyze(&crate::profile::Inspect {
+            headers,
+            body,
+            received_at_us,
+            endpoint: Some(&endpoint),
+            all_secrets: &[],
+        }))
+    }
+
     /// The body bytes as received, with the sender's content type.
     pub async fn raw_body(&self, id: i64) -> Result<(Option<String>, bytes::Bytes)> {
         let store = self.inner.store.clone();

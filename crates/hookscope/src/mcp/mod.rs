@@ -173,6 +173,52 @@ pub struct ReplayInput {
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct BodyInput {
+    /// The stored delivery's number or `d_…` id.
+    pub id: String,
+    /// Bytes to return at most (default 65536, at most 1048576).
+    #[serde(default)]
+    pub max_bytes: Option<usize>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct VerifyInput {
+    /// A stored delivery's number or `d_…` id; or give `headers` and `body` instead.
+    #[serde(default)]
+    pub id: Option<String>,
+    /// A request's headers, `[[name, value], ...]`, when it is not stored.
+    #[serde(default)]
+    pub headers: Option<Vec<(String, String)>>,
+    /// That request's body, as text.
+    #[serde(default)]
+    pub body: Option<String>,
+    /// The secret to verify with; by default the endpoint's.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// The vendor whose scheme applies; by default the one detected.
+    #[serde(default)]
+    pub vendor: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CheckInput {
+    /// The vendor whose deliveries the handler takes (`stripe`, `github`, `cooledge`).
+    pub vendor: String,
+    /// The handler's URL.
+    pub to: String,
+    /// The secret the handler verifies with; by default the endpoint's, else the vendor's test
+    /// secret.
+    #[serde(default)]
+    pub secret: Option<String>,
+    /// Only these event types for the valid-delivery probes.
+    #[serde(default)]
+    pub events: Vec<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExportInput {
     /// The stored delivery's number or `d_…` id.
     pub id: String,
@@ -301,6 +347,168 @@ impl Mcp {
         let max = input.max_body_bytes.unwrap_or(BODY_DEFAULT).min(BODY_MAX);
         Ok(match self.control.get_delivery(id).await {
             Ok(detail) => data(delivery_view(&detail, max), true),
+            Err(e) => failed(e.to_string()),
+        })
+    }
+
+    #[tool(
+        description = "A stored delivery's body exactly as received: as text when it is UTF-8, else base64; cut at max_bytes with a note."
+    )]
+    async fn get_body(
+        &self,
+        Parameters(input): Parameters<BodyInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let id = match self.id(&input.id) {
+            Ok(id) => id,
+            Err(refused) => return Ok(refused),
+        };
+        let max = input.max_bytes.unwrap_or(64 * 1024).min(1024 * 1024);
+        let (content_type, body) = match self.control.raw_body(id).await {
+            Ok(b) => b,
+            Err(e) => return Ok(failed(e.to_string())),
+        };
+        let size = body.len();
+        let kept = &body[..size.min(max)];
+        let mut out = json!({
+            "id": id,
+            "content_type": content_type,
+            "size": size,
+            "truncated": size > max,
+        });
+        match std::str::from_utf8(kept) {
+            Ok(text) => out["text"] = text.into(),
+            Err(e) if size > max && e.valid_up_to() + 4 > kept.len() => {
+                // Cut inside a character: the text up to it.
+                out["text"] = String::from_utf8_lossy(&kept[..e.valid_up_to()]).into();
+            }
+            Err(_) => {
+                use base64::Engine;
+                out["base64"] = base64::engine::general_purpose::STANDARD
+                    .encode(kept)
+                    .into();
+            }
+        }
+        Ok(data(out, true))
+    }
+
+    #[tool(
+        description = "Check a signature: a stored delivery's (as received, at its receive time), or a request's headers and body (now), with a secret or the endpoint's. Returns the verdict and, when it fails, the doctor's reason."
+    )]
+    async fn verify_signature(
+        &self,
+        Parameters(input): Parameters<VerifyInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let (headers, body, at, vendor, secrets) = match (&input.id, &input.headers) {
+            (Some(text), None) => {
+                let id = match self.id(text) {
+                    Ok(id) => id,
+                    Err(refused) => return Ok(refused),
+                };
+                let detail = match self.control.get_delivery(id).await {
+                    Ok(d) => d,
+                    Err(e) => return Ok(failed(e.to_string())),
+                };
+                let body = match self.control.raw_body(id).await {
+                    Ok((_, b)) => b.to_vec(),
+                    Err(e) => return Ok(failed(e.to_string())),
+                };
+                let secrets = match &input.secret {
+                    Some(s) => vec![s.clone()],
+                    None => detail
+                        .summary
+                        .endpoint
+                        .as_ref()
+                        .and_then(|p| self.control.endpoints().into_iter().find(|e| &e.path == p))
+                        .map(|e| e.secrets)
+                        .unwrap_or_default(),
+                };
+                (
+                    detail.headers,
+                    body,
+                    detail.summary.received_at_us,
+                    input.vendor.clone().or(detail.summary.vendor),
+                    secrets,
+                )
+            }
+            (None, Some(headers)) => (
+                headers.clone(),
+                input.body.clone().unwrap_or_default().into_bytes(),
+                crate::model::now_us(),
+                input.vendor.clone(),
+                input.secret.iter().cloned().collect(),
+            ),
+            _ => {
+                return Ok(failed(
+                    "give either id (a stored delivery) or headers and body (a request from elsewhere)",
+                ));
+            }
+        };
+        Ok(
+            match self.control.analyze(&headers, &body, at, vendor, secrets) {
+                Ok(analysis) => data(
+                    json!({
+                        "vendor": analysis.vendor,
+                        "detected_by": analysis.detected_by,
+                        "event": analysis.event,
+                        "signature": analysis.signature,
+                    }),
+                    true,
+                ),
+                Err(e) => failed(e.to_string()),
+            },
+        )
+    }
+
+    #[tool(
+        description = "Grade a webhook handler the way its vendor will treat it (hookscope check): every documented event signed right, forgeries, stale and repeated deliveries, exact bytes, large bodies. Waits for the whole run (about 10 s) and returns the report: per probe pass/warn/fail with the likely bug. Needs --allow-writes."
+    )]
+    async fn check_handler(
+        &self,
+        Parameters(input): Parameters<CheckInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        if let Some(refused) = self.refuse_writes("check_handler") {
+            return Ok(refused);
+        }
+        let mut events = self.control.subscribe();
+        let start = crate::check::StartCheck {
+            vendor: input.vendor,
+            to: input.to,
+            secret: input.secret,
+            events: input.events,
+            timeout_ms: None,
+        };
+        let run = match self.control.start_check(start).await {
+            Ok(run) => run,
+            Err(e) => return Ok(failed(e.to_string())),
+        };
+        let ended = tokio::time::timeout(Duration::from_secs(WAIT_MAX_SECS), async {
+            use crate::model::CheckState::Running;
+            loop {
+                let over = match events.next().await {
+                    Some(StreamEvent::Check { run: r }) if r.id == run.id => r.state != Running,
+                    // Fell behind: the run's own row says whether it ended.
+                    Some(StreamEvent::Lagged { .. }) => self
+                        .control
+                        .check_run(run.id)
+                        .await
+                        .map_or(true, |r| r.summary.state != Running),
+                    None => true,
+                    _ => false,
+                };
+                if over {
+                    return;
+                }
+            }
+        })
+        .await;
+        if ended.is_err() {
+            return Ok(failed(format!(
+                "check run {} did not end within {WAIT_MAX_SECS} s; it goes on (GET /api/checks/{})",
+                run.id, run.id
+            )));
+        }
+        Ok(match self.control.check_run(run.id).await {
+            Ok(done) => data(serde_json::to_value(done).unwrap_or(Value::Null), true),
             Err(e) => failed(e.to_string()),
         })
     }

@@ -141,12 +141,40 @@ fn judge(seen: &Value) {
     );
 }
 
+/// What only the Python client asks: the body byte-exact and cut, signatures checked again
+/// with the endpoint's secret and another, and (with writes) a handler check.
+fn judge_python(seen: &Value, writes: bool) {
+    let body = &seen["body"]["data"];
+    assert_eq!(body["truncated"], true, "{body}");
+    assert_eq!(body["text"].as_str().unwrap().len(), 20, "{body}");
+    assert!(body["size"].as_u64().unwrap() > 20);
+    assert_eq!(seen["verified"]["data"]["signature"]["status"], "valid");
+    let wrong = &seen["verified_wrong"]["data"]["signature"];
+    assert_eq!(wrong["status"], "invalid", "{wrong}");
+    if writes {
+        let check = &seen["check"];
+        assert_eq!(check["is_error"], false, "{check}");
+        let report = &check["data"]["report"];
+        assert_eq!(check["data"]["state"], "failed", "{check}");
+        let tampered = report["probes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|p| p["probe"] == "tampered-body")
+            .unwrap();
+        assert_eq!(tampered["grade"], "fail", "{tampered}");
+    } else {
+        assert!(seen.get("check").is_none());
+    }
+}
+
 #[test]
 fn an_agent_over_stdio_waits_for_a_delivery_and_is_refused_a_write() {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("hookscope.toml"), CONFIG).unwrap();
     let seen = client(&["stdio", BIN, dir.path().to_str().unwrap()]);
     judge(&seen);
+    judge_python(&seen, false);
     let refused = &seen["refused"];
     assert_eq!(refused["is_error"], true, "{refused}");
     assert!(
@@ -208,6 +236,7 @@ async fn an_agent_over_stdio_attaches_to_the_running_server() {
             .unwrap();
     judge(&seen);
     judge_writes(&seen);
+    judge_python(&seen, true);
     // What the agent sent is in the server's own store.
     let api = ready["api_url"].as_str().unwrap();
     let page: Value = reqwest::Client::new()
@@ -219,7 +248,13 @@ async fn an_agent_over_stdio_attaches_to_the_running_server() {
         .json()
         .await
         .unwrap();
-    assert_eq!(page["items"].as_array().unwrap().len(), 3, "{page}");
+    let ids: Vec<&Value> = page["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| &d["id"])
+        .collect();
+    assert!(ids.contains(&&seen["waited"]["data"]["id"]), "{page}");
     stop(server);
 }
 
@@ -251,6 +286,7 @@ async fn an_agent_over_http_sends_and_replays_with_writes_allowed() {
     .unwrap();
     judge(&seen);
     judge_writes(&seen);
+    judge_python(&seen, true);
     stop(server);
 }
 
