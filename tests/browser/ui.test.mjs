@@ -106,6 +106,10 @@ describe("live list and detail", () => {
   it("shows the capture URL, then a posted delivery without a reload, byte-exact", async () => {
     const { page, problems } = await openPage(browser, server.ui);
     await page.waitForSelector("[data-testid=empty-state]");
+    // The address shows once the server's info has come ("…" until then).
+    await page.waitForFunction(
+      () => document.querySelector("[data-testid=capture-url]")?.textContent !== "…",
+    );
     assert.equal(await page.textContent("[data-testid=capture-url]"), server.capture);
     // The token left the address bar.
     assert.ok(!page.url().includes("token"), page.url());
