@@ -356,16 +356,6 @@ impl<'r> Prepared<'r> {
     }
 }
 
-/// Runs every probe against `opts.to`, in order, without recording anything.
-pub async fn run(
-    registry: &Registry,
-    endpoints: &[EndpointConfig],
-    opts: &CheckOptions,
-) -> Result<CheckReport> {
-    let prepared = Prepared::new(registry, endpoints, opts)?;
-    Ok(prepared.run(None, &CancellationToken::new(), |_| {}).await)
-}
-
 /// Stores one probe's request and answer; its attempt id, or `None` (logged) when it could not.
 async fn record(store: &Store, attempt: NewAttempt) -> Option<i64> {
     let store = store.clone();

@@ -109,6 +109,19 @@ impl CheckRun {
     }
 }
 
+/// Run `id` as stored, compared with the run before it against the same handler; `None` when
+/// there is none. Blocks on SQLite.
+pub fn load(store: &Store, id: i64) -> Result<Option<CheckRun>> {
+    let Some(row) = store.check(id)? else {
+        return Ok(None);
+    };
+    let mut run = CheckRun::from_row(row)?;
+    if let Some(before) = store.previous_check(id)? {
+        run.compare_with(&CheckRun::from_row(before)?);
+    }
+    Ok(Some(run))
+}
+
 /// A stored row's summary; a `running` row that has not moved for [`INTERRUPTED_AFTER`] is
 /// `interrupted`.
 pub fn summary(row: CheckRow) -> CheckSummary {

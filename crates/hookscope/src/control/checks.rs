@@ -88,13 +88,9 @@ impl Control {
     /// One run with its report, compared with the run before it against the same handler.
     pub async fn check_run(&self, id: i64) -> Result<CheckRun> {
         let store = self.inner.store.clone();
-        let (row, before) =
-            blocking(move || Ok((store.check(id)?, store.previous_check(id)?))).await?;
-        let mut run = CheckRun::from_row(row.ok_or(Error::NoCheckRun(id))?)?;
-        if let Some(before) = before {
-            run.compare_with(&CheckRun::from_row(before)?);
-        }
-        Ok(run)
+        blocking(move || runs::load(&store, id))
+            .await?
+            .ok_or(Error::NoCheckRun(id))
     }
 
     /// Stops a run started here before its next request; it ends `cancelled` with the probes

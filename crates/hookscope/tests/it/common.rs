@@ -183,3 +183,32 @@ pub fn page_ids(page: &Value) -> Vec<i64> {
         .map(|d| d["id"].as_i64().expect("items have ids"))
         .collect()
 }
+
+/// A `hookscope serve --json` child on the data directory `dir` with `extra` flags, and the
+/// ready line it printed once its listeners were up.
+pub fn serve_json(dir: &std::path::Path, extra: &[&str]) -> (std::process::Child, Value) {
+    use std::io::BufRead;
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(["serve", "--json"])
+        .args(extra)
+        .env("HOOKSCOPE_DATA_DIR", dir)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(child.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let ready = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
+    (child, ready)
+}
+
+/// Stops a `serve` child as Ctrl-C would, and waits for it.
+pub fn interrupt(mut child: std::process::Child) {
+    std::process::Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .unwrap();
+    child.wait().unwrap();
+}

@@ -2,9 +2,8 @@
 //! server listens and where, and `endpoints add` makes an endpoint with a known or generated
 //! secret (through the running server when there is one) that a script then signs with.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Output};
 use std::time::Duration;
 
 use serde_json::Value;
@@ -29,39 +28,21 @@ fn json_of(out: &Output) -> Value {
     })
 }
 
-/// `serve --json --ready-file F`; its ready line, once it is printed.
+/// `serve --json --ready-file F` on free ports; its ready line, once it is printed.
 fn serve_ready(dir: &Path, ready_file: &Path) -> (Child, Value) {
-    let mut child = Command::new(BIN)
-        .args([
-            "serve",
-            "--capture",
-            "127.0.0.1:0",
-            "--api",
-            "127.0.0.1:0",
-            "--json",
-        ])
-        .arg("--ready-file")
-        .arg(ready_file)
-        .env("HOOKSCOPE_DATA_DIR", dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line:?}"));
-    (child, ready)
+    let ready_file = ready_file.to_str().unwrap();
+    let args = [
+        "--capture",
+        "127.0.0.1:0",
+        "--api",
+        "127.0.0.1:0",
+        "--ready-file",
+        ready_file,
+    ];
+    crate::common::serve_json(dir, &args)
 }
 
-fn stop(mut child: Child) {
-    Command::new("kill")
-        .args(["-INT", &child.id().to_string()])
-        .status()
-        .unwrap();
-    child.wait().unwrap();
-}
+use crate::common::interrupt as stop;
 
 /// The ready line and the ready file say the same, are there as soon as the server listens
 /// (no polling), name addresses that answer, and the file goes when the server stops. A file

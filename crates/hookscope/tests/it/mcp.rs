@@ -5,9 +5,8 @@
 //! waiting for a delivery gets the one another process sends with its signature verdict, and
 //! with writes allowed it sends a test event and replays a delivery.
 
-use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Command, Stdio};
+use std::process::Command;
 
 use serde_json::Value;
 
@@ -188,27 +187,10 @@ fn an_agent_over_stdio_waits_for_a_delivery_and_is_refused_a_write() {
 /// line.
 fn serve(dir: &Path) -> (std::process::Child, Value) {
     std::fs::write(dir.join("hookscope.toml"), CONFIG).unwrap();
-    let mut server = Command::new(BIN)
-        .args(["serve", "--json", "--mcp-allow-writes"])
-        .env("HOOKSCOPE_DATA_DIR", dir)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(server.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    (server, serde_json::from_str(&line).unwrap())
+    crate::common::serve_json(dir, &["--mcp-allow-writes"])
 }
 
-fn stop(mut server: std::process::Child) {
-    Command::new("kill")
-        .args(["-INT", &server.id().to_string()])
-        .status()
-        .unwrap();
-    server.wait().unwrap();
-}
+use crate::common::interrupt as stop;
 
 /// With writes allowed: a test event went to Hookscope and a delivery was replayed.
 fn judge_writes(seen: &Value) {

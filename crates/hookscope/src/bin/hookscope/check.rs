@@ -104,22 +104,7 @@ pub fn check(args: CheckArgs, data_dir: &Path) -> Result<()> {
                 ))
                 .map_err(|e| usage(e.into()))?;
             let id = run.summary.id;
-            let mut run = runtime.block_on(async {
-                let store = store.clone();
-                tokio::task::spawn_blocking(move || -> hookscope::error::Result<_> {
-                    let mut run = check::CheckRun::from_row(
-                        store
-                            .check(id)?
-                            .ok_or(hookscope::error::Error::NoCheckRun(id))?,
-                    )?;
-                    if let Some(before) = store.previous_check(id)? {
-                        run.compare_with(&check::CheckRun::from_row(before)?);
-                    }
-                    Ok(run)
-                })
-                .await
-                .map_err(|e| hookscope::error::Error::Task(e.to_string()))?
-            })?;
+            let mut run = check::runs::load(store, id)?.context("the check run was not stored")?;
             let report = run
                 .report
                 .take()
