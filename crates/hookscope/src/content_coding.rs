@@ -13,6 +13,7 @@ pub const MAX_DECODED: usize = 4 * 1024 * 1024;
 /// A body decoded from its content coding, for display.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct DecodedBody {
     /// The codings undone, as the header listed them (`gzip`, `br`, `gzip, br`).
     pub encoding: String,

@@ -122,6 +122,24 @@ impl Error {
         }
     }
 
+    /// The caller's request is at fault, not the instance: an unknown id, a filter or value that
+    /// does not parse, a config or profile that is invalid, a database that is not there. The
+    /// command line exits 2 for these.
+    pub fn is_input(&self) -> bool {
+        matches!(
+            self,
+            Error::NotFound(_)
+                | Error::NoReplayJob(_)
+                | Error::NoCheckRun(_)
+                | Error::NoAttempt(_)
+                | Error::Filter(_)
+                | Error::Invalid(_)
+                | Error::Config { .. }
+                | Error::Vendor(_)
+                | Error::NoDatabase(_)
+        )
+    }
+
     /// An I/O error on `path`.
     pub fn io(path: impl Into<PathBuf>, source: std::io::Error) -> Self {
         Error::Io {

@@ -13,6 +13,7 @@ pub mod capture;
 pub mod check;
 pub mod config;
 pub mod content_coding;
+pub mod contract;
 pub mod control;
 pub mod error;
 pub mod events;

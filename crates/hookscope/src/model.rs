@@ -52,6 +52,7 @@ pub struct NewDelivery {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub enum DuplicateKind {
     /// The first arrival of its event.
     First,
@@ -82,6 +83,7 @@ impl DuplicateKind {
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Duplicate {
     pub kind: DuplicateKind,
     /// The first delivery of this event (it may since have been deleted).
@@ -99,6 +101,7 @@ pub struct Duplicate {
 /// The handler's answer to a delivery: the latest forward, replay or edited send of it.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct HandlerAnswer {
     /// The attempt it came from.
     pub attempt_id: i64,
@@ -143,6 +146,7 @@ pub fn first_line(body: &[u8]) -> Option<String> {
 /// One row of a delivery list: everything but the head and the body.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct DeliverySummary {
     pub id: i64,
     /// RFC 3339, UTC, microseconds.
@@ -193,6 +197,7 @@ pub struct Delivery {
 /// `before` of the next page.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Page {
     pub items: Vec<DeliverySummary>,
     pub next_cursor: Option<i64>,
@@ -411,6 +416,7 @@ pub fn now_us() -> i64 {
 /// base64.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct DeliveryDetail {
     #[serde(flatten)]
     pub summary: DeliverySummary,
@@ -472,6 +478,7 @@ impl DeliveryDetail {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[serde(rename_all = "snake_case")]
+#[derive(schemars::JsonSchema)]
 pub enum AttemptKind {
     /// A stored delivery sent again.
     Replay,
@@ -547,6 +554,7 @@ pub struct NewAttempt {
 /// A stored outgoing request, as the API, the UI and `hookscope replay` present it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Attempt {
     pub id: i64,
     pub delivery_id: Option<i64>,
@@ -589,6 +597,7 @@ pub struct Attempt {
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub enum CheckState {
     Running,
     /// Ended with no probe failed.
@@ -664,6 +673,7 @@ pub struct ReplayJob {
 /// Where a bulk replay stands; also its final report.
 #[derive(Debug, Clone, Default, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct ReplayProgress {
     pub total: u64,
     /// Sent, or given up on before sending (see `failed`).
@@ -696,6 +706,7 @@ impl ReplayProgress {
 /// export --format curl` writes the same).
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct CurlCommand {
     pub command: String,
     /// The file a binary body is read from (`--data-binary @name`): the raw body saved under
@@ -706,6 +717,7 @@ pub struct CurlCommand {
 /// A list answer of the control API: `{"items": [...]}`, so that fields can be added beside it.
 #[derive(Debug, Clone, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Items<T> {
     pub items: Vec<T>,
 }
@@ -726,6 +738,7 @@ pub struct Deleted {
 /// What an import stored.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct ImportResult {
     pub imported: usize,
     /// The new deliveries' ids, in the file's order.
@@ -735,6 +748,7 @@ pub struct ImportResult {
 /// A vendor's documented event that a sample or test event can be made of.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct SampleEvent {
     pub vendor: String,
     pub event: String,

@@ -12,6 +12,7 @@ use super::{Exchange, ProbeResult};
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, serde::Deserialize)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub enum Grade {
     Pass,
     /// Not wrong, but worth knowing (an effects count that did not move, say).

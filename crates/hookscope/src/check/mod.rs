@@ -55,6 +55,7 @@ pub struct CheckOptions {
 /// One request a probe sent, and what came back.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Exchange {
     /// The event id the request carried, when it had one.
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -82,6 +83,7 @@ pub struct Exchange {
 /// One probe's result.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct ProbeResult {
     /// Stable id: `valid`, `unknown-event`, `tampered-body`, `wrong-secret`,
     /// `missing-signature`, `malformed-signature`, `stale-timestamp`, `future-timestamp`,
@@ -101,6 +103,7 @@ pub struct ProbeResult {
 /// A whole check.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct CheckReport {
     /// The vendor's profile id and name.
     pub vendor: String,

@@ -12,7 +12,7 @@ use crate::model::Delivery;
 pub const FORMAT: &str = "hookscope.delivery/1";
 
 /// One delivery as a JSON Lines record.
-#[derive(Debug, Clone, Serialize, Deserialize)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
 pub struct Record {
     pub format: String,
     /// Its id in the store it came from (a new one is assigned on import).

@@ -637,27 +637,12 @@ impl Mcp {
         description = "The vendors Hookscope knows: how each is detected, whether and how it signs, and the events a test can be sent as."
     )]
     async fn list_vendors(&self) -> Result<CallToolResult, ErrorData> {
-        let catalog = self.control.sample_catalog();
-        let vendors: Vec<Value> = self
-            .control
-            .vendors()
-            .into_iter()
-            .map(|p| {
-                let events: Vec<&str> = catalog
-                    .iter()
-                    .filter(|s| s.vendor == p.id)
-                    .map(|s| s.event.as_str())
-                    .collect();
-                json!({
-                    "id": p.id,
-                    "name": p.name,
-                    "signs": p.signature.is_some(),
-                    "signature_header": p.signature.as_ref().map(|s| s.header.clone()),
-                    "test_events": events,
-                })
-            })
-            .collect();
-        Ok(data(json!({ "items": vendors }), false))
+        let vendors =
+            crate::contract::vendors(&self.control.vendors(), &self.control.sample_catalog());
+        Ok(data(
+            serde_json::to_value(vendors).unwrap_or(Value::Null),
+            false,
+        ))
     }
 
     #[tool(

@@ -66,6 +66,7 @@ const MAX_FINDINGS: usize = 20;
 /// The decoded envelope.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct EventInfo {
     #[serde(rename = "type")]
     pub event_type: Option<String>,
@@ -88,7 +89,7 @@ pub struct DedupeKey {
 }
 
 /// Everything the inspector says about one delivery, except duplicates (the store's job).
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq, schemars::JsonSchema)]
 pub struct Analysis {
     /// Profile id, `None` when nothing recognised the sender.
     pub vendor: Option<String>,

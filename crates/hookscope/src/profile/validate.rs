@@ -10,6 +10,7 @@ use crate::error::{Error, Result};
 /// One validation finding. Findings are warnings, never rejections: the delivery is stored.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct Finding {
     /// `warning` (the payload breaks what the vendor documents) or `info`.
     pub level: String,

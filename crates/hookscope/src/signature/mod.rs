@@ -37,6 +37,7 @@ impl<'a> SignedRequest<'a> {
 #[derive(Debug, Clone, Copy, Serialize, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub enum SignatureStatus {
     Valid,
     Invalid,
@@ -76,6 +77,7 @@ impl SignatureStatus {
 /// The outcome of checking one request.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct SignatureCheck {
     pub status: SignatureStatus,
     /// The profile whose scheme was applied.

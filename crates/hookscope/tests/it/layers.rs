@@ -25,6 +25,7 @@ const LAYERS: &[&[&str]] = &[
     &["replay"],
     &["export", "reverify", "fuzz", "check"],
     &["control"],
+    &["contract"],
     &["mcp"],
     &["api"],
     &["server"],

@@ -625,19 +625,20 @@ async fn the_cli_replays_with_or_without_a_running_server() {
     ])
     .await
     .unwrap();
-    assert!(!out.status.success());
+    assert_eq!(out.status.code(), Some(1), "failures found");
     let lines: Vec<Value> = String::from_utf8_lossy(&out.stdout)
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(lines.len(), 2);
+    assert_eq!(lines.len(), 3, "two attempts and the summary");
     assert_eq!(lines[0]["delivery_id"], first, "oldest first");
     assert_eq!(lines[0]["status"], 500);
+    assert_eq!(lines[2]["report"]["failed"], 2, "{lines:?}");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("answered 500"), "{stderr}");
 
     let out = run(vec!["replay".into(), "--to".into(), to]).await.unwrap();
-    assert!(!out.status.success(), "ids or --filter are required");
+    assert_eq!(out.status.code(), Some(2), "ids or --filter are required");
 
     // The history, newest first: the failed replay, then the one that was answered 201.
     let out = run(vec!["attempts".into(), first.to_string()])

@@ -10,10 +10,10 @@ use anyhow::{Context, Result};
 use base64::Engine;
 use clap::{Args, Subcommand};
 use hookscope::config::{EndpointConfig, validate_endpoints, write_endpoints};
+use hookscope::contract::{Endpoint, EndpointAdded};
 use hookscope::profile::Registry;
 use hookscope::server::VENDORS_DIR;
 use hookscope::signature::SecretFormat;
-use serde::Serialize;
 
 use crate::{DbArg, Exit, db_path, load_config};
 
@@ -79,17 +79,6 @@ pub struct AddArgs {
     pub db: DbArg,
 }
 
-/// One endpoint as `hookscope endpoints --json` prints it.
-#[derive(Debug, Serialize)]
-pub struct EndpointOut {
-    pub path: String,
-    pub vendor: Option<String>,
-    /// In the order they are tried; masked unless `--show-secrets`.
-    pub secrets: Vec<String>,
-    /// Where each delivery is also sent, when it is.
-    pub forward_to: Option<String>,
-}
-
 pub fn endpoints(args: EndpointsArgs, data_dir: &Path) -> Result<()> {
     match args.command {
         Some(EndpointsCommand::Add(add)) => add_endpoint(add, data_dir),
@@ -97,39 +86,16 @@ pub fn endpoints(args: EndpointsArgs, data_dir: &Path) -> Result<()> {
     }
 }
 
-fn mask(secret: &str) -> String {
-    let chars: Vec<char> = secret.chars().collect();
-    if chars.len() <= 10 {
-        return "•".repeat(chars.len());
-    }
-    let head: String = chars[..6].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}…{tail}")
-}
-
-fn shown(e: &EndpointConfig, show_secrets: bool) -> EndpointOut {
-    EndpointOut {
-        path: e.path.clone(),
-        vendor: e.vendor.clone(),
-        secrets: e
-            .secrets
-            .iter()
-            .map(|s| if show_secrets { s.clone() } else { mask(s) })
-            .collect(),
-        forward_to: e.forward.as_ref().map(|f| f.to.clone()),
-    }
-}
-
 fn list(args: ListEndpointsArgs, data_dir: &Path) -> Result<()> {
     let (config, path) = load_config(args.config.as_deref(), data_dir)?;
-    let items: Vec<EndpointOut> = config
+    let items: Vec<Endpoint> = config
         .endpoints
         .iter()
-        .map(|e| shown(e, args.show_secrets))
+        .map(|e| Endpoint::of(e, args.show_secrets))
         .collect();
     let mut out = std::io::stdout().lock();
     if args.json {
-        serde_json::to_writer_pretty(&mut out, &serde_json::json!({ "items": items }))?;
+        serde_json::to_writer_pretty(&mut out, &hookscope::model::Items { items })?;
         writeln!(out)?;
         return Ok(());
     }
@@ -260,10 +226,12 @@ fn add_endpoint(args: AddArgs, data_dir: &Path) -> Result<()> {
     };
     let mut out = std::io::stdout().lock();
     if args.json {
-        let mut shown = serde_json::to_value(shown(&endpoint, true))?;
-        shown["config"] = config_path.display().to_string().into();
-        shown["applied_by"] = through.map(|a| format!("http://{a}")).into();
-        serde_json::to_writer_pretty(&mut out, &shown)?;
+        let added = EndpointAdded {
+            endpoint: Endpoint::of(&endpoint, true),
+            config: config_path.display().to_string(),
+            applied_by: through.map(|a| format!("http://{a}")),
+        };
+        serde_json::to_writer_pretty(&mut out, &added)?;
         writeln!(out)?;
         return Ok(());
     }

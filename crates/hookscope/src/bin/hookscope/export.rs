@@ -3,7 +3,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 use clap::Args;
 use hookscope::config::Endpoints;
 use hookscope::export::{self, Format};
@@ -12,7 +12,7 @@ use hookscope::server::VENDORS_DIR;
 use hookscope::store::{ServeLock, Store};
 
 use crate::inspect::FilterArgs;
-use crate::{DbArg, db_path, load_config};
+use crate::{DbArg, OrUsage, db_path, load_config};
 
 #[derive(Args)]
 pub struct ExportArgs {
@@ -73,6 +73,9 @@ pub struct ImportArgs {
     /// A HAR file (ours, a browser's, HTTP Toolkit's) or Hookscope JSON Lines; `-` for
     /// standard input.
     pub file: PathBuf,
+    /// Print what was stored as JSON (docs/schema/import.json).
+    #[arg(long)]
+    pub json: bool,
     /// Config file (endpoints and secrets the deliveries are verified with). Default:
     /// hookscope.toml in the data directory.
     #[arg(long, value_name = "FILE")]
@@ -97,12 +100,15 @@ pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
         std::io::Read::read_to_end(&mut std::io::stdin(), &mut buf)?;
         buf
     } else {
-        std::fs::read(&args.file).with_context(|| format!("reading {}", args.file.display()))?
+        std::fs::read(&args.file).or_usage(|| format!("reading {}", args.file.display()))?
     };
     let items = export::import::parse(&bytes)
-        .with_context(|| format!("{} cannot be imported", args.file.display()))?;
+        .or_usage(|| format!("{} cannot be imported", args.file.display()))?;
     if items.is_empty() {
-        bail!("{} holds no deliveries", args.file.display());
+        return Err(crate::usage(format!(
+            "{} holds no deliveries",
+            args.file.display()
+        )));
     }
     let (config, _) = load_config(args.config.as_deref(), data_dir)?;
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
@@ -152,6 +158,15 @@ pub fn import(args: ImportArgs, data_dir: &Path) -> Result<()> {
         Err(e) => return Err(e.into()),
     };
     let mut out = std::io::stdout().lock();
+    if args.json {
+        let imported = hookscope::model::ImportResult {
+            imported: ids.len(),
+            ids,
+        };
+        serde_json::to_writer_pretty(&mut out, &imported)?;
+        writeln!(out)?;
+        return Ok(());
+    }
     let via = through.map_or(String::new(), |api| {
         format!(" through the running server (API at {api})")
     });

@@ -32,6 +32,9 @@ pub struct GenerateArgs {
     /// Return at once, without waiting for the search index to cover them.
     #[arg(long)]
     pub no_index: bool,
+    /// Print what was generated as JSON (docs/schema/generate.json).
+    #[arg(long)]
+    pub json: bool,
     /// Config file. Default: hookscope.toml in the data directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<std::path::PathBuf>,
@@ -150,6 +153,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
         args.count as f64 / fill_secs.max(1e-9)
     );
 
+    let mut index_ms = None;
     if !args.no_index {
         let started = Instant::now();
         loop {
@@ -161,6 +165,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
             std::thread::sleep(Duration::from_millis(250));
         }
         progress.done();
+        index_ms = Some(started.elapsed().as_secs_f64() * 1000.0);
         eprintln!(
             "Indexed for search in {:.1} s.",
             started.elapsed().as_secs_f64()
@@ -169,13 +174,27 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
     runtime.block_on(writer.close());
     writer_thread.join();
     let size = std::fs::metadata(&db).map(|m| m.len()).unwrap_or(0);
+    let stored = store.count()?;
     eprintln!(
-        "{} now holds {} deliveries ({} before), {}.",
+        "{} now holds {stored} deliveries ({before} before), {}.",
         db.display(),
-        store.count()?,
-        before,
         bytesize::ByteSize(size)
     );
+    if args.json {
+        let generated = hookscope::contract::Generated {
+            deliveries: args.count,
+            endpoints_added: missing.len(),
+            fill_ms: fill_secs * 1000.0,
+            rate: args.count as f64 / fill_secs.max(1e-9),
+            index_ms,
+            database: db.display().to_string(),
+            stored,
+            bytes: size,
+        };
+        let mut out = std::io::stdout().lock();
+        serde_json::to_writer_pretty(&mut out, &generated)?;
+        writeln!(out)?;
+    }
     Ok(())
 }
 

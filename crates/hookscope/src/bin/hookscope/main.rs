@@ -82,6 +82,45 @@ enum Command {
     /// Serve Hookscope's tools to a coding agent over MCP on standard input and output
     /// (capturing meanwhile): list, read and wait for deliveries, send signed test events.
     Mcp(mcp::McpArgs),
+    /// The JSON Schema of what a command prints with --json (docs/schema/); without a command,
+    /// the commands that print JSON.
+    Schema(SchemaArgs),
+}
+
+#[derive(Args)]
+struct SchemaArgs {
+    /// The command, as typed: `list`, `endpoints add`, `send --list`.
+    #[arg(value_name = "COMMAND", num_args = 0.., allow_hyphen_values = true)]
+    command: Vec<String>,
+}
+
+/// `hookscope schema [COMMAND]`.
+fn schema(args: SchemaArgs) -> Result<()> {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    if args.command.is_empty() {
+        for c in hookscope::contract::commands() {
+            let shape = match c.shape {
+                hookscope::contract::Shape::Document => "a JSON document",
+                hookscope::contract::Shape::Lines => "JSON Lines",
+            };
+            writeln!(
+                out,
+                "{:<24} {:<26} {shape:<16} docs/schema/{}",
+                c.name,
+                c.flag,
+                c.file_name()
+            )?;
+        }
+        return Ok(());
+    }
+    let name = args.command.join(" ");
+    let command = hookscope::contract::command(&name).or_usage(|| {
+        format!("`{name}` prints no JSON; `hookscope schema` lists the commands that do")
+    })?;
+    serde_json::to_writer_pretty(&mut out, &command.schema)?;
+    writeln!(out)?;
+    Ok(())
 }
 
 #[derive(Args)]
@@ -114,16 +153,48 @@ fn main() -> std::process::ExitCode {
             if !message.is_empty() {
                 eprintln!("error: {message}");
             }
-            match e.chain().find_map(|c| c.downcast_ref::<Exit>()) {
-                Some(Exit(code)) => std::process::ExitCode::from(*code),
-                None => std::process::ExitCode::FAILURE,
-            }
+            std::process::ExitCode::from(exit_status(&e))
         }
     }
 }
 
-/// An exit status a command chose (`check`: 1 when a probe failed, 2 when it could not run as
-/// asked); says nothing itself.
+/// 2 when the command could not run as asked (a usage or input error: the message says what to
+/// change), else 1; or the status the command chose.
+fn exit_status(e: &anyhow::Error) -> u8 {
+    if let Some(Exit(code)) = e.downcast_ref::<Exit>() {
+        return *code;
+    }
+    match e.chain().find_map(|c| c.downcast_ref::<hookscope::Error>()) {
+        Some(e) if e.is_input() => 2,
+        _ => 1,
+    }
+}
+
+/// An error the user fixes by asking differently: exit status 2.
+pub fn usage(message: impl std::fmt::Display) -> anyhow::Error {
+    anyhow::Error::new(Exit(2)).context(message.to_string())
+}
+
+/// `or_usage(|| "what was wrong")`: a failure that is the input's fault, as a usage error (exit
+/// status 2), its cause kept.
+pub trait OrUsage<T> {
+    fn or_usage<M: std::fmt::Display>(self, message: impl FnOnce() -> M) -> Result<T>;
+}
+
+impl<T, E: Into<anyhow::Error>> OrUsage<T> for std::result::Result<T, E> {
+    fn or_usage<M: std::fmt::Display>(self, message: impl FnOnce() -> M) -> Result<T> {
+        self.map_err(|e| e.into().context(message().to_string()).context(Exit(2)))
+    }
+}
+
+impl<T> OrUsage<T> for Option<T> {
+    fn or_usage<M: std::fmt::Display>(self, message: impl FnOnce() -> M) -> Result<T> {
+        self.ok_or_else(|| usage(message()))
+    }
+}
+
+/// An exit status a command chose (1 when `check` found a failing probe, 2 when a command could
+/// not run as asked); says nothing itself.
 #[derive(Debug)]
 pub struct Exit(pub u8);
 
@@ -171,7 +242,7 @@ impl Command {
             }) => &a.db,
             Command::Endpoints(_) => return None,
             Command::Mcp(a) => &a.db,
-            Command::Verify(_) | Command::Vendor(_) => return None,
+            Command::Verify(_) | Command::Vendor(_) | Command::Schema(_) => return None,
         };
         arg.db.as_deref()
     }
@@ -204,6 +275,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Open(args) => open::open(args, &data_dir),
         Command::Endpoints(args) => endpoints::endpoints(args, &data_dir),
         Command::Mcp(args) => mcp::mcp(args, data_dir),
+        Command::Schema(args) => schema(args),
     }
 }
 

@@ -6,7 +6,7 @@ use anyhow::{Context, Result, bail};
 use clap::Args;
 use hookscope::store::LockHolder;
 
-use crate::{DbArg, db_path, load_config};
+use crate::{DbArg, OrUsage, db_path, load_config};
 
 #[derive(Args)]
 pub struct OpenArgs {
@@ -14,6 +14,9 @@ pub struct OpenArgs {
     /// api-token file.
     #[arg(long, env = "HOOKSCOPE_API_TOKEN", hide_env_values = true)]
     pub api_token: Option<String>,
+    /// Print the link as JSON (docs/schema/open.json).
+    #[arg(long)]
+    pub json: bool,
     #[command(flatten)]
     pub db: DbArg,
 }
@@ -31,7 +34,7 @@ pub fn open(args: OpenArgs, data_dir: &std::path::Path) -> Result<()> {
         .api_token
         .or(config.api.token)
         .or_else(|| hookscope::api::saved_token(data_dir))
-        .context("no API token is known: pass --api-token")?;
+        .or_usage(|| "no API token is known: pass --api-token")?;
     let url = format!("http://{api}/api/ui-link");
     let client = hookscope::replay::Client::new(hookscope::replay::ClientOptions::default());
     let request = hookscope::replay::Outgoing {
@@ -53,7 +56,11 @@ pub fn open(args: OpenArgs, data_dir: &std::path::Path) -> Result<()> {
     let (_, outcome) = runtime.block_on(client.send(&request));
     match outcome.status {
         Some(200) => {}
-        Some(401) => bail!("the server at {api} refused the API token: pass --api-token"),
+        Some(401) => {
+            return Err(crate::usage(format!(
+                "the server at {api} refused the API token: pass --api-token"
+            )));
+        }
         Some(status) => bail!("the server at {api} answered {status}"),
         None => bail!(
             "the server does not answer at {url}: {}",
@@ -66,7 +73,15 @@ pub fn open(args: OpenArgs, data_dir: &std::path::Path) -> Result<()> {
         .as_str()
         .context("the server's answer has no link")?;
     let mut out = std::io::stdout().lock();
-    writeln!(out, "{link}")?;
+    if args.json {
+        let link = hookscope::contract::Link {
+            url: link.to_owned(),
+        };
+        serde_json::to_writer(&mut out, &link)?;
+        writeln!(out)?;
+    } else {
+        writeln!(out, "{link}")?;
+    }
     let _ = writeln!(
         std::io::stderr(),
         "Open it in a browser within ten minutes: it signs that browser in, once."

@@ -7,6 +7,7 @@ use std::path::{Path, PathBuf};
 use anyhow::{Context, Result, bail};
 use clap::Args;
 use hookscope::config::Endpoints;
+use hookscope::contract::ReplayLine;
 use hookscope::model::Attempt;
 use hookscope::profile::Registry;
 use hookscope::replay::bulk::{BulkOptions, Item, Replayer};
@@ -57,7 +58,8 @@ pub struct ReplayArgs {
     /// Give up on a request after this long.
     #[arg(long, default_value = "30s", value_parser = humantime::parse_duration)]
     pub timeout: std::time::Duration,
-    /// Print each attempt as a JSON line (the API's attempt object).
+    /// Print JSON Lines: each attempt (the API's attempt object), then the summary
+    /// (docs/schema/replay.json).
     #[arg(long)]
     pub json: bool,
     /// Config file (endpoints and their secrets). Default: hookscope.toml in the data directory.
@@ -72,6 +74,7 @@ pub fn parse_path_mode(text: &str) -> Result<PathMode, String> {
 }
 
 pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
+    hookscope::target::check_target(&args.to)?;
     let (config, _) = load_config(args.config.as_deref(), data_dir)?;
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let endpoints = Endpoints::new(config.endpoints.clone());
@@ -82,10 +85,21 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
             let filter = crate::resolve(filter, &store, data_dir).context("--filter")?;
             store.ids_matching(&filter, hookscope::control::MAX_BULK)?
         }
-        None => args.ids.clone(),
+        None => {
+            // An id that is not stored is a mistake in the command, not a failed send.
+            for &id in &args.ids {
+                store
+                    .get(id)?
+                    .ok_or(hookscope::Error::NotFound(id))
+                    .context("see `hookscope list` for the stored ids")?;
+            }
+            args.ids.clone()
+        }
     };
     if ids.is_empty() {
-        bail!("no delivery matches the filter; nothing to replay");
+        return Err(crate::usage(
+            "no delivery matches the filter; nothing to replay",
+        ));
     }
     let opts = ReplayOptions {
         to: args.to.clone(),
@@ -133,14 +147,14 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
                 return;
             }
             let _ = match item {
-                Item::Sent(a) if args.json => serde_json::to_writer(&mut out, &**a)
-                    .map_err(std::io::Error::other)
-                    .and_then(|()| writeln!(out)),
+                Item::Sent(a) if args.json => json_line(&mut out, &ReplayLine::Sent(a.clone())),
                 Item::Sent(a) => writeln!(out, "{}", visible(&line(a))),
-                Item::NotSent { delivery_id, why } if args.json => writeln!(
-                    out,
-                    "{}",
-                    serde_json::json!({ "delivery_id": delivery_id, "error": why })
+                Item::NotSent { delivery_id, why } if args.json => json_line(
+                    &mut out,
+                    &ReplayLine::NotSent {
+                        delivery_id: *delivery_id,
+                        error: why.clone(),
+                    },
                 ),
                 Item::NotSent { delivery_id, why } => {
                     writeln!(out, "#{delivery_id:<7} not sent: {}", visible(why))
@@ -158,6 +172,14 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
         let report = replayer.many(&ids, &opts, bulk, &cancel, progress).await;
         if let Some(bar) = bar {
             bar.finish_and_clear();
+        }
+        if args.json {
+            let _ = json_line(
+                &mut out,
+                &ReplayLine::Finished {
+                    report: report.clone(),
+                },
+            );
         }
         report
     });
@@ -184,6 +206,11 @@ pub fn replay(args: ReplayArgs, data_dir: &Path) -> Result<()> {
         bail!("first failure: {why}");
     }
     Ok(())
+}
+
+fn json_line(out: &mut impl Write, line: &ReplayLine) -> std::io::Result<()> {
+    serde_json::to_writer(&mut *out, line).map_err(std::io::Error::other)?;
+    writeln!(out)
 }
 
 /// `#12  → answered 201 in 3.4 ms  (attempt 7)`, with the first line of the answer's body when

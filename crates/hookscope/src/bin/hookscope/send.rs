@@ -5,7 +5,7 @@
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Result, bail};
 use bytes::Bytes;
 use clap::Args;
 use hookscope::model::AttemptKind;
@@ -16,7 +16,7 @@ use hookscope::server::VENDORS_DIR;
 
 use hookscope::store::Store;
 
-use crate::{DbArg, db_path, load_config};
+use crate::{DbArg, OrUsage, db_path, load_config};
 
 #[derive(Args)]
 pub struct SendArgs {
@@ -41,6 +41,10 @@ pub struct SendArgs {
     /// List the vendors and events that can be sent.
     #[arg(long)]
     pub list: bool,
+    /// Print what was sent and each answer as JSON (docs/schema/send.json; with --list,
+    /// docs/schema/send-list.json).
+    #[arg(long)]
+    pub json: bool,
     /// Config file (for the endpoints' secrets). Default: hookscope.toml in the data directory.
     #[arg(long, value_name = "FILE")]
     pub config: Option<PathBuf>,
@@ -53,17 +57,28 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let registry = Registry::load(&data_dir.join(VENDORS_DIR))?;
     let mut out = std::io::stdout().lock();
     if args.list {
-        for (vendor, event) in sample::send::catalog(&registry) {
+        let catalog = sample::send::catalog(&registry);
+        if args.json {
+            let items: Vec<_> = catalog
+                .into_iter()
+                .map(|(vendor, event)| hookscope::model::SampleEvent { vendor, event })
+                .collect();
+            serde_json::to_writer_pretty(&mut out, &hookscope::model::Items { items })?;
+            writeln!(out)?;
+            return Ok(());
+        }
+        for (vendor, event) in catalog {
             writeln!(out, "{vendor}:{event}")?;
         }
         return Ok(());
     }
     let (Some(what), Some(to)) = (args.what.as_deref(), args.to.as_deref()) else {
-        bail!("give what to send and --to URL");
+        return Err(crate::usage("give what to send and --to URL"));
     };
     hookscope::target::check_target(to)?;
     let (config, _) = load_config(args.config.as_deref(), data_dir)?;
 
+    let mut sent_as = (None, None);
     let (label, headers, mut body) = match recorded_fixture(what)? {
         Some(recorded) => recorded,
         None => {
@@ -78,6 +93,7 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
                     tamper: false,
                 },
             )?;
+            sent_as = (Some(built.vendor.clone()), Some(built.event.clone()));
             (
                 format!(
                     "{}:{}, signed with {}",
@@ -88,6 +104,17 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
             )
         }
     };
+    // The event id the receiver dedupes on, as Hookscope reads it: what to wait for.
+    let event_id = registry
+        .analyze(&hookscope::profile::Inspect {
+            headers: &headers,
+            body: &body,
+            received_at_us: hookscope::model::now_us(),
+            endpoint: None,
+            all_secrets: &[],
+        })
+        .event
+        .id;
     if args.tamper {
         body = sample::send::tamper(&body);
     }
@@ -112,8 +139,17 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let client = Client::new(ClientOptions::default());
     let times = if args.dup { 2 } else { 1 };
     let mut failed = false;
+    let mut report = hookscope::contract::SendReport {
+        label: label.clone(),
+        vendor: sent_as.0,
+        event: sent_as.1,
+        tampered: args.tamper,
+        to: to.to_owned(),
+        sends: Vec::new(),
+    };
+    let mut text = Vec::new();
     writeln!(
-        out,
+        text,
         "{label}{}{}",
         if args.tamper {
             ", body altered after signing"
@@ -127,25 +163,48 @@ pub fn send(args: SendArgs, data_dir: &Path) -> Result<()> {
     let store = Store::open_existing(&db_path(&args.db, data_dir)).ok();
     for n in 0..times {
         let (started_at_us, outcome) = runtime.block_on(client.send(&outgoing));
-        if let Some(store) = &store
-            && let Err(e) =
-                store.record_attempt(outgoing.attempt(started_at_us, outcome.clone()), None)
-        {
-            tracing::warn!(error = %e, "the send could not be recorded");
-        }
+        let attempt = outgoing.attempt(started_at_us, outcome.clone());
+        let attempt_id = match &store {
+            Some(store) => match store.record_attempt(attempt, None) {
+                Ok(recorded) => Some(recorded.id),
+                Err(e) => {
+                    tracing::warn!(error = %e, "the send could not be recorded");
+                    None
+                }
+            },
+            None => None,
+        };
+        report.sends.push(hookscope::check::Exchange {
+            event_id: event_id.clone(),
+            request_bytes: outgoing.body.len() as u64,
+            status: outcome.status,
+            latency_ms: outcome.latency_us as f64 / 1000.0,
+            answer: outcome.status.map(|_| {
+                let said = String::from_utf8_lossy(&outcome.body);
+                said.lines().next().unwrap_or_default().trim().to_owned()
+            }),
+            error: outcome.error.clone(),
+            attempt_id,
+        });
         let again = if n > 0 { " (again, same id)" } else { "" };
         match (outcome.status, &outcome.error) {
             (Some(status), _) => writeln!(
-                out,
+                text,
                 "→ {status} in {:.1} ms{again}  {}",
                 outcome.latency_us as f64 / 1000.0,
                 String::from_utf8_lossy(&outcome.body[..outcome.body.len().min(200)]).trim()
             )?,
             (None, error) => {
                 failed = true;
-                writeln!(out, "✗ {}{again}", error.as_deref().unwrap_or("no answer"))?;
+                writeln!(text, "✗ {}{again}", error.as_deref().unwrap_or("no answer"))?;
             }
         }
+    }
+    if args.json {
+        serde_json::to_writer_pretty(&mut out, &report)?;
+        writeln!(out)?;
+    } else {
+        out.write_all(&text)?;
     }
     if failed {
         bail!("no answer from {to}");
@@ -164,7 +223,9 @@ fn resolve(what: &str) -> Result<(String, Option<String>)> {
             .and_then(|s| s.to_str());
         return match (vendor, event) {
             (Some(v), Some(e)) => Ok((v.to_owned(), Some(e.to_owned()))),
-            _ => bail!("{what}: a fixture is fixtures/<vendor>/<event>.json"),
+            _ => Err(crate::usage(format!(
+                "{what}: a fixture is fixtures/<vendor>/<event>.json"
+            ))),
         };
     }
     Ok(match what.split_once(':') {
@@ -182,9 +243,9 @@ fn recorded_fixture(what: &str) -> Result<Option<Request>> {
     if !what.ends_with(".json") || !path.is_file() {
         return Ok(None);
     }
-    let text = std::fs::read_to_string(path).with_context(|| format!("reading {what}"))?;
+    let text = std::fs::read_to_string(path).or_usage(|| format!("reading {what}"))?;
     let Ok(doc) = serde_json::from_str::<serde_json::Value>(&text) else {
-        bail!("{what} is not JSON");
+        return Err(crate::usage(format!("{what} is not JSON")));
     };
     let (Some(headers), Some(body)) = (doc["headers"].as_array(), doc["body"].as_str()) else {
         return Ok(None); // a body-only fixture: built and signed like VENDOR:EVENT

@@ -155,9 +155,9 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             );
         }
         let _ = writeln!(out, "Press Ctrl-C to stop.");
-        let ready = Ready {
-            event: "ready",
-            version: env!("CARGO_PKG_VERSION"),
+        let ready = hookscope::contract::Ready {
+            event: "ready".to_owned(),
+            version: env!("CARGO_PKG_VERSION").to_owned(),
             pid: std::process::id(),
             capture_url: server.capture_url(),
             api_url: format!("http://{}/api", server.api_addr),
@@ -194,26 +194,9 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
     })
 }
 
-/// What `--ready-file` and `--json` tell a script once the server listens.
-#[derive(serde::Serialize)]
-struct Ready {
-    /// Always `ready`.
-    event: &'static str,
-    version: &'static str,
-    pid: u32,
-    capture_url: String,
-    /// The control API's root, and the token it takes (`Authorization: Bearer …`).
-    api_url: String,
-    api_token: String,
-    /// A one-time link that signs a browser in to the UI.
-    ui_url: String,
-    database: String,
-    config: String,
-}
-
 /// Writes `ready` to `file` whole: to a temporary file beside it, renamed into place, so a
 /// script that sees the file reads all of it.
-fn write_ready(file: &std::path::Path, ready: &Ready) -> Result<()> {
+fn write_ready(file: &std::path::Path, ready: &hookscope::contract::Ready) -> Result<()> {
     let mut tmp = file.as_os_str().to_owned();
     tmp.push(".tmp");
     let tmp = PathBuf::from(tmp);

@@ -3,13 +3,14 @@
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{Context, Result};
+use anyhow::Result;
 use clap::Args;
 use hookscope::config::EndpointConfig;
 use hookscope::profile::{Inspect, Registry};
 use hookscope::signature::SignatureStatus;
 use hookscope::visible::Visible;
 
+use crate::OrUsage;
 use crate::inspect::describe;
 
 #[derive(Args)]
@@ -38,12 +39,12 @@ pub struct VerifyArgs {
 }
 
 pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
-    let bytes = std::fs::read(&args.file)
-        .with_context(|| format!("cannot read {}", args.file.display()))?;
+    let bytes =
+        std::fs::read(&args.file).or_usage(|| format!("cannot read {}", args.file.display()))?;
     let (mut headers, body) = if args.body_only {
         (Vec::new(), bytes)
     } else {
-        let head = hookscope::head::parse(&bytes).with_context(|| {
+        let head = hookscope::head::parse(&bytes).or_usage(|| {
             format!(
                 "{} is not an HTTP/1 request (request line, headers, empty line, body); pass --body-only if it holds just the body",
                 args.file.display()
@@ -58,11 +59,11 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
     for h in &args.headers {
         let (name, value) = h
             .split_once(':')
-            .with_context(|| format!("header {h:?} is not `Name: value`"))?;
+            .or_usage(|| format!("header {h:?} is not `Name: value`"))?;
         headers.push((name.trim().to_owned(), value.trim().to_owned()));
     }
     let received_at_us = match &args.at {
-        Some(at) => hookscope::store::parse_time(at)?,
+        Some(at) => hookscope::store::parse_time(at).or_usage(|| "--at")?,
         None => hookscope::model::now_us(),
     };
     let registry = Registry::load(&data_dir.join(hookscope::server::VENDORS_DIR))?;
@@ -70,7 +71,10 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
         && registry.get(v).is_none()
     {
         let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
-        anyhow::bail!("unknown vendor {v:?}; known profiles: {}", known.join(", "));
+        return Err(crate::usage(format!(
+            "unknown vendor {v:?}; known profiles: {}",
+            known.join(", ")
+        )));
     }
     let endpoint = EndpointConfig {
         path: "/".into(),
@@ -106,7 +110,7 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
     out.flush()?;
     if analysis.signature.status != SignatureStatus::Valid {
         // Scripts branch on it: 0 only for a valid signature.
-        std::process::exit(1);
+        return Err(crate::Exit(1).into());
     }
     Ok(())
 }
