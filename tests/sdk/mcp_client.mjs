@@ -29,6 +29,9 @@ async function drive(client, bin, dataDir, writes) {
   const { tools } = await client.listTools();
   seen.tools = tools.map((t) => t.name).sort();
   seen.schemas = Object.fromEntries(tools.map((t) => [t.name, t.inputSchema]));
+  seen.output_schemas = Object.fromEntries(
+    tools.filter((t) => t.outputSchema).map((t) => [t.name, t.outputSchema]),
+  );
   seen.endpoints = await call(client, "list_endpoints");
   const capture = seen.endpoints.data.capture_url;
   if (!writes) seen.refused = await call(client, "send_test_event", { event: "stripe:invoice.paid" });

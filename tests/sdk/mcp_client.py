@@ -42,6 +42,7 @@ async def drive(session, bin_path, data_dir, writes):
     tools = await session.list_tools()
     seen["tools"] = sorted(t.name for t in tools.tools)
     seen["schemas"] = {t.name: t.input_schema for t in tools.tools}
+    seen["output_schemas"] = {t.name: t.output_schema for t in tools.tools if t.output_schema}
     endpoints = await call(session, "list_endpoints")
     seen["endpoints"] = endpoints
     capture = endpoints["data"]["capture_url"]

@@ -636,6 +636,7 @@ impl CheckState {
 /// check module's).
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct CheckSummary {
     pub id: i64,
     /// The vendor's profile id.

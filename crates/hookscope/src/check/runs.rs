@@ -57,6 +57,7 @@ impl StartCheck {
 /// A probe whose grade differs from the run before.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct ProbeChange {
     pub probe: String,
     pub name: String,
@@ -69,6 +70,7 @@ pub struct ProbeChange {
 /// A stored check run, with its report.
 #[derive(Debug, Clone, Serialize, PartialEq)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct CheckRun {
     #[serde(flatten)]
     #[cfg_attr(test, ts(flatten))]

@@ -43,6 +43,7 @@ pub struct SampleRequest {
 /// A sample or test event, as it was answered.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct SampleSent {
     /// The stored delivery's id, when it went to this instance's capture listener.
     pub id: Option<i64>,
@@ -63,6 +64,7 @@ pub struct SampleSent {
 /// What one request of a test send got back.
 #[derive(Debug, Serialize)]
 #[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
 pub struct SampleAnswer {
     pub status: Option<u16>,
     pub latency_ms: f64,

@@ -14,13 +14,17 @@ use rmcp::handler::server::router::tool::ToolRouter;
 use rmcp::handler::server::wrapper::Parameters;
 use rmcp::model::{CallToolResult, ContentBlock, Implementation, ServerCapabilities, ServerConfig};
 use rmcp::{ErrorData, ServerHandler, schemars, tool, tool_handler, tool_router};
-use serde::Deserialize;
-use serde_json::{Value, json};
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use crate::control::{Control, SampleRequest};
 use crate::error::Error;
 use crate::events::StreamEvent;
+use crate::model::DeliverySummary;
+use crate::profile::EventInfo;
 use crate::replay::ReplayOptions;
+use crate::signature::SignatureCheck;
 use crate::store::ListParams;
 use crate::target::PathMode;
 
@@ -235,58 +239,117 @@ fn failed(message: impl Into<String>) -> CallToolResult {
     CallToolResult::error(vec![ContentBlock::text(message.into())])
 }
 
-/// A result: `value` as structured content, after the untrusted-data note when it carries what
-/// a sender wrote.
-fn data(value: Value, untrusted: bool) -> CallToolResult {
-    let mut result = CallToolResult::structured(value);
+/// A result: `value` as structured content (what the tool's output schema describes), after the
+/// untrusted-data note when it carries what a sender wrote.
+fn data(value: &impl Serialize, untrusted: bool) -> CallToolResult {
+    let mut result = CallToolResult::structured(serde_json::to_value(value).unwrap_or(Value::Null));
     if untrusted {
         result.content.insert(0, ContentBlock::text(UNTRUSTED));
     }
     result
 }
 
+/// The output schema of a tool whose results are `T`s (as the control API serialises them).
+fn output<T: JsonSchema + 'static>() -> std::sync::Arc<rmcp::model::JsonObject> {
+    rmcp::handler::server::tool::schema_for_output::<T>()
+}
+
+/// A delivery as `get_delivery` and `wait_for_delivery` return it.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct DeliveryView {
+    #[serde(flatten)]
+    pub summary: DeliverySummary,
+    /// As received, in order.
+    pub headers: Vec<(String, String)>,
+    /// The header case and order are the sender's own.
+    pub head_exact: bool,
+    /// Where live forwarding sends it, when it does.
+    pub forward_to: Option<String>,
+    /// The body as text (decoded when it was compressed), cut at `max_body_bytes`; `null` when
+    /// it is not UTF-8.
+    pub body: Option<String>,
+    /// Why `body` is not all of it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub body_note: Option<String>,
+}
+
+/// A body as `get_body` returns it: `text` when it is UTF-8, else `base64`.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct BodyView {
+    pub id: i64,
+    pub content_type: Option<String>,
+    /// The stored body's size in bytes.
+    pub size: usize,
+    /// Cut at `max_bytes`.
+    pub truncated: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub text: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub base64: Option<String>,
+}
+
+/// What `verify_signature` finds.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct Verdict {
+    pub vendor: Option<String>,
+    pub detected_by: Option<String>,
+    pub event: EventInfo,
+    /// `status` is the verdict; `reason` and `doctor` say why it failed and what to change.
+    pub signature: SignatureCheck,
+}
+
+/// The endpoints as `list_endpoints` returns them, and where senders deliver.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EndpointsView {
+    /// This Hookscope's capture URL, when it listens.
+    pub capture_url: Option<String>,
+    pub items: Vec<EndpointView>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct EndpointView {
+    pub path: String,
+    pub vendor: Option<String>,
+    /// How many signing secrets it has (never the secrets).
+    pub secrets: usize,
+    pub forward_to: Option<String>,
+}
+
 /// A delivery as an agent reads it: what was decoded, the verdicts, the handler's answer, the
 /// headers, and the body as text cut at `max` bytes (or a note that it is binary).
-fn delivery_view(detail: &crate::model::DeliveryDetail, max: usize) -> Value {
-    let mut v = serde_json::to_value(detail).unwrap_or(Value::Null);
-    if let Some(map) = v.as_object_mut() {
-        for noise in ["body_base64", "replay_headers", "decoded"] {
-            map.remove(noise);
+fn delivery_view(detail: crate::model::DeliveryDetail, max: usize) -> DeliveryView {
+    let text = detail
+        .decoded
+        .as_ref()
+        .and_then(|d| d.text.clone())
+        .or(detail.body);
+    let (body, body_note) = match text {
+        Some(mut text) if text.len() > max => {
+            let mut cut = max;
+            while !text.is_char_boundary(cut) {
+                cut -= 1;
+            }
+            let note = format!(
+                "cut at {cut} of {} bytes: ask get_delivery with a larger max_body_bytes, or export_delivery",
+                text.len()
+            );
+            text.truncate(cut);
+            (Some(text), Some(note))
         }
-        let text = detail
-            .decoded
-            .as_ref()
-            .and_then(|d| d.text.clone())
-            .or_else(|| detail.body.clone());
-        match text {
-            Some(text) if text.len() > max => {
-                let mut cut = max;
-                while !text.is_char_boundary(cut) {
-                    cut -= 1;
-                }
-                map.insert("body".into(), text[..cut].into());
-                map.insert(
-                    "body_note".into(),
-                    format!(
-                        "cut at {cut} of {} bytes: ask get_delivery with a larger max_body_bytes, or export_delivery",
-                        text.len()
-                    )
-                    .into(),
-                );
-            }
-            Some(text) => {
-                map.insert("body".into(), text.into());
-            }
-            None => {
-                map.insert("body".into(), Value::Null);
-                map.insert(
-                    "body_note".into(),
-                    "the body is not UTF-8 text: export_delivery gives it byte-exact".into(),
-                );
-            }
-        }
+        Some(text) => (Some(text), None),
+        None => (
+            None,
+            Some("the body is not UTF-8 text: export_delivery gives it byte-exact".to_owned()),
+        ),
+    };
+    DeliveryView {
+        summary: detail.summary,
+        headers: detail.headers,
+        head_exact: detail.head_exact,
+        forward_to: detail.forward_to,
+        body,
+        body_note,
     }
-    v
 }
 
 #[tool_router]
@@ -316,7 +379,8 @@ impl Mcp {
     }
 
     #[tool(
-        description = "List stored webhook deliveries, newest first: vendor, event type and id, signature verdict, duplicate status and the handler's latest answer of each. Filters as the control API's."
+        description = "List stored webhook deliveries, newest first: vendor, event type and id, signature verdict, duplicate status and the handler's latest answer of each. Filters as the control API's.",
+        output_schema = output::<crate::model::Page>()
     )]
     async fn list_deliveries(
         &self,
@@ -328,13 +392,14 @@ impl Mcp {
             Err(e) => return Ok(failed(e.to_string())),
         };
         Ok(match self.control.list(filter).await {
-            Ok(page) => data(serde_json::to_value(page).unwrap_or(Value::Null), true),
+            Ok(page) => data(&page, true),
             Err(e) => failed(e.to_string()),
         })
     }
 
     #[tool(
-        description = "One stored delivery: the decoded event, the signature verdict with the reason when it failed, duplicate status, the handler's latest answer, the headers as received and the body as text (cut at max_body_bytes)."
+        description = "One stored delivery: the decoded event, the signature verdict with the reason when it failed, duplicate status, the handler's latest answer, the headers as received and the body as text (cut at max_body_bytes).",
+        output_schema = output::<DeliveryView>()
     )]
     async fn get_delivery(
         &self,
@@ -346,13 +411,14 @@ impl Mcp {
         };
         let max = input.max_body_bytes.unwrap_or(BODY_DEFAULT).min(BODY_MAX);
         Ok(match self.control.get_delivery(id).await {
-            Ok(detail) => data(delivery_view(&detail, max), true),
+            Ok(detail) => data(&delivery_view(detail, max), true),
             Err(e) => failed(e.to_string()),
         })
     }
 
     #[tool(
-        description = "A stored delivery's body exactly as received: as text when it is UTF-8, else base64; cut at max_bytes with a note."
+        description = "A stored delivery's body exactly as received: as text when it is UTF-8, else base64; cut at max_bytes with a note.",
+        output_schema = output::<BodyView>()
     )]
     async fn get_body(
         &self,
@@ -369,30 +435,31 @@ impl Mcp {
         };
         let size = body.len();
         let kept = &body[..size.min(max)];
-        let mut out = json!({
-            "id": id,
-            "content_type": content_type,
-            "size": size,
-            "truncated": size > max,
-        });
+        let mut out = BodyView {
+            id,
+            content_type,
+            size,
+            truncated: size > max,
+            text: None,
+            base64: None,
+        };
         match std::str::from_utf8(kept) {
-            Ok(text) => out["text"] = text.into(),
+            Ok(text) => out.text = Some(text.to_owned()),
             Err(e) if size > max && e.valid_up_to() + 4 > kept.len() => {
                 // Cut inside a character: the text up to it.
-                out["text"] = String::from_utf8_lossy(&kept[..e.valid_up_to()]).into();
+                out.text = Some(String::from_utf8_lossy(&kept[..e.valid_up_to()]).into_owned());
             }
             Err(_) => {
                 use base64::Engine;
-                out["base64"] = base64::engine::general_purpose::STANDARD
-                    .encode(kept)
-                    .into();
+                out.base64 = Some(base64::engine::general_purpose::STANDARD.encode(kept));
             }
         }
-        Ok(data(out, true))
+        Ok(data(&out, true))
     }
 
     #[tool(
-        description = "Check a signature: a stored delivery's (as received, at its receive time), or a request's headers and body (now), with a secret or the endpoint's. Returns the verdict and, when it fails, the doctor's reason."
+        description = "Check a signature: a stored delivery's (as received, at its receive time), or a request's headers and body (now), with a secret or the endpoint's. Returns the verdict and, when it fails, the doctor's reason.",
+        output_schema = output::<Verdict>()
     )]
     async fn verify_signature(
         &self,
@@ -446,12 +513,12 @@ impl Mcp {
         Ok(
             match self.control.analyze(&headers, &body, at, vendor, secrets) {
                 Ok(analysis) => data(
-                    json!({
-                        "vendor": analysis.vendor,
-                        "detected_by": analysis.detected_by,
-                        "event": analysis.event,
-                        "signature": analysis.signature,
-                    }),
+                    &Verdict {
+                        vendor: analysis.vendor,
+                        detected_by: analysis.detected_by,
+                        event: analysis.event,
+                        signature: analysis.signature,
+                    },
                     true,
                 ),
                 Err(e) => failed(e.to_string()),
@@ -460,7 +527,8 @@ impl Mcp {
     }
 
     #[tool(
-        description = "Grade a webhook handler the way its vendor will treat it (hookscope check): every documented event signed right, forgeries, stale and repeated deliveries, exact bytes, large bodies. Waits for the whole run (about 10 s) and returns the report: per probe pass/warn/fail with the likely bug. Needs --allow-writes."
+        description = "Grade a webhook handler the way its vendor will treat it (hookscope check): every documented event signed right, forgeries, stale and repeated deliveries, exact bytes, large bodies. Waits for the whole run (about 10 s) and returns the report: per probe pass/warn/fail with the likely bug. Needs --allow-writes.",
+        output_schema = output::<crate::check::runs::CheckRun>()
     )]
     async fn check_handler(
         &self,
@@ -508,13 +576,14 @@ impl Mcp {
             )));
         }
         Ok(match self.control.check_run(run.id).await {
-            Ok(done) => data(serde_json::to_value(done).unwrap_or(Value::Null), true),
+            Ok(done) => data(&done, true),
             Err(e) => failed(e.to_string()),
         })
     }
 
     #[tool(
-        description = "Wait until a delivery matching the filter arrives (after the call, or after after_id), then return it as get_delivery does. Call it after triggering an event; it returns an error when none came within timeout_secs."
+        description = "Wait until a delivery matching the filter arrives (after the call, or after after_id), then return it as get_delivery does. Call it after triggering an event; it returns an error when none came within timeout_secs.",
+        output_schema = output::<DeliveryView>()
     )]
     async fn wait_for_delivery(
         &self,
@@ -550,7 +619,7 @@ impl Mcp {
             match look().await {
                 Ok(Some(id)) => {
                     return Ok(match self.control.get_delivery(id).await {
-                        Ok(detail) => data(delivery_view(&detail, BODY_DEFAULT), true),
+                        Ok(detail) => data(&delivery_view(detail, BODY_DEFAULT), true),
                         Err(e) => failed(e.to_string()),
                     });
                 }
@@ -579,7 +648,8 @@ impl Mcp {
     }
 
     #[tool(
-        description = "Send a signed test event, a vendor's documented example with a fresh id and time, to a handler (or to this Hookscope). Returns each answer. Needs --allow-writes."
+        description = "Send a signed test event, a vendor's documented example with a fresh id and time, to a handler (or to this Hookscope). Returns each answer. Needs --allow-writes.",
+        output_schema = output::<crate::control::SampleSent>()
     )]
     async fn send_test_event(
         &self,
@@ -602,13 +672,14 @@ impl Mcp {
             tamper: input.tamper,
         };
         Ok(match self.control.send_sample(request).await {
-            Ok(sent) => data(serde_json::to_value(sent).unwrap_or(Value::Null), true),
+            Ok(sent) => data(&sent, true),
             Err(e) => failed(e.to_string()),
         })
     }
 
     #[tool(
-        description = "Send a stored delivery again to a handler: as it was, re-signed, or as a fresh event. Returns the handler's answer. Needs --allow-writes."
+        description = "Send a stored delivery again to a handler: as it was, re-signed, or as a fresh event. Returns the handler's answer. Needs --allow-writes.",
+        output_schema = output::<crate::model::Attempt>()
     )]
     async fn replay_delivery(
         &self,
@@ -628,43 +699,43 @@ impl Mcp {
             ..ReplayOptions::default()
         };
         Ok(match self.control.replay_delivery(id, opts, None).await {
-            Ok(attempt) => data(serde_json::to_value(attempt).unwrap_or(Value::Null), true),
+            Ok(attempt) => data(&attempt, true),
             Err(e) => failed(e.to_string()),
         })
     }
 
     #[tool(
-        description = "The vendors Hookscope knows: how each is detected, whether and how it signs, and the events a test can be sent as."
+        description = "The vendors Hookscope knows: how each is detected, whether and how it signs, and the events a test can be sent as.",
+        output_schema = output::<crate::model::Items<crate::contract::Vendor>>()
     )]
     async fn list_vendors(&self) -> Result<CallToolResult, ErrorData> {
         let vendors =
             crate::contract::vendors(&self.control.vendors(), &self.control.sample_catalog());
-        Ok(data(
-            serde_json::to_value(vendors).unwrap_or(Value::Null),
-            false,
-        ))
+        Ok(data(&vendors, false))
     }
 
     #[tool(
-        description = "The endpoints (path prefixes on the capture port) with their vendor and whether they have a secret, and this Hookscope's capture URL: where to point a sender."
+        description = "The endpoints (path prefixes on the capture port) with their vendor and whether they have a secret, and this Hookscope's capture URL: where to point a sender.",
+        output_schema = output::<EndpointsView>()
     )]
     async fn list_endpoints(&self) -> Result<CallToolResult, ErrorData> {
-        let items: Vec<Value> = self
+        let items = self
             .control
             .endpoints()
             .into_iter()
-            .map(|e| {
-                json!({
-                    "path": e.path,
-                    "vendor": e.vendor,
-                    "secrets": e.secrets.len(),
-                    "forward_to": e.forward.map(|f| f.to),
-                })
+            .map(|e| EndpointView {
+                path: e.path,
+                vendor: e.vendor,
+                secrets: e.secrets.len(),
+                forward_to: e.forward.map(|f| f.to),
             })
             .collect();
         let capture = self.control.capture().status();
         Ok(data(
-            json!({ "capture_url": capture.url, "items": items }),
+            &EndpointsView {
+                capture_url: capture.url,
+                items,
+            },
             false,
         ))
     }
@@ -683,7 +754,7 @@ impl Mcp {
         match input.format.as_deref().unwrap_or("curl") {
             "curl" => Ok(
                 match self.control.curl(id, input.to, PathMode::Full).await {
-                    Ok(c) => data(serde_json::to_value(c).unwrap_or(Value::Null), true),
+                    Ok(c) => data(&c, true),
                     Err(e) => failed(e.to_string()),
                 },
             ),
@@ -696,7 +767,7 @@ impl Mcp {
                 );
                 Ok(match export.await {
                     Ok(bytes) => match serde_json::from_slice::<Value>(&bytes) {
-                        Ok(har) => data(har, true),
+                        Ok(har) => data(&har, true),
                         Err(e) => failed(format!("the HAR export: {e}")),
                     },
                     Err(e) => failed(e.to_string()),

@@ -84,6 +84,40 @@ fn judge(seen: &Value) {
         seen["schemas"]["get_delivery"]["required"],
         serde_json::json!(["id"])
     );
+    // Typed outputs: every tool but export_delivery (cURL or HAR) declares its result's schema,
+    // and every result seen matches it (the SDKs check it too, as they read it).
+    let outputs = seen["output_schemas"].as_object().unwrap();
+    let mut typed: Vec<&str> = outputs.keys().map(String::as_str).collect();
+    typed.sort_unstable();
+    let mut expected: Vec<&str> = tools
+        .iter()
+        .copied()
+        .filter(|t| *t != "export_delivery")
+        .collect();
+    expected.sort_unstable();
+    assert_eq!(typed, expected);
+    for (key, tool) in [
+        ("endpoints", "list_endpoints"),
+        ("waited", "wait_for_delivery"),
+        ("got", "get_delivery"),
+        ("listed", "list_deliveries"),
+        ("body", "get_body"),
+        ("verified", "verify_signature"),
+        ("verified_wrong", "verify_signature"),
+        ("check", "check_handler"),
+        ("test_event", "send_test_event"),
+        ("replayed", "replay_delivery"),
+    ] {
+        let Some(data) = seen[key]["data"].as_object() else {
+            continue;
+        };
+        let validator = jsonschema::validator_for(&outputs[tool]).unwrap();
+        let errors: Vec<String> = validator
+            .iter_errors(&Value::Object(data.clone()))
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{tool}: {errors:?}");
+    }
 
     // Waiting for what another process sends: it comes back decoded, signed right.
     assert_eq!(seen["send_exit"], 0);
