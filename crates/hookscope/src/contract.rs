@@ -285,6 +285,15 @@ pub fn commands() -> Vec<Command> {
             ),
         ),
         c(
+            "diff",
+            "--json",
+            Document,
+            schema::<crate::diff::DeliveryDiff>(
+                "diff",
+                "What changed between two deliveries: headers and body, each change with both values; volatile fields hidden unless asked.",
+            ),
+        ),
+        c(
             "verify",
             "--json",
             Document,

@@ -15,6 +15,7 @@ pub mod config;
 pub mod content_coding;
 pub mod contract;
 pub mod control;
+pub mod diff;
 pub mod error;
 pub mod events;
 pub mod export;

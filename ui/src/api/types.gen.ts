@@ -529,7 +529,12 @@ events: Record<string, unknown>,
 /**
  * How the vendor delivers: what `hookscope check` grades a handler's answers against.
  */
-delivery: DeliveryTerms, };
+delivery: DeliveryTerms, 
+/**
+ * Fields that differ on every delivery by design, besides the event id and time and the
+ * signature's headers (which always do): a diff hides them unless asked.
+ */
+volatile: VolatileFields, };
 
 export type SampleSpec = { 
 /**
@@ -574,6 +579,53 @@ form_field?: string,
  * The vendor's own words these come from, or why there are none.
  */
 source: string, };
+
+export type VolatileFields = { 
+/**
+ * Header names, any case.
+ */
+headers: Array<string>, 
+/**
+ * JSON pointers into the body; a segment `*` stands for any array index or key.
+ */
+pointers: Array<string>, };
+
+export type DeliveryDiff = { left: DiffSide, right: DiffSide, basis: Basis, headers: Array<Change>, body_kind: BodyKind, body: Array<Change>, 
+/**
+ * Volatile changes left out (`show_volatile` lists them, marked).
+ */
+volatile_hidden: number, 
+/**
+ * Nothing differs but what is volatile.
+ */
+same: boolean, };
+
+export type DiffSide = { id: number, received_at: string, vendor: string | null, event_type: string | null, event_id: string | null, body_size: number, };
+
+export type Change = { kind: ChangeKind, 
+/**
+ * A header's name; a JSON pointer into the body (`/data/object/amount`); for text, the
+ * right-hand lines (`lines 3-5`, or `line 3` of the left for a removal).
+ */
+path: string, 
+/**
+ * For a move: where the value was in the left-hand delivery.
+ */
+from?: string, 
+/**
+ * The left-hand value (JSON as JSON; a header's or text's as a string).
+ */
+left: unknown, right: unknown, 
+/**
+ * The field varies on every delivery by design (its vendor says so).
+ */
+volatile: boolean, };
+
+export type ChangeKind = "added" | "removed" | "changed" | "moved";
+
+export type BodyKind = "json" | "text" | "binary";
+
+export type Basis = "chosen" | "previous" | "first_of_event";
 
 export type CheckReport = { 
 /**

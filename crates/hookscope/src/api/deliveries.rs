@@ -122,6 +122,28 @@ pub(super) async fn curl(
     Ok(Json(state.control.curl(id, params.to, mode).await?))
 }
 
+/// `GET /api/deliveries/{id}/diff?with=ID|previous|first&volatile=true`: what changed from the
+/// delivery `with` names to this one; without `with`, from the first of its event when it
+/// repeats one, else from the previous of its type.
+#[derive(Debug, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(super) struct DiffParams {
+    with: Option<String>,
+    #[serde(default)]
+    volatile: bool,
+}
+
+pub(super) async fn diff(
+    State(state): State<ApiState>,
+    DeliveryRef(id): DeliveryRef,
+    params: Result<Query<DiffParams>, QueryRejection>,
+) -> Result<Json<crate::diff::DeliveryDiff>, ApiError> {
+    let Query(params) =
+        params.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, e.body_text()))?;
+    let with = crate::diff::With::parse(params.with.as_deref().unwrap_or(""))?;
+    Ok(Json(state.control.diff(id, with, params.volatile).await?))
+}
+
 pub(super) async fn delete_all(State(state): State<ApiState>) -> Result<Json<Deleted>, ApiError> {
     Ok(Json(state.control.delete_all().await?))
 }

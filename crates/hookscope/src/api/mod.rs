@@ -61,6 +61,7 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/deliveries/{id}/raw", get(deliveries::raw))
         .route("/deliveries/{id}/curl", get(deliveries::curl))
+        .route("/deliveries/{id}/diff", get(deliveries::diff))
         .route("/deliveries/{id}/pin", axum::routing::put(deliveries::pin))
         .route("/deliveries/{id}/replay", post(replay::replay))
         .route("/deliveries/{id}/attempts", get(replay::attempts))

@@ -8,6 +8,17 @@ use crate::store::{Filter, Store};
 use crate::target::PathMode;
 
 impl Control {
+    /// What changed from the delivery `with` names to delivery `id` ([`crate::diff::compare`]).
+    pub async fn diff(
+        &self,
+        id: i64,
+        with: crate::diff::With,
+        show_volatile: bool,
+    ) -> Result<crate::diff::DeliveryDiff> {
+        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        blocking(move || crate::diff::compare(&store, &registry, id, with, show_volatile)).await
+    }
+
     /// A page of deliveries, newest first.
     pub async fn list(&self, filter: Filter) -> Result<Page> {
         let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());

@@ -59,6 +59,27 @@ pub struct VendorProfile {
     /// How the vendor delivers: what `hookscope check` grades a handler's answers against.
     #[serde(default)]
     pub delivery: DeliveryTerms,
+    /// Fields that differ on every delivery by design, besides the event id and time and the
+    /// signature's headers (which always do): a diff hides them unless asked.
+    #[serde(default)]
+    pub volatile: VolatileFields,
+}
+
+/// Headers and body fields of a vendor's deliveries that vary per delivery by design.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, Eq)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VolatileFields {
+    /// Header names, any case.
+    pub headers: Vec<String>,
+    /// JSON pointers into the body; a segment `*` stands for any array index or key.
+    pub pointers: Vec<String>,
+}
+
+impl VolatileFields {
+    pub fn is_empty(&self) -> bool {
+        self.headers.is_empty() && self.pointers.is_empty()
+    }
 }
 
 /// How a vendor delivers, as its documents say: how long it waits for an answer, how large a

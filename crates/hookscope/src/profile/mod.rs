@@ -19,7 +19,7 @@ use sha2::Digest;
 
 pub use definition::{
     DeliveryTerms, Detect, Envelope, EventSpec, FieldSource, IdSource, SampleSpec, TimeFormat,
-    VendorProfile,
+    VendorProfile, VolatileFields,
 };
 pub use pipeline::{Decoded, Received, failed_analysis};
 pub use validate::Finding;

@@ -351,7 +351,11 @@ async fn every_command_prints_what_its_schema_says() {
     assert_eq!(page["items"][0]["duplicate"]["kind"], "retry", "{page}");
     let shown = document(d, "show", &["show", &id, "--json"]);
     assert_eq!(shown["vendor"], "stripe");
-    seen.extend(["list", "show"]);
+    // The second send repeats the first: nothing differs but what Stripe varies by design.
+    let diff = document(d, "diff", &["diff", &id, "--json"]);
+    assert_eq!(diff["basis"], "first_of_event", "{diff}");
+    assert_eq!(diff["same"], true, "{diff}");
+    seen.extend(["list", "show", "diff"]);
 
     let replayed = hookscope(d, &["replay", &id, "--to", &to, "--json"]);
     assert!(replayed.status.success(), "{replayed:?}");

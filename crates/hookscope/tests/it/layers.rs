@@ -23,7 +23,7 @@ const LAYERS: &[&[&str]] = &[
     &["store", "sample"],
     &["capture"],
     &["replay"],
-    &["export", "reverify", "fuzz", "check"],
+    &["export", "reverify", "fuzz", "check", "diff"],
     &["control"],
     &["contract"],
     &["mcp"],

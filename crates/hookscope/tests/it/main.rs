@@ -4,6 +4,7 @@
 
 mod common;
 mod contract;
+mod diff;
 
 mod api;
 mod capture;

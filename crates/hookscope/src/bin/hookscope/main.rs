@@ -2,6 +2,7 @@
 //! commands has its module; the work is in the library.
 
 mod check;
+mod diff;
 mod endpoints;
 mod export;
 mod generate;
@@ -54,6 +55,9 @@ enum Command {
     List(ListArgs),
     /// Show one stored delivery: what was decoded, then the request as received.
     Show(ShowArgs),
+    /// What changed between two deliveries (or one and the first of its event, or the previous
+    /// of its type), volatile fields hidden.
+    Diff(diff::DiffArgs),
     /// Check a saved request's vendor, signature and payload without a server.
     Verify(VerifyArgs),
     /// Vendor profiles: list them, import a vendor's event catalog.
@@ -228,6 +232,7 @@ impl Command {
             Command::Serve(a) => &a.db,
             Command::List(a) => &a.db,
             Command::Show(a) => &a.db,
+            Command::Diff(a) => &a.db,
             Command::Generate(a) => &a.db,
             Command::Replay(a) => &a.db,
             Command::Attempts(a) => &a.db,
@@ -263,6 +268,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Serve(args) => serve::serve(args, data_dir),
         Command::List(args) => inspect::list(args, &data_dir),
         Command::Show(args) => inspect::show(args, &data_dir),
+        Command::Diff(args) => diff::diff(args, &data_dir),
         Command::Verify(args) => verify::verify(args, &data_dir),
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
         Command::Generate(args) => generate::generate(args, &data_dir),
