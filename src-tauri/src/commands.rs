@@ -84,6 +84,19 @@ pub async fn curl(
     state.get()?.control.curl(id, to, mode).await
 }
 
+/// What changed from the delivery `with` names (an id, `previous`, `first`; by default the
+/// first of its event when it repeats one, else the previous of its type) to `id`.
+#[tauri::command]
+pub async fn diff(
+    state: State<'_, Started>,
+    id: i64,
+    with: Option<String>,
+    volatile: bool,
+) -> Result<hookscope::diff::DeliveryDiff> {
+    let with = hookscope::diff::With::parse(with.as_deref().unwrap_or(""))?;
+    state.get()?.control.diff(id, with, volatile).await
+}
+
 #[tauri::command]
 pub async fn delete_delivery(state: State<'_, Started>, id: i64) -> Result<()> {
     state.get()?.control.delete_delivery(id).await

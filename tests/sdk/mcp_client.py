@@ -75,6 +75,7 @@ async def drive(session, bin_path, data_dir, writes):
         session, "verify_signature", {"id": waited_id, "secret": "whsec_not_the_one"}
     )
     seen["verified"] = await call(session, "verify_signature", {"id": waited_id})
+    seen["diffed"] = await call(session, "diff_deliveries", {"id": waited_id, "with": waited_id})
     if writes:
         # Hookscope's own capture port as the handler: it takes everything, forgeries too.
         seen["check"] = await call(

@@ -129,7 +129,8 @@ export function App() {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
       if (settings || e.ctrlKey || e.metaKey || e.altKey) return;
-      if (target.closest("input, textarea, select, .cm-editor")) return;
+      // Fields, the editor and a diff (n/j and p/k move between its changes) keep their keys.
+      if (target.closest("input, textarea, select, .cm-editor, .diff-view")) return;
       const move = (step: number) => {
         const total = list.total ?? 0;
         if (total === 0) return;

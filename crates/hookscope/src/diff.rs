@@ -15,6 +15,8 @@ use crate::store::{ListParams, Store};
 /// Headers that a tunnel, proxy or client library adds or changes on every request, for any
 /// vendor.
 const TRANSPORT_HEADERS: &[&str] = &[
+    "connection",
+    "keep-alive",
     "date",
     "traceparent",
     "tracestate",

@@ -106,6 +106,17 @@ describe("tauriTransport", () => {
     expect(calls[5]).toEqual(["attempt", { id: 9 }]);
   });
 
+  it("asks for a diff with what it is compared with, and whether volatile fields are listed", async () => {
+    const { calls, invoke } = recorder({ diff: { same: true, basis: "first_of_event" } });
+    const t = tauriTransport(invoke, async () => () => {});
+    expect((await t.diff(7)).same).toBe(true);
+    expect(calls[0]).toEqual(["diff", { id: 7, with: null, volatile: false }]);
+    await t.diff(7, { with: 3, volatile: true });
+    expect(calls[1]).toEqual(["diff", { id: 7, with: "3", volatile: true }]);
+    await t.diff(7, { with: "previous" });
+    expect(calls[2]).toEqual(["diff", { id: 7, with: "previous", volatile: false }]);
+  });
+
   it("sends a test event's whole request, and reads the catalog", async () => {
     const { calls, invoke } = recorder({
       send_sample: { id: null },

@@ -13,6 +13,7 @@ import type {
   CurlCommand,
   Deleted,
   DeliveryDetail,
+  DeliveryDiff,
   DesktopSettings,
   EndpointConfig,
   EndpointsSaved,
@@ -79,6 +80,12 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     setPinned: (id, pinned) => call<void>("set_pinned", { id, pinned }),
     rawBody: async (id) => new Blob([await call<ArrayBuffer>("raw_body", { id })]),
     curl: (id, to, path = "full") => call<CurlCommand>("curl", { id, to, path }),
+    diff: (id, options = {}) =>
+      call<DeliveryDiff>("diff", {
+        id,
+        with: options.with === undefined ? null : String(options.with),
+        volatile: options.volatile ?? false,
+      }),
     endpoints: async () => (await call<Items<EndpointConfig>>("endpoints")).items,
     saveEndpoints: async (items) => (await call<EndpointsSaved>("save_endpoints", { items })).items,
     vendors: async () => (await call<Items<VendorProfile>>("vendors")).items,

@@ -11,6 +11,7 @@ import type {
   CurlCommand,
   Deleted,
   DeliveryDetail,
+  DeliveryDiff,
   DesktopConfig,
   DesktopSettings,
   EditedRequest,
@@ -69,6 +70,12 @@ export interface Transport {
    * target followed by the delivery's path and query), byte-exact.
    */
   curl(id: number, to: string, path?: PathMode): Promise<CurlCommand>;
+  /**
+   * What changed from another delivery to `id`: `with` an id, `previous` (of its type) or `first`
+   * (of its event); by default the first when it repeats one, else the previous. Volatile fields
+   * (ids, timestamps, signatures) are counted, and listed only with `volatile`.
+   */
+  diff(id: number, options?: { with?: number | "previous" | "first"; volatile?: boolean }): Promise<DeliveryDiff>;
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
   vendors(): Promise<VendorProfile[]>;
@@ -244,6 +251,12 @@ export function httpTransport(
     rawBody: async (id) => (await call("GET", `/deliveries/${id}/raw`)).blob(),
     curl: (id, to, path = "full") =>
       json<CurlCommand>("GET", `/deliveries/${id}/curl?${new URLSearchParams({ to, path })}`),
+    diff: (id, options = {}) => {
+      const q = new URLSearchParams();
+      if (options.with !== undefined) q.set("with", String(options.with));
+      if (options.volatile) q.set("volatile", "true");
+      return json<DeliveryDiff>("GET", `/deliveries/${id}/diff?${q}`);
+    },
     endpoints: async () => (await json<Items<EndpointConfig>>("GET", "/endpoints")).items,
     saveEndpoints: async (items) => (await json<EndpointsSaved>("PUT", "/endpoints", { items })).items,
     vendors: async () => (await json<Items<VendorProfile>>("GET", "/vendors")).items,

@@ -5,6 +5,7 @@ import { copyText, saveBlob } from "../lib/clipboard";
 import { formatSize, visible } from "../lib/format";
 import { DuplicateBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
 import { BodyTab } from "./detail/BodyTab";
+import { CompareTab } from "./detail/CompareTab";
 import { DuplicatesTab } from "./detail/DuplicatesTab";
 import { HeadersTab } from "./detail/HeadersTab";
 import type { Filters } from "../lib/filters";
@@ -13,7 +14,7 @@ import { Overview } from "./detail/Overview";
 import { ReplayTab } from "./detail/ReplayTab";
 import { SignatureTab } from "./detail/SignatureTab";
 
-export const TABS = ["overview", "body", "headers", "signature", "duplicates", "replay"] as const;
+export const TABS = ["overview", "body", "headers", "signature", "duplicates", "compare", "replay"] as const;
 export type Tab = (typeof TABS)[number];
 const TAB_LABELS: Record<Tab, string> = {
   overview: "Overview",
@@ -21,6 +22,7 @@ const TAB_LABELS: Record<Tab, string> = {
   headers: "Headers",
   signature: "Signature",
   duplicates: "Duplicates",
+  compare: "Compare",
   replay: "Replay",
 };
 
@@ -225,6 +227,7 @@ export function Detail(props: Props) {
         {tab === "headers" && <HeadersTab d={d} onCopied={(ok) => say(ok, "headers")} />}
         {tab === "signature" && <SignatureTab d={d} />}
         {tab === "duplicates" && <DuplicatesTab d={d} onSelect={onSelect} />}
+        {tab === "compare" && <CompareTab d={d} onSelect={onSelect} />}
         {tab === "replay" && <ReplayTab d={d} openAttempt={openAttempt} onCopied={(ok) => say(ok, "the command")} />}
       </div>
     </section>

@@ -223,6 +223,21 @@ pub struct CheckInput {
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct DiffInput {
+    /// The delivery (its number, or the `d_…` id its sender got).
+    pub id: String,
+    /// What to compare it with: another delivery's id, `previous` (of its vendor and event
+    /// type) or `first` (of its event). By default the first when it repeats an event, else the
+    /// previous.
+    #[serde(default)]
+    pub with: Option<String>,
+    /// List the volatile changes too (event ids, timestamps, signatures), marked.
+    #[serde(default)]
+    pub show_volatile: bool,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExportInput {
     /// The stored delivery's number or `d_…` id.
     pub id: String,
@@ -738,6 +753,37 @@ impl Mcp {
             },
             false,
         ))
+    }
+
+    #[tool(
+        description = "What changed between two deliveries: headers and body (JSON field by field, by JSON pointer, with both values), volatile fields (ids, timestamps, signatures) hidden. Compares with another delivery, the previous of its type, or the first of its event (a retry or conflicting duplicate).",
+        output_schema = output::<crate::diff::DeliveryDiff>()
+    )]
+    async fn diff_deliveries(
+        &self,
+        Parameters(input): Parameters<DiffInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let id = match self.id(&input.id) {
+            Ok(id) => id,
+            Err(refused) => return Ok(refused),
+        };
+        let with = match input.with.as_deref() {
+            Some(other) if other != "previous" && other != "first" => match self.id(other) {
+                Ok(other) => crate::diff::With::Delivery(other),
+                Err(refused) => return Ok(refused),
+            },
+            Some(word) => match crate::diff::With::parse(word) {
+                Ok(with) => with,
+                Err(e) => return Ok(failed(e.to_string())),
+            },
+            None => crate::diff::With::Default,
+        };
+        Ok(
+            match self.control.diff(id, with, input.show_volatile).await {
+                Ok(diff) => data(&diff, true),
+                Err(e) => failed(e.to_string()),
+            },
+        )
     }
 
     #[tool(

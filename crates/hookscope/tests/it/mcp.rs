@@ -84,6 +84,11 @@ fn judge(seen: &Value) {
         seen["schemas"]["get_delivery"]["required"],
         serde_json::json!(["id"])
     );
+    // A delivery compared with itself: nothing differs.
+    if let Some(diffed) = seen.get("diffed") {
+        assert_eq!(diffed["data"]["same"], true, "{diffed}");
+        assert_eq!(diffed["data"]["basis"], "chosen", "{diffed}");
+    }
     // Typed outputs: every tool but export_delivery (cURL or HAR) declares its result's schema,
     // and every result seen matches it (the SDKs check it too, as they read it).
     let outputs = seen["output_schemas"].as_object().unwrap();
@@ -107,6 +112,7 @@ fn judge(seen: &Value) {
         ("check", "check_handler"),
         ("test_event", "send_test_event"),
         ("replayed", "replay_delivery"),
+        ("diffed", "diff_deliveries"),
     ] {
         let Some(data) = seen[key]["data"].as_object() else {
             continue;

@@ -1,15 +1,15 @@
 import { useEffect, useState } from "react";
 import { useTransport } from "../../api/context";
 import type { DeliveryDetail, DeliverySummary } from "../../api/types.gen";
-import { diffLines, formatSecs, prettyBody, relativeTime } from "../../lib/format";
+import { formatSecs, relativeTime } from "../../lib/format";
 import { DuplicateBadge, SignatureBadge } from "../Badges";
+import { DiffView } from "./DiffView";
 
-/** Every delivery of this event, and how this one's body differs from the first's. */
+/** Every delivery of this event, and what differs in this one from the first (the core's diff). */
 export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id: number): void }) {
   const transport = useTransport();
   const eventId = d.event?.id ?? null;
   const [all, setAll] = useState<DeliverySummary[] | null>(null);
-  const [first, setFirst] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
 
   useEffect(() => {
@@ -19,24 +19,16 @@ export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id:
       .list({ event_id: eventId }, { limit: 200 })
       .then((page) => live && setAll(page.items))
       .catch((e: Error) => live && setError(e.message));
-    const firstId = d.duplicate?.first_id;
-    if (firstId !== undefined && firstId !== d.id) {
-      transport
-        .getDelivery(firstId)
-        .then((f) => live && setFirst(f))
-        .catch(() => live && setFirst(null));
-    } else {
-      setFirst(null);
-    }
     return () => {
       live = false;
     };
-  }, [transport, eventId, d.id, d.duplicate?.first_id]);
+  }, [transport, eventId]);
 
   if (!eventId)
     return <p className="muted">No event id was found in this delivery, so it cannot be matched to others.</p>;
   if (error) return <p className="error">{error}</p>;
   const now = Date.now();
+  const repeats = d.duplicate !== null && d.duplicate !== undefined && d.duplicate.first_id !== d.id;
   return (
     <div className="duplicates-tab" data-testid="duplicates">
       <p>
@@ -67,36 +59,7 @@ export function DuplicatesTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id:
           </tbody>
         </table>
       )}
-      {first && <BodyDiff first={first} current={d} />}
+      {repeats && <DiffView id={d.id} against="first" onSelect={onSelect} />}
     </div>
-  );
-}
-
-function BodyDiff({ first, current }: { first: DeliveryDetail; current: DeliveryDetail }) {
-  const a = prettyBody(first.body ?? "").text;
-  const b = prettyBody(current.body ?? "").text;
-  if (a === b) {
-    return (
-      <p className="ok-text" data-testid="diff-same">
-        ✓ The body is byte-for-byte the same as the first delivery's (#{first.id}): a retry.
-      </p>
-    );
-  }
-  const lines = diffLines(a, b);
-  return (
-    <section aria-label="Difference from the first delivery">
-      <h4>
-        Body compared with the first delivery (#{first.id}): <span className="bad-text">− first</span>{" "}
-        <span className="ok-text">+ this one</span>
-      </h4>
-      <pre className="diff" data-testid="diff">
-        {lines.map((l, i) => (
-          <div key={i} className={`diff-${l.kind}`}>
-            {l.kind === "removed" ? "− " : l.kind === "added" ? "+ " : "  "}
-            {l.text}
-          </div>
-        ))}
-      </pre>
-    </section>
   );
 }
