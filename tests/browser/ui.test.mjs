@@ -316,6 +316,22 @@ describe("comparing deliveries", () => {
     assert.deepEqual(problems, []);
     await page.context().close();
   });
+
+  it("compares the selected delivery with a row Ctrl-clicked in the list", async () => {
+    const { page, problems } = await openPage(browser, `${server.ui}&id=${ids.conflict}`);
+    await page.waitForSelector(`.row-selected[data-id="${ids.conflict}"]`);
+    await page.click(`.row[data-id="${ids.stripe}"]`, { modifiers: ["Control"] });
+    await page.waitForSelector("[data-testid=tab-compare][aria-selected=true]");
+    await page.waitForFunction(
+      (id) => document.querySelector("[data-testid=compare]")?.textContent?.includes(`Compared with #${id}`),
+      ids.stripe,
+    );
+    // The selection stays: the picked row is the other side.
+    assert.equal(new URL(page.url()).searchParams.get("id"), String(ids.conflict));
+    assert.match(await page.getAttribute("[data-testid=diff-change][data-path^='/']", "data-path"), /\/amount\w*$/);
+    assert.deepEqual(problems, []);
+    await page.context().close();
+  });
 });
 
 describe("filters, search and keyboard", () => {

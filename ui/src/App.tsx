@@ -123,6 +123,12 @@ export function App() {
     setFocusDetail(true);
   }, []);
   const focused = useCallback(() => setFocusDetail(false), []);
+  // A second row picked in the list (Ctrl- or Shift-click): the selected one is compared with it.
+  const [compareWith, setCompareWith] = useState<number | null>(null);
+  const compare = useCallback((id: number) => {
+    setCompareWith(id);
+    setTab("compare");
+  }, []);
 
   // Keyboard: j/k or arrows move, Enter opens, / searches, Escape leaves a field.
   useEffect(() => {
@@ -245,6 +251,7 @@ export function App() {
               selected={selected}
               onSelect={select}
               onOpen={open}
+              onCompare={compare}
               scrollRef={scrollRef}
               scrollToIndex={scrollTo}
             />
@@ -265,6 +272,7 @@ export function App() {
               onTab={setTab}
               onFilter={(patch) => setFilters({ ...filters, ...patch })}
               search={filters.q}
+              compareWith={compareWith}
             />
           </div>
         )}

@@ -13,12 +13,14 @@ interface Props {
   selected: number | null;
   onSelect(id: number, index: number): void;
   onOpen(id: number): void;
+  /** A row Ctrl-, Cmd- or Shift-clicked while another is selected: compare the two. */
+  onCompare(id: number): void;
   scrollRef: React.RefObject<HTMLDivElement | null>;
   /** Scroll requests from keyboard navigation. */
   scrollToIndex: number | null;
 }
 
-export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scrollToIndex }: Props) {
+export function DeliveryList({ list, selected, onSelect, onOpen, onCompare, scrollRef, scrollToIndex }: Props) {
   const count = list.total ?? 0;
   const virtualizer = useVirtualizer({
     count,
@@ -95,6 +97,7 @@ export function DeliveryList({ list, selected, onSelect, onOpen, scrollRef, scro
                     selected={row.id === selected}
                     onSelect={onSelect}
                     onOpen={onOpen}
+                    onCompare={selected !== null && selected !== row.id ? onCompare : undefined}
                   />
                 ) : (
                   <div className="row row-loading" role="row" aria-busy="true">
@@ -117,9 +120,10 @@ interface RowProps {
   selected: boolean;
   onSelect(id: number, index: number): void;
   onOpen(id: number): void;
+  onCompare?(id: number): void;
 }
 
-const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: RowProps) {
+const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen, onCompare }: RowProps) {
   const vendorName = useVendorName();
   const vendor = row.vendor ? vendorName(row.vendor) : null;
   // Behind a tunnel the original client and the public URL, else the peer that connected.
@@ -136,7 +140,15 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen }: R
       aria-selected={selected}
       aria-rowindex={index + 1}
       data-id={row.id}
-      onClick={() => onSelect(row.id, index)}
+      onClick={(e) => {
+        if (onCompare && (e.shiftKey || e.ctrlKey || e.metaKey)) {
+          e.preventDefault();
+          onCompare(row.id);
+        } else {
+          onSelect(row.id, index);
+        }
+      }}
+      title={onCompare ? "Ctrl- or Shift-click to compare with the selected delivery" : undefined}
       onDoubleClick={() => onOpen(row.id)}
     >
       <span className="cell-time" title={exactTime(row.received_at, row.received_at_us)}>

@@ -42,10 +42,25 @@ interface Props {
   onFilter(patch: Filters): void;
   /** The list's search words, marked in the body. */
   search?: string;
+  /** A delivery picked in the list to compare this one with (the Compare tab). */
+  compareWith?: number | null;
 }
 
 export function Detail(props: Props) {
-  const { id, captureUrl, version, onSelect, onDeleted, tab, onTab, focusPending, onFocused, onFilter, search } = props;
+  const {
+    id,
+    captureUrl,
+    version,
+    onSelect,
+    onDeleted,
+    tab,
+    onTab,
+    focusPending,
+    onFocused,
+    onFilter,
+    search,
+    compareWith,
+  } = props;
   const transport = useTransport();
   const [detail, setDetail] = useState<DeliveryDetail | null>(null);
   const [error, setError] = useState<string | null>(null);
@@ -227,7 +242,7 @@ export function Detail(props: Props) {
         {tab === "headers" && <HeadersTab d={d} onCopied={(ok) => say(ok, "headers")} />}
         {tab === "signature" && <SignatureTab d={d} />}
         {tab === "duplicates" && <DuplicatesTab d={d} onSelect={onSelect} />}
-        {tab === "compare" && <CompareTab d={d} onSelect={onSelect} />}
+        {tab === "compare" && <CompareTab d={d} onSelect={onSelect} pick={compareWith ?? undefined} />}
         {tab === "replay" && <ReplayTab d={d} openAttempt={openAttempt} onCopied={(ok) => say(ok, "the command")} />}
       </div>
     </section>

@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { useEffect, useState } from "react";
 import type { DeliveryDetail } from "../../api/types.gen";
 import { type Against, DiffView } from "./DiffView";
 
@@ -6,9 +6,16 @@ import { type Against, DiffView } from "./DiffView";
  * This delivery compared with another: by default the first of its event when it repeats one,
  * else the previous of its type; or any delivery by id.
  */
-export function CompareTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id: number): void }) {
-  const [against, setAgainst] = useState<Against>(undefined);
-  const [typed, setTyped] = useState("");
+export function CompareTab({ d, onSelect, pick }: { d: DeliveryDetail; onSelect(id: number): void; pick?: number }) {
+  const [against, setAgainst] = useState<Against>(pick !== undefined && pick !== d.id ? pick : undefined);
+  const [typed, setTyped] = useState(pick !== undefined && pick !== d.id ? String(pick) : "");
+  // A row picked in the list (Ctrl- or Shift-click) is what this one is compared with.
+  useEffect(() => {
+    if (pick !== undefined && pick !== d.id) {
+      setAgainst(pick);
+      setTyped(String(pick));
+    }
+  }, [pick, d.id]);
   const type = d.event?.type;
   const repeats = d.duplicate != null && d.duplicate.first_id !== d.id;
   return (
@@ -57,6 +64,7 @@ export function CompareTab({ d, onSelect }: { d: DeliveryDetail; onSelect(id: nu
           Compare
         </button>
       </form>
+      <p className="muted">Tip: Ctrl- or Shift-click a row in the list to compare this delivery with it.</p>
       <DiffView id={d.id} against={against} onSelect={onSelect} />
     </div>
   );
