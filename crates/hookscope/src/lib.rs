@@ -22,6 +22,7 @@ pub mod export;
 #[doc(hidden)]
 pub mod fuzz;
 pub mod head;
+pub mod learn;
 pub mod log;
 pub mod mcp;
 pub mod model;

@@ -10,6 +10,7 @@ const LAYERS: &[&[&str]] = &[
     &["error"],
     &[
         "head",
+        "learn",
         "log",
         "content_coding",
         "signature",

@@ -1,0 +1,610 @@
+//! Schemas learned from traffic: what the deliveries of one event type have looked like, folded
+//! one delivery at a time (never by rescanning the store): each field's JSON types, how often it
+//! is present and how often null, the values of low-cardinality strings, the formats its strings
+//! have (date-time, UUID, email, URL), and an example. From that: a JSON Schema and TypeScript
+//! types for a handler, and drift, a delivery unlike the ones before it (a field never seen, a
+//! type never seen, a value outside a small set).
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+/// Distinct string values kept per field; past this the field is not an enum.
+const MAX_VALUES: usize = 16;
+/// A value is kept as an example up to this many characters.
+const EXAMPLE_CHARS: usize = 120;
+/// Drift is only said of a field seen at least this often: before that, everything is new.
+pub const DRIFT_AFTER: u64 = 10;
+
+/// A JSON type, `integer` apart from `number`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Kind {
+    String,
+    Integer,
+    Number,
+    Boolean,
+    Object,
+    Array,
+}
+
+impl Kind {
+    fn of(v: &Value) -> Option<Kind> {
+        Some(match v {
+            Value::Null => return None,
+            Value::Bool(_) => Kind::Boolean,
+            Value::Number(n) if n.is_i64() || n.is_u64() => Kind::Integer,
+            Value::Number(_) => Kind::Number,
+            Value::String(_) => Kind::String,
+            Value::Array(_) => Kind::Array,
+            Value::Object(_) => Kind::Object,
+        })
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::String => "string",
+            Kind::Integer => "integer",
+            Kind::Number => "number",
+            Kind::Boolean => "boolean",
+            Kind::Object => "object",
+            Kind::Array => "array",
+        }
+    }
+}
+
+/// A format recognised in strings (the JSON Schema `format` names).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    DateTime,
+    Uuid,
+    Email,
+    Uri,
+}
+
+impl Format {
+    fn of(s: &str) -> Option<Format> {
+        if s.len() > 200 {
+            return None;
+        }
+        if s.parse::<jiff::Timestamp>().is_ok() {
+            Some(Format::DateTime)
+        } else if s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() {
+            Some(Format::Uuid)
+        } else if (s.starts_with("https://") || s.starts_with("http://"))
+            && s.parse::<http::Uri>().is_ok()
+        {
+            Some(Format::Uri)
+        } else if is_email(s) {
+            Some(Format::Email)
+        } else {
+            None
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Format::DateTime => "date-time",
+            Format::Uuid => "uuid",
+            Format::Email => "email",
+            Format::Uri => "uri",
+        }
+    }
+}
+
+/// `local@domain.tld`, with nothing a mail address cannot hold: enough to call a field an email
+/// field, not a validation.
+fn is_email(s: &str) -> bool {
+    let Some((local, domain)) = s.split_once('@') else {
+        return false;
+    };
+    !local.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !s.contains(char::is_whitespace)
+        && !domain.contains('@')
+}
+
+/// What one field (or the document, or an array's elements) has looked like.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct Field {
+    /// Times it was present (null included).
+    pub seen: u64,
+    /// Of them, null.
+    pub nulls: u64,
+    /// Its non-null values by type.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub kinds: BTreeMap<Kind, u64>,
+    /// Its strings by recognised format (the others are not counted).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub formats: BTreeMap<Format, u64>,
+    /// Its distinct strings and how often each came, while there are at most [`MAX_VALUES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub values: Option<BTreeMap<String, u64>>,
+    /// Strings stopped being counted: more distinct values than [`MAX_VALUES`].
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub many_values: bool,
+    /// The first non-null scalar value seen (strings cut short).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub example: Option<Value>,
+    /// An object's fields.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub fields: BTreeMap<String, Field>,
+    /// An array's elements, all folded together.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub items: Option<Box<Field>>,
+}
+
+/// How a delivery differs from the ones of its event type before it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Drift {
+    /// A field never seen in this event type.
+    NewField { path: String },
+    /// A type the field never had.
+    NewType {
+        path: String,
+        found: String,
+        known: Vec<String>,
+    },
+    /// A value outside the few the field has always had.
+    NewValue {
+        path: String,
+        value: String,
+        known: Vec<String>,
+    },
+}
+
+impl Drift {
+    /// In words, with how many earlier deliveries it is measured against:
+    /// "`won_via` = `coin_toss`: not seen in 1,240 earlier `lead.won`".
+    pub fn describe(&self, earlier: u64, event_type: &str) -> String {
+        match self {
+            Drift::NewField { path } => {
+                format!("`{path}`: a field not seen in {earlier} earlier `{event_type}`")
+            }
+            Drift::NewType { path, found, known } => format!(
+                "`{path}` is {found}: it was {} in {earlier} earlier `{event_type}`",
+                known.join(" or ")
+            ),
+            Drift::NewValue { path, value, .. } => {
+                format!("`{path}` = `{value}`: not seen in {earlier} earlier `{event_type}`")
+            }
+        }
+    }
+}
+
+impl Field {
+    /// Folds `v` in.
+    pub fn observe(&mut self, v: &Value) {
+        self.seen += 1;
+        let Some(kind) = Kind::of(v) else {
+            self.nulls += 1;
+            return;
+        };
+        *self.kinds.entry(kind).or_default() += 1;
+        match v {
+            Value::String(s) => {
+                if let Some(f) = Format::of(s) {
+                    *self.formats.entry(f).or_default() += 1;
+                }
+                if !self.many_values {
+                    let values = self.values.get_or_insert_with(BTreeMap::new);
+                    if let Some(n) = values.get_mut(s.as_str()) {
+                        *n += 1;
+                    } else if values.len() < MAX_VALUES && s.chars().count() <= 64 {
+                        values.insert(s.clone(), 1);
+                    } else {
+                        self.values = None;
+                        self.many_values = true;
+                    }
+                }
+                if self.example.is_none() {
+                    self.example = Some(Value::String(s.chars().take(EXAMPLE_CHARS).collect()));
+                }
+            }
+            Value::Object(map) => {
+                for (k, v) in map {
+                    self.fields.entry(k.clone()).or_default().observe(v);
+                }
+            }
+            Value::Array(items) => {
+                let element = self.items.get_or_insert_with(Box::default);
+                for item in items {
+                    element.observe(item);
+                }
+            }
+            scalar => {
+                if self.example.is_none() {
+                    self.example = Some(scalar.clone());
+                }
+            }
+        }
+    }
+
+    /// How `v` differs from what this field has been (before folding it in), at `path`.
+    pub fn drift(&self, v: &Value, path: &str, out: &mut Vec<Drift>) {
+        let Some(kind) = Kind::of(v) else {
+            return;
+        };
+        // An integer where numbers come is a number.
+        let known = self.kinds.contains_key(&kind)
+            || (kind == Kind::Integer && self.kinds.contains_key(&Kind::Number));
+        if self.seen >= DRIFT_AFTER && !self.kinds.is_empty() && !known {
+            out.push(Drift::NewType {
+                path: shown_path(path),
+                found: kind.as_str().to_owned(),
+                known: self.kinds.keys().map(|k| k.as_str().to_owned()).collect(),
+            });
+            return;
+        }
+        match v {
+            Value::String(s) => {
+                if let Some(values) = self.enum_values()
+                    && !values.contains_key(s.as_str())
+                {
+                    out.push(Drift::NewValue {
+                        path: shown_path(path),
+                        value: s.chars().take(EXAMPLE_CHARS).collect(),
+                        known: values.keys().cloned().collect(),
+                    });
+                }
+            }
+            Value::Object(map) => {
+                let counted: u64 = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
+                for (k, v) in map {
+                    let inner = format!("{path}/{}", escape(k));
+                    match self.fields.get(k) {
+                        Some(field) => field.drift(v, &inner, out),
+                        None if counted >= DRIFT_AFTER => out.push(Drift::NewField {
+                            path: shown_path(&inner),
+                        }),
+                        None => {}
+                    }
+                }
+            }
+            Value::Array(items) => {
+                if let Some(element) = &self.items {
+                    for item in items {
+                        element.drift(item, &format!("{path}/*"), out);
+                        if out.len() > 20 {
+                            return;
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// The field's values as an enum: a few (two or more: one value seen is not yet a set),
+    /// each seen more than once on the whole, the field seen often enough to say so, and its
+    /// strings not of a format (times, ids, addresses are not choices).
+    fn enum_values(&self) -> Option<&BTreeMap<String, u64>> {
+        let values = self.values.as_ref()?;
+        let strings = self.kinds.get(&Kind::String).copied().unwrap_or(0);
+        (strings >= DRIFT_AFTER
+            && self.formats.is_empty()
+            && (2..=10).contains(&values.len())
+            && (values.len() as u64) * 3 <= strings)
+            .then_some(values)
+    }
+
+    /// The field as JSON Schema (draft 2020-12): its types (with `null` when it was null), the
+    /// format its strings always had, its enum, its object fields (`required` for the ones always
+    /// present), its array elements.
+    pub fn json_schema(&self) -> Value {
+        let mut s = Map::new();
+        let mut types: Vec<&str> = self.kinds.keys().map(|k| k.as_str()).collect();
+        // An integer field that is sometimes fractional is a number field.
+        if types.contains(&"number") {
+            types.retain(|t| *t != "integer");
+        }
+        if self.nulls > 0 {
+            types.push("null");
+        }
+        match types.as_slice() {
+            [] => {}
+            [one] => {
+                s.insert("type".into(), json!(one));
+            }
+            many => {
+                s.insert("type".into(), json!(many));
+            }
+        }
+        let strings = self.kinds.get(&Kind::String).copied().unwrap_or(0);
+        if let Some((format, n)) = self.formats.iter().next()
+            && *n == strings
+            && self.formats.len() == 1
+        {
+            s.insert("format".into(), json!(format.as_str()));
+        }
+        if let Some(values) = self.enum_values() {
+            let mut e: Vec<Value> = values.keys().map(|v| json!(v)).collect();
+            if self.nulls > 0 {
+                e.push(Value::Null);
+            }
+            s.insert("enum".into(), Value::Array(e));
+        }
+        if !self.fields.is_empty() {
+            let objects = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
+            let props: Map<String, Value> = self
+                .fields
+                .iter()
+                .map(|(k, f)| (k.clone(), f.json_schema()))
+                .collect();
+            let required: Vec<Value> = self
+                .fields
+                .iter()
+                .filter(|(_, f)| f.seen == objects)
+                .map(|(k, _)| json!(k))
+                .collect();
+            s.insert("properties".into(), Value::Object(props));
+            if !required.is_empty() {
+                s.insert("required".into(), Value::Array(required));
+            }
+        }
+        if let Some(items) = &self.items {
+            s.insert("items".into(), items.json_schema());
+        }
+        if let Some(example) = &self.example {
+            s.insert("examples".into(), json!([example]));
+        }
+        // How often it came, for a reader: JSON Schema allows annotations it does not know.
+        s.insert("x-seen".into(), json!(self.seen));
+        if self.nulls > 0 {
+            s.insert("x-null".into(), json!(self.nulls));
+        }
+        Value::Object(s)
+    }
+
+    /// The field as a TypeScript type expression, `indent` deep.
+    pub fn typescript(&self, indent: usize) -> String {
+        let mut parts: Vec<String> = Vec::new();
+        for kind in self.kinds.keys() {
+            let part = match kind {
+                Kind::String => match self.enum_values() {
+                    Some(values) => values
+                        .keys()
+                        .map(|v| serde_json::to_string(v).unwrap_or_default())
+                        .collect::<Vec<_>>()
+                        .join(" | "),
+                    None => "string".to_owned(),
+                },
+                Kind::Integer | Kind::Number => "number".to_owned(),
+                Kind::Boolean => "boolean".to_owned(),
+                Kind::Object if self.fields.is_empty() => "Record<string, unknown>".to_owned(),
+                Kind::Object => {
+                    let objects = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
+                    let pad = "  ".repeat(indent + 1);
+                    let mut text = String::from("{\n");
+                    for (k, f) in &self.fields {
+                        let key = if is_identifier(k) {
+                            k.clone()
+                        } else {
+                            serde_json::to_string(k).unwrap_or_default()
+                        };
+                        let optional = if f.seen < objects { "?" } else { "" };
+                        text.push_str(&format!(
+                            "{pad}{key}{optional}: {};\n",
+                            f.typescript(indent + 1)
+                        ));
+                    }
+                    text.push_str(&"  ".repeat(indent));
+                    text.push('}');
+                    text
+                }
+                Kind::Array => match &self.items {
+                    Some(items) if !items.kinds.is_empty() || items.nulls > 0 => {
+                        format!("Array<{}>", items.typescript(indent))
+                    }
+                    _ => "unknown[]".to_owned(),
+                },
+            };
+            if !parts.contains(&part) {
+                parts.push(part);
+            }
+        }
+        if self.nulls > 0 {
+            parts.push("null".to_owned());
+        }
+        if parts.is_empty() {
+            "unknown".to_owned()
+        } else {
+            parts.join(" | ")
+        }
+    }
+}
+
+/// A JSON pointer segment, escaped (`~0`, `~1`).
+fn escape(key: &str) -> String {
+    key.replace('~', "~0").replace('/', "~1")
+}
+
+/// A pointer as a person reads it: `data.object.amount`, `items[].sku`.
+fn shown_path(pointer: &str) -> String {
+    pointer
+        .trim_start_matches('/')
+        .split('/')
+        .map(|s| {
+            if s == "*" {
+                "[]".to_owned()
+            } else {
+                s.replace("~1", "/").replace("~0", "~")
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(".")
+        .replace(".[]", "[]")
+}
+
+fn is_identifier(k: &str) -> bool {
+    let mut chars = k.chars();
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
+}
+
+/// TypeScript for an event type's learned shape: `export type LeadWon = …;`.
+pub fn typescript_type(name: &str, shape: &Field) -> String {
+    let mut ident: String = name
+        .split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|w| !w.is_empty())
+        .map(|w| {
+            let mut c = w.chars();
+            c.next()
+                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+                .unwrap_or_default()
+        })
+        .collect();
+    if !ident.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        ident.insert_str(0, "Event");
+    }
+    format!(
+        "/** Learned from {} deliveries. */\nexport type {ident} = {};\n",
+        shape.seen,
+        shape.typescript(0)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+
+    fn won(i: u64, via: &str) -> Value {
+        json!({
+            "id": format!("9f1c2d4e-0000-4000-8000-{i:012}"),
+            "type": "lead.won",
+            "createdAt": "2026-05-27T23:34:12.000Z",
+            "data": {
+                "amount": 100 + i,
+                "wonVia": via,
+                "contact": {"email": format!("a{i}@example.com"), "site": "https://example.com/x"},
+                "note": if i.is_multiple_of(2) { Value::Null } else { json!("call back") },
+                "tags": ["vip"],
+            }
+        })
+    }
+
+    fn learned(n: u64) -> Field {
+        let mut f = Field::default();
+        for i in 0..n {
+            f.observe(&won(i, if i % 3 == 0 { "call" } else { "email" }));
+        }
+        f
+    }
+
+    #[test]
+    fn fields_keep_types_presence_nulls_formats_and_small_value_sets() {
+        let f = learned(30);
+        assert_eq!(f.seen, 30);
+        let data = &f.fields["data"];
+        assert_eq!(data.fields["amount"].kinds[&Kind::Integer], 30);
+        assert_eq!(data.fields["note"].nulls, 15);
+        assert_eq!(f.fields["id"].formats[&Format::Uuid], 30);
+        assert_eq!(f.fields["createdAt"].formats[&Format::DateTime], 30);
+        assert_eq!(
+            data.fields["contact"].fields["email"].formats[&Format::Email],
+            30
+        );
+        assert_eq!(
+            data.fields["contact"].fields["site"].formats[&Format::Uri],
+            30
+        );
+        let via = data.fields["wonVia"].values.as_ref().unwrap();
+        assert_eq!(via.keys().collect::<Vec<_>>(), ["call", "email"]);
+        // Ids are all different: not an enum, and not counted past the limit.
+        assert!(f.fields["id"].many_values && f.fields["id"].values.is_none());
+    }
+
+    #[test]
+    fn a_json_schema_and_typescript_for_the_handler() {
+        let f = learned(30);
+        let schema = f.json_schema();
+        assert_eq!(schema["type"], "object");
+        assert_eq!(schema["properties"]["id"]["format"], "uuid");
+        let data = &schema["properties"]["data"];
+        assert_eq!(
+            data["properties"]["note"]["type"],
+            json!(["string", "null"])
+        );
+        assert_eq!(
+            data["properties"]["wonVia"]["enum"],
+            json!(["call", "email"])
+        );
+        assert_eq!(data["properties"]["tags"]["items"]["type"], "string");
+        assert!(
+            data["required"]
+                .as_array()
+                .unwrap()
+                .contains(&json!("amount"))
+        );
+        // What was learned accepts what it was learned from (validated by the jsonschema crate).
+        let validator = jsonschema::validator_for(&schema).unwrap();
+        assert!(validator.is_valid(&won(99, "email")));
+        assert!(!validator.is_valid(&json!({"id": 1})));
+
+        let ts = typescript_type("lead.won", &f);
+        assert!(
+            ts.starts_with("/** Learned from 30 deliveries. */\nexport type LeadWon = {"),
+            "{ts}"
+        );
+        assert!(ts.contains("wonVia: \"call\" | \"email\";"), "{ts}");
+        assert!(ts.contains("note: string | null;"), "{ts}");
+        assert!(ts.contains("tags: Array<string>;"), "{ts}");
+    }
+
+    #[test]
+    fn drift_is_a_new_field_a_new_type_or_a_value_outside_a_small_set() {
+        let f = learned(30);
+        let mut odd = won(31, "coin_toss");
+        odd["data"]["amount"] = json!("100");
+        odd["data"]["extra"] = json!(true);
+        let mut out = Vec::new();
+        f.drift(&odd, "", &mut out);
+        assert_eq!(
+            out,
+            [
+                Drift::NewType {
+                    path: "data.amount".into(),
+                    found: "string".into(),
+                    known: vec!["integer".into()]
+                },
+                Drift::NewField {
+                    path: "data.extra".into()
+                },
+                Drift::NewValue {
+                    path: "data.wonVia".into(),
+                    value: "coin_toss".into(),
+                    known: vec!["call".into(), "email".into()]
+                },
+            ]
+        );
+        assert_eq!(
+            out[2].describe(30, "lead.won"),
+            "`data.wonVia` = `coin_toss`: not seen in 30 earlier `lead.won`"
+        );
+        // Nothing is drift before enough deliveries came.
+        let mut early = Vec::new();
+        learned(3).drift(&odd, "", &mut early);
+        assert!(early.is_empty(), "{early:?}");
+        // A usual delivery is no drift.
+        let mut usual = Vec::new();
+        f.drift(&won(40, "call"), "", &mut usual);
+        assert!(usual.is_empty(), "{usual:?}");
+    }
+
+    #[test]
+    fn it_round_trips_through_json_for_storage() {
+        let f = learned(12);
+        let text = serde_json::to_string(&f).unwrap();
+        let back: Field = serde_json::from_str(&text).unwrap();
+        assert_eq!(back, f);
+    }
+}
