@@ -1,9 +1,8 @@
-//! Schemas learned from traffic: what the deliveries of one event type have looked like, folded
-//! one delivery at a time (never by rescanning the store): each field's JSON types, how often it
-//! is present and how often null, the values of low-cardinality strings, the formats its strings
-//! have (date-time, UUID, email, URL), and an example. From that: a JSON Schema and TypeScript
-//! types for a handler, and drift, a delivery unlike the ones before it (a field never seen, a
-//! type never seen, a value outside a small set).
+//! The shape of one event type's payloads, folded one delivery at a time: each field's JSON
+//! types, how often it is present and how often null, the values of low-cardinality strings, the
+//! formats its strings have (date-time, UUID, email, URL), and an example. From it: a JSON Schema,
+//! the fields as rows, and drift, a payload unlike the ones before it (a field never seen, a type
+//! never seen, a value outside a small set).
 
 use std::collections::BTreeMap;
 
@@ -16,6 +15,13 @@ const MAX_VALUES: usize = 16;
 const EXAMPLE_CHARS: usize = 120;
 /// Drift is only said of a field seen at least this often: before that, everything is new.
 pub const DRIFT_AFTER: u64 = 10;
+/// Fields kept per object: a payload with thousands of keys (a map keyed by ids, or a hostile
+/// one) does not grow the shape past this; later keys are counted in `more_fields`.
+const MAX_FIELDS: usize = 200;
+/// Objects and arrays deeper than this are counted, not looked into.
+const MAX_DEPTH: usize = 16;
+/// Most drift findings said of one payload.
+const MAX_DRIFT: usize = 20;
 
 /// A JSON type, `integer` apart from `number`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -136,50 +142,76 @@ pub struct Field {
     /// An array's elements, all folded together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Field>>,
+    /// Keys not kept as fields: the object had more than [`MAX_FIELDS`].
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub more_fields: u64,
 }
 
-/// How a delivery differs from the ones of its event type before it.
+fn is_zero(n: &u64) -> bool {
+    *n == 0
+}
+
+/// How a payload differs from the ones of its event type before it, at `pointer` (the JSON
+/// pointer of the value in this payload) or `path` (the same as a person reads it:
+/// `data.items[0].sku`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Drift {
+    pub pointer: String,
+    pub path: String,
+    pub what: DriftKind,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
-pub enum Drift {
+pub enum DriftKind {
     /// A field never seen in this event type.
-    NewField { path: String },
+    NewField,
     /// A type the field never had.
-    NewType {
-        path: String,
-        found: String,
-        known: Vec<String>,
-    },
+    NewType { found: String, known: Vec<String> },
     /// A value outside the few the field has always had.
-    NewValue {
-        path: String,
-        value: String,
-        known: Vec<String>,
-    },
+    NewValue { value: String, known: Vec<String> },
 }
 
 impl Drift {
     /// In words, with how many earlier deliveries it is measured against:
     /// "`won_via` = `coin_toss`: not seen in 1,240 earlier `lead.won`".
     pub fn describe(&self, earlier: u64, event_type: &str) -> String {
-        match self {
-            Drift::NewField { path } => {
+        let (path, earlier) = (&self.path, thousands(earlier));
+        match &self.what {
+            DriftKind::NewField => {
                 format!("`{path}`: a field not seen in {earlier} earlier `{event_type}`")
             }
-            Drift::NewType { path, found, known } => format!(
+            DriftKind::NewType { found, known } => format!(
                 "`{path}` is {found}: it was {} in {earlier} earlier `{event_type}`",
                 known.join(" or ")
             ),
-            Drift::NewValue { path, value, .. } => {
+            DriftKind::NewValue { value, .. } => {
                 format!("`{path}` = `{value}`: not seen in {earlier} earlier `{event_type}`")
             }
         }
     }
 }
 
+/// `1240` as `1,240`.
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
+}
+
 impl Field {
     /// Folds `v` in.
     pub fn observe(&mut self, v: &Value) {
+        self.observe_at(v, 0);
+    }
+
+    fn observe_at(&mut self, v: &Value, depth: usize) {
         self.seen += 1;
         let Some(kind) = Kind::of(v) else {
             self.nulls += 1;
@@ -206,15 +238,24 @@ impl Field {
                     self.example = Some(Value::String(s.chars().take(EXAMPLE_CHARS).collect()));
                 }
             }
+            Value::Object(_) | Value::Array(_) if depth >= MAX_DEPTH => {}
             Value::Object(map) => {
                 for (k, v) in map {
-                    self.fields.entry(k.clone()).or_default().observe(v);
+                    if let Some(field) = self.fields.get_mut(k.as_str()) {
+                        field.observe_at(v, depth + 1);
+                    } else if self.fields.len() < MAX_FIELDS {
+                        let mut field = Field::default();
+                        field.observe_at(v, depth + 1);
+                        self.fields.insert(k.clone(), field);
+                    } else {
+                        self.more_fields += 1;
+                    }
                 }
             }
             Value::Array(items) => {
                 let element = self.items.get_or_insert_with(Box::default);
                 for item in items {
-                    element.observe(item);
+                    element.observe_at(item, depth + 1);
                 }
             }
             scalar => {
@@ -225,52 +266,91 @@ impl Field {
         }
     }
 
-    /// How `v` differs from what this field has been (before folding it in), at `path`.
-    pub fn drift(&self, v: &Value, path: &str, out: &mut Vec<Drift>) {
+    /// How `v` differs from what this field has been (before folding it in).
+    pub fn drift(&self, v: &Value) -> Vec<Drift> {
+        let mut out = Vec::new();
+        self.drift_at(v, &mut String::new(), &mut String::new(), 0, &mut out);
+        out
+    }
+
+    fn drift_at(
+        &self,
+        v: &Value,
+        pointer: &mut String,
+        path: &mut String,
+        depth: usize,
+        out: &mut Vec<Drift>,
+    ) {
         let Some(kind) = Kind::of(v) else {
             return;
+        };
+        if out.len() >= MAX_DRIFT {
+            return;
+        }
+        let at = |what: DriftKind| Drift {
+            pointer: pointer.clone(),
+            path: path.clone(),
+            what,
         };
         // An integer where numbers come is a number.
         let known = self.kinds.contains_key(&kind)
             || (kind == Kind::Integer && self.kinds.contains_key(&Kind::Number));
         if self.seen >= DRIFT_AFTER && !self.kinds.is_empty() && !known {
-            out.push(Drift::NewType {
-                path: shown_path(path),
+            out.push(at(DriftKind::NewType {
                 found: kind.as_str().to_owned(),
                 known: self.kinds.keys().map(|k| k.as_str().to_owned()).collect(),
-            });
+            }));
             return;
         }
+        if depth >= MAX_DEPTH {
+            return;
+        }
+        let (pointer_len, path_len) = (pointer.len(), path.len());
         match v {
             Value::String(s) => {
                 if let Some(values) = self.enum_values()
                     && !values.contains_key(s.as_str())
                 {
-                    out.push(Drift::NewValue {
-                        path: shown_path(path),
+                    out.push(at(DriftKind::NewValue {
                         value: s.chars().take(EXAMPLE_CHARS).collect(),
                         known: values.keys().cloned().collect(),
-                    });
+                    }));
                 }
             }
             Value::Object(map) => {
                 let counted: u64 = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
+                // An object full of fields takes new keys as they come (a map keyed by ids).
+                let closed = counted >= DRIFT_AFTER && self.more_fields == 0;
                 for (k, v) in map {
-                    let inner = format!("{path}/{}", escape(k));
+                    pointer.push('/');
+                    pointer.push_str(&escape(k));
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
                     match self.fields.get(k) {
-                        Some(field) => field.drift(v, &inner, out),
-                        None if counted >= DRIFT_AFTER => out.push(Drift::NewField {
-                            path: shown_path(&inner),
+                        Some(field) => field.drift_at(v, pointer, path, depth + 1, out),
+                        None if closed && out.len() < MAX_DRIFT => out.push(Drift {
+                            pointer: pointer.clone(),
+                            path: path.clone(),
+                            what: DriftKind::NewField,
                         }),
                         None => {}
                     }
+                    pointer.truncate(pointer_len);
+                    path.truncate(path_len);
                 }
             }
             Value::Array(items) => {
                 if let Some(element) = &self.items {
-                    for item in items {
-                        element.drift(item, &format!("{path}/*"), out);
-                        if out.len() > 20 {
+                    for (i, item) in items.iter().enumerate() {
+                        use std::fmt::Write;
+                        let _ = write!(pointer, "/{i}");
+                        let _ = write!(path, "[{i}]");
+                        element.drift_at(item, pointer, path, depth + 1, out);
+                        pointer.truncate(pointer_len);
+                        path.truncate(path_len);
+                        if out.len() >= MAX_DRIFT {
                             return;
                         }
                     }
@@ -283,7 +363,7 @@ impl Field {
     /// The field's values as an enum: a few (two or more: one value seen is not yet a set),
     /// each seen more than once on the whole, the field seen often enough to say so, and its
     /// strings not of a format (times, ids, addresses are not choices).
-    fn enum_values(&self) -> Option<&BTreeMap<String, u64>> {
+    pub(super) fn enum_values(&self) -> Option<&BTreeMap<String, u64>> {
         let values = self.values.as_ref()?;
         let strings = self.kinds.get(&Kind::String).copied().unwrap_or(0);
         (strings >= DRIFT_AFTER
@@ -360,124 +440,20 @@ impl Field {
         }
         Value::Object(s)
     }
-
-    /// The field as a TypeScript type expression, `indent` deep.
-    pub fn typescript(&self, indent: usize) -> String {
-        let mut parts: Vec<String> = Vec::new();
-        for kind in self.kinds.keys() {
-            let part = match kind {
-                Kind::String => match self.enum_values() {
-                    Some(values) => values
-                        .keys()
-                        .map(|v| serde_json::to_string(v).unwrap_or_default())
-                        .collect::<Vec<_>>()
-                        .join(" | "),
-                    None => "string".to_owned(),
-                },
-                Kind::Integer | Kind::Number => "number".to_owned(),
-                Kind::Boolean => "boolean".to_owned(),
-                Kind::Object if self.fields.is_empty() => "Record<string, unknown>".to_owned(),
-                Kind::Object => {
-                    let objects = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
-                    let pad = "  ".repeat(indent + 1);
-                    let mut text = String::from("{\n");
-                    for (k, f) in &self.fields {
-                        let key = if is_identifier(k) {
-                            k.clone()
-                        } else {
-                            serde_json::to_string(k).unwrap_or_default()
-                        };
-                        let optional = if f.seen < objects { "?" } else { "" };
-                        text.push_str(&format!(
-                            "{pad}{key}{optional}: {};\n",
-                            f.typescript(indent + 1)
-                        ));
-                    }
-                    text.push_str(&"  ".repeat(indent));
-                    text.push('}');
-                    text
-                }
-                Kind::Array => match &self.items {
-                    Some(items) if !items.kinds.is_empty() || items.nulls > 0 => {
-                        format!("Array<{}>", items.typescript(indent))
-                    }
-                    _ => "unknown[]".to_owned(),
-                },
-            };
-            if !parts.contains(&part) {
-                parts.push(part);
-            }
-        }
-        if self.nulls > 0 {
-            parts.push("null".to_owned());
-        }
-        if parts.is_empty() {
-            "unknown".to_owned()
-        } else {
-            parts.join(" | ")
-        }
-    }
 }
 
 /// A JSON pointer segment, escaped (`~0`, `~1`).
-fn escape(key: &str) -> String {
+pub(super) fn escape(key: &str) -> String {
     key.replace('~', "~0").replace('/', "~1")
 }
 
-/// A pointer as a person reads it: `data.object.amount`, `items[].sku`.
-fn shown_path(pointer: &str) -> String {
-    pointer
-        .trim_start_matches('/')
-        .split('/')
-        .map(|s| {
-            if s == "*" {
-                "[]".to_owned()
-            } else {
-                s.replace("~1", "/").replace("~0", "~")
-            }
-        })
-        .collect::<Vec<_>>()
-        .join(".")
-        .replace(".[]", "[]")
-}
-
-fn is_identifier(k: &str) -> bool {
-    let mut chars = k.chars();
-    chars
-        .next()
-        .is_some_and(|c| c.is_ascii_alphabetic() || c == '_' || c == '$')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '$')
-}
-
-/// TypeScript for an event type's learned shape: `export type LeadWon = …;`.
-pub fn typescript_type(name: &str, shape: &Field) -> String {
-    let mut ident: String = name
-        .split(|c: char| !c.is_ascii_alphanumeric())
-        .filter(|w| !w.is_empty())
-        .map(|w| {
-            let mut c = w.chars();
-            c.next()
-                .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
-                .unwrap_or_default()
-        })
-        .collect();
-    if !ident.starts_with(|c: char| c.is_ascii_alphabetic()) {
-        ident.insert_str(0, "Event");
-    }
-    format!(
-        "/** Learned from {} deliveries. */\nexport type {ident} = {};\n",
-        shape.seen,
-        shape.typescript(0)
-    )
-}
-
 #[cfg(test)]
-mod tests {
+pub(super) mod tests {
     use serde_json::json;
 
     use super::*;
 
-    fn won(i: u64, via: &str) -> Value {
+    pub(crate) fn won(i: u64, via: &str) -> Value {
         json!({
             "id": format!("9f1c2d4e-0000-4000-8000-{i:012}"),
             "type": "lead.won",
@@ -492,7 +468,7 @@ mod tests {
         })
     }
 
-    fn learned(n: u64) -> Field {
+    pub(crate) fn learned(n: u64) -> Field {
         let mut f = Field::default();
         for i in 0..n {
             f.observe(&won(i, if i % 3 == 0 { "call" } else { "email" }));
@@ -524,7 +500,7 @@ mod tests {
     }
 
     #[test]
-    fn a_json_schema_and_typescript_for_the_handler() {
+    fn a_json_schema_for_the_handler() {
         let f = learned(30);
         let schema = f.json_schema();
         assert_eq!(schema["type"], "object");
@@ -549,15 +525,6 @@ mod tests {
         let validator = jsonschema::validator_for(&schema).unwrap();
         assert!(validator.is_valid(&won(99, "email")));
         assert!(!validator.is_valid(&json!({"id": 1})));
-
-        let ts = typescript_type("lead.won", &f);
-        assert!(
-            ts.starts_with("/** Learned from 30 deliveries. */\nexport type LeadWon = {"),
-            "{ts}"
-        );
-        assert!(ts.contains("wonVia: \"call\" | \"email\";"), "{ts}");
-        assert!(ts.contains("note: string | null;"), "{ts}");
-        assert!(ts.contains("tags: Array<string>;"), "{ts}");
     }
 
     #[test]
@@ -566,38 +533,80 @@ mod tests {
         let mut odd = won(31, "coin_toss");
         odd["data"]["amount"] = json!("100");
         odd["data"]["extra"] = json!(true);
-        let mut out = Vec::new();
-        f.drift(&odd, "", &mut out);
+        odd["data"]["tags"] = json!(["vip", 7]);
+        let out = f.drift(&odd);
+        let at = |pointer: &str, path: &str, what| Drift {
+            pointer: pointer.into(),
+            path: path.into(),
+            what,
+        };
         assert_eq!(
             out,
             [
-                Drift::NewType {
-                    path: "data.amount".into(),
-                    found: "string".into(),
-                    known: vec!["integer".into()]
-                },
-                Drift::NewField {
-                    path: "data.extra".into()
-                },
-                Drift::NewValue {
-                    path: "data.wonVia".into(),
-                    value: "coin_toss".into(),
-                    known: vec!["call".into(), "email".into()]
-                },
+                at(
+                    "/data/amount",
+                    "data.amount",
+                    DriftKind::NewType {
+                        found: "string".into(),
+                        known: vec!["integer".into()]
+                    }
+                ),
+                at("/data/extra", "data.extra", DriftKind::NewField),
+                at(
+                    "/data/tags/1",
+                    "data.tags[1]",
+                    DriftKind::NewType {
+                        found: "integer".into(),
+                        known: vec!["string".into()]
+                    }
+                ),
+                at(
+                    "/data/wonVia",
+                    "data.wonVia",
+                    DriftKind::NewValue {
+                        value: "coin_toss".into(),
+                        known: vec!["call".into(), "email".into()]
+                    }
+                ),
             ]
         );
         assert_eq!(
-            out[2].describe(30, "lead.won"),
-            "`data.wonVia` = `coin_toss`: not seen in 30 earlier `lead.won`"
+            out[3].describe(1240, "lead.won"),
+            "`data.wonVia` = `coin_toss`: not seen in 1,240 earlier `lead.won`"
         );
         // Nothing is drift before enough deliveries came.
-        let mut early = Vec::new();
-        learned(3).drift(&odd, "", &mut early);
+        let early = learned(3).drift(&odd);
         assert!(early.is_empty(), "{early:?}");
         // A usual delivery is no drift.
-        let mut usual = Vec::new();
-        f.drift(&won(40, "call"), "", &mut usual);
+        let usual = f.drift(&won(40, "call"));
         assert!(usual.is_empty(), "{usual:?}");
+    }
+
+    #[test]
+    fn a_hostile_payload_does_not_grow_the_shape_past_its_limits() {
+        let mut f = Field::default();
+        let wide: Map<String, Value> = (0..5000).map(|i| (format!("k{i}"), json!(i))).collect();
+        f.observe(&Value::Object(wide));
+        assert_eq!(f.fields.len(), MAX_FIELDS);
+        assert_eq!(f.more_fields, 5000 - MAX_FIELDS as u64);
+        let mut deep = json!(1);
+        for _ in 0..1000 {
+            deep = json!({ "a": deep });
+        }
+        let mut g = Field::default();
+        g.observe(&deep);
+        let mut depth = 0;
+        let mut at = &g;
+        while let Some(inner) = at.fields.get("a") {
+            at = inner;
+            depth += 1;
+        }
+        assert_eq!(depth, MAX_DEPTH);
+        // An object past its field limit takes new keys without drift.
+        for _ in 0..DRIFT_AFTER {
+            f.observe(&json!({"k1": 1}));
+        }
+        assert!(f.drift(&json!({"brand_new": 1})).is_empty());
     }
 
     #[test]
