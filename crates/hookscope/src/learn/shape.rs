@@ -20,6 +20,9 @@ pub const DRIFT_AFTER: u64 = 10;
 const MAX_FIELDS: usize = 200;
 /// Objects and arrays deeper than this are counted, not looked into.
 const MAX_DEPTH: usize = 16;
+/// Fields kept in one shape at every depth together: wide objects nested in wide objects stop
+/// here (later keys are counted in `more_fields`).
+const MAX_NODES: u64 = 5000;
 /// Most drift findings said of one payload.
 const MAX_DRIFT: usize = 20;
 
@@ -142,9 +145,13 @@ pub struct Field {
     /// An array's elements, all folded together.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub items: Option<Box<Field>>,
-    /// Keys not kept as fields: the object had more than [`MAX_FIELDS`].
+    /// Keys not kept as fields: the object had more than [`MAX_FIELDS`], or the shape more
+    /// than [`MAX_NODES`].
     #[serde(default, skip_serializing_if = "is_zero")]
     pub more_fields: u64,
+    /// At the top of a shape: the fields it holds at every depth.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub nodes: u64,
 }
 
 fn is_zero(n: &u64) -> bool {
@@ -208,10 +215,12 @@ fn thousands(n: u64) -> String {
 impl Field {
     /// Folds `v` in.
     pub fn observe(&mut self, v: &Value) {
-        self.observe_at(v, 0);
+        let mut room = MAX_NODES.saturating_sub(self.nodes);
+        self.observe_at(v, 0, &mut room);
+        self.nodes = MAX_NODES - room;
     }
 
-    fn observe_at(&mut self, v: &Value, depth: usize) {
+    fn observe_at(&mut self, v: &Value, depth: usize, room: &mut u64) {
         self.seen += 1;
         let Some(kind) = Kind::of(v) else {
             self.nulls += 1;
@@ -242,10 +251,11 @@ impl Field {
             Value::Object(map) => {
                 for (k, v) in map {
                     if let Some(field) = self.fields.get_mut(k.as_str()) {
-                        field.observe_at(v, depth + 1);
-                    } else if self.fields.len() < MAX_FIELDS {
+                        field.observe_at(v, depth + 1, room);
+                    } else if self.fields.len() < MAX_FIELDS && *room > 0 {
+                        *room -= 1;
                         let mut field = Field::default();
-                        field.observe_at(v, depth + 1);
+                        field.observe_at(v, depth + 1, room);
                         self.fields.insert(k.clone(), field);
                     } else {
                         self.more_fields += 1;
@@ -253,9 +263,14 @@ impl Field {
                 }
             }
             Value::Array(items) => {
-                let element = self.items.get_or_insert_with(Box::default);
-                for item in items {
-                    element.observe_at(item, depth + 1);
+                if self.items.is_none() && *room > 0 {
+                    *room -= 1;
+                    self.items = Some(Box::default());
+                }
+                if let Some(element) = &mut self.items {
+                    for item in items {
+                        element.observe_at(item, depth + 1, room);
+                    }
                 }
             }
             scalar => {
@@ -602,6 +617,21 @@ pub(super) mod tests {
             depth += 1;
         }
         assert_eq!(depth, MAX_DEPTH);
+        // Wide objects in wide objects stop at the shape's limit.
+        let nested: Map<String, Value> = (0..100)
+            .map(|i| {
+                let inner: Map<String, Value> =
+                    (0..100).map(|j| (format!("f{j}"), json!(j))).collect();
+                (format!("o{i}"), Value::Object(inner))
+            })
+            .collect();
+        let mut h = Field::default();
+        h.observe(&Value::Object(nested.clone()));
+        h.observe(&Value::Object(nested));
+        assert_eq!(h.nodes, MAX_NODES);
+        // What did not fit is counted, once per key that did not (not per key inside it).
+        let dropped = h.more_fields + h.fields.values().map(|f| f.more_fields).sum::<u64>();
+        assert!(dropped > 0 && dropped < 2 * 100 * 101, "{dropped}");
         // An object past its field limit takes new keys without drift.
         for _ in 0..DRIFT_AFTER {
             f.observe(&json!({"k1": 1}));
