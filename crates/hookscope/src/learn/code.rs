@@ -60,6 +60,13 @@ fn objects(f: &Field) -> u64 {
     f.kinds.get(&Kind::Object).copied().unwrap_or(0)
 }
 
+/// An array field's elements, when any were seen (every array may have been empty).
+fn known_items(f: &Field) -> Option<&Field> {
+    f.items
+        .as_deref()
+        .filter(|items| !items.kinds.is_empty() || items.nulls > 0)
+}
+
 /// The one format every string of the field had.
 fn format(f: &Field) -> Option<Format> {
     let strings = f.kinds.get(&Kind::String).copied().unwrap_or(0);
@@ -99,11 +106,9 @@ fn ts(f: &Field, indent: usize) -> String {
                 text.push('}');
                 text
             }
-            Kind::Array => match &f.items {
-                Some(items) if !items.kinds.is_empty() || items.nulls > 0 => {
-                    format!("Array<{}>", ts(items, indent))
-                }
-                _ => "unknown[]".to_owned(),
+            Kind::Array => match known_items(f) {
+                Some(items) => format!("Array<{}>", ts(items, indent)),
+                None => "unknown[]".to_owned(),
             },
         };
         if !parts.contains(&part) {
@@ -169,11 +174,9 @@ fn zod_expr(f: &Field, indent: usize) -> String {
                 text.push_str(".passthrough()");
                 text
             }
-            Kind::Array => match &f.items {
-                Some(items) if !items.kinds.is_empty() || items.nulls > 0 => {
-                    format!("z.array({})", zod_expr(items, indent))
-                }
-                _ => "z.array(z.unknown())".into(),
+            Kind::Array => match known_items(f) {
+                Some(items) => format!("z.array({})", zod_expr(items, indent)),
+                None => "z.array(z.unknown())".into(),
             },
         };
         parts.push(part);
