@@ -187,6 +187,67 @@ fn stop(mut server: Serve) -> std::process::ExitStatus {
     server.child.wait().unwrap()
 }
 
+/// A signal sent the instant the ready line is read stops the server cleanly, even when it was
+/// started with SIGINT ignored (as a non-interactive shell starts `cmd &`): the handlers exist
+/// before the line is printed, so the signal can neither be lost nor kill it mid-write.
+#[test]
+fn a_signal_right_after_the_ready_line_stops_it_cleanly() {
+    for signal in ["INT", "TERM"] {
+        let dir = tempfile::tempdir().unwrap();
+        let ready_file = dir.path().join("ready.json");
+        let mut child = Command::new("sh")
+            .args(["-c", r#"trap "" INT; exec "$0" "$@""#, BIN])
+            .args([
+                "serve",
+                "--json",
+                "--capture",
+                "127.0.0.1:0",
+                "--api",
+                "127.0.0.1:0",
+            ])
+            .arg("--ready-file")
+            .arg(&ready_file)
+            .env("HOOKSCOPE_DATA_DIR", dir.path())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap();
+        let mut line = String::new();
+        BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        let ready: Value = serde_json::from_str(&line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert_eq!(ready["event"], "ready");
+        Command::new("kill")
+            .args([&format!("-{signal}"), &child.id().to_string()])
+            .status()
+            .unwrap();
+        let deadline = std::time::Instant::now() + Duration::from_secs(20);
+        let status = loop {
+            if let Some(status) = child.try_wait().unwrap() {
+                break status;
+            }
+            if std::time::Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("SIG{signal} sent right after the ready line was lost");
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        };
+        let mut log = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut log).unwrap();
+        assert!(status.success(), "SIG{signal}: {status}, {log}");
+        assert!(
+            log.contains("Stopped."),
+            "SIG{signal}: a graceful stop: {log}"
+        );
+        assert!(
+            !ready_file.exists(),
+            "SIG{signal}: the ready file is removed"
+        );
+    }
+}
+
 #[tokio::test(flavor = "multi_thread")]
 async fn a_second_serve_on_the_same_database_is_refused_and_the_first_keeps_working() {
     let dir = tempfile::tempdir().unwrap();

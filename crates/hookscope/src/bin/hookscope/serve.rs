@@ -155,6 +155,9 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             );
         }
         let _ = writeln!(out, "Press Ctrl-C to stop.");
+        // Listening from before the ready line: a script that signals the moment it reads
+        // that line (or a shell that started this with SIGINT ignored) must stop it cleanly.
+        let stop = shutdown_signal();
         let ready = hookscope::contract::Ready {
             event: "ready".to_owned(),
             version: env!("CARGO_PKG_VERSION").to_owned(),
@@ -181,7 +184,7 @@ pub fn serve(args: ServeArgs, data_dir: PathBuf) -> Result<()> {
             print_traffic(&server);
         }
 
-        shutdown_signal().await;
+        stop.await;
         // Written, not `eprintln!`: a stderr that cannot take them (a full disk) must not turn
         // a clean stop into a panic.
         let _ = writeln!(std::io::stderr(), "Stopping: finishing requests in flight…");
@@ -424,23 +427,34 @@ fn forward_line(f: &Forwarded) -> String {
     }
 }
 
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        let _ = tokio::signal::ctrl_c().await;
-    };
-    #[cfg(unix)]
-    let terminate = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+/// Ctrl-C or SIGTERM, listened for from the moment this is called (not from its first poll),
+/// with handlers installed even where the signal was inherited ignored.
+#[cfg(unix)]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    use tokio::signal::unix::{Signal, SignalKind, signal};
+    async fn next(s: std::io::Result<Signal>) {
+        match s {
             Ok(mut s) => {
                 s.recv().await;
             }
             Err(_) => std::future::pending().await,
         }
-    };
-    #[cfg(not(unix))]
-    let terminate = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = terminate => {}
+    }
+    let (interrupt, terminate) = (
+        signal(SignalKind::interrupt()),
+        signal(SignalKind::terminate()),
+    );
+    async move {
+        tokio::select! {
+            () = next(interrupt) => {}
+            () = next(terminate) => {}
+        }
+    }
+}
+
+#[cfg(not(unix))]
+fn shutdown_signal() -> impl std::future::Future<Output = ()> {
+    async {
+        let _ = tokio::signal::ctrl_c().await;
     }
 }
