@@ -1028,6 +1028,36 @@ async function githubHandler(mode, secret, port = 0) {
   };
 }
 
+describe("learned schemas", () => {
+  it("notes on a delivery how it differs from the earlier ones of its type", async () => {
+    const server = await startServer({ config: CONFIG });
+    try {
+      const won = JSON.parse(readFileSync(join(ROOT, "fixtures/cooledge/lead.won.json"), "utf8"));
+      const headers = { "Content-Type": "application/json" };
+      for (let i = 0; i < 12; i++) {
+        const body = { ...won, event_id: `9d2f6b81-4c07-4e3a-8b15-${String(i).padStart(12, "0")}` };
+        body.won_via = i % 2 ? "call" : "quote_accepted";
+        await server.post("/hooks/cooledge", JSON.stringify(body), headers);
+      }
+      const odd = { ...won, event_id: "9d2f6b81-4c07-4e3a-8b15-999999999999", won_via: "coin_toss" };
+      const id = await server.post("/hooks/cooledge", JSON.stringify(odd), headers);
+      const { page, problems } = await openPage(browser, `${server.ui}&id=${id}`);
+      await page.waitForSelector("[data-testid=overview] [aria-label=Drift]");
+      const notes = await page.$$eval("[aria-label=Drift] li", (li) => li.map((l) => l.textContent));
+      assert.deepEqual(notes, ["won_via = coin_toss: not seen in 12 earlier lead.won"]);
+      assert.deepEqual(
+        await page.$$eval("[aria-label=Drift] li code", (c) => c.map((e) => e.textContent)),
+        ["won_via", "coin_toss", "lead.won"],
+      );
+      assert.match(await page.textContent("[aria-label=Drift] h4"), /Unlike the earlier lead\.won/);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
 describe("checking a handler", () => {
   it("grades a handler live from the UI, opens what a probe sent, and compares a run with the one before", async () => {
     const secret = "octokit-ui-secret";

@@ -294,6 +294,15 @@ pub fn commands() -> Vec<Command> {
             ),
         ),
         c(
+            "learned",
+            "--json",
+            Document,
+            schema::<Items<crate::control::LearnedSchema>>(
+                "learned",
+                "The schemas learned from the stored deliveries, per vendor and event type: each field's presence, nulls, types, formats, value set and example, and the JSON Schema they make.",
+            ),
+        ),
+        c(
             "verify",
             "--json",
             Document,

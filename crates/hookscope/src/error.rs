@@ -83,6 +83,11 @@ pub enum Error {
     NoCheckRun(i64),
     #[error("no attempt {0}")]
     NoAttempt(i64),
+    #[error(
+        "no schema learned for {vendor} `{event_type}` yet: it is learned from the deliveries \
+         of that vendor and event type as they come (see `hookscope schemas` for those learned)"
+    )]
+    NoSchema { vendor: String, event_type: String },
 
     /// A request the caller can correct; the message says how.
     #[error("{0}")]
@@ -113,7 +118,8 @@ impl Error {
             Error::NotFound(_)
             | Error::NoReplayJob(_)
             | Error::NoCheckRun(_)
-            | Error::NoAttempt(_) => 404,
+            | Error::NoAttempt(_)
+            | Error::NoSchema { .. } => 404,
             Error::Filter(_) | Error::Invalid(_) => 400,
             Error::Unreachable(_) => 502,
             Error::WriterGone => 503,
@@ -132,6 +138,7 @@ impl Error {
                 | Error::NoReplayJob(_)
                 | Error::NoCheckRun(_)
                 | Error::NoAttempt(_)
+                | Error::NoSchema { .. }
                 | Error::Filter(_)
                 | Error::Invalid(_)
                 | Error::Config { .. }

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use crate::config::{EndpointConfig, Endpoints};
 use crate::error::Result;
 use crate::events::StreamEvent;
-use crate::profile::{Received, Registry};
+use crate::profile::{Decoded, Received, Registry};
 use crate::store::{Filter, Store, Writer};
 
 /// Deliveries read per page while scanning.
@@ -62,7 +62,11 @@ pub async fn run(
                     received_at_us: delivery.summary.received_at_us,
                     truncated: delivery.summary.truncated,
                 };
-                registry.analyze_delivery(&new, index, received)
+                // Learned from once, when it came: its drift then stays what it was.
+                let mut decoded = registry.analyze_delivery(&new, index, received, None);
+                let drift = delivery.summary.validation.into_iter().filter(|f| f.drift);
+                decoded.analysis.validation.extend(drift);
+                Decoded::new(decoded.analysis)
             })
             .await
             .map_err(|e| crate::Error::Commit(format!("re-verification failed: {e}")))?;

@@ -137,7 +137,12 @@ level: string,
 /**
  * JSON pointer into the body ("" for the whole body).
  */
-path: string, message: string, };
+path: string, message: string, 
+/**
+ * An `info` that says how the payload differs from the earlier ones of its event type
+ * (learned from traffic, [`crate::learn`]), not from what the vendor documents.
+ */
+drift?: boolean, };
 
 export type SignatureStatus = "valid" | "invalid" | "missing" | "stale" | "malformed" | "unchecked";
 
@@ -626,6 +631,87 @@ export type ChangeKind = "added" | "removed" | "changed" | "moved";
 export type BodyKind = "json" | "text" | "binary";
 
 export type Basis = "chosen" | "previous" | "first_of_event";
+
+export type SchemaSummary = { vendor: string, event_type: string, 
+/**
+ * Payloads it was learned from.
+ */
+seen: number, 
+/**
+ * The first and the last of them (RFC 3339, UTC).
+ */
+first_at: string, last_at: string, };
+
+export type LearnedSchema = { 
+/**
+ * Every field at every depth, parents first.
+ */
+fields: Array<Row>, 
+/**
+ * Fields not kept, in objects holding too many (a map keyed by ids, say).
+ */
+more_fields: number, 
+/**
+ * The schema as JSON Schema (draft 2020-12).
+ */
+json_schema: unknown, vendor: string, event_type: string, 
+/**
+ * Payloads it was learned from.
+ */
+seen: number, 
+/**
+ * The first and the last of them (RFC 3339, UTC).
+ */
+first_at: string, last_at: string, };
+
+export type Row = { 
+/**
+ * Its JSON pointer, with `*` standing for every element of an array: `/data/items/*` is
+ * each of the items.
+ */
+pointer: string, 
+/**
+ * The same as a person reads it: `data.items[]`, `data.items[].sku`.
+ */
+path: string, 
+/**
+ * 1 for a top-level field.
+ */
+depth: number, 
+/**
+ * Times the object holding it was present (for an array's elements, the elements seen):
+ * `seen` of `within` is how often it is there.
+ */
+within: number, 
+/**
+ * Times it was present, null included.
+ */
+seen: number, 
+/**
+ * Of them, null.
+ */
+nulls: number, 
+/**
+ * Its JSON types other than null (`string`, `integer`, `number`, `boolean`, `object`,
+ * `array`).
+ */
+types: Array<string>, 
+/**
+ * Formats its strings had: `date-time`, `uuid`, `email`, `uri`.
+ */
+formats: Array<string>, 
+/**
+ * Its few values and how often each came, when it looks like a set of choices.
+ */
+values: Array<[string, number]> | null, 
+/**
+ * The first value seen (a scalar; strings cut short).
+ */
+example: unknown, 
+/**
+ * Fields it holds that were not kept (too many of them).
+ */
+more_fields: number, };
 
 export type CheckReport = { 
 /**

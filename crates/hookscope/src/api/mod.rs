@@ -9,6 +9,7 @@ mod endpoints;
 mod export;
 mod replay;
 mod samples;
+mod schemas;
 pub mod session;
 mod settings;
 mod stream;
@@ -79,6 +80,8 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
+        .route("/schemas", get(schemas::list))
+        .route("/schemas/{vendor}/{*event_type}", get(schemas::get))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
         .route("/samples", post(samples::send).get(samples::catalog))
         .route("/settings", get(settings::get).put(settings::put))

@@ -52,6 +52,11 @@ async fn analyze(
     received_at_us: i64,
     truncated: bool,
 ) -> Decoded {
+    let learner = state
+        .config
+        .capture
+        .learn_schemas
+        .then(|| state.writer.learner());
     if body.len() <= INLINE_ANALYSIS_MAX {
         let received = Received {
             head,
@@ -59,11 +64,15 @@ async fn analyze(
             received_at_us,
             truncated,
         };
-        return state
-            .registry
-            .analyze_delivery(endpoints, endpoint, received);
+        return state.registry.analyze_delivery(
+            endpoints,
+            endpoint,
+            received,
+            learner.map(|l| &**l),
+        );
     }
     let (registry, endpoints) = (state.registry.clone(), endpoints.clone());
+    let learner = learner.cloned();
     let (head, body) = (head.to_vec(), body.clone());
     let blocking = tokio::task::spawn_blocking(move || {
         let received = Received {
@@ -72,7 +81,7 @@ async fn analyze(
             received_at_us,
             truncated,
         };
-        registry.analyze_delivery(&endpoints, endpoint, received)
+        registry.analyze_delivery(&endpoints, endpoint, received, learner.as_deref())
     });
     // A bug in analysis must not cost the delivery: it is stored with the failure noted.
     blocking

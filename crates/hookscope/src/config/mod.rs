@@ -84,6 +84,9 @@ pub struct CaptureConfig {
     /// its attempt says why. A handler that hangs costs a bounded queue, not a connection per
     /// delivery.
     pub forward_queue: usize,
+    /// Learn each vendor and event type's schema from its deliveries, and note on a delivery
+    /// how its payload differs from the earlier ones (a new field, type or value).
+    pub learn_schemas: bool,
 }
 
 impl CaptureConfig {
@@ -107,6 +110,7 @@ impl Default for CaptureConfig {
             max_connections: None,
             forward_concurrency: 16,
             forward_queue: 1000,
+            learn_schemas: true,
         }
     }
 }

@@ -12,6 +12,7 @@ mod endpoints;
 mod export;
 mod replay;
 mod samples;
+pub mod schemas;
 mod settings;
 
 use std::path::PathBuf;
@@ -21,6 +22,7 @@ pub use capture::CaptureWatch;
 pub use deliveries::resolve_filter;
 pub use endpoints::{EndpointsSaved, Reverify};
 pub use samples::{SampleAnswer, SampleRequest, SampleSent};
+pub use schemas::{LearnedSchema, SchemaFormat, SchemaSummary};
 pub use settings::{DesktopSettings, Retention, Startup, UiSettings};
 
 use crate::config::{LiveEndpoints, RetentionConfig};

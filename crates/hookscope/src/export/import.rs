@@ -199,7 +199,8 @@ pub async fn store(
             received_at_us: item.received_at_us,
             truncated: item.truncated,
         };
-        let decoded = registry.analyze_delivery(endpoints, endpoint_index, received);
+        let decoded =
+            registry.analyze_delivery(endpoints, endpoint_index, received, Some(writer.learner()));
         let content_type = crate::head::header_pairs(&item.head)
             .into_iter()
             .find(|(n, _)| n.eq_ignore_ascii_case("content-type"))

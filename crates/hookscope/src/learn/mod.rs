@@ -6,7 +6,7 @@
 pub mod code;
 pub mod shape;
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
 
 use serde_json::Value;
@@ -38,7 +38,16 @@ pub struct Folded {
 /// listener's workers) and whatever reads or saves them.
 #[derive(Debug, Default)]
 pub struct Learner {
-    schemas: Mutex<HashMap<(String, String), Learned>>,
+    inner: Mutex<Inner>,
+}
+
+type Key = (String, String);
+
+#[derive(Debug, Default)]
+struct Inner {
+    schemas: HashMap<Key, Learned>,
+    /// Types folded into since they were last taken to be saved.
+    dirty: HashSet<Key>,
 }
 
 impl Learner {
@@ -49,8 +58,15 @@ impl Learner {
             .map(|l| ((l.vendor.clone(), l.event_type.clone()), l))
             .collect();
         Learner {
-            schemas: Mutex::new(schemas),
+            inner: Mutex::new(Inner {
+                schemas,
+                dirty: HashSet::new(),
+            }),
         }
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
+        self.inner.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     /// Says how `payload` differs from the earlier payloads of its vendor and event type, then
@@ -62,12 +78,17 @@ impl Learner {
         payload: &Value,
         at_us: i64,
     ) -> Option<Folded> {
-        let mut schemas = self.schemas.lock().unwrap_or_else(|e| e.into_inner());
+        let mut inner = self.lock();
+        let Inner { schemas, dirty } = &mut *inner;
         let key = (vendor.to_owned(), event_type.to_owned());
-        let full = schemas.len() >= MAX_EVENT_TYPES;
+        if !dirty.contains(&key) {
+            if !schemas.contains_key(&key) && schemas.len() >= MAX_EVENT_TYPES {
+                return None;
+            }
+            dirty.insert(key.clone());
+        }
         let learned = match schemas.get_mut(&key) {
             Some(learned) => learned,
-            None if full => return None,
             None => schemas.entry(key).or_insert_with(|| Learned {
                 vendor: vendor.to_owned(),
                 event_type: event_type.to_owned(),
@@ -88,16 +109,17 @@ impl Learner {
 
     /// One event type's shape, as learned so far.
     pub fn get(&self, vendor: &str, event_type: &str) -> Option<Learned> {
-        let schemas = self.schemas.lock().unwrap_or_else(|e| e.into_inner());
-        schemas
+        self.lock()
+            .schemas
             .get(&(vendor.to_owned(), event_type.to_owned()))
             .cloned()
     }
 
     /// Every event type learned: vendor, type and how many payloads, by vendor then type.
     pub fn list(&self) -> Vec<(String, String, u64)> {
-        let schemas = self.schemas.lock().unwrap_or_else(|e| e.into_inner());
-        let mut out: Vec<_> = schemas
+        let mut out: Vec<_> = self
+            .lock()
+            .schemas
             .values()
             .map(|l| (l.vendor.clone(), l.event_type.clone(), l.shape.seen))
             .collect();
@@ -107,10 +129,36 @@ impl Learner {
 
     /// Forgets everything learned (the store was emptied).
     pub fn clear(&self) {
-        self.schemas
-            .lock()
-            .unwrap_or_else(|e| e.into_inner())
-            .clear();
+        let mut inner = self.lock();
+        inner.schemas.clear();
+        inner.dirty.clear();
+    }
+
+    /// The shapes folded into since the last call, to be saved; hand back with
+    /// [`Learner::unsaved`] what could not be.
+    pub fn take_dirty(&self) -> Vec<Learned> {
+        let mut inner = self.lock();
+        let Inner { schemas, dirty } = &mut *inner;
+        dirty
+            .drain()
+            .filter_map(|key| schemas.get(&key).cloned())
+            .collect()
+    }
+
+    /// Whether anything was folded in since [`Learner::take_dirty`].
+    pub fn is_dirty(&self) -> bool {
+        !self.lock().dirty.is_empty()
+    }
+
+    /// Marks `learned` (taken by [`Learner::take_dirty`]) as still to be saved.
+    pub fn unsaved(&self, learned: &[Learned]) {
+        let mut inner = self.lock();
+        for l in learned {
+            let key = (l.vendor.clone(), l.event_type.clone());
+            if inner.schemas.contains_key(&key) {
+                inner.dirty.insert(key);
+            }
+        }
     }
 }
 
@@ -168,5 +216,34 @@ mod tests {
         // Known types are still learned.
         assert!(learner.fold("v", "t0", &json!({}), 0).is_some());
         assert_eq!(learner.list().len(), MAX_EVENT_TYPES);
+    }
+
+    #[test]
+    fn what_was_folded_in_is_taken_to_be_saved_once_unless_handed_back() {
+        let learner = Learner::default();
+        assert!(!learner.is_dirty());
+        learner.fold("v", "a", &json!({"x": 1}), 0);
+        learner.fold("v", "b", &json!({"y": 1}), 0);
+        learner.fold("v", "a", &json!({"x": 2}), 0);
+        let mut taken = learner.take_dirty();
+        taken.sort_by(|l, r| l.event_type.cmp(&r.event_type));
+        assert_eq!(
+            taken
+                .iter()
+                .map(|l| (&*l.event_type, l.shape.seen))
+                .collect::<Vec<_>>(),
+            [("a", 2), ("b", 1)]
+        );
+        assert!(!learner.is_dirty() && learner.take_dirty().is_empty());
+        // A save that failed hands them back; a type cleared meanwhile is not.
+        learner.unsaved(&taken);
+        assert_eq!(learner.take_dirty().len(), 2);
+        learner.clear();
+        learner.unsaved(&taken);
+        assert!(!learner.is_dirty());
+        // Read back as saved, it folds on from there.
+        let learner = Learner::new(taken);
+        let f = learner.fold("v", "a", &json!({"x": 3}), 0).unwrap();
+        assert_eq!(f.earlier, 2);
     }
 }

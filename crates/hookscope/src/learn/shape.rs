@@ -158,6 +158,39 @@ fn is_zero(n: &u64) -> bool {
     *n == 0
 }
 
+/// One field of a learned shape, as a table shows it.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[derive(schemars::JsonSchema)]
+pub struct Row {
+    /// Its JSON pointer, with `*` standing for every element of an array: `/data/items/*` is
+    /// each of the items.
+    pub pointer: String,
+    /// The same as a person reads it: `data.items[]`, `data.items[].sku`.
+    pub path: String,
+    /// 1 for a top-level field.
+    pub depth: u32,
+    /// Times the object holding it was present (for an array's elements, the elements seen):
+    /// `seen` of `within` is how often it is there.
+    pub within: u64,
+    /// Times it was present, null included.
+    pub seen: u64,
+    /// Of them, null.
+    pub nulls: u64,
+    /// Its JSON types other than null (`string`, `integer`, `number`, `boolean`, `object`,
+    /// `array`).
+    pub types: Vec<String>,
+    /// Formats its strings had: `date-time`, `uuid`, `email`, `uri`.
+    pub formats: Vec<String>,
+    /// Its few values and how often each came, when it looks like a set of choices.
+    pub values: Option<Vec<(String, u64)>>,
+    /// The first value seen (a scalar; strings cut short).
+    #[cfg_attr(test, ts(type = "unknown"))]
+    pub example: Option<Value>,
+    /// Fields it holds that were not kept (too many of them).
+    pub more_fields: u64,
+}
+
 /// How a payload differs from the ones of its event type before it, at `pointer` (the JSON
 /// pointer of the value in this payload) or `path` (the same as a person reads it:
 /// `data.items[0].sku`).
@@ -281,6 +314,52 @@ impl Field {
         }
     }
 
+    /// Every field at every depth, parents before their fields, as a table shows them.
+    pub fn rows(&self) -> Vec<Row> {
+        let mut out = Vec::new();
+        self.rows_at("", "", 0, self.seen, &mut out);
+        out
+    }
+
+    fn rows_at(&self, pointer: &str, path: &str, depth: u32, within: u64, out: &mut Vec<Row>) {
+        if !pointer.is_empty() {
+            out.push(Row {
+                pointer: pointer.to_owned(),
+                path: path.to_owned(),
+                depth,
+                within,
+                seen: self.seen,
+                nulls: self.nulls,
+                types: self.kinds.keys().map(|k| k.as_str().to_owned()).collect(),
+                formats: self.formats.keys().map(|f| f.as_str().to_owned()).collect(),
+                values: self
+                    .enum_values()
+                    .map(|v| v.iter().map(|(s, n)| (s.clone(), *n)).collect()),
+                example: self.example.clone(),
+                more_fields: self.more_fields,
+            });
+        }
+        let objects = self.kinds.get(&Kind::Object).copied().unwrap_or(0);
+        for (k, field) in &self.fields {
+            let path = if path.is_empty() {
+                k.clone()
+            } else {
+                format!("{path}.{k}")
+            };
+            let pointer = format!("{pointer}/{}", escape(k));
+            field.rows_at(&pointer, &path, depth + 1, objects, out);
+        }
+        if let Some(items) = &self.items {
+            items.rows_at(
+                &format!("{pointer}/*"),
+                &format!("{path}[]"),
+                depth + 1,
+                items.seen,
+                out,
+            );
+        }
+    }
+
     /// How `v` differs from what this field has been (before folding it in).
     pub fn drift(&self, v: &Value) -> Vec<Drift> {
         let mut out = Vec::new();
@@ -307,13 +386,18 @@ impl Field {
             path: path.clone(),
             what,
         };
-        // An integer where numbers come is a number.
+        // An integer where numbers come is a number. A field that was only ever null and now
+        // has a value has a new type too.
         let known = self.kinds.contains_key(&kind)
             || (kind == Kind::Integer && self.kinds.contains_key(&Kind::Number));
-        if self.seen >= DRIFT_AFTER && !self.kinds.is_empty() && !known {
+        if self.seen >= DRIFT_AFTER && !known && (!self.kinds.is_empty() || self.nulls > 0) {
+            let mut types: Vec<String> = self.kinds.keys().map(|k| k.as_str().into()).collect();
+            if self.nulls > 0 {
+                types.push("null".into());
+            }
             out.push(at(DriftKind::NewType {
                 found: kind.as_str().to_owned(),
-                known: self.kinds.keys().map(|k| k.as_str().to_owned()).collect(),
+                known: types,
             }));
             return;
         }

@@ -300,8 +300,12 @@ impl Registry {
 
     /// Decodes, verifies and validates one request.
     pub fn analyze(&self, req: &Inspect<'_>) -> Analysis {
-        let json = parse_json(req.body);
-        let detected = self.detect(req, json.as_ref());
+        self.analyze_json(req, parse_json(req.body).as_ref())
+    }
+
+    /// [`Registry::analyze`] of a body already parsed: `json` is the body as JSON, if it is.
+    pub(crate) fn analyze_json(&self, req: &Inspect<'_>, json: Option<&Value>) -> Analysis {
+        let detected = self.detect(req, json);
         let profile = detected.as_ref().map(|(i, _)| &self.profiles[*i]);
         let signed = SignedRequest {
             headers: req.headers,
@@ -314,7 +318,7 @@ impl Registry {
 
         if let Some(c) = profile {
             let p = &c.profile;
-            let field = |sources: &[FieldSource]| find_field(sources, &signed, json.as_ref());
+            let field = |sources: &[FieldSource]| find_field(sources, &signed, json);
             event.event_type = field(&p.envelope.event_type).map(|f| f.0);
             if let (Some(t), Some((suffix, _))) =
                 (&mut event.event_type, field(&p.envelope.type_suffix))
@@ -325,7 +329,7 @@ impl Registry {
             event.occurred_at = field(&p.envelope.occurred_at).map(|f| f.0);
             event.tenant = field(&p.envelope.tenant).map(|f| f.0);
             event.version = field(&p.envelope.version).map(|f| f.0);
-            let found = dedupe_ids(&p.dedupe, &signed, json.as_ref());
+            let found = dedupe_ids(&p.dedupe, &signed, json);
             if let [(first, _), (second, _), ..] = found.as_slice()
                 && first.display != second.display
             {
@@ -361,7 +365,7 @@ impl Registry {
                     }
                 }
             }
-            self.validate(c, json.as_ref(), &event, &mut validation);
+            self.validate(c, json, &event, &mut validation);
         }
 
         let scheme = req
@@ -475,7 +479,8 @@ impl Registry {
     }
 }
 
-fn parse_json(body: &[u8]) -> Option<Value> {
+/// The body as JSON, when it is an object or an array.
+pub(crate) fn parse_json(body: &[u8]) -> Option<Value> {
     let first = body.iter().find(|b| !b.is_ascii_whitespace())?;
     if !matches!(first, b'{' | b'[') {
         return None;

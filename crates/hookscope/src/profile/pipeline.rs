@@ -1,10 +1,12 @@
 //! The analysis every delivery gets, wherever it comes from (the capture listener, an import,
 //! re-verification after the endpoints changed, the benchmark generator): decode the envelope,
-//! verify the signature, validate the payload. Guarded, so that a bug costs the analysis and
+//! verify the signature, validate the payload, and (where a learner is given) say how the payload
+//! differs from the earlier ones of its event type before learning from it. Guarded, so that a bug costs the analysis and
 //! never the delivery.
 
 use super::{Analysis, Finding, Inspect, Registry};
 use crate::config::Endpoints;
+use crate::learn::Learner;
 use crate::signature::SignatureStatus;
 
 /// The analysis of a delivery, with the facts the store indexes drawn out of it.
@@ -43,14 +45,17 @@ pub struct Received<'a> {
 
 impl Registry {
     /// Decodes, verifies and validates a delivery that came to `endpoint` (an index into
-    /// `endpoints`). A panic inside is caught: the delivery then carries a finding that says so.
+    /// `endpoints`). With a `learner`, a JSON payload of a known vendor and event type is folded
+    /// into that type's learned shape, and its drift from the earlier ones noted (`info`). A
+    /// panic inside is caught: the delivery then carries a finding that says so.
     pub fn analyze_delivery(
         &self,
         endpoints: &Endpoints,
         endpoint: Option<usize>,
         received: Received<'_>,
+        learner: Option<&Learner>,
     ) -> Decoded {
-        let run = || self.analyze_unguarded(endpoints, endpoint, received);
+        let run = || self.analyze_unguarded(endpoints, endpoint, received, learner);
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(run))
             .unwrap_or_else(|panic| failed_analysis(&panic_text(&*panic)))
     }
@@ -60,15 +65,35 @@ impl Registry {
         endpoints: &Endpoints,
         endpoint: Option<usize>,
         received: Received<'_>,
+        learner: Option<&Learner>,
     ) -> Decoded {
         let headers = crate::head::header_pairs(received.head);
-        let mut analysis = self.analyze(&Inspect {
+        let json = super::parse_json(received.body);
+        let inspect = Inspect {
             headers: &headers,
             body: received.body,
             received_at_us: received.received_at_us,
             endpoint: endpoint.map(|i| &endpoints.list[i]),
             all_secrets: &endpoints.all_secrets,
-        });
+        };
+        let mut analysis = self.analyze_json(&inspect, json.as_ref());
+        // A body cut short is not what the vendor sends: nothing to learn from it.
+        if let (Some(learner), Some(json), Some(vendor), Some(event_type), false) = (
+            learner,
+            &json,
+            &analysis.vendor,
+            &analysis.event.event_type,
+            received.truncated,
+        ) && let Some(folded) = learner.fold(vendor, event_type, json, received.received_at_us)
+        {
+            // At most `learn::shape`'s twenty, after the vendor's own findings.
+            analysis.validation.extend(
+                folded
+                    .drift
+                    .iter()
+                    .map(|d| Finding::drift(d, folded.earlier, event_type)),
+            );
+        }
         if received.truncated && analysis.signature.status == SignatureStatus::Invalid {
             analysis.signature.reason =
                 Some("the body was truncated (see the note), so its signature cannot match".into());

@@ -17,6 +17,11 @@ pub struct Finding {
     /// JSON pointer into the body ("" for the whole body).
     pub path: String,
     pub message: String,
+    /// An `info` that says how the payload differs from the earlier ones of its event type
+    /// (learned from traffic, [`crate::learn`]), not from what the vendor documents.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub drift: bool,
 }
 
 impl Finding {
@@ -25,6 +30,7 @@ impl Finding {
             level: "warning".into(),
             path: path.into(),
             message: message.into(),
+            drift: false,
         }
     }
 
@@ -33,6 +39,15 @@ impl Finding {
             level: "info".into(),
             path: path.into(),
             message: message.into(),
+            drift: false,
+        }
+    }
+
+    /// The `info` that says `drift`, measured against `earlier` payloads of `event_type`.
+    pub fn drift(drift: &crate::learn::Drift, earlier: u64, event_type: &str) -> Self {
+        Finding {
+            drift: true,
+            ..Finding::info(drift.pointer.clone(), drift.describe(earlier, event_type))
         }
     }
 }

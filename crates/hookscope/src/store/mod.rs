@@ -10,6 +10,7 @@ mod dedupe;
 mod deliveries;
 mod facets;
 mod filter;
+mod learned;
 mod list;
 mod order;
 mod retention;
@@ -50,6 +51,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0010_receive_order.sql")),
     M::up(include_str!("../../migrations/0011_facet_hours.sql")),
     M::up(include_str!("../../migrations/0012_checks.sql")),
+    M::up(include_str!("../../migrations/0013_learned.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -270,6 +272,12 @@ impl Store {
 
     pub fn get(&self, id: i64) -> Result<Option<Delivery>> {
         deliveries::get(&*self.pool.get()?, id)
+    }
+
+    /// The schemas learned from the deliveries stored, as last saved (a running server saves
+    /// what it learns at most half a second after).
+    pub fn learned(&self) -> Result<Vec<crate::learn::Learned>> {
+        learned::load(&*self.pool.get()?)
     }
 
     /// The body bytes and content type of one delivery.

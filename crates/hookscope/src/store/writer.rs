@@ -9,10 +9,11 @@ use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::space::{DiskState, Space, is_disk_full};
-use super::{attempts, dedupe, deliveries, retention, search};
+use super::{attempts, dedupe, deliveries, learned, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::events::{Bus, Keeper, StreamEvent};
+use crate::learn::Learner;
 use crate::model::{Duplicate, NewAttempt, NewDelivery};
 use crate::profile::Decoded;
 
@@ -33,6 +34,9 @@ const INDEX_SHARE: f64 = 0.25;
 const INDEX_BUDGET_MAX: f64 = 0.05;
 /// Jobs that may wait for the writer before senders wait for room.
 const QUEUE: usize = 4096;
+/// Learned schemas are saved at most this often while deliveries come (and when the writer is
+/// idle or stops): a `kill -9` loses at most this much learning, never a delivery.
+const SAVE_LEARNED_EVERY: std::time::Duration = std::time::Duration::from_millis(500);
 
 pub(super) enum Job {
     Insert {
@@ -87,6 +91,7 @@ pub struct Writer {
     /// Weak, so that event streams end when the writer thread stops.
     events: Bus,
     disk: Arc<DiskState>,
+    learner: Arc<Learner>,
 }
 
 /// The writer thread, to join on shutdown once every [`Writer`] is dropped.
@@ -202,6 +207,12 @@ impl Writer {
         &self.disk
     }
 
+    /// The schemas learned from the deliveries stored: read back when the store opened, folded
+    /// into by whoever analyses a delivery, saved by the writer, emptied with the deliveries.
+    pub fn learner(&self) -> &Arc<Learner> {
+        &self.learner
+    }
+
     /// Stops the writer once everything sent before has been committed; later writes fail with
     /// [`Error::WriterGone`]. Join the [`WriterThread`] to wait for it.
     pub async fn close(&self) {
@@ -219,6 +230,7 @@ pub(super) fn start(
 ) -> Result<(Writer, WriterThread)> {
     let (count, bytes) = retention::totals(&conn)?;
     let (newest_id, high_water) = deliveries::last_ids(&conn)?;
+    let learner = Arc::new(Learner::new(learned::load(&conn)?));
     let (jobs, rx) = mpsc::channel(QUEUE);
     let (bus, events) = Bus::new();
     let space = Space::new(conn.path().map(std::path::Path::new));
@@ -234,6 +246,8 @@ pub(super) fn start(
         search_caught_up: false,
         max_count: retention.max_deliveries,
         max_bytes: retention.max_bytes.as_u64(),
+        learner: learner.clone(),
+        learned_saved: std::time::Instant::now(),
     };
     let thread = std::thread::Builder::new()
         .name("hookscope-store-writer".into())
@@ -275,6 +289,7 @@ pub(super) fn start(
             jobs,
             events: bus,
             disk,
+            learner,
         },
         WriterThread(thread),
     ))
@@ -296,6 +311,9 @@ struct WriterState {
     newest_gone: bool,
     max_count: u64,
     max_bytes: u64,
+    learner: Arc<Learner>,
+    /// When learned schemas were last saved.
+    learned_saved: std::time::Instant,
 }
 
 /// What a job did inside the transaction, announced after commit.
@@ -379,9 +397,24 @@ impl WriterState {
                 Ok(job) => job,
                 Err(mpsc::error::TryRecvError::Disconnected) => break,
                 Err(mpsc::error::TryRecvError::Empty) if self.search_caught_up => {
-                    match rx.blocking_recv() {
-                        Some(job) => job,
-                        None => break,
+                    if self.learner.is_dirty() && !self.space.is_full() {
+                        // Nothing to index, but learned schemas to save once no job comes.
+                        let waited = timer.block_on(async {
+                            tokio::time::timeout(SAVE_LEARNED_EVERY, rx.recv()).await
+                        });
+                        match waited {
+                            Ok(Some(job)) => job,
+                            Ok(None) => break,
+                            Err(_) => {
+                                self.save_learned(true);
+                                continue;
+                            }
+                        }
+                    } else {
+                        match rx.blocking_recv() {
+                            Some(job) => job,
+                            None => break,
+                        }
                     }
                 }
                 Err(mpsc::error::TryRecvError::Empty) if idle => {
@@ -398,6 +431,7 @@ impl WriterState {
                         Ok(None) => break,
                         Err(_) => {
                             idle = true;
+                            self.save_learned(true);
                             self.index_some();
                             continue;
                         }
@@ -423,12 +457,41 @@ impl WriterState {
             if !batch.is_empty() {
                 self.commit(&mut batch);
             }
+            self.save_learned(closing);
             if closing {
                 // Jobs already queued behind the close are refused: their senders see the
                 // writer gone and answer that nothing was stored.
                 rx.close();
                 break;
             }
+        }
+        self.save_learned(true);
+    }
+
+    /// Saves the learned schemas that grew, if the last save is [`SAVE_LEARNED_EVERY`] ago (or
+    /// `now`), in a transaction of their own: a save that fails (a full disk) costs no capture,
+    /// and what it held is saved at the next.
+    fn save_learned(&mut self, now: bool) {
+        if !now && self.learned_saved.elapsed() < SAVE_LEARNED_EVERY {
+            return;
+        }
+        if self.space.is_full() || !self.learner.is_dirty() {
+            return;
+        }
+        self.learned_saved = std::time::Instant::now();
+        let taken = self.learner.take_dirty();
+        let saved = rusqlite::Transaction::new_unchecked(
+            &self.conn,
+            rusqlite::TransactionBehavior::Immediate,
+        )
+        .map_err(crate::Error::from)
+        .and_then(|tx| {
+            learned::save(&tx, &taken)?;
+            Ok(tx.commit()?)
+        });
+        if let Err(e) = saved {
+            tracing::debug!(error = %e, "learned schemas not saved yet; trying again later");
+            self.learner.unsaved(&taken);
         }
     }
 
@@ -479,6 +542,11 @@ impl WriterState {
                 }
                 (self.count, self.bytes) = (applied.count, applied.bytes);
                 self.search_caught_up &= !batch.iter().any(|j| matches!(j, Job::Insert { .. }));
+                if batch.iter().any(|j| matches!(j, Job::DeleteAll { .. })) {
+                    // What deliveries analysed meanwhile folded in goes too: learning starts
+                    // again from the next one.
+                    self.learner.clear();
+                }
                 self.last_id = applied.last_id;
                 self.newest_gone = applied.newest_gone;
                 if let Some((max_count, max_bytes)) = applied.retention {
@@ -659,6 +727,7 @@ impl WriterState {
                     deliveries::keep_high_water(&tx, last_id)?;
                     newest_gone = true;
                     let n = deliveries::delete_all(&tx)?;
+                    learned::clear(&tx)?;
                     (count, bytes) = (0, 0);
                     Done::Cleared { count: n }
                 }

@@ -21,7 +21,11 @@ pub struct TestServer {
 
 /// A server with the given TOML config (ports are always ephemeral).
 pub async fn start(config_toml: &str) -> TestServer {
-    let dir = tempfile::tempdir().unwrap();
+    start_in(tempfile::tempdir().unwrap(), config_toml).await
+}
+
+/// A server on the data directory `dir` (a store left by an earlier one, to restart it).
+pub async fn start_in(dir: tempfile::TempDir, config_toml: &str) -> TestServer {
     let mut config: Config = toml::from_str(config_toml).expect("test config parses");
     config.capture.addr = "127.0.0.1:0".parse().unwrap();
     config.api.addr = "127.0.0.1:0".parse().unwrap();
@@ -91,6 +95,12 @@ impl TestServer {
 
     pub async fn stop(self) {
         self.server.shutdown().await;
+    }
+
+    /// Stops the server and starts another on its data directory with `config_toml`.
+    pub async fn restart(self, config_toml: &str) -> TestServer {
+        self.server.shutdown().await;
+        start_in(self.dir, config_toml).await
     }
 }
 

@@ -357,6 +357,28 @@ async fn every_command_prints_what_its_schema_says() {
     assert_eq!(diff["same"], true, "{diff}");
     seen.extend(["list", "show", "diff"]);
 
+    // What the two sends taught, saved by the server a moment after they came.
+    let mut learned = Value::Null;
+    for _ in 0..100 {
+        learned = document(d, "learned", &["learned", "stripe", "--json"]);
+        if learned["items"][0]["seen"] == 2 {
+            break;
+        }
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    let schema = &learned["items"][0];
+    assert_eq!(schema["vendor"], "stripe", "{learned}");
+    assert!(
+        schema["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "data.object" && f["types"] == serde_json::json!(["object"])),
+        "{learned}"
+    );
+    assert_eq!(schema["json_schema"]["type"], "object", "{learned}");
+    seen.insert("learned");
+
     let replayed = hookscope(d, &["replay", &id, "--to", &to, "--json"]);
     assert!(replayed.status.success(), "{replayed:?}");
     let replay_lines = lines(&replayed, "replay");

@@ -17,6 +17,7 @@ mod handler;
 mod inspect;
 mod instance;
 mod layers;
+mod learn;
 mod mcp;
 mod process;
 mod profiles;

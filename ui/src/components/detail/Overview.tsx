@@ -17,7 +17,8 @@ export function Overview({
   const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
   const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
   const warnings = d.validation.filter((f) => f.level === "warning");
-  const infos = d.validation.filter((f) => f.level !== "warning");
+  const infos = d.validation.filter((f) => f.level !== "warning" && !f.drift);
+  const drift = d.validation.filter((f) => f.level !== "warning" && f.drift);
   return (
     <div className="overview" data-testid="overview">
       {warnings.length > 0 && (
@@ -115,6 +116,21 @@ export function Overview({
         )}
       </dl>
       <KeyFields d={d} />
+      {drift.length > 0 && (
+        <section className="findings findings-drift" aria-label="Drift">
+          <h4>
+            Unlike the earlier {d.event?.type ?? "deliveries"} (
+            {drift.length === 1 ? "1 difference" : `${drift.length} differences`} from its learned schema)
+          </h4>
+          <ul>
+            {drift.map((f, i) => (
+              <li key={i}>
+                <Inline text={f.message} />
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
       {infos.length > 0 && (
         <section className="findings" aria-label="Notes">
           <ul>
@@ -190,5 +206,17 @@ function KeyFields({ d }: { d: DeliveryDetail }) {
         </tbody>
       </table>
     </section>
+  );
+}
+
+/** A note's text with its `quoted` parts (field paths, values, event types) set as code. */
+function Inline({ text }: { text: string }) {
+  const parts = text.split("`");
+  return (
+    <>
+      {parts.map((part, i) =>
+        i % 2 === 1 ? <code key={i}>{visible(part)}</code> : <span key={i}>{visible(part)}</span>,
+      )}
+    </>
   );
 }

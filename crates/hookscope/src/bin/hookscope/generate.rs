@@ -110,7 +110,8 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 received_at_us: sample.received_at_us,
                 truncated: false,
             };
-            let decoded = registry.analyze_delivery(&endpoints, endpoint, received);
+            let decoded =
+                registry.analyze_delivery(&endpoints, endpoint, received, Some(writer.learner()));
             let delivery = NewDelivery {
                 received_at_us: sample.received_at_us,
                 method: "POST".to_owned(),

@@ -7,6 +7,7 @@ mod endpoints;
 mod export;
 mod generate;
 mod inspect;
+mod learned;
 mod mcp;
 mod open;
 mod replay;
@@ -58,6 +59,9 @@ enum Command {
     /// What changed between two deliveries (or one and the first of its event, or the previous
     /// of its type), volatile fields hidden.
     Diff(diff::DiffArgs),
+    /// The schemas learned from the deliveries, per vendor and event type: each field's
+    /// presence, types and an example; one written as JSON Schema, TypeScript or Zod.
+    Learned(learned::LearnedArgs),
     /// Check a saved request's vendor, signature and payload without a server.
     Verify(VerifyArgs),
     /// Vendor profiles: list them, import a vendor's event catalog.
@@ -233,6 +237,7 @@ impl Command {
             Command::List(a) => &a.db,
             Command::Show(a) => &a.db,
             Command::Diff(a) => &a.db,
+            Command::Learned(a) => &a.db,
             Command::Generate(a) => &a.db,
             Command::Replay(a) => &a.db,
             Command::Attempts(a) => &a.db,
@@ -269,6 +274,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::List(args) => inspect::list(args, &data_dir),
         Command::Show(args) => inspect::show(args, &data_dir),
         Command::Diff(args) => diff::diff(args, &data_dir),
+        Command::Learned(args) => learned::learned(args, &data_dir),
         Command::Verify(args) => verify::verify(args, &data_dir),
         Command::Vendor(command) => vendor::vendor(command, &data_dir),
         Command::Generate(args) => generate::generate(args, &data_dir),
