@@ -8,7 +8,8 @@ use std::sync::Arc;
 use hookscope::check::{CheckRun, StartCheck};
 use hookscope::config::{DesktopConfig, EndpointConfig};
 use hookscope::control::{
-    DesktopSettings, EndpointsSaved, SampleRequest, SampleSent, Startup, UiSettings,
+    DesktopSettings, EndpointsSaved, LearnedSchema, SampleRequest, SampleSent, SchemaFormat,
+    SchemaSummary, Startup, UiSettings,
 };
 use hookscope::model::{
     Attempt, CaptureStatus, CheckSummary, CurlCommand, Deleted, DeliveryDetail, Facets,
@@ -95,6 +96,34 @@ pub async fn diff(
 ) -> Result<hookscope::diff::DeliveryDiff> {
     let with = hookscope::diff::With::parse(with.as_deref().unwrap_or(""))?;
     state.get()?.control.diff(id, with, volatile).await
+}
+
+/// Every event type whose schema was learned from the deliveries.
+#[tauri::command]
+pub async fn schemas(state: State<'_, Started>) -> Result<Items<SchemaSummary>> {
+    Ok(state.get()?.control.schemas().into())
+}
+
+/// One event type's learned schema: its fields and JSON Schema.
+#[tauri::command]
+pub async fn schema(
+    state: State<'_, Started>,
+    vendor: String,
+    event_type: String,
+) -> Result<LearnedSchema> {
+    state.get()?.control.schema(&vendor, &event_type)
+}
+
+/// One event type's learned schema written as `format` (`json-schema`, `typescript`, `zod`).
+#[tauri::command]
+pub async fn schema_as(
+    state: State<'_, Started>,
+    vendor: String,
+    event_type: String,
+    format: String,
+) -> Result<String> {
+    let format = SchemaFormat::parse(&format)?;
+    state.get()?.control.schema_as(&vendor, &event_type, format)
 }
 
 #[tauri::command]

@@ -1050,6 +1050,34 @@ describe("learned schemas", () => {
         ["won_via", "coin_toss", "lead.won"],
       );
       assert.match(await page.textContent("[aria-label=Drift] h4"), /Unlike the earlier lead\.won/);
+
+      // The learned schema it was measured against: each field, how often there, its types.
+      await page.click("[data-testid=open-schema]");
+      await page.waitForSelector("[data-testid=schemas-dialog] [data-testid=schema-fields]");
+      assert.match(await page.textContent("[data-testid=schema-summary]"), /Learned from 13 deliveries/);
+      const cells = (path) =>
+        page.$$eval(`[data-testid=schema-fields] tr[data-path="${path}"] td`, (td) => td.map((c) => c.textContent));
+      assert.deepEqual(await cells("event_id"), ["event_id", "100 %", "string (uuid)", "9d2f6b81-4c07-4e3a-8b15-000000000000"]);
+      assert.deepEqual(await cells("won_via"), ["won_via", "100 %", "string", "call | coin_toss | quote_accepted"]);
+      assert.deepEqual((await cells("invoice_id")).slice(2), ["null", ""]);
+      // Written for a handler: TypeScript, shown and ready to save.
+      await page.click("[data-testid=schema-typescript]");
+      await page.waitForSelector("[data-testid=schema-code] .cm-line");
+      const ts = await page.$$eval("[data-testid=schema-code] .cm-line", (l) => l.map((e) => e.textContent).join("\n"));
+      assert.match(ts, /export type LeadWon = \{/);
+      const download = page.waitForEvent("download");
+      await page.click("[data-testid=schema-save]");
+      assert.equal((await download).suggestedFilename(), "lead.won.ts");
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=schemas-dialog]", { state: "detached" });
+      // The top bar lists every event type learned.
+      await page.click("[data-testid=schemas]");
+      await page.waitForSelector("[data-testid=schema-type]");
+      assert.deepEqual(
+        await page.$$eval("[data-testid=schema-type] .mono", (t) => t.map((e) => e.textContent)),
+        ["lead.won"],
+      );
+      await page.screenshot({ path: artifact("schemas.png") });
       assert.deepEqual(problems, []);
       await page.context().close();
     } finally {

@@ -21,6 +21,7 @@ import type {
   Facets,
   ImportResult,
   Items,
+  LearnedSchema,
   Page,
   PathMode,
   ReplayJob,
@@ -28,6 +29,7 @@ import type {
   SampleEvent,
   SampleRequest,
   SampleSent,
+  SchemaSummary,
   ServerInfo,
   StartCheck,
   StartReplay,
@@ -51,6 +53,9 @@ export interface Window {
 }
 
 export type { StreamEvent };
+
+/** What a learned schema is written as for a handler. */
+export type SchemaFormat = "json-schema" | "typescript" | "zod";
 
 export type StreamStatus = "connecting" | "live" | "offline";
 
@@ -76,6 +81,12 @@ export interface Transport {
    * (ids, timestamps, signatures) are counted, and listed only with `volatile`.
    */
   diff(id: number, options?: { with?: number | "previous" | "first"; volatile?: boolean }): Promise<DeliveryDiff>;
+  /** Every event type whose schema was learned from the deliveries. */
+  schemas(): Promise<SchemaSummary[]>;
+  /** One event type's learned schema: its fields and JSON Schema. */
+  schema(vendor: string, eventType: string): Promise<LearnedSchema>;
+  /** One event type's learned schema as a file's text: JSON Schema, TypeScript or Zod. */
+  schemaAs(vendor: string, eventType: string, format: SchemaFormat): Promise<string>;
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
   vendors(): Promise<VendorProfile[]>;
@@ -257,6 +268,13 @@ export function httpTransport(
       if (options.volatile) q.set("volatile", "true");
       return json<DeliveryDiff>("GET", `/deliveries/${id}/diff?${q}`);
     },
+    schemas: async () => (await json<Items<SchemaSummary>>("GET", "/schemas")).items,
+    schema: (vendor, eventType) =>
+      json<LearnedSchema>("GET", `/schemas/${encodeURIComponent(vendor)}/${encodeURIComponent(eventType)}`),
+    schemaAs: async (vendor, eventType, format) =>
+      (
+        await call("GET", `/schemas/${encodeURIComponent(vendor)}/${encodeURIComponent(eventType)}?format=${format}`)
+      ).text(),
     endpoints: async () => (await json<Items<EndpointConfig>>("GET", "/endpoints")).items,
     saveEndpoints: async (items) => (await json<EndpointsSaved>("PUT", "/endpoints", { items })).items,
     vendors: async () => (await json<Items<VendorProfile>>("GET", "/vendors")).items,

@@ -3,6 +3,7 @@ import type { StreamStatus } from "../api/transport";
 import { type Filters, timeChoice, withTimeChoice } from "../lib/filters";
 import { BulkReplay } from "./BulkReplay";
 import { CheckHandler } from "./CheckHandler";
+import { SchemasButton } from "./LearnedSchemas";
 import { ExportImport } from "./ExportImport";
 import { TestEvent } from "./TestEvent";
 
@@ -227,6 +228,7 @@ function Actions({ filters, total, onSent, onSettings }: Pick<Props, "filters" |
       <BulkReplay filters={filters} total={total} />
       <TestEvent onSent={onSent} />
       <CheckHandler />
+      <SchemasButton />
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>

@@ -1,7 +1,9 @@
+import { useState } from "react";
 import type { DeliveryDetail } from "../../api/types.gen";
 import type { Filters } from "../../lib/filters";
 import { formatSecs, formatSize, localTime, visible } from "../../lib/format";
 import { useVendorName } from "../../lib/useVendorNames";
+import { LearnedSchemas } from "../LearnedSchemas";
 
 /** The decoded envelope and where each fact came from. */
 export function Overview({
@@ -14,6 +16,7 @@ export function Overview({
   onFilter(patch: Filters): void;
 }) {
   const vendorName = useVendorName();
+  const [schemaOpen, setSchemaOpen] = useState(false);
   const occurred = d.event?.occurred_at ? Date.parse(d.event.occurred_at) : NaN;
   const lagSecs = Number.isNaN(occurred) ? null : (d.received_at_us / 1000 - occurred) / 1000;
   const warnings = d.validation.filter((f) => f.level === "warning");
@@ -129,6 +132,14 @@ export function Overview({
               </li>
             ))}
           </ul>
+          {d.vendor && d.event?.type && (
+            <button type="button" className="link" onClick={() => setSchemaOpen(true)} data-testid="open-schema">
+              See what {d.event.type} usually looks like
+            </button>
+          )}
+          {schemaOpen && d.vendor && d.event?.type && (
+            <LearnedSchemas initial={{ vendor: d.vendor, type: d.event.type }} onClose={() => setSchemaOpen(false)} />
+          )}
         </section>
       )}
       {infos.length > 0 && (
