@@ -55,6 +55,7 @@ async function drive(client, bin, dataDir, writes) {
   seen.nothing = await call(client, "wait_for_delivery", { path: "/nothing-comes-here", timeout_secs: 1 });
   seen.bad_id = await call(client, "get_delivery", { id: "nope" });
   seen.curl = await call(client, "export_delivery", { id });
+  seen.learned = await call(client, "learned_schemas", { vendor: "stripe", code: "typescript" });
   if (writes) {
     seen.test_event = await call(client, "send_test_event", { event: "stripe:customer.created" });
     seen.replayed = await call(client, "replay_delivery", { id, to: `${capture}replayed`, resign: true });

@@ -70,6 +70,9 @@ async def drive(session, bin_path, data_dir, writes):
     )
     seen["bad_id"] = await call(session, "get_delivery", {"id": "nope"})
     seen["curl"] = await call(session, "export_delivery", {"id": waited_id})
+    seen["learned"] = await call(
+        session, "learned_schemas", {"vendor": "stripe", "code": "typescript"}
+    )
     seen["body"] = await call(session, "get_body", {"id": waited_id, "max_bytes": 20})
     seen["verified_wrong"] = await call(
         session, "verify_signature", {"id": waited_id, "secret": "whsec_not_the_one"}

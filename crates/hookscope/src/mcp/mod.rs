@@ -238,6 +238,35 @@ pub struct DiffInput {
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct LearnedInput {
+    /// Only this vendor's event types (its profile id: `stripe`, `cooledge`).
+    #[serde(default)]
+    pub vendor: Option<String>,
+    /// Only this event type (`invoice.paid`).
+    #[serde(default)]
+    pub event_type: Option<String>,
+    /// Also write each as code for a handler: `typescript` or `zod`.
+    #[serde(default)]
+    pub code: Option<String>,
+}
+
+/// The schemas `learned_schemas` found.
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LearnedView {
+    pub items: Vec<LearnedItem>,
+}
+
+#[derive(Debug, Serialize, JsonSchema)]
+pub struct LearnedItem {
+    #[serde(flatten)]
+    pub schema: crate::control::LearnedSchema,
+    /// The schema as TypeScript or Zod, when asked for.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub code: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ExportInput {
     /// The stored delivery's number or `d_…` id.
     pub id: String,
@@ -784,6 +813,52 @@ impl Mcp {
                 Err(e) => failed(e.to_string()),
             },
         )
+    }
+
+    #[tool(
+        description = "What each vendor's event types usually look like, learned from the deliveries as they came: every field with how often it is present and null, its JSON types, formats (date-time, uuid, email, uri), its few values when it is a set of choices, an example; the JSON Schema they make; and with `code`, a TypeScript type or Zod schema for a handler. Without a vendor or event type, every type learned.",
+        output_schema = output::<LearnedView>()
+    )]
+    async fn learned_schemas(
+        &self,
+        Parameters(input): Parameters<LearnedInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        let format = match input.code.as_deref() {
+            None => None,
+            Some(f @ ("typescript" | "zod")) => Some(crate::control::SchemaFormat::parse(f)),
+            Some(other) => {
+                return Ok(failed(format!(
+                    "unknown code {other:?}: use typescript or zod"
+                )));
+            }
+        };
+        let mut items = Vec::new();
+        for summary in self.control.schemas() {
+            if input.vendor.as_ref().is_some_and(|v| *v != summary.vendor)
+                || input
+                    .event_type
+                    .as_ref()
+                    .is_some_and(|t| *t != summary.event_type)
+            {
+                continue;
+            }
+            let (vendor, event_type) = (&summary.vendor, &summary.event_type);
+            let Ok(schema) = self.control.schema(vendor, event_type) else {
+                continue;
+            };
+            let code = match &format {
+                Some(Ok(f)) => self.control.schema_as(vendor, event_type, *f).ok(),
+                _ => None,
+            };
+            items.push(LearnedItem { schema, code });
+        }
+        if items.is_empty() && (input.vendor.is_some() || input.event_type.is_some()) {
+            return Ok(failed(
+                "no schema learned for that yet: schemas are learned from deliveries as they are captured; call learned_schemas without arguments for those learned",
+            ));
+        }
+        // Examples and value sets are what senders wrote.
+        Ok(data(&LearnedView { items }, true))
     }
 
     #[tool(

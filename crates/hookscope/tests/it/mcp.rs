@@ -68,6 +68,7 @@ fn judge(seen: &Value) {
         "list_deliveries",
         "list_endpoints",
         "list_vendors",
+        "learned_schemas",
         "replay_delivery",
         "send_test_event",
         "wait_for_delivery",
@@ -113,6 +114,7 @@ fn judge(seen: &Value) {
         ("test_event", "send_test_event"),
         ("replayed", "replay_delivery"),
         ("diffed", "diff_deliveries"),
+        ("learned", "learned_schemas"),
     ] {
         let Some(data) = seen[key]["data"].as_object() else {
             continue;
@@ -172,6 +174,26 @@ fn judge(seen: &Value) {
     );
     let curl = seen["curl"]["data"]["command"].as_str().unwrap();
     assert!(curl.starts_with("curl"), "{curl}");
+    // The event waited for taught its type's schema: fields, JSON Schema and TypeScript.
+    let learned = &seen["learned"];
+    assert_eq!(learned["is_error"], false, "{learned}");
+    let schema = &learned["data"]["items"][0];
+    assert_eq!(schema["event_type"], "invoice.paid", "{learned}");
+    assert!(
+        schema["fields"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["path"] == "data.object"),
+        "{learned}"
+    );
+    assert!(
+        schema["code"]
+            .as_str()
+            .unwrap()
+            .contains("export type InvoicePaid = {"),
+        "{learned}"
+    );
     assert!(
         seen["endpoints"]["data"]["capture_url"]
             .as_str()
