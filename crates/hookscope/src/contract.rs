@@ -184,6 +184,12 @@ pub struct Generated {
     pub rate: f64,
     /// Indexing them for search took this much longer; `null` with `--no-index`.
     pub index_ms: Option<f64>,
+    /// Learning each one's schema took this long on average (µs, one thread's time);
+    /// `null` when none was learned.
+    pub learn_us_per_delivery: Option<f64>,
+    /// The same over the last tenth written: against the whole, whether learning slows as
+    /// the store grows.
+    pub learn_us_per_delivery_last_tenth: Option<f64>,
     pub database: String,
     /// The deliveries the store holds now, and its file's size in bytes.
     pub stored: u64,

@@ -285,12 +285,20 @@ fn plan_json(p: &Plan) -> Value {
 /// A fresh data directory with a config: durable acks, retention out of the way, and with
 /// `signed` an endpoint bound to Cooledge with the benchmark's secret.
 fn fresh_data_dir(plan: &Plan, name: &str, signed: bool) -> Result<PathBuf> {
+    fresh_data_dir_learning(plan, name, signed, true)
+}
+
+/// [`fresh_data_dir`], with schema learning on or off (`capture.learn_schemas`).
+fn fresh_data_dir_learning(plan: &Plan, name: &str, signed: bool, learn: bool) -> Result<PathBuf> {
     let dir = plan.out.join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
     let mut config = String::from(
         "[store]\ndurability = \"full\"\n\n[retention]\nmax_deliveries = 100000000\nmax_bytes = \"1 TiB\"\n",
     );
+    if !learn {
+        config.push_str("\n[capture]\nlearn_schemas = false\n");
+    }
     if signed {
         config.push_str(&format!(
             "\n[[endpoints]]\npath = \"/hooks/bench\"\nvendor = \"cooledge\"\nsecrets = [\"{}\"]\n",
@@ -376,8 +384,8 @@ fn capture(plan: &Plan) -> Result<Value> {
     peer.stop();
     print_load("Mockoon CLI, transaction log on", &mockoon);
 
-    let measure = |name: &str, signed: bool| -> Result<(Load, f64, u64)> {
-        let dir = fresh_data_dir(plan, name, signed)?;
+    let measure = |name: &str, signed: bool, learn: bool| -> Result<(Load, f64, u64)> {
+        let dir = fresh_data_dir_learning(plan, name, signed, learn)?;
         let mut hs = start_hookscope(&dir)?;
         let load = run(&format!("http://{}/hooks/bench", hs.addr))?;
         let (_, peak) = tools::rss_mb(hs.child.id());
@@ -388,10 +396,13 @@ fn capture(plan: &Plan) -> Result<Value> {
         let _ = std::fs::remove_dir_all(&dir);
         Ok((load, peak, stored))
     };
-    let (durable, durable_peak, durable_stored) = measure("data-durable", false)?;
+    let (durable, durable_peak, durable_stored) = measure("data-durable", false, true)?;
     print_load("hookscope, durable acks", &durable);
-    let (signed, signed_peak, signed_stored) = measure("data-signed", true)?;
+    let (signed, signed_peak, signed_stored) = measure("data-signed", true, true)?;
     print_load("hookscope, + decode, verify, dedupe", &signed);
+    let (unlearned, unlearned_peak, unlearned_stored) =
+        measure("data-signed-unlearned", true, false)?;
+    print_load("hookscope, the same, learning off", &unlearned);
 
     Ok(json!({
         "baseline": load_json(&baseline, None),
@@ -402,6 +413,10 @@ fn capture(plan: &Plan) -> Result<Value> {
         "hookscope_signed": merge(load_json(&signed, Some(&baseline)), json!({
             "peak_rss_mb": signed_peak, "stored": signed_stored,
             "times_mockoon": signed.per_second / mockoon.per_second.max(1e-9),
+            "vs_learning_off": signed.per_second / unlearned.per_second.max(1e-9),
+        })),
+        "hookscope_signed_learning_off": merge(load_json(&unlearned, Some(&baseline)), json!({
+            "peak_rss_mb": unlearned_peak, "stored": unlearned_stored,
         })),
     }))
 }
@@ -498,16 +513,19 @@ fn store(plan: &Plan) -> Result<Value> {
     eprintln!("\n==> the store at {} deliveries", plan.deliveries);
     let dir = fresh_data_dir(plan, "data-store", false)?;
     let started = Instant::now();
-    let status = Command::new(hookscope())
-        .args(["generate", "--no-index", "--count"])
+    let out = Command::new(hookscope())
+        .args(["generate", "--json", "--no-index", "--count"])
         .arg(plan.deliveries.to_string())
         .env("HOOKSCOPE_DATA_DIR", &dir)
-        .status()
+        .stderr(std::process::Stdio::inherit())
+        .output()
         .context("cannot run hookscope generate")?;
-    if !status.success() {
+    if !out.status.success() {
         bail!("hookscope generate failed");
     }
     let fill_secs = started.elapsed().as_secs_f64();
+    let generated: Value =
+        serde_json::from_slice(&out.stdout).context("hookscope generate --json printed no JSON")?;
 
     let started = Instant::now();
     let mut hs = start_hookscope(&dir)?;
@@ -623,6 +641,8 @@ fn store(plan: &Plan) -> Result<Value> {
         "index_secs": index_secs,
         "file_bytes": file_bytes,
         "idle_rss_mb": idle_rss,
+        "learn_us_per_delivery": generated["learn_us_per_delivery"],
+        "learn_us_per_delivery_last_tenth": generated["learn_us_per_delivery_last_tenth"],
         "rss_after_queries_mb": after_rss,
         "peak_rss_mb": peak_rss,
         "queries": results,

@@ -8,6 +8,7 @@ pub mod shape;
 
 use std::collections::{HashMap, HashSet};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde_json::Value;
 
@@ -39,6 +40,17 @@ pub struct Folded {
 #[derive(Debug, Default)]
 pub struct Learner {
     inner: Mutex<Inner>,
+    /// Payloads folded in, and the time their folds took (lock, drift and fold), for the
+    /// benchmark's cost of learning per delivery.
+    folds: AtomicU64,
+    fold_nanos: AtomicU64,
+}
+
+/// What learning has cost so far: payloads folded in and the time that took.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Cost {
+    pub folds: u64,
+    pub nanos: u64,
 }
 
 type Key = (String, String);
@@ -62,6 +74,7 @@ impl Learner {
                 schemas,
                 dirty: HashSet::new(),
             }),
+            ..Learner::default()
         }
     }
 
@@ -72,6 +85,29 @@ impl Learner {
     /// Says how `payload` differs from the earlier payloads of its vendor and event type, then
     /// folds it in. `None` when the type is new and [`MAX_EVENT_TYPES`] are already learned.
     pub fn fold(
+        &self,
+        vendor: &str,
+        event_type: &str,
+        payload: &Value,
+        at_us: i64,
+    ) -> Option<Folded> {
+        let started = std::time::Instant::now();
+        let folded = self.fold_timed(vendor, event_type, payload, at_us);
+        let nanos = u64::try_from(started.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        self.folds.fetch_add(1, Ordering::Relaxed);
+        self.fold_nanos.fetch_add(nanos, Ordering::Relaxed);
+        folded
+    }
+
+    /// What learning has cost since this learner was made.
+    pub fn cost(&self) -> Cost {
+        Cost {
+            folds: self.folds.load(Ordering::Relaxed),
+            nanos: self.fold_nanos.load(Ordering::Relaxed),
+        }
+    }
+
+    fn fold_timed(
         &self,
         vendor: &str,
         event_type: &str,

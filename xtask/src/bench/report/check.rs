@@ -18,6 +18,7 @@ pub fn check_report(dir: &Path) -> Result<()> {
         "mockoon",
         "hookscope_durable",
         "hookscope_signed",
+        "hookscope_signed_learning_off",
     ] {
         let v = &j["capture"][key];
         for field in ["per_second", "p50_ms", "p99_ms", "p999_ms"] {
@@ -55,6 +56,10 @@ pub fn check_report(dir: &Path) -> Result<()> {
     ensure!(
         j["store"]["idle_rss_mb"].as_f64() > Some(0.0),
         "no idle memory figure"
+    );
+    ensure!(
+        j["store"]["learn_us_per_delivery"].as_f64() > Some(0.0),
+        "no cost of schema learning"
     );
     let ui = &j["ui"];
     ensure!(

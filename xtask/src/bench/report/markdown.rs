@@ -47,6 +47,10 @@ impl Report {
                     "hookscope_signed",
                     "hookscope serve, + decode, verify, dedupe",
                 ),
+                (
+                    "hookscope_signed_learning_off",
+                    "hookscope serve, the same without schema learning",
+                ),
             ] {
                 let v = &j["capture"][key];
                 let ratio = v["ratio_to_baseline"]
@@ -91,12 +95,24 @@ impl Report {
         if j["store"].is_object() {
             let s = &j["store"];
             md.push_str(&format!(
-                "\n## The store at {} deliveries\n\nFilled by `hookscope generate` in {} s ({} per second), indexed for search in {} s; {:.2} GB on disk. `hookscope serve` idle with all of it stored: {} MB resident. Each query {} times through the control API over loopback.\n\n| query | p50 ms | p99 ms | rows |\n|---|---:|---:|---:|\n",
+                "\n## The store at {} deliveries\n\nFilled by `hookscope generate` in {} s ({} per second), indexed for search in {} s; {:.2} GB on disk. Learning each delivery's schema as it was written took {} µs on average, {} µs over the last tenth{}. `hookscope serve` idle with all of it stored: {} MB resident. Each query {} times through the control API over loopback.\n\n| query | p50 ms | p99 ms | rows |\n|---|---:|---:|---:|\n",
                 s["deliveries"],
                 f(s, "fill_secs", 1),
                 f(s, "fill_per_second", 0),
                 f(s, "index_secs", 1),
                 s["file_bytes"].as_f64().unwrap_or(0.0) / 1e9,
+                f(s, "learn_us_per_delivery", 2),
+                f(s, "learn_us_per_delivery_last_tenth", 2),
+                match (
+                    s["learn_us_per_delivery"].as_f64(),
+                    s["learn_us_per_delivery_last_tenth"].as_f64(),
+                ) {
+                    (Some(all), Some(last)) if last <= all * 1.25 => {
+                        " (it does not grow with the store)"
+                    }
+                    (Some(_), Some(_)) => " (it grew with the store)",
+                    _ => "",
+                },
                 f(s, "idle_rss_mb", 1),
                 p["repeat"],
             ));

@@ -99,6 +99,10 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
         .context("cannot start the async runtime")?;
     let started = Instant::now();
     let mut progress = Progress::new(args.count);
+    // What learning cost by nine tenths of the way: the last tenth's cost against the whole
+    // says whether it grows with what is stored.
+    let nine_tenths = args.count * 9 / 10;
+    let mut learned_by_nine_tenths = None;
     runtime.block_on(async {
         let mut pending = FuturesUnordered::new();
         for (n, sample) in Generator::new(&registry, opts).enumerate() {
@@ -134,6 +138,9 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 not_sent: None,
             };
             pending.push(writer.insert(delivery));
+            if n as u64 + 1 == nine_tenths {
+                learned_by_nine_tenths = Some(writer.learner().cost());
+            }
             while pending.len() >= IN_FLIGHT {
                 if let Some(r) = pending.next().await {
                     r?;
@@ -147,12 +154,28 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
         anyhow::Ok(())
     })?;
     let fill_secs = started.elapsed().as_secs_f64();
+    let learned = writer.learner().cost();
+    let per_fold =
+        |c: hookscope::learn::Cost| (c.folds > 0).then(|| c.nanos as f64 / c.folds as f64 / 1000.0);
+    let learn_us = per_fold(learned);
+    let learn_us_last_tenth = learned_by_nine_tenths.and_then(|at| {
+        per_fold(hookscope::learn::Cost {
+            folds: learned.folds - at.folds,
+            nanos: learned.nanos - at.nanos,
+        })
+    });
     progress.done();
     eprintln!(
         "Stored {} deliveries in {fill_secs:.1} s ({:.0}/s).",
         args.count,
         args.count as f64 / fill_secs.max(1e-9)
     );
+    if let Some(us) = learn_us {
+        eprintln!(
+            "Learning their schemas took {us:.2} µs a delivery ({} over the last tenth).",
+            learn_us_last_tenth.map_or("-".to_owned(), |l| format!("{l:.2} µs"))
+        );
+    }
 
     let mut index_ms = None;
     if !args.no_index {
@@ -188,6 +211,8 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
             fill_ms: fill_secs * 1000.0,
             rate: args.count as f64 / fill_secs.max(1e-9),
             index_ms,
+            learn_us_per_delivery: learn_us,
+            learn_us_per_delivery_last_tenth: learn_us_last_tenth,
             database: db.display().to_string(),
             stored,
             bytes: size,
