@@ -6,7 +6,7 @@
 pub mod code;
 pub mod shape;
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashMap;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicU64, Ordering};
 
@@ -53,27 +53,49 @@ pub struct Cost {
     pub nanos: u64,
 }
 
-type Key = (String, String);
-
 #[derive(Debug, Default)]
 struct Inner {
-    schemas: HashMap<Key, Learned>,
+    /// By vendor, then event type: looked up by `&str` with no allocation per payload.
+    schemas: HashMap<String, HashMap<String, Entry>>,
+    /// Types learned, over every vendor.
+    types: usize,
     /// Types folded into since they were last taken to be saved.
-    dirty: HashSet<Key>,
+    dirty: usize,
+}
+
+#[derive(Debug)]
+struct Entry {
+    learned: Learned,
+    dirty: bool,
+}
+
+impl Inner {
+    fn entries(&self) -> impl Iterator<Item = &Entry> {
+        self.schemas.values().flat_map(HashMap::values)
+    }
+
+    fn entry(&mut self, vendor: &str, event_type: &str) -> Option<&mut Entry> {
+        self.schemas.get_mut(vendor)?.get_mut(event_type)
+    }
 }
 
 impl Learner {
     /// A learner that starts from shapes learned before (read back from the store).
     pub fn new(learned: impl IntoIterator<Item = Learned>) -> Learner {
-        let schemas = learned
-            .into_iter()
-            .map(|l| ((l.vendor.clone(), l.event_type.clone()), l))
-            .collect();
+        let mut inner = Inner::default();
+        for l in learned {
+            let types = inner.schemas.entry(l.vendor.clone()).or_default();
+            let entry = Entry {
+                learned: l,
+                dirty: false,
+            };
+            let fresh = types
+                .insert(entry.learned.event_type.clone(), entry)
+                .is_none();
+            inner.types += usize::from(fresh);
+        }
         Learner {
-            inner: Mutex::new(Inner {
-                schemas,
-                dirty: HashSet::new(),
-            }),
+            inner: Mutex::new(inner),
             ..Learner::default()
         }
     }
@@ -114,25 +136,32 @@ impl Learner {
         payload: &Value,
         at_us: i64,
     ) -> Option<Folded> {
-        let mut inner = self.lock();
-        let Inner { schemas, dirty } = &mut *inner;
-        let key = (vendor.to_owned(), event_type.to_owned());
-        if !dirty.contains(&key) {
-            if !schemas.contains_key(&key) && schemas.len() >= MAX_EVENT_TYPES {
+        let mut guard = self.lock();
+        let inner = &mut *guard;
+        if inner.entry(vendor, event_type).is_none() {
+            if inner.types >= MAX_EVENT_TYPES {
                 return None;
             }
-            dirty.insert(key.clone());
+            inner.types += 1;
+            let entry = Entry {
+                learned: Learned {
+                    vendor: vendor.to_owned(),
+                    event_type: event_type.to_owned(),
+                    first_at_us: at_us,
+                    last_at_us: at_us,
+                    shape: Field::default(),
+                },
+                dirty: false,
+            };
+            let types = inner.schemas.entry(vendor.to_owned()).or_default();
+            types.insert(event_type.to_owned(), entry);
         }
-        let learned = match schemas.get_mut(&key) {
-            Some(learned) => learned,
-            None => schemas.entry(key).or_insert_with(|| Learned {
-                vendor: vendor.to_owned(),
-                event_type: event_type.to_owned(),
-                first_at_us: at_us,
-                last_at_us: at_us,
-                shape: Field::default(),
-            }),
-        };
+        let entry = inner.schemas.get_mut(vendor)?.get_mut(event_type)?;
+        if !entry.dirty {
+            entry.dirty = true;
+            inner.dirty += 1;
+        }
+        let learned = &mut entry.learned;
         let folded = Folded {
             earlier: learned.shape.seen,
             drift: learned.shape.drift(payload),
@@ -146,18 +175,19 @@ impl Learner {
     /// One event type's shape, as learned so far.
     pub fn get(&self, vendor: &str, event_type: &str) -> Option<Learned> {
         self.lock()
-            .schemas
-            .get(&(vendor.to_owned(), event_type.to_owned()))
-            .cloned()
+            .entry(vendor, event_type)
+            .map(|e| e.learned.clone())
     }
 
     /// Every event type learned: vendor, type and how many payloads, by vendor then type.
     pub fn list(&self) -> Vec<(String, String, u64)> {
         let mut out: Vec<_> = self
             .lock()
-            .schemas
-            .values()
-            .map(|l| (l.vendor.clone(), l.event_type.clone(), l.shape.seen))
+            .entries()
+            .map(|e| {
+                let l = &e.learned;
+                (l.vendor.clone(), l.event_type.clone(), l.shape.seen)
+            })
             .collect();
         out.sort();
         out
@@ -165,36 +195,43 @@ impl Learner {
 
     /// Forgets everything learned (the store was emptied).
     pub fn clear(&self) {
-        let mut inner = self.lock();
-        inner.schemas.clear();
-        inner.dirty.clear();
+        *self.lock() = Inner::default();
     }
 
     /// The shapes folded into since the last call, to be saved; hand back with
     /// [`Learner::unsaved`] what could not be.
     pub fn take_dirty(&self) -> Vec<Learned> {
         let mut inner = self.lock();
-        let Inner { schemas, dirty } = &mut *inner;
-        dirty
-            .drain()
-            .filter_map(|key| schemas.get(&key).cloned())
+        if inner.dirty == 0 {
+            return Vec::new();
+        }
+        inner.dirty = 0;
+        inner
+            .schemas
+            .values_mut()
+            .flat_map(HashMap::values_mut)
+            .filter_map(|e| std::mem::take(&mut e.dirty).then(|| e.learned.clone()))
             .collect()
     }
 
     /// Whether anything was folded in since [`Learner::take_dirty`].
     pub fn is_dirty(&self) -> bool {
-        !self.lock().dirty.is_empty()
+        self.lock().dirty > 0
     }
 
     /// Marks `learned` (taken by [`Learner::take_dirty`]) as still to be saved.
     pub fn unsaved(&self, learned: &[Learned]) {
         let mut inner = self.lock();
+        let mut marked = 0;
         for l in learned {
-            let key = (l.vendor.clone(), l.event_type.clone());
-            if inner.schemas.contains_key(&key) {
-                inner.dirty.insert(key);
+            if let Some(e) = inner.entry(&l.vendor, &l.event_type)
+                && !e.dirty
+            {
+                e.dirty = true;
+                marked += 1;
             }
         }
+        inner.dirty += marked;
     }
 }
 

@@ -78,7 +78,9 @@ impl Format {
         if s.len() > 200 {
             return None;
         }
-        if s.parse::<jiff::Timestamp>().is_ok() {
+        // `2026-06-23T05:18:42Z` at the shortest: most strings are not parsed at all.
+        if s.len() >= 20 && s.as_bytes()[0].is_ascii_digit() && s.parse::<jiff::Timestamp>().is_ok()
+        {
             Some(Format::DateTime)
         } else if s.len() == 36 && uuid::Uuid::parse_str(s).is_ok() {
             Some(Format::Uuid)
@@ -156,6 +158,42 @@ pub struct Field {
 
 fn is_zero(n: &u64) -> bool {
     *n == 0
+}
+
+/// One step into a payload: an object's key or an array's index.
+#[derive(Debug, Clone, Copy)]
+enum Seg<'v> {
+    Key(&'v str),
+    Index(usize),
+}
+
+impl Drift {
+    /// A drift at `at`, its pointer and path written out.
+    fn at(at: &[Seg<'_>], what: DriftKind) -> Drift {
+        use std::fmt::Write;
+        let (mut pointer, mut path) = (String::new(), String::new());
+        for seg in at {
+            match seg {
+                Seg::Key(k) => {
+                    pointer.push('/');
+                    pointer.push_str(&escape(k));
+                    if !path.is_empty() {
+                        path.push('.');
+                    }
+                    path.push_str(k);
+                }
+                Seg::Index(i) => {
+                    let _ = write!(pointer, "/{i}");
+                    let _ = write!(path, "[{i}]");
+                }
+            }
+        }
+        Drift {
+            pointer,
+            path,
+            what,
+        }
+    }
 }
 
 /// One field of a learned shape, as a table shows it.
@@ -363,15 +401,16 @@ impl Field {
     /// How `v` differs from what this field has been (before folding it in).
     pub fn drift(&self, v: &Value) -> Vec<Drift> {
         let mut out = Vec::new();
-        self.drift_at(v, &mut String::new(), &mut String::new(), 0, &mut out);
+        self.drift_at(v, &mut Vec::new(), 0, &mut out);
         out
     }
 
-    fn drift_at(
+    /// `at` is where `v` is, as keys and indexes: the pointer and path are written only for
+    /// a drift found, not for every field walked.
+    fn drift_at<'v>(
         &self,
-        v: &Value,
-        pointer: &mut String,
-        path: &mut String,
+        v: &'v Value,
+        at: &mut Vec<Seg<'v>>,
         depth: usize,
         out: &mut Vec<Drift>,
     ) {
@@ -381,11 +420,6 @@ impl Field {
         if out.len() >= MAX_DRIFT {
             return;
         }
-        let at = |what: DriftKind| Drift {
-            pointer: pointer.clone(),
-            path: path.clone(),
-            what,
-        };
         // An integer where numbers come is a number. A field that was only ever null and now
         // has a value has a new type too.
         let known = self.kinds.contains_key(&kind)
@@ -395,25 +429,30 @@ impl Field {
             if self.nulls > 0 {
                 types.push("null".into());
             }
-            out.push(at(DriftKind::NewType {
-                found: kind.as_str().to_owned(),
-                known: types,
-            }));
+            out.push(Drift::at(
+                at,
+                DriftKind::NewType {
+                    found: kind.as_str().to_owned(),
+                    known: types,
+                },
+            ));
             return;
         }
         if depth >= MAX_DEPTH {
             return;
         }
-        let (pointer_len, path_len) = (pointer.len(), path.len());
         match v {
             Value::String(s) => {
                 if let Some(values) = self.enum_values()
                     && !values.contains_key(s.as_str())
                 {
-                    out.push(at(DriftKind::NewValue {
-                        value: s.chars().take(EXAMPLE_CHARS).collect(),
-                        known: values.keys().cloned().collect(),
-                    }));
+                    out.push(Drift::at(
+                        at,
+                        DriftKind::NewValue {
+                            value: s.chars().take(EXAMPLE_CHARS).collect(),
+                            known: values.keys().cloned().collect(),
+                        },
+                    ));
                 }
             }
             Value::Object(map) => {
@@ -421,34 +460,23 @@ impl Field {
                 // An object full of fields takes new keys as they come (a map keyed by ids).
                 let closed = counted >= DRIFT_AFTER && self.more_fields == 0;
                 for (k, v) in map {
-                    pointer.push('/');
-                    pointer.push_str(&escape(k));
-                    if !path.is_empty() {
-                        path.push('.');
-                    }
-                    path.push_str(k);
+                    at.push(Seg::Key(k));
                     match self.fields.get(k) {
-                        Some(field) => field.drift_at(v, pointer, path, depth + 1, out),
-                        None if closed && out.len() < MAX_DRIFT => out.push(Drift {
-                            pointer: pointer.clone(),
-                            path: path.clone(),
-                            what: DriftKind::NewField,
-                        }),
+                        Some(field) => field.drift_at(v, at, depth + 1, out),
+                        None if closed && out.len() < MAX_DRIFT => {
+                            out.push(Drift::at(at, DriftKind::NewField));
+                        }
                         None => {}
                     }
-                    pointer.truncate(pointer_len);
-                    path.truncate(path_len);
+                    at.pop();
                 }
             }
             Value::Array(items) => {
                 if let Some(element) = &self.items {
                     for (i, item) in items.iter().enumerate() {
-                        use std::fmt::Write;
-                        let _ = write!(pointer, "/{i}");
-                        let _ = write!(path, "[{i}]");
-                        element.drift_at(item, pointer, path, depth + 1, out);
-                        pointer.truncate(pointer_len);
-                        path.truncate(path_len);
+                        at.push(Seg::Index(i));
+                        element.drift_at(item, at, depth + 1, out);
+                        at.pop();
                         if out.len() >= MAX_DRIFT {
                             return;
                         }
