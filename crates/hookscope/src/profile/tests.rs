@@ -386,6 +386,70 @@ fn stripe_times_are_unix_seconds() {
     assert!(a.validation.is_empty(), "{:?}", a.validation);
 }
 
+/// Stripe's thin events (event destinations, `object: "v2.core.event"`): an RFC 3339 `created`,
+/// a reference to the object instead of its snapshot, the connected account in `context`.
+#[test]
+fn stripe_thin_events_are_understood_as_stripe_sends_them() {
+    let r = Registry::builtin();
+    let thin = |created: &str, extra: &str| {
+        format!(
+            r#"{{"id":"evt_test_65R9","object":"v2.core.event","type":"v1.billing.meter.error_report_triggered","livemode":false,"created":{created},"context":"acct_123","reason":null,"related_object":{{"id":"mtr_1","type":"billing.meter","url":"/v1/billing/meters/mtr_1"}}{extra}}}"#
+        )
+    };
+    let a = analyze(
+        &r,
+        &[("Stripe-Signature", "t=1,v1=00")],
+        thin(r#""2024-09-17T06:20:52.246Z""#, "").as_bytes(),
+        None,
+    );
+    assert_eq!(a.vendor.as_deref(), Some("stripe"));
+    assert_eq!(
+        a.event.event_type.as_deref(),
+        Some("v1.billing.meter.error_report_triggered")
+    );
+    assert_eq!(a.event.id.as_deref(), Some("evt_test_65R9"));
+    assert_eq!(
+        a.event.occurred_at.as_deref(),
+        Some("2024-09-17T06:20:52.246Z")
+    );
+    assert_eq!(a.event.tenant.as_deref(), Some("acct_123"));
+    assert!(a.validation.is_empty(), "{:?}", a.validation);
+
+    // A thin event's time is RFC 3339; a snapshot event's, Unix seconds: each is told so.
+    let a = analyze(
+        &r,
+        &[("Stripe-Signature", "t=1,v1=00")],
+        thin("1726554052", "").as_bytes(),
+        None,
+    );
+    assert!(
+        a.validation
+            .iter()
+            .any(|f| f.path == "/created" && f.message.contains("RFC 3339")),
+        "{:?}",
+        a.validation
+    );
+    let a = analyze(&r, &[("Stripe-Signature", "t=1,v1=00")],
+        br#"{"id":"evt_1","object":"event","type":"invoice.paid","created":"2024-09-17T06:20:52Z","data":{"object":{}}}"#, None);
+    assert!(
+        a.validation
+            .iter()
+            .any(|f| f.path == "/created" && f.message.contains("Unix seconds")),
+        "{:?}",
+        a.validation
+    );
+    // Neither kind: said plainly.
+    let a = analyze(&r, &[("Stripe-Signature", "t=1,v1=00")],
+        br#"{"id":"evt_1","object":"charge","type":"charge.refunded","created":1,"data":{"object":{}}}"#, None);
+    assert!(
+        a.validation
+            .iter()
+            .any(|f| f.path == "/object" && f.message.contains("thin event")),
+        "{:?}",
+        a.validation
+    );
+}
+
 #[test]
 fn unix_times_rfc_3339_cannot_write_stay_as_sent() {
     let r = Registry::builtin();

@@ -484,9 +484,11 @@ fn set_time(json: &mut Value, sources: &[FieldSource], at_us: i64) {
     };
     // Sent a little before it arrived, as a real delivery is.
     let sent = at_us - 350_000;
+    // Written as the example writes it: a vendor with Unix times may send some events with
+    // RFC 3339 ones (Stripe's thin events).
     *slot = match source.format {
-        Some(TimeFormat::UnixSeconds) => Value::from(sent / 1_000_000),
-        None => Value::from(
+        Some(TimeFormat::UnixSeconds) if !slot.is_string() => Value::from(sent / 1_000_000),
+        _ => Value::from(
             humantime::format_rfc3339_millis(
                 std::time::UNIX_EPOCH + std::time::Duration::from_micros(sent.max(0) as u64),
             )
@@ -498,6 +500,23 @@ fn set_time(json: &mut Value, sources: &[FieldSource], at_us: i64) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_fresh_time_is_written_as_the_example_writes_it() {
+        let unix = [FieldSource {
+            header: None,
+            pointer: Some("/created".into()),
+            format: Some(TimeFormat::UnixSeconds),
+        }];
+        let at_us = 1_800_000_000_350_000;
+        // A snapshot event's Unix seconds, and a thin event's RFC 3339 under the same profile.
+        let mut snapshot = serde_json::json!({"created": 1});
+        set_time(&mut snapshot, &unix, at_us);
+        assert_eq!(snapshot["created"], 1_800_000_000);
+        let mut thin = serde_json::json!({"created": "2024-09-17T06:20:52.246Z"});
+        set_time(&mut thin, &unix, at_us);
+        assert_eq!(thin["created"], "2027-01-15T08:00:00.000Z");
+    }
 
     fn opts(count: u64) -> GenerateOptions {
         GenerateOptions {
