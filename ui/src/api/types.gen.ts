@@ -555,7 +555,13 @@ fixtures: Array<string>,
  * What a generated event id starts with (`evt_` for Stripe: 24 hex digits follow); by
  * default the id is a UUID.
  */
-id_prefix?: string, };
+id_prefix?: string, 
+/**
+ * Offer the examples of the catalog's events (`events.*.example`, with their headers) too,
+ * after the fixtures: what `hookscope vendor import-spec` writes, so that the events of an
+ * imported description can be sent and checked.
+ */
+from_events?: boolean, };
 
 export type DeliveryTerms = { 
 /**

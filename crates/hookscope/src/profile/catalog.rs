@@ -61,6 +61,7 @@ pub fn import_catalog(profile: &mut VendorProfile, catalog: &Value) -> Result<us
                     note: None,
                     schema: Some(schema),
                     example: Some(example),
+                    headers: Default::default(),
                 },
             );
             count += 1;

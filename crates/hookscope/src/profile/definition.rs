@@ -132,6 +132,12 @@ pub struct SampleSpec {
     /// default the id is a UUID.
     #[cfg_attr(test, ts(optional))]
     pub id_prefix: Option<String>,
+    /// Offer the examples of the catalog's events (`events.*.example`, with their headers) too,
+    /// after the fixtures: what `hookscope vendor import-spec` writes, so that the events of an
+    /// imported description can be sent and checked.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
+    pub from_events: bool,
 }
 
 /// How the vendor is recognised when no endpoint names it.
@@ -221,4 +227,7 @@ pub struct EventSpec {
     /// example has is required, with the example's JSON type; a null field may hold anything).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub example: Option<serde_json::Value>,
+    /// Headers the vendor sends with the example besides its signature (`X-GitHub-Event`).
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub headers: BTreeMap<String, String>,
 }

@@ -8,6 +8,7 @@
 pub mod catalog;
 mod definition;
 mod pipeline;
+pub mod spec;
 mod validate;
 
 use std::collections::HashMap;

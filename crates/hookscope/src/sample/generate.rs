@@ -12,7 +12,7 @@ use std::collections::VecDeque;
 
 use serde_json::Value;
 
-use super::{PATH_PREFIX, RARE_WORD, Sample};
+use super::{PATH_PREFIX, RARE_WORD, Sample, Template};
 use crate::profile::{FieldSource, Registry, TimeFormat, VendorProfile};
 use crate::signature::{self, SignParams};
 
@@ -42,19 +42,14 @@ struct Vendor {
     secret: Option<String>,
 }
 
-/// A delivery to vary: the headers the vendor sends besides its signature and event id (as
-/// `Name: value` lines), and a body.
-#[derive(Debug, Clone, Copy)]
-struct Template {
-    headers: &'static str,
-    body: &'static str,
-}
-
 /// JSON that no profile recognises.
-const UNKNOWN: Template = Template {
-    headers: "User-Agent: internal-notifier/2.3\n",
-    body: r#"{"kind":"sync.finished","records":1204,"customer":"acme","ok":true}"#,
-};
+fn unknown() -> Template {
+    Template {
+        name: "internal".into(),
+        headers: "User-Agent: internal-notifier/2.3\n".into(),
+        body: r#"{"kind":"sync.finished","records":1204,"customer":"acme","ok":true}"#.into(),
+    }
+}
 
 /// Words the padding is drawn from, so that full-text search meets a realistic vocabulary.
 const WORDS: &[&str] = &[
@@ -144,13 +139,7 @@ impl Generator {
         let mut mix: Vec<Mix> = registry
             .profiles()
             .filter_map(|profile| {
-                let templates: Vec<Template> = super::templates(profile)
-                    .into_iter()
-                    .map(|f| Template {
-                        headers: f.headers,
-                        body: f.body,
-                    })
-                    .collect();
+                let templates = super::templates(profile);
                 if templates.is_empty() {
                     return None;
                 }
@@ -170,7 +159,7 @@ impl Generator {
             .collect();
         mix.push(Mix {
             share: 60,
-            templates: vec![UNKNOWN],
+            templates: vec![unknown()],
             vendor: None,
         });
         // Binary bodies: no template, random bytes.
@@ -310,9 +299,9 @@ impl Generator {
                 },
             );
         }
-        let template = mix.templates[template % mix.templates.len()];
+        let template = mix.templates[template % mix.templates.len()].clone();
         let profile = mix.vendor.as_ref().map(|v| &v.profile);
-        let mut json: Value = serde_json::from_str(template.body).unwrap_or(Value::Null);
+        let mut json: Value = serde_json::from_str(&template.body).unwrap_or(Value::Null);
         let mut headers: Vec<(String, String)> =
             vec![("Content-Type".into(), "application/json".into())];
         headers.extend(template.headers.lines().filter_map(|line| {

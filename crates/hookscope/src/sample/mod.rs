@@ -8,6 +8,8 @@
 pub mod generate;
 pub mod send;
 
+use std::sync::Arc;
+
 use crate::config::EndpointConfig;
 use crate::profile::{Registry, VendorProfile};
 use crate::signature;
@@ -49,13 +51,30 @@ impl Sample {
 pub fn vendors(registry: &Registry) -> Vec<String> {
     registry
         .profiles()
-        .filter(|p| crate::profile::fixtures(&p.id).next().is_some())
+        .filter(|p| has_examples(p))
         .map(|p| p.id.clone())
         .collect()
 }
 
-/// A vendor's examples in the order its profile offers them.
-pub(crate) fn templates(profile: &VendorProfile) -> Vec<crate::profile::Fixture> {
+fn has_examples(profile: &VendorProfile) -> bool {
+    crate::profile::fixtures(&profile.id).next().is_some()
+        || (profile.samples.from_events && profile.events.values().any(|e| e.example.is_some()))
+}
+
+/// A documented example samples are made of: a built-in fixture (`fixtures/<vendor>/`), or the
+/// example of an event in the profile's catalog (`samples.from_events`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Template {
+    /// The fixture's name, or the event type.
+    pub name: String,
+    /// The headers the vendor sends besides its signature and event id, as `Name: value` lines.
+    pub headers: Arc<str>,
+    pub body: Arc<str>,
+}
+
+/// A vendor's examples in the order its profile offers them: its fixtures, then (when the
+/// profile says so) its events' examples that no fixture covers.
+pub(crate) fn templates(profile: &VendorProfile) -> Vec<Template> {
     let all: Vec<_> = crate::profile::fixtures(&profile.id).collect();
     let mut ordered: Vec<_> = profile
         .samples
@@ -65,7 +84,39 @@ pub(crate) fn templates(profile: &VendorProfile) -> Vec<crate::profile::Fixture>
         .collect();
     let rest: Vec<_> = all.into_iter().filter(|f| !ordered.contains(f)).collect();
     ordered.extend(rest);
-    ordered
+    let mut templates: Vec<Template> = ordered
+        .into_iter()
+        .map(|f| Template {
+            name: f.name.to_owned(),
+            headers: Arc::from(f.headers),
+            body: Arc::from(f.body),
+        })
+        .collect();
+    if profile.samples.from_events {
+        for (event_type, spec) in &profile.events {
+            let Some(example) = &spec.example else {
+                continue;
+            };
+            let file_name = event_type.replace('/', "-");
+            if templates
+                .iter()
+                .any(|t| t.name == *event_type || t.name == file_name)
+            {
+                continue;
+            }
+            let headers: String = spec
+                .headers
+                .iter()
+                .map(|(name, value)| format!("{name}: {value}\n"))
+                .collect();
+            templates.push(Template {
+                name: event_type.clone(),
+                headers: Arc::from(headers),
+                body: Arc::from(example.to_string()),
+            });
+        }
+    }
+    templates
 }
 
 /// One realistic delivery from `vendor` (see [`vendors`]), as it would arrive now: a
@@ -146,7 +197,7 @@ pub const PATH_PREFIX: &str = "/gen/";
 pub fn endpoints(registry: &Registry) -> Vec<EndpointConfig> {
     registry
         .profiles()
-        .filter(|p| crate::profile::fixtures(&p.id).next().is_some())
+        .filter(|p| has_examples(p))
         .filter_map(|profile| {
             let scheme = profile.signature.as_ref()?;
             Some(EndpointConfig {
@@ -245,8 +296,8 @@ mod tests {
         assert_eq!(all[..3], ["cooledge", "leadron", "event-timestamp-payload"]);
         assert!(all.contains(&"stripe".to_owned()) && all.contains(&"slack".to_owned()));
         assert!(!all.contains(&"generic".to_owned()), "{all:?}");
-        let cooledge: Vec<&str> = templates(registry.get("cooledge").unwrap())
-            .iter()
+        let cooledge: Vec<String> = templates(registry.get("cooledge").unwrap())
+            .into_iter()
             .map(|f| f.name)
             .collect();
         assert_eq!(cooledge, ["lead.won", "customer.created", "job.completed"]);

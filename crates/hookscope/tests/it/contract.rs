@@ -473,7 +473,16 @@ async fn every_command_prints_what_its_schema_says() {
         ],
     );
     assert!(imported["imported"].as_u64().unwrap() > 0, "{imported}");
-    seen.extend(["vendor-list", "vendor-import-catalog"]);
+    let spec = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("../../fixtures/specs/adyen-transfer-webhooks.openapi.json");
+    let from_spec = document(
+        d,
+        "vendor-import-spec",
+        &["vendor", "import-spec", spec.to_str().unwrap(), "--json"],
+    );
+    assert_eq!(from_spec["vendor"], "transfer-webhooks", "{from_spec}");
+    assert_eq!(from_spec["imported"].as_array().unwrap().len(), 2);
+    seen.extend(["vendor-list", "vendor-import-catalog", "vendor-import-spec"]);
 
     let other = tempfile::tempdir().unwrap();
     let db = other.path().join("gen.db");
@@ -558,6 +567,11 @@ fn exit_status_says_usage_error_or_failure() {
         &["vendor", "import-catalog", "nobody", "/no/such/file"],
         2,
         "unknown vendor",
+    );
+    code(
+        &["vendor", "import-spec", "/no/such/file"],
+        2,
+        "cannot read /no/such/file",
     );
     code(&["schema", "nothing"], 2, "prints no JSON");
     code(

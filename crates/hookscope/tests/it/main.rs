@@ -26,5 +26,6 @@ mod router;
 mod sdk_vectors;
 mod search;
 mod send;
+mod spec;
 mod store;
 mod ui_files;
