@@ -7,6 +7,7 @@ use std::sync::Arc;
 
 use hookscope::check::{CheckRun, StartCheck};
 use hookscope::config::{DesktopConfig, EndpointConfig};
+use hookscope::contract::SpecImported;
 use hookscope::control::{
     DesktopSettings, EndpointsSaved, LearnedSchema, SampleRequest, SampleSent, SchemaFormat,
     SchemaSummary, Startup, UiSettings,
@@ -16,6 +17,7 @@ use hookscope::model::{
     ImportResult, Items, Page, ReplayJob, SampleEvent, ServerInfo,
 };
 use hookscope::profile::VendorProfile;
+use hookscope::profile::spec::ImportRequest;
 use hookscope::replay::jobs::StartReplay;
 use hookscope::replay::{EditedRequest, ReplayOptions};
 use hookscope::store::ListParams;
@@ -158,6 +160,17 @@ pub async fn save_endpoints(
     items: Vec<EndpointConfig>,
 ) -> Result<EndpointsSaved> {
     state.get()?.control.save_endpoints(items).await
+}
+
+/// Makes a vendor profile from its OpenAPI or AsyncAPI description (`text`), as
+/// `POST /api/vendors/import-spec` does: in force at once.
+#[tauri::command]
+pub async fn import_spec(
+    state: State<'_, Started>,
+    text: String,
+    request: ImportRequest,
+) -> Result<SpecImported> {
+    state.get()?.control.import_spec(text, request).await
 }
 
 #[tauri::command]

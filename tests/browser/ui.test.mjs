@@ -937,6 +937,59 @@ describe("bulk replay", () => {
   });
 });
 
+describe("vendor profiles", () => {
+  it("imports a vendor's OpenAPI webhooks from Settings, in force at once for test events and capture", async () => {
+    const server = await startServer({ config: CONFIG });
+    const scratch = mkdtempSync(join(tmpdir(), "hookscope-spec-"));
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("text=Settings");
+      await page.waitForSelector("[data-testid=vendor-table] tr[data-vendor=slack]");
+      assert.equal(await page.locator("[data-testid=vendor-table] tr[data-vendor=transfer-webhooks]").count(), 0);
+      // A description that cannot be imported says why, and adds nothing.
+      const old = join(scratch, "old.json");
+      writeFileSync(old, JSON.stringify({ openapi: "3.0.3", info: { title: "Old", version: "1" }, paths: {} }));
+      await page.setInputFiles("[data-testid=spec-file]", old);
+      await page.click("[data-testid=spec-import]");
+      await page.waitForSelector("[data-testid=spec-error]");
+      assert.match(await page.textContent("[data-testid=spec-error]"), /old\.json: .*they came with OpenAPI 3\.1/);
+
+      await page.setInputFiles("[data-testid=spec-file]", join(ROOT, "fixtures/specs/adyen-transfer-webhooks.openapi.json"));
+      await page.click("[data-testid=spec-import]");
+      await page.waitForSelector("[data-testid=spec-result]");
+      const report = await page.textContent("[data-testid=spec-result]");
+      assert.match(report, /2 events from Transfer webhooks 4 \(OpenAPI 3\.1\.0\) make the new profile transfer-webhooks/);
+      assert.match(report, /the event type is read from body \/type/);
+      assert.match(report, /balancePlatform\.transfer\.updated/);
+      // The list and the endpoints' vendor choice have it at once.
+      await page.waitForSelector("[data-testid=vendor-table] tr[data-vendor=transfer-webhooks]");
+      assert.match(await page.textContent("[data-testid=vendor-table] tr[data-vendor=transfer-webhooks]"), /Transfer webhooks/);
+      assert.equal(await page.locator("fieldset.endpoint select option[value=transfer-webhooks]").first().count(), 1);
+      await page.locator("[data-testid=spec-result]").scrollIntoViewIfNeeded();
+      await page.screenshot({ path: artifact("vendor-import.png") });
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=settings]", { state: "detached" });
+
+      // Its events are test events now, and a delivery of one is decoded and validated by it.
+      await page.click("[data-testid=test-event]");
+      const choice = "transfer-webhooks:balancePlatform.transfer.updated";
+      await page.waitForSelector(`[data-testid=test-event-choice] option[value='${choice}']`, { state: "attached" });
+      await page.selectOption("[data-testid=test-event-choice]", choice);
+      await page.click("[data-testid=test-event-send]");
+      await page.waitForSelector("[data-testid=test-event-answer]");
+      const stored = (await server.apiGet("/api/deliveries?vendor=transfer-webhooks")).items;
+      assert.equal(stored.length, 1);
+      assert.equal(stored[0].event.type, "balancePlatform.transfer.updated");
+      assert.deepEqual(stored[0].validation, []);
+      assert.deepEqual(problems, []);
+      await page.context().close();
+    } finally {
+      rmSync(scratch, { recursive: true, force: true });
+      await server.stop();
+    }
+  });
+});
+
 describe("test events", () => {
   it("sends a chosen event twice to Hookscope and once altered to a handler, with each answer", async () => {
     const server = await startServer({ config: CONFIG });

@@ -91,6 +91,13 @@ async def drive(session, bin_path, data_dir, writes):
         seen["replayed"] = await call(
             session, "replay_delivery", {"id": waited_id, "to": capture + "replayed", "resign": True}
         )
+        # A vendor from its published description, then one of its events sent.
+        with open("../../fixtures/specs/adyen-transfer-webhooks.openapi.json") as f:
+            document = f.read()
+        seen["imported_spec"] = await call(session, "import_vendor_spec", {"document": document})
+        seen["spec_event"] = await call(
+            session, "send_test_event", {"event": "transfer-webhooks:balancePlatform.transfer.created"}
+        )
     return seen
 
 

@@ -141,29 +141,7 @@ pub struct CatalogImported {
     pub path: String,
 }
 
-/// What `vendor import-spec --json` prints.
-#[derive(Debug, Clone, Serialize, JsonSchema)]
-pub struct SpecImported {
-    /// The profile written or extended.
-    pub vendor: String,
-    /// Whether it is a new profile (else an existing one extended with `--into`).
-    pub created: bool,
-    /// `OpenAPI 3.1.0`, `AsyncAPI 2.0.0`.
-    pub format: String,
-    /// The description's title and version.
-    pub title: String,
-    pub version: String,
-    /// Where the profile reads a delivery's event type: `body /type`, `header X-Event`.
-    pub type_from: String,
-    /// Each event of the description, as imported.
-    pub imported: Vec<crate::profile::spec::ImportedEvent>,
-    /// What the description has that was not imported, and why.
-    pub skipped: Vec<crate::profile::spec::Skipped>,
-    /// The profile's event types now.
-    pub events: usize,
-    /// The profile written (in the data directory's vendors/; it overrides a built-in one).
-    pub path: String,
-}
+pub use crate::profile::spec::SpecImported;
 
 /// What `send --json` prints: the test delivery, and each time it was sent.
 #[derive(Debug, Clone, Serialize, JsonSchema)]

@@ -19,7 +19,7 @@ use crate::control::{Control, Parts};
 use crate::error::{Error, Result};
 use crate::model::CaptureStatus;
 use crate::net;
-use crate::profile::Registry;
+use crate::profile::{LiveRegistry, Registry};
 use crate::replay::forward::{Backlog, ForwardLimits, Forwarded, Forwarder};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 
@@ -71,12 +71,13 @@ impl Instance {
                 .await
                 .map_err(|e| Error::Task(e.to_string()))??
         };
-        let registry = Arc::new(Registry::load(&data_dir.join(VENDORS_DIR))?);
+        let vendors_dir = data_dir.join(VENDORS_DIR);
+        let loaded = Registry::load(&vendors_dir)?;
         for ep in &config.endpoints {
             if let Some(vendor) = &ep.vendor
-                && registry.get(vendor).is_none()
+                && loaded.get(vendor).is_none()
             {
-                let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
+                let known: Vec<&str> = loaded.profiles().map(|p| p.id.as_str()).collect();
                 return Err(Error::Config {
                     path: config_path,
                     message: format!(
@@ -87,6 +88,7 @@ impl Instance {
                 });
             }
         }
+        let registry = Arc::new(LiveRegistry::new(loaded));
         let ack = crate::ack::AckIds::load_or_create(&data_dir)?;
         let (writer, writer_thread) =
             store.start_writer(config.store.durability, &config.retention)?;
@@ -113,6 +115,7 @@ impl Instance {
             store,
             writer: writer.clone(),
             registry,
+            vendors_dir,
             endpoints,
             config_path,
             retention: config.retention.clone(),

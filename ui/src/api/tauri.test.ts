@@ -133,6 +133,16 @@ describe("tauriTransport", () => {
     expect(await t.sampleCatalog()).toEqual([{ vendor: "stripe", event: "invoice.paid" }]);
   });
 
+  it("imports an API description as its text, with the request's choices", async () => {
+    const { calls, invoke } = recorder({ import_spec: { vendor: "orders", created: true } });
+    const t = tauriTransport(invoke, async () => () => {});
+    const text = '{"openapi": "3.1.0"}';
+    expect(await t.importSpec(text, { into: "slack" })).toEqual({ vendor: "orders", created: true });
+    expect(calls[0]).toEqual(["import_spec", { text, request: { into: "slack" } }]);
+    await t.importSpec(text);
+    expect(calls[1]).toEqual(["import_spec", { text, request: {} }]);
+  });
+
   it("unwraps list answers, which carry the same {items} as the HTTP API's", async () => {
     const { invoke } = recorder({
       vendors: { items: [{ id: "stripe" }] },

@@ -57,6 +57,20 @@ describe("the HTTP transport", () => {
     expect(calls[1]!.init.method).toBe("DELETE");
   });
 
+  it("posts an API description as the body, with only the choices given in the query", async () => {
+    const { calls, fetchImpl } = recorder(() => json({ vendor: "orders" }));
+    const t = httpTransport("", "tok", fetchImpl);
+    const text = "openapi: 3.1.0\n";
+    expect(await t.importSpec(text, { id: "orders", type_pointer: "/event/name", into: "" })).toEqual({
+      vendor: "orders",
+    });
+    expect(calls[0]!.url).toBe("/api/vendors/import-spec?id=orders&type_pointer=%2Fevent%2Fname");
+    expect(calls[0]!.init.method).toBe("POST");
+    expect(await (calls[0]!.init.body as Blob).text()).toBe(text);
+    await t.importSpec(text);
+    expect(calls[1]!.url).toBe("/api/vendors/import-spec");
+  });
+
   it("turns the API's error into an ApiError with its message and status", async () => {
     const { fetchImpl } = recorder(() => json({ error: "no delivery with id 9" }, 404));
     const t = httpTransport("", "tok", fetchImpl);

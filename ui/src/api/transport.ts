@@ -19,6 +19,7 @@ import type {
   EndpointsSaved,
   ErrorBody,
   Facets,
+  ImportRequest,
   ImportResult,
   Items,
   LearnedSchema,
@@ -31,6 +32,7 @@ import type {
   SampleSent,
   SchemaSummary,
   ServerInfo,
+  SpecImported,
   StartCheck,
   StartReplay,
   StreamEvent,
@@ -90,6 +92,11 @@ export interface Transport {
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
   vendors(): Promise<VendorProfile[]>;
+  /**
+   * Makes a vendor profile from its OpenAPI 3.1 or AsyncAPI description (the document's text,
+   * JSON or YAML): written to the data directory and in force for the next delivery.
+   */
+  importSpec(text: string, request?: ImportRequest): Promise<SpecImported>;
   settings(): Promise<UiSettings>;
   saveSettings(settings: UiSettings): Promise<UiSettings>;
   /** A sample to this instance's capture listener, or with `to` a signed test event to a handler. */
@@ -278,6 +285,13 @@ export function httpTransport(
     endpoints: async () => (await json<Items<EndpointConfig>>("GET", "/endpoints")).items,
     saveEndpoints: async (items) => (await json<EndpointsSaved>("PUT", "/endpoints", { items })).items,
     vendors: async () => (await json<Items<VendorProfile>>("GET", "/vendors")).items,
+    importSpec: async (text, request = {}) => {
+      const query = new URLSearchParams();
+      for (const [key, value] of Object.entries(request)) if (value) query.set(key, value);
+      const suffix = query.size ? `?${query}` : "";
+      const r = await call("POST", `/vendors/import-spec${suffix}`, new Blob([text]));
+      return (await r.json()) as SpecImported;
+    },
     settings: () => json<UiSettings>("GET", "/settings"),
     saveSettings: (settings) => json<UiSettings>("PUT", "/settings", settings),
     sendSample: (request) => json<SampleSent>("POST", "/samples", request ?? {}),

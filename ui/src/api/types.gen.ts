@@ -601,6 +601,92 @@ headers: Array<string>,
  */
 pointers: Array<string>, };
 
+export type SpecImported = { 
+/**
+ * The profile written or extended.
+ */
+vendor: string, 
+/**
+ * Whether it is a new profile (else an existing one extended with `--into`).
+ */
+created: boolean, 
+/**
+ * The profile extended had no event catalog: event types not among these are now flagged
+ * as unknown.
+ */
+newly_catalogued: boolean, 
+/**
+ * `OpenAPI 3.1.0`, `AsyncAPI 2.0.0`.
+ */
+format: string, 
+/**
+ * The description's title and version.
+ */
+title: string, version: string, 
+/**
+ * Where the profile reads a delivery's event type: `body /type`, `header X-Event`.
+ */
+type_from: string, 
+/**
+ * Each event of the description, as imported.
+ */
+imported: Array<ImportedEvent>, 
+/**
+ * What the description has that was not imported, and why.
+ */
+skipped: Array<Skipped>, 
+/**
+ * The profile's event types now.
+ */
+events: number, 
+/**
+ * How the profile recognises a delivery (`body fields /type, /data`); none when only an
+ * endpoint bound to it does.
+ */
+detected_by: string | null, 
+/**
+ * Whether the profile checks signatures.
+ */
+signs: boolean, 
+/**
+ * The profile written (in the data directory's vendors/; it overrides a built-in one).
+ */
+path: string, };
+
+export type ImportedEvent = { 
+/**
+ * Its name in the description.
+ */
+name: string, 
+/**
+ * The event type a delivery of it carries (what the profile's events are keyed by).
+ */
+event_type: string, has_schema: boolean, 
+/**
+ * Whether it has an example `send` and `check` can send.
+ */
+has_example: boolean, 
+/**
+ * The description gives no example of it of its own: the example was made from its schema.
+ */
+example_made?: boolean, 
+/**
+ * Where its example breaks its own schema (the description disagrees with itself).
+ */
+example_findings?: Array<string>, };
+
+export type Skipped = { name: string, reason: string, };
+
+export type ImportRequest = { 
+/**
+ * Add to this profile (id or name) instead of making a new one.
+ */
+into?: string, id?: string, name?: string, type_pointer?: string, type_header?: string, 
+/**
+ * A new profile signs as this one does.
+ */
+signature_like?: string, };
+
 export type DeliveryDiff = { left: DiffSide, right: DiffSide, basis: Basis, headers: Array<Change>, body_kind: BodyKind, body: Array<Change>, 
 /**
  * Volatile changes left out (`show_volatile` lists them, marked).

@@ -4,6 +4,7 @@ import type { EndpointConfig, Retention, VendorProfile } from "../api/types.gen"
 import { type Theme, applyTheme, storedTheme } from "../lib/theme";
 import { DesktopSection } from "./DesktopSettings";
 import { Modal } from "./Modal";
+import { VendorProfiles } from "./VendorProfiles";
 
 /** An endpoint as the form edits it: secrets one per line, the response's fields as text. */
 interface Draft {
@@ -185,6 +186,7 @@ export function Settings({ onClose }: { onClose(): void }) {
       </section>
       <RetentionSection />
       <DesktopSection />
+      <VendorProfiles vendors={vendors} onChange={() => transport.vendors().then(setVendors, () => {})} />
       <section>
         <h3>Endpoints</h3>
         <p className="muted">

@@ -42,8 +42,9 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
   const [sent, setSent] = useState<SampleSent | null>(null);
   const [error, setError] = useState<string | null>(null);
 
+  // Read at every opening: a vendor imported meanwhile brings events of its own.
   useEffect(() => {
-    if (!open || catalog.length > 0) return;
+    if (!open) return;
     transport.sampleCatalog().then(
       (items) => {
         setCatalog(items);
@@ -51,7 +52,7 @@ export function TestEvent({ onSent }: { onSent(id: number): void }) {
       },
       (e: Error) => setError(e.message),
     );
-  }, [open, catalog.length, transport]);
+  }, [open, transport]);
   const names = useVendorNames(open);
 
   const close = useCallback(() => setOpen(false), []);

@@ -29,3 +29,25 @@ pub(super) async fn put(
     let list = json_body(body)?;
     Ok(Json(state.control.save_endpoints(list.items).await?))
 }
+
+/// `POST /api/vendors/import-spec?into=…|id=…&name=…&type_pointer=…&type_header=…&signature_like=…`
+/// with an OpenAPI 3.1 or AsyncAPI document (JSON or YAML) as the body: the profile made from
+/// it, written and in force for the next delivery.
+pub(super) async fn import_spec(
+    State(state): State<ApiState>,
+    params: Result<
+        axum::extract::Query<crate::profile::spec::ImportRequest>,
+        axum::extract::rejection::QueryRejection,
+    >,
+    body: axum::body::Bytes,
+) -> Result<Json<crate::profile::spec::SpecImported>, ApiError> {
+    let axum::extract::Query(request) =
+        params.map_err(|e| ApiError::new(http::StatusCode::BAD_REQUEST, e.body_text()))?;
+    let text = String::from_utf8(body.to_vec()).map_err(|_| {
+        ApiError::new(
+            http::StatusCode::BAD_REQUEST,
+            "the description is not UTF-8 text: send the OpenAPI or AsyncAPI document as JSON or YAML",
+        )
+    })?;
+    Ok(Json(state.control.import_spec(text, request).await?))
+}

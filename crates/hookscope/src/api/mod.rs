@@ -46,6 +46,10 @@ pub struct ApiState {
 /// The API's answers are data, never a page: nothing loads, nothing frames them.
 const API_CONTENT_SECURITY_POLICY: &str = "default-src 'none'; frame-ancestors 'none'";
 
+/// Largest description `POST /api/vendors/import-spec` takes (GitHub's whole REST description
+/// is about 12 MB).
+const SPEC_MAX: usize = 64 * 1024 * 1024;
+
 /// Largest file `POST /api/import` takes.
 const IMPORT_MAX: usize = 512 * 1024 * 1024;
 
@@ -80,6 +84,10 @@ pub fn router(state: ApiState) -> Router {
         )
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
+        .route(
+            "/vendors/import-spec",
+            post(endpoints::import_spec).layer(axum::extract::DefaultBodyLimit::max(SPEC_MAX)),
+        )
         .route("/schemas", get(schemas::list))
         .route("/schemas/{vendor}/{*event_type}", get(schemas::get))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))

@@ -19,7 +19,7 @@ use crate::config::{
 };
 use crate::head;
 use crate::model::{NewDelivery, now_us};
-use crate::profile::{Decoded, Received, Registry, failed_analysis};
+use crate::profile::{Decoded, LiveRegistry, Received, failed_analysis};
 use crate::store::Writer;
 
 /// Shared by every capture request.
@@ -29,7 +29,8 @@ pub struct CaptureState {
     /// Endpoints, which the user may change while the server runs.
     pub endpoints: Arc<LiveEndpoints>,
     pub writer: Writer,
-    pub registry: Arc<Registry>,
+    /// The vendor profiles, which an import may replace while the server runs.
+    pub registry: Arc<LiveRegistry>,
     /// Sends deliveries on to an endpoint's forward target.
     pub forwarder: Arc<dyn Forward>,
     /// Body bytes read and not yet stored, over every connection: bounded by
@@ -64,14 +65,14 @@ async fn analyze(
             received_at_us,
             truncated,
         };
-        return state.registry.analyze_delivery(
+        return state.registry.current().analyze_delivery(
             endpoints,
             endpoint,
             received,
             learner.map(|l| &**l),
         );
     }
-    let (registry, endpoints) = (state.registry.clone(), endpoints.clone());
+    let (registry, endpoints) = (state.registry.current(), endpoints.clone());
     let learner = learner.cloned();
     let (head, body) = (head.to_vec(), body.clone());
     let blocking = tokio::task::spawn_blocking(move || {

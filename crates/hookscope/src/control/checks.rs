@@ -20,13 +20,14 @@ impl Control {
     pub async fn start_check(&self, start: StartCheck) -> Result<CheckSummary> {
         let opts = start.options();
         let endpoints = self.inner.endpoints.get();
-        Prepared::new(&self.inner.registry, &endpoints.list, &opts)?;
+        Prepared::new(&self.registry(), &endpoints.list, &opts)?;
         let (first, started) = tokio::sync::oneshot::channel();
         let control = self.clone();
         let cancel = CancellationToken::new();
         tokio::spawn(async move {
             let inner = &control.inner;
-            let prepared = match Prepared::new(&inner.registry, &endpoints.list, &opts) {
+            let registry = inner.registry.current();
+            let prepared = match Prepared::new(&registry, &endpoints.list, &opts) {
                 Ok(p) => p,
                 Err(e) => {
                     let _ = first.send(Err(e));

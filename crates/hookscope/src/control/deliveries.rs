@@ -15,25 +15,25 @@ impl Control {
         with: crate::diff::With,
         show_volatile: bool,
     ) -> Result<crate::diff::DeliveryDiff> {
-        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        let (store, registry) = (self.inner.store.clone(), self.registry());
         blocking(move || crate::diff::compare(&store, &registry, id, with, show_volatile)).await
     }
 
     /// A page of deliveries, newest first.
     pub async fn list(&self, filter: Filter) -> Result<Page> {
-        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        let (store, registry) = (self.inner.store.clone(), self.registry());
         blocking(move || store.list(&resolve_filter(&registry, &store, filter)?)).await
     }
 
     /// Counts for the filter sidebar, over the deliveries the same filters select.
     pub async fn facets(&self, filter: Filter) -> Result<Facets> {
-        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        let (store, registry) = (self.inner.store.clone(), self.registry());
         blocking(move || store.facets(&resolve_filter(&registry, &store, filter)?)).await
     }
 
     /// [`resolve_filter`] with this instance's profiles and store.
     pub(super) async fn resolved(&self, filter: Filter) -> Result<Filter> {
-        let (store, registry) = (self.inner.store.clone(), self.inner.registry.clone());
+        let (store, registry) = (self.inner.store.clone(), self.registry());
         blocking(move || resolve_filter(&registry, &store, filter)).await
     }
 
@@ -81,7 +81,7 @@ impl Control {
         vendor: Option<String>,
         secrets: Vec<String>,
     ) -> Result<crate::profile::Analysis> {
-        let registry = &self.inner.registry;
+        let registry = self.registry();
         if let Some(v) = &vendor
             && registry.get(v).is_none()
         {

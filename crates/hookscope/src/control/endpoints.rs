@@ -5,8 +5,10 @@ use serde::Serialize;
 
 use super::{Control, blocking};
 use crate::config::{EndpointConfig, retire_secrets, validate_endpoints};
+
 use crate::error::{Error, Result};
 use crate::profile::VendorProfile;
+use crate::profile::spec::{self, ImportRequest, SpecImported};
 
 /// The endpoints after a change, and the re-verification of the stored deliveries they affect.
 #[derive(Debug, Serialize)]
@@ -27,7 +29,7 @@ pub struct Reverify {
 impl Control {
     /// The vendor profiles in detection order, with their catalogs.
     pub fn vendors(&self) -> Vec<VendorProfile> {
-        self.inner.registry.profiles().cloned().collect()
+        self.registry().profiles().cloned().collect()
     }
 
     /// The endpoints in force.
@@ -42,7 +44,7 @@ impl Control {
         validate_endpoints(&items).map_err(Error::Invalid)?;
         for ep in &items {
             if let Some(vendor) = &ep.vendor
-                && self.inner.registry.get(vendor).is_none()
+                && self.registry().get(vendor).is_none()
             {
                 return Err(Error::Invalid(format!(
                     "endpoint {} names vendor {vendor:?}, which is not a known profile ({})",
@@ -61,7 +63,7 @@ impl Control {
         let task = crate::reverify::run(
             self.inner.store.clone(),
             self.inner.writer.clone(),
-            self.inner.registry.clone(),
+            self.registry(),
             old,
             new.clone(),
         );
@@ -80,13 +82,22 @@ impl Control {
         })
     }
 
+    /// Makes a vendor profile from its OpenAPI or AsyncAPI description (see
+    /// [`spec::install`]): written to the data directory's vendors/, in force for the next
+    /// delivery.
+    pub async fn import_spec(&self, text: String, request: ImportRequest) -> Result<SpecImported> {
+        let _one_at_a_time = self.inner.importing.lock().await;
+        let (dir, registry) = (self.inner.vendors_dir.clone(), self.registry());
+        let (report, loaded) =
+            blocking(move || spec::install(&dir, &registry, &text, &request)).await?;
+        self.inner.registry.replace(loaded);
+        tracing::info!(vendor = %report.vendor, events = report.events, "vendor profile imported");
+        Ok(report)
+    }
+
     fn known_vendors(&self) -> String {
-        let ids: Vec<&str> = self
-            .inner
-            .registry
-            .profiles()
-            .map(|p| p.id.as_str())
-            .collect();
+        let registry = self.registry();
+        let ids: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
         ids.join(", ")
     }
 }

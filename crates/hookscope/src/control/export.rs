@@ -36,13 +36,9 @@ impl Control {
             return Err(Error::Invalid("the file holds no deliveries".to_owned()));
         }
         let endpoints = self.inner.endpoints.get();
-        let ids = crate::export::import::store(
-            items,
-            &self.inner.writer,
-            &self.inner.registry,
-            &endpoints,
-        )
-        .await?;
+        let ids =
+            crate::export::import::store(items, &self.inner.writer, &self.registry(), &endpoints)
+                .await?;
         Ok(ImportResult {
             imported: ids.len(),
             ids,

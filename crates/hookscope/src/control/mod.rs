@@ -29,7 +29,7 @@ use crate::config::{LiveEndpoints, RetentionConfig};
 use crate::error::{Error, Result};
 use crate::events::Subscription;
 use crate::model::{SearchProgress, ServerInfo};
-use crate::profile::Registry;
+use crate::profile::{LiveRegistry, Registry};
 use crate::sample;
 use crate::store::{Store, Writer};
 
@@ -42,7 +42,10 @@ pub struct Control {
 struct Inner {
     store: Store,
     writer: Writer,
-    registry: Arc<Registry>,
+    registry: Arc<LiveRegistry>,
+    /// Where imported vendor profiles are written; one import at a time.
+    vendors_dir: PathBuf,
+    importing: tokio::sync::Mutex<()>,
     endpoints: Arc<LiveEndpoints>,
     /// Where endpoint and settings changes are written.
     config_path: PathBuf,
@@ -69,7 +72,9 @@ type DecodedCache =
 pub struct Parts {
     pub store: Store,
     pub writer: Writer,
-    pub registry: Arc<Registry>,
+    pub registry: Arc<LiveRegistry>,
+    /// The data directory's `vendors/`: where imported profiles are written.
+    pub vendors_dir: PathBuf,
     pub endpoints: Arc<LiveEndpoints>,
     pub config_path: PathBuf,
     pub retention: RetentionConfig,
@@ -86,6 +91,8 @@ impl Control {
                 store: parts.store,
                 writer: parts.writer,
                 registry: parts.registry,
+                vendors_dir: parts.vendors_dir,
+                importing: tokio::sync::Mutex::new(()),
                 endpoints: parts.endpoints,
                 config_path: parts.config_path,
                 retention: RwLock::new(parts.retention),
@@ -130,7 +137,7 @@ impl Control {
                 indexed_through,
                 newest,
             },
-            samples: sample::vendors(&self.inner.registry),
+            samples: sample::vendors(&self.registry()),
             forwards: self.forwards(),
             disk: self.disk(),
         })
@@ -185,10 +192,17 @@ impl Control {
         crate::replay::bulk::Replayer {
             client: self.inner.client.clone(),
             store: self.inner.store.clone(),
-            registry: self.inner.registry.clone(),
+            registry: self.registry(),
             endpoints: self.inner.endpoints.get(),
             events: Some(self.inner.writer.bus().clone()),
         }
+    }
+}
+
+impl Control {
+    /// The vendor profiles in force now.
+    fn registry(&self) -> Arc<Registry> {
+        self.inner.registry.current()
     }
 }
 

@@ -83,7 +83,7 @@ impl Control {
     pub async fn send_sample(&self, request: SampleRequest) -> Result<SampleSent> {
         let vendor = match request.vendor {
             Some(v) => v,
-            None => sample::vendors(&self.inner.registry)
+            None => sample::vendors(&self.registry())
                 .into_iter()
                 .next()
                 .unwrap_or_default(),
@@ -95,7 +95,7 @@ impl Control {
         };
         if request.to.is_none() && request.secret.is_none() && !holds_secret(&endpoints.list) {
             let path = format!("/sample/{vendor}");
-            let sample_endpoint = sample::endpoints(&self.inner.registry)
+            let sample_endpoint = sample::endpoints(&self.registry())
                 .into_iter()
                 .find(|e| e.vendor.as_deref() == Some(vendor.as_str()));
             if let Some(mut ep) = sample_endpoint
@@ -111,12 +111,12 @@ impl Control {
         let event = match request.event {
             Some(e) => Some(e),
             None => {
-                let events = sample::sample_events(&self.inner.registry, &vendor);
+                let events = sample::sample_events(&self.registry(), &vendor);
                 (!events.is_empty()).then(|| events[request.pick % events.len()].1.clone())
             }
         };
         let built = send::build(
-            &self.inner.registry,
+            &self.registry(),
             &endpoints.list,
             &send::Wanted {
                 vendor: &vendor,
@@ -204,7 +204,7 @@ impl Control {
 
     /// Every `(vendor, event)` a sample or test event can be made of.
     pub fn sample_catalog(&self) -> Vec<SampleEvent> {
-        send::catalog(&self.inner.registry)
+        send::catalog(&self.registry())
             .into_iter()
             .map(|(vendor, event)| SampleEvent { vendor, event })
             .collect()

@@ -162,6 +162,30 @@ pub struct SendInput {
 
 #[derive(Debug, Deserialize, schemars::JsonSchema)]
 #[serde(deny_unknown_fields)]
+pub struct ImportSpecInput {
+    /// The vendor's API description as text, JSON or YAML: an OpenAPI 3.1 document with
+    /// `webhooks`, or an AsyncAPI 2.x/3.0 document.
+    pub document: String,
+    /// Add its events to this existing profile (`slack`) instead of making a new one.
+    #[serde(default)]
+    pub into: Option<String>,
+    /// A new profile's id (default: from the document's title).
+    #[serde(default)]
+    pub id: Option<String>,
+    /// Where a delivery names its event type, as a JSON pointer (`/type`), when the
+    /// document's examples do not show it.
+    #[serde(default)]
+    pub type_pointer: Option<String>,
+    /// The header a delivery names its event type in, instead.
+    #[serde(default)]
+    pub type_header: Option<String>,
+    /// A new profile signs as this profile does (`standard-webhooks`): descriptions do not say.
+    #[serde(default)]
+    pub signature_like: Option<String>,
+}
+
+#[derive(Debug, Deserialize, schemars::JsonSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ReplayInput {
     /// The stored delivery's number or `d_…` id.
     pub id: String,
@@ -746,6 +770,33 @@ impl Mcp {
             Ok(attempt) => data(&attempt, true),
             Err(e) => failed(e.to_string()),
         })
+    }
+
+    #[tool(
+        description = "Make a vendor profile from the vendor's published API description (an OpenAPI 3.1 document's webhooks, or an AsyncAPI document's messages), or add its events to an existing profile: deliveries are then validated against its schemas, and its examples can be sent with send_test_event and used by check_handler. In force at once. Returns each event as imported and what was left out. Needs --allow-writes.",
+        output_schema = output::<crate::profile::spec::SpecImported>()
+    )]
+    async fn import_vendor_spec(
+        &self,
+        Parameters(input): Parameters<ImportSpecInput>,
+    ) -> Result<CallToolResult, ErrorData> {
+        if let Some(refused) = self.refuse_writes("import_vendor_spec") {
+            return Ok(refused);
+        }
+        let request = crate::profile::spec::ImportRequest {
+            into: input.into,
+            id: input.id,
+            name: None,
+            type_pointer: input.type_pointer,
+            type_header: input.type_header,
+            signature_like: input.signature_like,
+        };
+        Ok(
+            match self.control.import_spec(input.document, request).await {
+                Ok(imported) => data(&imported, false),
+                Err(e) => failed(e.to_string()),
+            },
+        )
     }
 
     #[tool(

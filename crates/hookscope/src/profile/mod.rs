@@ -177,6 +177,26 @@ impl Compiled {
     }
 }
 
+/// The profiles in force while a server runs: replaced whole when a profile is imported, so a
+/// delivery is analysed by one set from start to end.
+pub struct LiveRegistry(std::sync::RwLock<std::sync::Arc<Registry>>);
+
+impl LiveRegistry {
+    pub fn new(registry: Registry) -> LiveRegistry {
+        LiveRegistry(std::sync::RwLock::new(std::sync::Arc::new(registry)))
+    }
+
+    /// The profiles in force now.
+    pub fn current(&self) -> std::sync::Arc<Registry> {
+        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+    }
+
+    /// Puts `registry` in force for the next delivery.
+    pub fn replace(&self, registry: Registry) {
+        *self.0.write().unwrap_or_else(|e| e.into_inner()) = std::sync::Arc::new(registry);
+    }
+}
+
 /// The known vendor profiles, compiled.
 pub struct Registry {
     profiles: Vec<Compiled>,

@@ -115,6 +115,7 @@ fn judge(seen: &Value) {
         ("replayed", "replay_delivery"),
         ("diffed", "diff_deliveries"),
         ("learned", "learned_schemas"),
+        ("imported_spec", "import_vendor_spec"),
     ] {
         let Some(data) = seen[key]["data"].as_object() else {
             continue;
@@ -224,6 +225,18 @@ fn judge_python(seen: &Value, writes: bool) {
             .find(|p| p["probe"] == "tampered-body")
             .unwrap();
         assert_eq!(tampered["grade"], "fail", "{tampered}");
+        // A vendor imported from its published description, and its event sent at once.
+        let imported = &seen["imported_spec"];
+        assert_eq!(imported["is_error"], false, "{imported}");
+        assert_eq!(
+            imported["data"]["vendor"], "transfer-webhooks",
+            "{imported}"
+        );
+        assert_eq!(imported["data"]["imported"].as_array().unwrap().len(), 2);
+        let sent = &seen["spec_event"];
+        assert_eq!(sent["is_error"], false, "{sent}");
+        assert_eq!(sent["data"]["event"], "balancePlatform.transfer.created");
+        assert_eq!(sent["data"]["status"], 200, "{sent}");
     } else {
         assert!(seen.get("check").is_none());
     }

@@ -75,25 +75,33 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
     );
     assert_eq!(taken.status.code(), Some(2));
     assert!(
-        String::from_utf8_lossy(&taken.stderr).contains("pass --into stripe"),
+        String::from_utf8_lossy(&taken.stderr).contains("(--into stripe)"),
         "{taken:?}"
     );
 
+    // A server on this data directory reads the profiles.
+    let t = start_in(
+        dir,
+        "[[endpoints]]\npath = \"/hooks/slack\"\nvendor = \"slack\"\nsecrets = [\"slack-secret\"]\n",
+    )
+    .await;
+    let d = t.dir.path();
+
+    // Imported through the API while it runs, a description is in force at once.
     let slack = spec("slack-events.asyncapi.json");
-    let report: Value = serde_json::from_str(&ok(&hookscope(
-        d,
-        &[
-            "vendor",
-            "import-spec",
-            slack.to_str().unwrap(),
-            "--into",
-            "slack",
-            "--json",
-        ],
-    )))
-    .unwrap();
+    let answer = t
+        .http
+        .post(t.api_url("/api/vendors/import-spec?into=slack"))
+        .bearer_auth(&t.token)
+        .body(std::fs::read(&slack).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(answer.status(), 200);
+    let report: Value = answer.json().await.unwrap();
     assert_eq!(report["vendor"], "slack");
     assert_eq!(report["created"], false);
+    assert_eq!(report["newly_catalogued"], true);
     assert_eq!(report["format"], "AsyncAPI 2.0.0");
     let mention = report["imported"]
         .as_array()
@@ -102,6 +110,38 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
         .find(|e| e["event_type"] == "app_mention")
         .unwrap();
     assert_eq!(mention["example_made"], true, "{mention}");
+    let (_, vendors) = t.api_get("/api/vendors").await;
+    let slack_profile = vendors["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "slack")
+        .unwrap();
+    assert!(slack_profile["events"]["app_mention"].is_object());
+    // What the API cannot import is a 400 that says why, and changes nothing.
+    let refused = t
+        .http
+        .post(t.api_url("/api/vendors/import-spec?into=nobody"))
+        .bearer_auth(&t.token)
+        .body(std::fs::read(&slack).unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let why: Value = refused.json().await.unwrap();
+    assert!(
+        why["error"]
+            .as_str()
+            .unwrap()
+            .contains("unknown vendor \"nobody\""),
+        "{why}"
+    );
+    // The command line goes through the running server too.
+    let text = ok(&hookscope(
+        d,
+        &["vendor", "import-spec", adyen.to_str().unwrap()],
+    ));
+    assert!(text.contains("by the running server"), "{text}");
 
     // Both can be sent.
     let list: Value =
@@ -125,14 +165,6 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
     ] {
         assert!(listed.iter().any(|l| l == wanted), "{wanted}: {listed:?}");
     }
-
-    // A server on this data directory reads the profiles.
-    let t = start_in(
-        dir,
-        "[[endpoints]]\npath = \"/hooks/slack\"\nvendor = \"slack\"\nsecrets = [\"slack-secret\"]\n",
-    )
-    .await;
-    let d = t.dir.path();
     ok(&hookscope(
         d,
         &[
@@ -164,6 +196,31 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
     assert_eq!(slack["event"]["type"], "app_mention");
     assert_eq!(slack["signature"]["status"], "valid", "{slack}");
     assert_eq!(slack["validation"], serde_json::json!([]), "{slack}");
+
+    // The imported schema is in force: a Slack event without its event_id is told so.
+    let profile: Value =
+        serde_json::from_str(&std::fs::read_to_string(d.join("vendors/slack.json")).unwrap())
+            .unwrap();
+    let mut body = profile["events"]["app_mention"]["example"].clone();
+    body.as_object_mut().unwrap().remove("event_id");
+    let sent = t
+        .http
+        .post(t.capture_url("/hooks/slack-unsigned"))
+        .header("X-Slack-Request-Timestamp", "1800000000")
+        .json(&body)
+        .send()
+        .await
+        .unwrap();
+    assert!(sent.status().is_success());
+    let (_, page) = t
+        .api_get("/api/deliveries?path=/hooks/slack-unsigned")
+        .await;
+    let missing = &page["items"][0];
+    assert_eq!(missing["event"]["type"], "app_mention", "{missing}");
+    assert!(
+        missing["validation"].to_string().contains("event_id"),
+        "{missing}"
+    );
 
     // What the vendor's schema does not allow is named on the delivery.
     let example: Value = serde_json::from_str(

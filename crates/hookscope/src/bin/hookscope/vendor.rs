@@ -7,6 +7,7 @@ use anyhow::{Context, Result};
 
 use crate::OrUsage;
 use clap::Subcommand;
+use hookscope::contract::SpecImported;
 use hookscope::profile::{Registry, spec};
 
 #[derive(Subcommand)]
@@ -156,89 +157,89 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
         } => {
             let text = std::fs::read_to_string(&file)
                 .or_usage(|| format!("cannot read {}", file.display()))?;
-            let description =
-                spec::read(&text).or_usage(|| format!("{} cannot be imported", file.display()))?;
-            let into = into
-                .map(|v| {
-                    registry
-                        .find(&v)
-                        .cloned()
-                        .or_usage(|| format!("unknown vendor {v:?}; see `hookscope vendor list`"))
-                })
-                .transpose()?;
-            let signature = signature_like
-                .map(|v| {
-                    let p = registry.find(&v).or_usage(|| {
-                        format!("unknown vendor {v:?}; see `hookscope vendor list`")
-                    })?;
-                    p.signature.clone().or_usage(|| {
-                        format!("{} does not sign, so there is nothing to sign like", p.id)
-                    })
-                })
-                .transpose()?;
-            let created = into.is_none();
-            let options = spec::ImportOptions {
+            let request = spec::ImportRequest {
                 into,
                 id,
                 name,
                 type_pointer,
                 type_header,
-                signature,
+                signature_like,
             };
-            let imported = spec::import(&description, &options)
-                .or_usage(|| format!("{} cannot be imported", file.display()))?;
-            let profile = &imported.profile;
-            if created
-                && let Some(existing) = registry.get(&profile.id)
-                && !existing.source.starts_with(spec::IMPORTED_FROM)
-            {
-                return Err(crate::usage(format!(
-                    "a profile {} ({}) exists already; pass --into {} to add these events to it, or --id to name a new one",
-                    existing.id, existing.name, existing.id
-                )));
-            }
-            std::fs::create_dir_all(&vendors_dir)
-                .with_context(|| format!("cannot create {}", vendors_dir.display()))?;
-            let path = vendors_dir.join(format!("{}.json", profile.id));
-            let before = std::fs::read(&path).ok();
-            std::fs::write(&path, serde_json::to_string_pretty(profile)?)
-                .with_context(|| format!("cannot write {}", path.display()))?;
-            // Loading it back proves the file is a valid profile before a server reads it; one
-            // that is not is taken back.
-            if let Err(e) = Registry::load(&vendors_dir) {
-                match before {
-                    Some(old) => std::fs::write(&path, old)?,
-                    None => std::fs::remove_file(&path)?,
+            let cannot = || format!("{} cannot be imported", file.display());
+            // A server holding this data directory's store imports it itself: it applies at
+            // once, and its profiles and the file stay one.
+            let db = data_dir.join(hookscope::config::DB_FILE);
+            let (config, _) = crate::load_config(None, data_dir).map_err(crate::usage)?;
+            let running = crate::through::Running::find(
+                &db,
+                config.api.token.clone(),
+                data_dir,
+                "an imported profile",
+            )?;
+            let (report, applied_by) = match running {
+                Some(running) => {
+                    let query = serde_urlencoded::to_string(QueryOf(&request))?;
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    let answer = runtime
+                        .block_on(running.call(
+                            "POST",
+                            &format!("/vendors/import-spec?{query}"),
+                            "application/octet-stream",
+                            text.into_bytes(),
+                        ))
+                        .or_usage(cannot)?;
+                    let report: SpecImported = serde_json::from_slice(&answer)
+                        .context("the running server answered the import with something else")?;
+                    (report, Some(running.api))
                 }
-                return Err(anyhow::Error::from(e).context("the profile made cannot be loaded"));
-            }
-            let report = hookscope::contract::SpecImported {
-                vendor: profile.id.clone(),
-                created,
-                format: description.format.clone(),
-                title: description.title.clone(),
-                version: description.version.clone(),
-                type_from: imported.type_from.clone(),
-                imported: imported.events.clone(),
-                skipped: imported.skipped.clone(),
-                events: profile.events.len(),
-                path: path.display().to_string(),
+                None => {
+                    // An input error (exit status 2) or another failure, its cause kept.
+                    let (report, _) = spec::install(&vendors_dir, &registry, &text, &request)
+                        .with_context(cannot)?;
+                    (report, None)
+                }
             };
             if json {
                 serde_json::to_writer_pretty(&mut out, &report)?;
                 writeln!(out)?;
                 return Ok(());
             }
-            print_spec_import(&mut out, &report, profile)?;
+            print_spec_import(&mut out, &report, applied_by)?;
         }
     }
     Ok(())
 }
 
+/// An import request as query parameters (the ones given).
+struct QueryOf<'a>(&'a spec::ImportRequest);
+
+impl serde::Serialize for QueryOf<'_> {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let r = self.0;
+        let mut map = s.serialize_map(None)?;
+        for (key, value) in [
+            ("into", &r.into),
+            ("id", &r.id),
+            ("name", &r.name),
+            ("type_pointer", &r.type_pointer),
+            ("type_header", &r.type_header),
+            ("signature_like", &r.signature_like),
+        ] {
+            if let Some(v) = value {
+                map.serialize_entry(key, v)?;
+            }
+        }
+        map.end()
+    }
+}
+
 fn print_spec_import(
     out: &mut impl Write,
-    r: &hookscope::contract::SpecImported,
-    profile: &hookscope::profile::VendorProfile,
+    r: &SpecImported,
+    applied_by: Option<std::net::SocketAddr>,
 ) -> Result<()> {
     use hookscope::visible::visible;
     writeln!(
@@ -288,24 +289,23 @@ fn print_spec_import(
         }
     }
     writeln!(out, "The event type is read from {}.", r.type_from)?;
+    if r.newly_catalogued {
+        writeln!(
+            out,
+            "{} had no event catalog: event types not among these are now flagged as unknown.",
+            r.vendor
+        )?;
+    }
     if r.created {
-        let mut how: Vec<String> = Vec::new();
-        if !profile.detect.headers.is_empty() {
-            how.push(format!("header {}", profile.detect.headers.join(" or ")));
-        }
-        if !profile.detect.body.is_empty() {
-            how.push(format!("body fields {}", profile.detect.body.join(", ")));
-        }
-        if how.is_empty() {
-            writeln!(
+        match &r.detected_by {
+            Some(how) => writeln!(out, "Deliveries are recognised by {how}.")?,
+            None => writeln!(
                 out,
                 "Deliveries are not recognised by themselves: bind an endpoint to it (hookscope endpoints add PATH --vendor {}).",
                 r.vendor
-            )?;
-        } else {
-            writeln!(out, "Deliveries are recognised by {}.", how.join(", else "))?;
+            )?,
         }
-        if profile.signature.is_none() {
+        if !r.signs {
             writeln!(
                 out,
                 "The description does not say how {} signs; pass --signature-like VENDOR to check signatures.",
@@ -321,11 +321,18 @@ fn print_spec_import(
             visible(&s.reason)
         )?;
     }
-    writeln!(
-        out,
-        "Written to {}; a running server reads it when it starts.",
-        r.path
-    )?;
+    match applied_by {
+        Some(api) => writeln!(
+            out,
+            "Written to {} by the running server (API at {api}): it applies now.",
+            r.path
+        )?,
+        None => writeln!(
+            out,
+            "Written to {}; a server started from now on reads it.",
+            r.path
+        )?,
+    }
     if let Some(e) = r.imported.iter().find(|e| e.has_example) {
         writeln!(
             out,

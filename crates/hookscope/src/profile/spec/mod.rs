@@ -12,8 +12,9 @@ pub mod example;
 mod openapi;
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::path::Path;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::validate::Schema;
@@ -59,7 +60,8 @@ pub struct DescribedEvent {
 }
 
 /// Something in the description that is not imported, and why.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct Skipped {
     pub name: String,
     pub reason: String,
@@ -140,7 +142,8 @@ pub struct Imported {
 }
 
 /// One described event, as imported.
-#[derive(Debug, Clone, Serialize, schemars::JsonSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(test, derive(ts_rs::TS))]
 pub struct ImportedEvent {
     /// Its name in the description.
     pub name: String,
@@ -150,11 +153,194 @@ pub struct ImportedEvent {
     /// Whether it has an example `send` and `check` can send.
     pub has_example: bool,
     /// The description gives no example of it of its own: the example was made from its schema.
-    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    #[cfg_attr(test, ts(as = "Option<bool>", optional))]
     pub example_made: bool,
     /// Where its example breaks its own schema (the description disagrees with itself).
-    #[serde(skip_serializing_if = "Vec::is_empty")]
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
     pub example_findings: Vec<String>,
+}
+
+/// What `vendor import-spec --json` prints (and `POST /api/vendors/import-spec` answers).
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct SpecImported {
+    /// The profile written or extended.
+    pub vendor: String,
+    /// Whether it is a new profile (else an existing one extended with `--into`).
+    pub created: bool,
+    /// The profile extended had no event catalog: event types not among these are now flagged
+    /// as unknown.
+    pub newly_catalogued: bool,
+    /// `OpenAPI 3.1.0`, `AsyncAPI 2.0.0`.
+    pub format: String,
+    /// The description's title and version.
+    pub title: String,
+    pub version: String,
+    /// Where the profile reads a delivery's event type: `body /type`, `header X-Event`.
+    pub type_from: String,
+    /// Each event of the description, as imported.
+    pub imported: Vec<ImportedEvent>,
+    /// What the description has that was not imported, and why.
+    pub skipped: Vec<Skipped>,
+    /// The profile's event types now.
+    pub events: usize,
+    /// How the profile recognises a delivery (`body fields /type, /data`); none when only an
+    /// endpoint bound to it does.
+    pub detected_by: Option<String>,
+    /// Whether the profile checks signatures.
+    pub signs: bool,
+    /// The profile written (in the data directory's vendors/; it overrides a built-in one).
+    pub path: String,
+}
+
+/// What an import is asked, as the command's flags and the API's query parameters name it.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[cfg_attr(test, ts(optional_fields))]
+pub struct ImportRequest {
+    /// Add to this profile (id or name) instead of making a new one.
+    pub into: Option<String>,
+    pub id: Option<String>,
+    pub name: Option<String>,
+    pub type_pointer: Option<String>,
+    pub type_header: Option<String>,
+    /// A new profile signs as this one does.
+    pub signature_like: Option<String>,
+}
+
+/// Reads `text` (an OpenAPI or AsyncAPI document), makes the profile `request` asks for among
+/// `registry`'s, writes it to `vendors_dir` and loads the profiles again: what was imported, and
+/// the profiles with it. Nothing is left written when any of it fails.
+pub fn install(
+    vendors_dir: &Path,
+    registry: &super::Registry,
+    text: &str,
+    request: &ImportRequest,
+) -> Result<(SpecImported, super::Registry)> {
+    let description = read(text)?;
+    let vendor = |v: &str| {
+        registry.find(v).ok_or_else(|| {
+            let known: Vec<&str> = registry.profiles().map(|p| p.id.as_str()).collect();
+            Error::Invalid(format!(
+                "unknown vendor {v:?}; these are known: {}",
+                known.join(", ")
+            ))
+        })
+    };
+    let into = request
+        .into
+        .as_deref()
+        .map(|v| vendor(v).cloned())
+        .transpose()?;
+    let signature = request
+        .signature_like
+        .as_deref()
+        .map(|v| {
+            let p = vendor(v)?;
+            p.signature.clone().ok_or_else(|| {
+                Error::Invalid(format!(
+                    "{} does not sign, so there is nothing to sign like",
+                    p.id
+                ))
+            })
+        })
+        .transpose()?;
+    if into.is_some()
+        && (request.id.is_some()
+            || request.name.is_some()
+            || request.type_pointer.is_some()
+            || request.type_header.is_some()
+            || signature.is_some())
+    {
+        return Err(Error::Invalid(
+            "a profile extended with into keeps its own id, name, envelope and signature: give those only for a new profile".into(),
+        ));
+    }
+    let created = into.is_none();
+    let catalogued_before = into.as_ref().map(|p| p.events.len());
+    let imported = import(
+        &description,
+        &ImportOptions {
+            into,
+            id: request.id.clone(),
+            name: request.name.clone(),
+            type_pointer: request.type_pointer.clone(),
+            type_header: request.type_header.clone(),
+            signature,
+        },
+    )?;
+    let profile = &imported.profile;
+    if profile.id.is_empty()
+        || !profile
+            .id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
+        return Err(Error::Invalid(format!(
+            "{:?} cannot be a profile id: use letters, digits, - and _ (like orders-api)",
+            profile.id
+        )));
+    }
+    if created
+        && let Some(existing) = registry.get(&profile.id)
+        && !existing.source.starts_with(IMPORTED_FROM)
+    {
+        return Err(Error::Invalid(format!(
+            "a profile {} ({}) exists already; import into it (--into {}) to add these events to it, or name a new one (--id)",
+            existing.id, existing.name, existing.id
+        )));
+    }
+    std::fs::create_dir_all(vendors_dir).map_err(|e| Error::io(vendors_dir, e))?;
+    let path = vendors_dir.join(format!("{}.json", profile.id));
+    let before = std::fs::read(&path).ok();
+    let text = serde_json::to_string_pretty(profile)
+        .map_err(|e| Error::Invalid(format!("the profile cannot be written: {e}")))?;
+    std::fs::write(&path, text).map_err(|e| Error::io(&path, e))?;
+    // Loading them all back proves the file is a profile a server reads; one that is not is
+    // taken back.
+    let loaded = match super::Registry::load(vendors_dir) {
+        Ok(r) => r,
+        Err(e) => {
+            let _ = match before {
+                Some(old) => std::fs::write(&path, old),
+                None => std::fs::remove_file(&path),
+            };
+            return Err(Error::Invalid(format!(
+                "the profile made cannot be loaded: {e}"
+            )));
+        }
+    };
+    let report = SpecImported {
+        vendor: profile.id.clone(),
+        created,
+        newly_catalogued: catalogued_before == Some(0),
+        format: description.format.clone(),
+        title: description.title.clone(),
+        version: description.version.clone(),
+        type_from: imported.type_from.clone(),
+        imported: imported.events.clone(),
+        skipped: imported.skipped.clone(),
+        events: profile.events.len(),
+        detected_by: detection(profile),
+        signs: profile.signature.is_some(),
+        path: path.display().to_string(),
+    };
+    Ok((report, loaded))
+}
+
+/// How `profile` recognises its deliveries, in words; `None` when only a bound endpoint does.
+fn detection(profile: &VendorProfile) -> Option<String> {
+    let mut how: Vec<String> = Vec::new();
+    if !profile.detect.headers.is_empty() {
+        how.push(format!("header {}", profile.detect.headers.join(" or ")));
+    }
+    if !profile.detect.body.is_empty() {
+        how.push(format!("body fields {}", profile.detect.body.join(", ")));
+    }
+    (!how.is_empty()).then(|| how.join(", else "))
 }
 
 /// Makes `description`'s events a profile's, as `options` says.
