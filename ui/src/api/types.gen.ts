@@ -649,6 +649,11 @@ detected_by: string | null,
  */
 signs: boolean, 
 /**
+ * What the import found wrong with the result, to act on: a delivery made from the
+ * profile's first example is recognised as another vendor, say.
+ */
+notes?: Array<string>, 
+/**
  * The profile written (in the data directory's vendors/; it overrides a built-in one).
  */
 path: string, };

@@ -19,6 +19,7 @@ const report: SpecImported = {
   events: 3,
   detected_by: "body fields /type, /data",
   signs: false,
+  notes: ["a delivery made from its first example is recognised as generic"],
   path: "/data/vendors/transfer-webhooks.json",
 };
 
@@ -36,9 +37,10 @@ describe("a spec import's report", () => {
       "3 events from Transfer webhooks 4 (OpenAPI 3.1.0) make the new profile transfer-webhooks; the event type is read from body /type.",
       "Deliveries are recognised by body fields /type, /data.",
       'The description does not say how transfer-webhooks signs: choose "Sign like" to check signatures.',
+      "Note: a delivery made from its first example is recognised as generic",
       "Not imported: d: it refers to another document",
     ]);
-    const extended = { ...report, created: false, newly_catalogued: true, vendor: "slack", skipped: [] };
+    const extended = { ...report, created: false, newly_catalogued: true, vendor: "slack", skipped: [], notes: [] };
     expect(importSummary(extended)).toEqual([
       "3 events from Transfer webhooks 4 (OpenAPI 3.1.0) were added to slack; the event type is read from body /type.",
       "slack had no event catalog: event types not among these are now flagged as unknown.",

@@ -29,6 +29,7 @@ export function importSummary(r: SpecImported): string[] {
     if (!r.signs)
       lines.push(`The description does not say how ${r.vendor} signs: choose "Sign like" to check signatures.`);
   }
+  for (const n of r.notes ?? []) lines.push(`Note: ${n}`);
   for (const s of r.skipped) lines.push(`Not imported: ${s.name}: ${s.reason}`);
   return lines;
 }

@@ -58,6 +58,31 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
         "{text}"
     );
     assert!(d.join("vendors/transfer-webhooks.json").is_file());
+    assert!(!text.contains("Note:"), "recognised as itself: {text}");
+    // Signed like a vendor recognised by its signature's headers, its deliveries are taken for
+    // that vendor's unless an endpoint says otherwise: the import says so.
+    let other = tempfile::tempdir().unwrap();
+    let signed: Value = serde_json::from_str(&ok(&hookscope(
+        other.path(),
+        &[
+            "vendor",
+            "import-spec",
+            adyen.to_str().unwrap(),
+            "--id",
+            "adyen-signed",
+            "--signature-like",
+            "standard-webhooks",
+            "--json",
+        ],
+    )))
+    .unwrap();
+    assert_eq!(signed["signs"], true);
+    let note = signed["notes"][0].as_str().unwrap_or_default();
+    assert!(
+        note.contains("recognised as standard-webhooks")
+            && note.contains("--vendor adyen-signed"),
+        "{signed}"
+    );
     // Imported again, it replaces its own profile; a built-in one is only extended.
     ok(&hookscope(
         d,

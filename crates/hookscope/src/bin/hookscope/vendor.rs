@@ -313,6 +313,9 @@ fn print_spec_import(
             )?;
         }
     }
+    for n in &r.notes {
+        writeln!(out, "Note: {}", visible(n))?;
+    }
     for s in &r.skipped {
         writeln!(
             out,

@@ -191,6 +191,11 @@ pub struct SpecImported {
     pub detected_by: Option<String>,
     /// Whether the profile checks signatures.
     pub signs: bool,
+    /// What the import found wrong with the result, to act on: a delivery made from the
+    /// profile's first example is recognised as another vendor, say.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
+    pub notes: Vec<String>,
     /// The profile written (in the data directory's vendors/; it overrides a built-in one).
     pub path: String,
 }
@@ -313,6 +318,7 @@ pub fn install(
             )));
         }
     };
+    let notes = recognition(&loaded, &profile.id).into_iter().collect();
     let report = SpecImported {
         vendor: profile.id.clone(),
         created,
@@ -326,9 +332,33 @@ pub fn install(
         events: profile.events.len(),
         detected_by: detection(profile),
         signs: profile.signature.is_some(),
+        notes,
         path: path.display().to_string(),
     };
     Ok((report, loaded))
+}
+
+/// Whether a delivery made from `vendor`'s first example (signed as it signs) is recognised as
+/// `vendor` when no endpoint says so; when not, what to do.
+fn recognition(registry: &super::Registry, vendor: &str) -> Option<String> {
+    let sample = crate::sample::sample(registry, vendor, None, 0)?;
+    let analysis = registry.analyze(&super::Inspect {
+        headers: &sample.headers,
+        body: &sample.body,
+        received_at_us: sample.received_at_us,
+        endpoint: None,
+        all_secrets: &[],
+    });
+    if analysis.vendor.as_deref() == Some(vendor) {
+        return None;
+    }
+    let seen_as = match (&analysis.vendor, &analysis.detected_by) {
+        (Some(other), Some(how)) => format!("as {other} (by {how})"),
+        _ => "as no vendor".to_owned(),
+    };
+    Some(format!(
+        "a delivery made from its first example is recognised {seen_as}: bind an endpoint to {vendor} so that its deliveries are read by it (hookscope endpoints add /hooks/{vendor} --vendor {vendor})"
+    ))
 }
 
 /// How `profile` recognises its deliveries, in words; `None` when only a bound endpoint does.
@@ -682,7 +712,6 @@ fn infer_profile(description: &Description, options: &ImportOptions) -> Result<V
         }
     }
     let signature = options.signature.clone();
-    let signature_headers = signature_headers(signature.as_ref());
     let mut detect_headers: Vec<String> = description
         .events
         .first()
@@ -696,11 +725,6 @@ fn infer_profile(description: &Description, options: &ImportOptions) -> Result<V
                 .iter()
                 .all(|e| e.header_names.iter().any(|n| n.eq_ignore_ascii_case(h)))
     });
-    for h in signature_headers {
-        if !detect_headers.iter().any(|d| d.eq_ignore_ascii_case(&h)) {
-            detect_headers.push(h);
-        }
-    }
 
     Ok(VendorProfile {
         id,
