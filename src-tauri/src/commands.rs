@@ -17,7 +17,7 @@ use hookscope::model::{
     ImportResult, Items, Page, ReplayJob, SampleEvent, ServerInfo,
 };
 use hookscope::profile::VendorProfile;
-use hookscope::profile::spec::ImportRequest;
+use hookscope::profile::spec::{ImportRequest, VendorRemoved};
 use hookscope::replay::jobs::StartReplay;
 use hookscope::replay::{EditedRequest, ReplayOptions};
 use hookscope::store::ListParams;
@@ -171,6 +171,12 @@ pub async fn import_spec(
     request: ImportRequest,
 ) -> Result<SpecImported> {
     state.get()?.control.import_spec(text, request).await
+}
+
+/// Removes the user's profile `vendor`, as `DELETE /api/vendors/{id}` does.
+#[tauri::command]
+pub async fn remove_vendor(state: State<'_, Started>, vendor: String) -> Result<VendorRemoved> {
+    state.get()?.control.remove_vendor(vendor).await
 }
 
 #[tauri::command]

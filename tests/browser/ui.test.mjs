@@ -981,6 +981,15 @@ describe("vendor profiles", () => {
       assert.equal(stored.length, 1);
       assert.equal(stored[0].event.type, "balancePlatform.transfer.updated");
       assert.deepEqual(stored[0].validation, []);
+
+      // What was imported can be removed from the same place.
+      await page.keyboard.press("Escape");
+      await page.click("text=Settings");
+      await page.click("[data-testid=vendor-table] tr[data-vendor=transfer-webhooks] [data-testid=vendor-remove]");
+      await page.waitForSelector("[data-testid=vendor-removed]");
+      await page.waitForSelector("[data-testid=vendor-table] tr[data-vendor=transfer-webhooks]", { state: "detached" });
+      assert.equal(await page.locator("[data-testid=vendor-table] tr[data-vendor=slack] [data-testid=vendor-remove]").count(), 0);
+      assert.ok(!(await server.apiGet("/api/vendors")).items.some((v) => v.id === "transfer-webhooks"));
       assert.deepEqual(problems, []);
       await page.context().close();
     } finally {

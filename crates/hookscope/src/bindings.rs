@@ -56,6 +56,7 @@ fn generate() -> String {
         crate::profile::spec::ImportedEvent::decl(&cfg),
         crate::profile::spec::Skipped::decl(&cfg),
         crate::profile::spec::ImportRequest::decl(&cfg),
+        crate::profile::spec::VendorRemoved::decl(&cfg),
         crate::diff::DeliveryDiff::decl(&cfg),
         crate::diff::DiffSide::decl(&cfg),
         crate::diff::Change::decl(&cfg),

@@ -344,6 +344,15 @@ pub fn commands() -> Vec<Command> {
             ),
         ),
         c(
+            "vendor remove",
+            "--json",
+            Document,
+            schema::<crate::profile::spec::VendorRemoved>(
+                "vendor remove",
+                "A profile of the user's removed; the built-in one of its id in force again, if any.",
+            ),
+        ),
+        c(
             "generate",
             "--json",
             Document,

@@ -141,6 +141,8 @@ describe("tauriTransport", () => {
     expect(calls[0]).toEqual(["import_spec", { text, request: { into: "slack" } }]);
     await t.importSpec(text);
     expect(calls[1]).toEqual(["import_spec", { text, request: {} }]);
+    await t.removeVendor("orders");
+    expect(calls[2]).toEqual(["remove_vendor", { vendor: "orders" }]);
   });
 
   it("unwraps list answers, which carry the same {items} as the HTTP API's", async () => {

@@ -31,6 +31,7 @@ import type {
   Startup,
   UiSettings,
   VendorProfile,
+  VendorRemoved,
 } from "./types.gen";
 
 type Invoke = <T>(command: string, args?: Record<string, unknown> | ArrayBuffer) => Promise<T>;
@@ -96,6 +97,7 @@ export function tauriTransport(invokeImpl: Invoke = invoke, listenImpl: Listen =
     saveEndpoints: async (items) => (await call<EndpointsSaved>("save_endpoints", { items })).items,
     vendors: async () => (await call<Items<VendorProfile>>("vendors")).items,
     importSpec: (text, request = {}) => call<SpecImported>("import_spec", { text, request }),
+    removeVendor: (vendor) => call<VendorRemoved>("remove_vendor", { vendor }),
     settings: () => call<UiSettings>("settings"),
     saveSettings: (settings) => call<UiSettings>("save_settings", { settings }),
     sendSample: (request) => call<SampleSent>("send_sample", { request: request ?? {} }),

@@ -69,6 +69,9 @@ describe("the HTTP transport", () => {
     expect(await (calls[0]!.init.body as Blob).text()).toBe(text);
     await t.importSpec(text);
     expect(calls[1]!.url).toBe("/api/vendors/import-spec");
+    await t.removeVendor("my vendor");
+    expect(calls[2]!.url).toBe("/api/vendors/my%20vendor");
+    expect(calls[2]!.init.method).toBe("DELETE");
   });
 
   it("turns the API's error into an ApiError with its message and status", async () => {

@@ -38,6 +38,7 @@ import type {
   StreamEvent,
   UiSettings,
   VendorProfile,
+  VendorRemoved,
 } from "./types.gen";
 import { type Filters, filterParams } from "../lib/filters";
 
@@ -97,6 +98,8 @@ export interface Transport {
    * JSON or YAML): written to the data directory and in force for the next delivery.
    */
   importSpec(text: string, request?: ImportRequest): Promise<SpecImported>;
+  /** Removes a profile of the user's (one imported); a built-in one it extended is in force again. */
+  removeVendor(id: string): Promise<VendorRemoved>;
   settings(): Promise<UiSettings>;
   saveSettings(settings: UiSettings): Promise<UiSettings>;
   /** A sample to this instance's capture listener, or with `to` a signed test event to a handler. */
@@ -292,6 +295,7 @@ export function httpTransport(
       const r = await call("POST", `/vendors/import-spec${suffix}`, new Blob([text]));
       return (await r.json()) as SpecImported;
     },
+    removeVendor: (id) => json<VendorRemoved>("DELETE", `/vendors/${encodeURIComponent(id)}`),
     settings: () => json<UiSettings>("GET", "/settings"),
     saveSettings: (settings) => json<UiSettings>("PUT", "/settings", settings),
     sendSample: (request) => json<SampleSent>("POST", "/samples", request ?? {}),

@@ -692,6 +692,16 @@ into?: string, id?: string, name?: string, type_pointer?: string, type_header?: 
  */
 signature_like?: string, };
 
+export type VendorRemoved = { vendor: string, 
+/**
+ * The file removed from the data directory's vendors/.
+ */
+path: string, 
+/**
+ * The profile was a built-in one extended: the built-in one is in force again.
+ */
+builtin_restored: boolean, };
+
 export type DeliveryDiff = { left: DiffSide, right: DiffSide, basis: Basis, headers: Array<Change>, body_kind: BodyKind, body: Array<Change>, 
 /**
  * Volatile changes left out (`show_volatile` lists them, marked).

@@ -2,6 +2,9 @@ import { useState } from "react";
 import { useTransport } from "../api/context";
 import type { ImportRequest, SpecImported, VendorProfile } from "../api/types.gen";
 
+/** What the source of a profile an import made or extended names. */
+const IMPORTED_BY = "hookscope vendor import-spec";
+
 /** What an imported event came with, in words. */
 export function importedWhat(e: SpecImported["imported"][number]): string {
   const parts: string[] = [];
@@ -49,12 +52,14 @@ export function VendorProfiles({ vendors, onChange }: { vendors: VendorProfile[]
   const [busy, setBusy] = useState(false);
   const [result, setResult] = useState<SpecImported | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const [removed, setRemoved] = useState<string | null>(null);
 
   async function importFile() {
     if (!file) return;
     setBusy(true);
     setError(null);
     setResult(null);
+    setRemoved(null);
     const request: ImportRequest = into
       ? { into }
       : {
@@ -67,6 +72,25 @@ export function VendorProfiles({ vendors, onChange }: { vendors: VendorProfile[]
       onChange();
     } catch (e) {
       setError(`${file.name}: ${(e as Error).message}`);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function remove(v: VendorProfile) {
+    setBusy(true);
+    setError(null);
+    setResult(null);
+    try {
+      const removed = await transport.removeVendor(v.id);
+      setRemoved(
+        removed.builtin_restored
+          ? `The events imported into ${v.name} are removed: its built-in profile is in force again.`
+          : `${v.name} is removed.`,
+      );
+      onChange();
+    } catch (e) {
+      setError(`${v.name}: ${(e as Error).message}`);
     } finally {
       setBusy(false);
     }
@@ -87,6 +111,7 @@ export function VendorProfiles({ vendors, onChange }: { vendors: VendorProfile[]
             <th>Vendor</th>
             <th>Events</th>
             <th>Signature</th>
+            <th />
           </tr>
         </thead>
         <tbody>
@@ -97,6 +122,24 @@ export function VendorProfiles({ vendors, onChange }: { vendors: VendorProfile[]
               </td>
               <td>{Object.keys(v.events).length || "—"}</td>
               <td>{v.signature ? (v.signature as { header?: string }).header : "—"}</td>
+              <td>
+                {v.source.includes(IMPORTED_BY) && (
+                  <button
+                    type="button"
+                    className="link"
+                    disabled={busy}
+                    onClick={() => void remove(v)}
+                    data-testid="vendor-remove"
+                    title={
+                      v.source.startsWith("Imported from ")
+                        ? `Remove ${v.name}`
+                        : `Remove the events imported into ${v.name}: its built-in profile is in force again`
+                    }
+                  >
+                    {v.source.startsWith("Imported from ") ? "Remove" : "Undo import"}
+                  </button>
+                )}
+              </td>
             </tr>
           ))}
         </tbody>
@@ -160,6 +203,11 @@ export function VendorProfiles({ vendors, onChange }: { vendors: VendorProfile[]
           {busy ? "Importing…" : "Import"}
         </button>
       </div>
+      {removed && (
+        <p className="ok-text" role="status" data-testid="vendor-removed">
+          {removed}
+        </p>
+      )}
       {error && (
         <p className="error" role="alert" data-testid="spec-error">
           {error}

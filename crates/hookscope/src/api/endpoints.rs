@@ -51,3 +51,12 @@ pub(super) async fn import_spec(
     })?;
     Ok(Json(state.control.import_spec(text, request).await?))
 }
+
+/// `DELETE /api/vendors/{id}`: removes the user's profile (one imported); the built-in profile of
+/// that id, if any, is in force again.
+pub(super) async fn remove_vendor(
+    State(state): State<ApiState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> Result<Json<crate::profile::spec::VendorRemoved>, ApiError> {
+    Ok(Json(state.control.remove_vendor(id).await?))
+}

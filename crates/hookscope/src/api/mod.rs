@@ -85,6 +85,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/stream", get(stream::stream))
         .route("/vendors", get(deliveries::vendors))
         .route(
+            "/vendors/{id}",
+            axum::routing::delete(endpoints::remove_vendor),
+        )
+        .route(
             "/vendors/import-spec",
             post(endpoints::import_spec).layer(axum::extract::DefaultBodyLimit::max(SPEC_MAX)),
         )

@@ -8,7 +8,7 @@ use crate::config::{EndpointConfig, retire_secrets, validate_endpoints};
 
 use crate::error::{Error, Result};
 use crate::profile::VendorProfile;
-use crate::profile::spec::{self, ImportRequest, SpecImported};
+use crate::profile::spec::{self, ImportRequest, SpecImported, VendorRemoved};
 
 /// The endpoints after a change, and the re-verification of the stored deliveries they affect.
 #[derive(Debug, Serialize)]
@@ -93,6 +93,26 @@ impl Control {
         self.inner.registry.replace(loaded);
         tracing::info!(vendor = %report.vendor, events = report.events, "vendor profile imported");
         Ok(report)
+    }
+
+    /// Removes the user's profile `id` (see [`spec::uninstall`]): the built-in one of that id,
+    /// if any, is in force again for the next delivery.
+    pub async fn remove_vendor(&self, id: String) -> Result<VendorRemoved> {
+        let _one_at_a_time = self.inner.importing.lock().await;
+        let dir = self.inner.vendors_dir.clone();
+        let endpoints = self.inner.endpoints.get();
+        let (removed, loaded) = blocking(move || {
+            let bound: Vec<&str> = endpoints
+                .list
+                .iter()
+                .filter_map(|e| e.vendor.as_deref())
+                .collect();
+            spec::uninstall(&dir, &id, &bound)
+        })
+        .await?;
+        self.inner.registry.replace(loaded);
+        tracing::info!(vendor = %removed.vendor, "vendor profile removed");
+        Ok(removed)
     }
 
     fn known_vendors(&self) -> String {

@@ -482,7 +482,18 @@ async fn every_command_prints_what_its_schema_says() {
     );
     assert_eq!(from_spec["vendor"], "transfer-webhooks", "{from_spec}");
     assert_eq!(from_spec["imported"].as_array().unwrap().len(), 2);
-    seen.extend(["vendor-list", "vendor-import-catalog", "vendor-import-spec"]);
+    let removed = document(
+        d,
+        "vendor-remove",
+        &["vendor", "remove", "transfer-webhooks", "--json"],
+    );
+    assert_eq!(removed["builtin_restored"], false, "{removed}");
+    seen.extend([
+        "vendor-list",
+        "vendor-import-catalog",
+        "vendor-import-spec",
+        "vendor-remove",
+    ]);
 
     let other = tempfile::tempdir().unwrap();
     let db = other.path().join("gen.db");
@@ -572,6 +583,11 @@ fn exit_status_says_usage_error_or_failure() {
         &["vendor", "import-spec", "/no/such/file"],
         2,
         "cannot read /no/such/file",
+    );
+    code(
+        &["vendor", "remove", "stripe"],
+        2,
+        "built-in profiles cannot be removed",
     );
     code(&["schema", "nothing"], 2, "prints no JSON");
     code(

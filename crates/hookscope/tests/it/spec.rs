@@ -79,8 +79,7 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
     assert_eq!(signed["signs"], true);
     let note = signed["notes"][0].as_str().unwrap_or_default();
     assert!(
-        note.contains("recognised as standard-webhooks")
-            && note.contains("--vendor adyen-signed"),
+        note.contains("recognised as standard-webhooks") && note.contains("--vendor adyen-signed"),
         "{signed}"
     );
     // Imported again, it replaces its own profile; a built-in one is only extended.
@@ -272,6 +271,44 @@ async fn imported_openapi_and_asyncapi_profiles_decode_validate_and_send() {
         .map(|f| f["path"].as_str().unwrap())
         .collect();
     assert!(paths.contains(&"/data/amount/value"), "{wrong}");
+
+    // Removing what was imported: the built-in Slack profile is in force again, the new profile
+    // is gone; a built-in profile cannot be removed.
+    let removed: Value = t
+        .http
+        .delete(t.api_url("/api/vendors/slack"))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(removed["builtin_restored"], true, "{removed}");
+    let (_, vendors) = t.api_get("/api/vendors").await;
+    let slack = vendors["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|v| v["id"] == "slack")
+        .unwrap();
+    assert_eq!(slack["events"], serde_json::json!({}), "{slack}");
+    let refused = t
+        .http
+        .delete(t.api_url("/api/vendors/stripe"))
+        .bearer_auth(&t.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    let text = ok(&hookscope(d, &["vendor", "remove", "transfer-webhooks"]));
+    assert!(text.starts_with("Removed transfer-webhooks"), "{text}");
+    assert!(!d.join("vendors/transfer-webhooks.json").exists());
+    let (_, vendors) = t.api_get("/api/vendors").await;
+    assert!(
+        !vendors.to_string().contains("\"transfer-webhooks\""),
+        "removed at once"
+    );
 }
 
 /// A document that cannot be imported is a usage error that says why.

@@ -66,6 +66,15 @@ pub enum VendorCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Remove a profile of yours (one imported, from the data directory's vendors/ folder); a
+    /// built-in profile it extended is in force again.
+    Remove {
+        /// Profile id.
+        vendor: String,
+        /// Print what was removed as JSON (docs/schema/vendor-remove.json).
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> {
@@ -208,8 +217,68 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             }
             print_spec_import(&mut out, &report, applied_by)?;
         }
+        VendorCommand::Remove { vendor, json } => {
+            let db = data_dir.join(hookscope::config::DB_FILE);
+            let (config, _) = crate::load_config(None, data_dir).map_err(crate::usage)?;
+            let running = crate::through::Running::find(
+                &db,
+                config.api.token.clone(),
+                data_dir,
+                "removing a profile",
+            )?;
+            let cannot = || format!("{vendor} cannot be removed");
+            let removed: spec::VendorRemoved = match running {
+                Some(running) => {
+                    let runtime = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()?;
+                    let path: String = url_segment(&vendor);
+                    runtime
+                        .block_on(running.json("DELETE", &format!("/vendors/{path}"), None))
+                        .or_usage(cannot)?
+                }
+                None => {
+                    let bound: Vec<&str> = config
+                        .endpoints
+                        .iter()
+                        .filter_map(|e| e.vendor.as_deref())
+                        .collect();
+                    spec::uninstall(&vendors_dir, &vendor, &bound)
+                        .with_context(cannot)?
+                        .0
+                }
+            };
+            if json {
+                serde_json::to_writer_pretty(&mut out, &removed)?;
+                writeln!(out)?;
+                return Ok(());
+            }
+            writeln!(
+                out,
+                "Removed {} ({}){}.",
+                removed.vendor,
+                removed.path,
+                if removed.builtin_restored {
+                    "; the built-in profile is in force again"
+                } else {
+                    ""
+                }
+            )?;
+        }
     }
     Ok(())
+}
+
+/// `text` as one URL path segment.
+fn url_segment(text: &str) -> String {
+    text.bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect()
 }
 
 /// An import request as query parameters (the ones given).

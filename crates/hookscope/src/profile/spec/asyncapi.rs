@@ -50,7 +50,6 @@ struct Operation3 {
 #[serde(default)]
 struct Channel3 {
     address: Option<String>,
-    messages: serde_json::Map<String, Value>,
 }
 
 #[derive(Debug, Default, Deserialize)]
@@ -271,7 +270,6 @@ fn messages_3(root: &Value, skipped: &mut Vec<Skipped>) -> Result<Vec<Found>, St
                 let key = ref_name(m).unwrap_or_else(|| key.clone());
                 push(key, address.clone(), deref(root, m)?, None);
             }
-            let _ = c.messages;
         }
     } else {
         for (id, op) in &sends {

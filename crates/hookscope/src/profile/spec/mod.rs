@@ -29,6 +29,10 @@ use crate::signature::SignatureScheme;
 /// replace it, where a profile of another origin is only extended with `--into`.
 pub const IMPORTED_FROM: &str = "Imported from ";
 
+/// What the `source` of a profile made or extended by an import names (the app offers to remove
+/// those).
+pub const IMPORTED_BY: &str = "hookscope vendor import-spec";
+
 /// An API description's events, as read.
 #[derive(Debug, Clone)]
 pub struct Description {
@@ -338,6 +342,66 @@ pub fn install(
     Ok((report, loaded))
 }
 
+/// What removing an imported profile did.
+#[derive(Debug, Clone, Serialize, Deserialize, schemars::JsonSchema)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct VendorRemoved {
+    pub vendor: String,
+    /// The file removed from the data directory's vendors/.
+    pub path: String,
+    /// The profile was a built-in one extended: the built-in one is in force again.
+    pub builtin_restored: bool,
+}
+
+/// Removes the user's profile `id` (a file in `vendors_dir`: one imported, or one written by
+/// hand) and loads the profiles again: the built-in profile of that id, if any, is in force
+/// again. Refused while an endpoint in `bound` is bound to a vendor that would then be gone.
+pub fn uninstall(
+    vendors_dir: &Path,
+    id: &str,
+    bound: &[&str],
+) -> Result<(VendorRemoved, super::Registry)> {
+    let file = std::fs::read_dir(vendors_dir)
+        .into_iter()
+        .flatten()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .find(|p| {
+            std::fs::read_to_string(p)
+                .ok()
+                .and_then(|t| serde_json::from_str::<Value>(&t).ok())
+                .is_some_and(|v| v.get("id").and_then(Value::as_str) == Some(id))
+        })
+        .ok_or_else(|| {
+            Error::Invalid(format!(
+                "{id:?} is not a profile of yours (those are the files in {}); built-in profiles cannot be removed",
+                vendors_dir.display()
+            ))
+        })?;
+    let builtin_restored = super::Registry::builtin().get(id).is_some();
+    if !builtin_restored && bound.contains(&id) {
+        return Err(Error::Invalid(format!(
+            "an endpoint is bound to {id}: bind it to another vendor (or to none) first"
+        )));
+    }
+    let text = std::fs::read(&file).map_err(|e| Error::io(&file, e))?;
+    std::fs::remove_file(&file).map_err(|e| Error::io(&file, e))?;
+    match super::Registry::load(vendors_dir) {
+        Ok(registry) => Ok((
+            VendorRemoved {
+                vendor: id.to_owned(),
+                path: file.display().to_string(),
+                builtin_restored,
+            },
+            registry,
+        )),
+        Err(e) => {
+            let _ = std::fs::write(&file, text);
+            Err(e)
+        }
+    }
+}
+
 /// Whether a delivery made from `vendor`'s first example (signed as it signs) is recognised as
 /// `vendor` when no endpoint says so; when not, what to do.
 fn recognition(registry: &super::Registry, vendor: &str) -> Option<String> {
@@ -376,7 +440,17 @@ fn detection(profile: &VendorProfile) -> Option<String> {
 /// Makes `description`'s events a profile's, as `options` says.
 pub fn import(description: &Description, options: &ImportOptions) -> Result<Imported> {
     let mut profile = match &options.into {
-        Some(p) => p.clone(),
+        Some(p) => {
+            let mut p = p.clone();
+            let added = format!(
+                "Events added from {} {} ({}) by {IMPORTED_BY}.",
+                description.title, description.version, description.format
+            );
+            if !p.source.contains(&added) {
+                p.source = format!("{} {added}", p.source).trim().to_owned();
+            }
+            p
+        }
         None => infer_profile(description, options)?,
     };
     profile.samples.from_events = true;
@@ -733,7 +807,7 @@ fn infer_profile(description: &Description, options: &ImportOptions) -> Result<V
             .clone()
             .unwrap_or_else(|| description.title.clone()),
         source: format!(
-            "{IMPORTED_FROM}{} {} ({}) by hookscope vendor import-spec.",
+            "{IMPORTED_FROM}{} {} ({}) by {IMPORTED_BY}.",
             description.title, description.version, description.format
         ),
         order: 500,
