@@ -650,7 +650,8 @@ detected_by: string | null,
 signs: boolean, 
 /**
  * What the import found wrong with the result, to act on: a delivery made from the
- * profile's first example is recognised as another vendor, say.
+ * profile's first example is recognised as another vendor, say
+ * ([`crate::sample::recognition_note`]).
  */
 notes?: Array<string>, 
 /**

@@ -88,8 +88,14 @@ impl Control {
     pub async fn import_spec(&self, text: String, request: ImportRequest) -> Result<SpecImported> {
         let _one_at_a_time = self.inner.importing.lock().await;
         let (dir, registry) = (self.inner.vendors_dir.clone(), self.registry());
-        let (report, loaded) =
-            blocking(move || spec::install(&dir, &registry, &text, &request)).await?;
+        let (report, loaded) = blocking(move || {
+            let (mut report, loaded) = spec::install(&dir, &registry, &text, &request)?;
+            report
+                .notes
+                .extend(crate::sample::recognition_note(&loaded, &report.vendor));
+            Ok((report, loaded))
+        })
+        .await?;
         self.inner.registry.replace(loaded);
         tracing::info!(vendor = %report.vendor, events = report.events, "vendor profile imported");
         Ok(report)

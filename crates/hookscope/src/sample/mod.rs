@@ -142,6 +142,29 @@ pub fn sample(
     g.one(vendor, pick, now, secret)
 }
 
+/// Whether a delivery made from `vendor`'s first example (signed as it signs) is recognised as
+/// `vendor` when no endpoint says so; when not, what to do.
+pub fn recognition_note(registry: &Registry, vendor: &str) -> Option<String> {
+    let sample = sample(registry, vendor, None, 0)?;
+    let analysis = registry.analyze(&crate::profile::Inspect {
+        headers: &sample.headers,
+        body: &sample.body,
+        received_at_us: sample.received_at_us,
+        endpoint: None,
+        all_secrets: &[],
+    });
+    if analysis.vendor.as_deref() == Some(vendor) {
+        return None;
+    }
+    let seen_as = match (&analysis.vendor, &analysis.detected_by) {
+        (Some(other), Some(how)) => format!("as {other} (by {how})"),
+        _ => "as no vendor".to_owned(),
+    };
+    Some(format!(
+        "a delivery made from its first example is recognised {seen_as}: bind an endpoint to {vendor} so that its deliveries are read by it (hookscope endpoints add /hooks/{vendor} --vendor {vendor})"
+    ))
+}
+
 /// One delivery of `vendor` from its `pick`th example as it would arrive at `at`, unsigned, and
 /// its fresh event id: what `hookscope check` signs, alters and sends.
 pub fn unsigned(

@@ -222,3 +222,23 @@ pub fn interrupt(mut child: std::process::Child) {
         .unwrap();
     child.wait().unwrap();
 }
+
+/// Runs `hookscope ARGS` with the data directory `data_dir`: its status and what it printed.
+pub fn hookscope(data_dir: &std::path::Path, args: &[&str]) -> std::process::Output {
+    std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
+        .args(args)
+        .env("HOOKSCOPE_DATA_DIR", data_dir)
+        .output()
+        .unwrap()
+}
+
+/// The standard output of a command that must succeed; else both outputs are the failure.
+pub fn ok(out: &std::process::Output) -> String {
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(
+        out.status.success(),
+        "{stdout}\n{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    stdout
+}

@@ -3,20 +3,10 @@
 //! secret (through the running server when there is one) that a script then signs with.
 
 use std::path::Path;
-use std::process::{Child, Command, Output};
+use std::process::{Child, Output};
 use std::time::Duration;
 
 use serde_json::Value;
-
-const BIN: &str = env!("CARGO_BIN_EXE_hookscope");
-
-fn hookscope(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("HOOKSCOPE_DATA_DIR", data_dir)
-        .output()
-        .unwrap()
-}
 
 fn json_of(out: &Output) -> Value {
     serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
@@ -42,6 +32,7 @@ fn serve_ready(dir: &Path, ready_file: &Path) -> (Child, Value) {
     crate::common::serve_json(dir, &args)
 }
 
+use crate::common::hookscope;
 use crate::common::interrupt as stop;
 
 /// The ready line and the ready file say the same, are there as soon as the server listens

@@ -3,29 +3,10 @@
 //! (Chromium, through Playwright's recorder) committed under fixtures/har/.
 
 use std::path::Path;
-use std::process::Output;
 
-use crate::common::{raw_exchange, start};
+use crate::common::{hookscope, ok, raw_exchange, start};
 use hookscope::store::{ListParams, Store};
 use serde_json::Value;
-
-fn hookscope(data_dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args(args)
-        .env("HOOKSCOPE_DATA_DIR", data_dir)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    assert!(
-        out.status.success(),
-        "{}\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    String::from_utf8(out.stdout.clone()).unwrap()
-}
 
 /// A binary delivery with headers in mixed case and a duplicate, and a JSON one.
 async fn two_deliveries(t: &crate::common::TestServer) -> (i64, i64, Vec<u8>) {

@@ -2,10 +2,11 @@
 
 use std::io::{BufRead, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::Arc;
 use std::time::Duration;
 
+use crate::common::hookscope;
 use hookscope::store::{Filter, Store};
 use serde_json::Value;
 
@@ -100,14 +101,6 @@ fn serve_logging(data_dir: &Path, extra: &[&str], level: &str) -> Serve {
         output,
         log,
     }
-}
-
-fn hookscope(data_dir: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .args(args)
-        .env("HOOKSCOPE_DATA_DIR", data_dir)
-        .output()
-        .unwrap()
 }
 
 fn client() -> reqwest::Client {

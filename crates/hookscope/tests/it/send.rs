@@ -3,7 +3,7 @@
 
 use std::path::Path;
 
-use crate::common::start;
+use crate::common::{ok, start};
 use serde_json::Value;
 
 fn send(args: &[&str]) -> std::process::Output {
@@ -15,16 +15,6 @@ fn send(args: &[&str]) -> std::process::Output {
         .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join("../.."))
         .output()
         .unwrap()
-}
-
-fn ok(out: &std::process::Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 // Multi-threaded: the command runs synchronously here while the server answers it.

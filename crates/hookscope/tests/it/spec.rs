@@ -3,34 +3,15 @@
 //! `hookscope send` makes of the imported examples.
 
 use std::path::{Path, PathBuf};
-use std::process::Output;
 
 use serde_json::Value;
 
-use crate::common::start_in;
+use crate::common::{hookscope, ok, start_in};
 
 fn spec(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../fixtures/specs")
         .join(name)
-}
-
-fn hookscope(dir: &Path, args: &[&str]) -> Output {
-    std::process::Command::new(env!("CARGO_BIN_EXE_hookscope"))
-        .args(args)
-        .env("HOOKSCOPE_DATA_DIR", dir)
-        .output()
-        .unwrap()
-}
-
-fn ok(out: &Output) -> String {
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(
-        out.status.success(),
-        "{stdout}\n{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    stdout
 }
 
 // Multi-threaded: the commands run synchronously here while the server answers them.

@@ -177,36 +177,29 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             let cannot = || format!("{} cannot be imported", file.display());
             // A server holding this data directory's store imports it itself: it applies at
             // once, and its profiles and the file stay one.
-            let db = data_dir.join(hookscope::config::DB_FILE);
-            let (config, _) = crate::load_config(None, data_dir).map_err(crate::usage)?;
-            let running = crate::through::Running::find(
-                &db,
-                config.api.token.clone(),
-                data_dir,
-                "an imported profile",
-            )?;
+            let (_, running) = through_server(data_dir, "an imported profile")?;
             let (report, applied_by) = match running {
                 Some(running) => {
                     let query = serde_urlencoded::to_string(QueryOf(&request))?;
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
-                    let answer = runtime
-                        .block_on(running.call(
-                            "POST",
-                            &format!("/vendors/import-spec?{query}"),
-                            "application/octet-stream",
-                            text.into_bytes(),
-                        ))
-                        .or_usage(cannot)?;
+                    let answer = block_on(running.call(
+                        "POST",
+                        &format!("/vendors/import-spec?{query}"),
+                        "application/octet-stream",
+                        text.into_bytes(),
+                    ))
+                    .or_usage(cannot)?;
                     let report: SpecImported = serde_json::from_slice(&answer)
                         .context("the running server answered the import with something else")?;
                     (report, Some(running.api))
                 }
                 None => {
                     // An input error (exit status 2) or another failure, its cause kept.
-                    let (report, _) = spec::install(&vendors_dir, &registry, &text, &request)
-                        .with_context(cannot)?;
+                    let (mut report, loaded) =
+                        spec::install(&vendors_dir, &registry, &text, &request)
+                            .with_context(cannot)?;
+                    report
+                        .notes
+                        .extend(hookscope::sample::recognition_note(&loaded, &report.vendor));
                     (report, None)
                 }
             };
@@ -218,23 +211,12 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             print_spec_import(&mut out, &report, applied_by)?;
         }
         VendorCommand::Remove { vendor, json } => {
-            let db = data_dir.join(hookscope::config::DB_FILE);
-            let (config, _) = crate::load_config(None, data_dir).map_err(crate::usage)?;
-            let running = crate::through::Running::find(
-                &db,
-                config.api.token.clone(),
-                data_dir,
-                "removing a profile",
-            )?;
+            let (config, running) = through_server(data_dir, "removing a profile")?;
             let cannot = || format!("{vendor} cannot be removed");
             let removed: spec::VendorRemoved = match running {
                 Some(running) => {
-                    let runtime = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()?;
-                    let path: String = url_segment(&vendor);
-                    runtime
-                        .block_on(running.json("DELETE", &format!("/vendors/{path}"), None))
+                    let path = url_segment(&vendor);
+                    block_on(running.json("DELETE", &format!("/vendors/{path}"), None))
                         .or_usage(cannot)?
                 }
                 None => {
@@ -267,6 +249,26 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
         }
     }
     Ok(())
+}
+
+/// The config, and the server holding this data directory's store when one runs: a change to
+/// the profiles goes through it, so that it applies at once.
+fn through_server(
+    data_dir: &std::path::Path,
+    what: &str,
+) -> Result<(hookscope::config::Config, Option<crate::through::Running>)> {
+    let (config, _) = crate::load_config(None, data_dir).map_err(crate::usage)?;
+    let db = data_dir.join(hookscope::config::DB_FILE);
+    let running = crate::through::Running::find(&db, config.api.token.clone(), data_dir, what)?;
+    Ok((config, running))
+}
+
+/// Runs `call` to its end on a runtime of its own.
+fn block_on<T>(call: impl std::future::Future<Output = Result<T>>) -> Result<T> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()?
+        .block_on(call)
 }
 
 /// `text` as one URL path segment.

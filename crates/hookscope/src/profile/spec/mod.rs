@@ -196,7 +196,8 @@ pub struct SpecImported {
     /// Whether the profile checks signatures.
     pub signs: bool,
     /// What the import found wrong with the result, to act on: a delivery made from the
-    /// profile's first example is recognised as another vendor, say.
+    /// profile's first example is recognised as another vendor, say
+    /// ([`crate::sample::recognition_note`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     #[cfg_attr(test, ts(as = "Option<Vec<String>>", optional))]
     pub notes: Vec<String>,
@@ -322,7 +323,6 @@ pub fn install(
             )));
         }
     };
-    let notes = recognition(&loaded, &profile.id).into_iter().collect();
     let report = SpecImported {
         vendor: profile.id.clone(),
         created,
@@ -336,7 +336,7 @@ pub fn install(
         events: profile.events.len(),
         detected_by: detection(profile),
         signs: profile.signature.is_some(),
-        notes,
+        notes: Vec::new(),
         path: path.display().to_string(),
     };
     Ok((report, loaded))
@@ -400,29 +400,6 @@ pub fn uninstall(
             Err(e)
         }
     }
-}
-
-/// Whether a delivery made from `vendor`'s first example (signed as it signs) is recognised as
-/// `vendor` when no endpoint says so; when not, what to do.
-fn recognition(registry: &super::Registry, vendor: &str) -> Option<String> {
-    let sample = crate::sample::sample(registry, vendor, None, 0)?;
-    let analysis = registry.analyze(&super::Inspect {
-        headers: &sample.headers,
-        body: &sample.body,
-        received_at_us: sample.received_at_us,
-        endpoint: None,
-        all_secrets: &[],
-    });
-    if analysis.vendor.as_deref() == Some(vendor) {
-        return None;
-    }
-    let seen_as = match (&analysis.vendor, &analysis.detected_by) {
-        (Some(other), Some(how)) => format!("as {other} (by {how})"),
-        _ => "as no vendor".to_owned(),
-    };
-    Some(format!(
-        "a delivery made from its first example is recognised {seen_as}: bind an endpoint to {vendor} so that its deliveries are read by it (hookscope endpoints add /hooks/{vendor} --vendor {vendor})"
-    ))
 }
 
 /// How `profile` recognises its deliveries, in words; `None` when only a bound endpoint does.
