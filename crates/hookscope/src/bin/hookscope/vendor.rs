@@ -142,9 +142,7 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
                     events: profile.events.len(),
                     path: path.display().to_string(),
                 };
-                serde_json::to_writer_pretty(&mut out, &imported)?;
-                writeln!(out)?;
-                return Ok(());
+                return print_json(&mut out, &imported);
             }
             writeln!(
                 out,
@@ -180,7 +178,7 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             let (_, running) = through_server(data_dir, "an imported profile")?;
             let (report, applied_by) = match running {
                 Some(running) => {
-                    let query = serde_urlencoded::to_string(QueryOf(&request))?;
+                    let query = serde_urlencoded::to_string(&request)?;
                     let answer = block_on(running.call(
                         "POST",
                         &format!("/vendors/import-spec?{query}"),
@@ -204,9 +202,7 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
                 }
             };
             if json {
-                serde_json::to_writer_pretty(&mut out, &report)?;
-                writeln!(out)?;
-                return Ok(());
+                return print_json(&mut out, &report);
             }
             print_spec_import(&mut out, &report, applied_by)?;
         }
@@ -231,9 +227,7 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
                 }
             };
             if json {
-                serde_json::to_writer_pretty(&mut out, &removed)?;
-                writeln!(out)?;
-                return Ok(());
+                return print_json(&mut out, &removed);
             }
             writeln!(
                 out,
@@ -248,6 +242,13 @@ pub fn vendor(command: VendorCommand, data_dir: &std::path::Path) -> Result<()> 
             )?;
         }
     }
+    Ok(())
+}
+
+/// `value` as pretty JSON, a line.
+fn print_json(out: &mut impl Write, value: &impl serde::Serialize) -> Result<()> {
+    serde_json::to_writer_pretty(&mut *out, value)?;
+    writeln!(out)?;
     Ok(())
 }
 
@@ -281,30 +282,6 @@ fn url_segment(text: &str) -> String {
             _ => format!("%{b:02X}"),
         })
         .collect()
-}
-
-/// An import request as query parameters (the ones given).
-struct QueryOf<'a>(&'a spec::ImportRequest);
-
-impl serde::Serialize for QueryOf<'_> {
-    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
-        let r = self.0;
-        let mut map = s.serialize_map(None)?;
-        for (key, value) in [
-            ("into", &r.into),
-            ("id", &r.id),
-            ("name", &r.name),
-            ("type_pointer", &r.type_pointer),
-            ("type_header", &r.type_header),
-            ("signature_like", &r.signature_like),
-        ] {
-            if let Some(v) = value {
-                map.serialize_entry(key, v)?;
-            }
-        }
-        map.end()
-    }
 }
 
 fn print_spec_import(

@@ -206,18 +206,25 @@ pub struct SpecImported {
 }
 
 /// What an import is asked, as the command's flags and the API's query parameters name it.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// Serialised, it is the query string of `POST /api/vendors/import-spec` (the choices given).
+#[derive(Debug, Clone, Default, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 #[cfg_attr(test, derive(ts_rs::TS))]
 #[cfg_attr(test, ts(optional_fields))]
 pub struct ImportRequest {
     /// Add to this profile (id or name) instead of making a new one.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub into: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_pointer: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub type_header: Option<String>,
     /// A new profile signs as this one does.
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub signature_like: Option<String>,
 }
 
