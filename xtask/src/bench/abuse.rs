@@ -1,12 +1,14 @@
 //! What abuse of the capture port costs, on loopback:
 //!
 //! - `idle`: capture throughput (the `capture` load) while 10,000 idle connections are held
-//!   open, beside the same load without them, and the server's memory while they are held.
+//!   open, beside the same load without them (the mean of a run before and one after the abuse
+//!   runs, as the store grows through them), and the server's memory while they are held.
 //! - `unfinished`: memory while 100 connections are each partway through a 16 MiB body (the
 //!   in-flight budget admits what fits, the rest are answered 503), and once they are gone.
 //! - `hanging_forward`: capture throughput and memory while every delivery is also forwarded to a
 //!   handler that accepts connections and never answers, and capture's latency at a steady
-//!   1,000 deliveries a second then (`paced`) beside the same rate without forwarding.
+//!   1,000 deliveries a second then (`paced`); each beside the same server capturing for an
+//!   endpoint alike but for the forward (`not_forwarding`, run before and after).
 //! - `slowloris`: capture throughput and latency while 400 connections each send a request head
 //!   a byte a second.
 //! - `flood`: the control API's latency while capture's connection cap is reached and half as
@@ -52,8 +54,6 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
             &plan.out,
         )
     };
-    let alone_paced = paced(&url)?;
-    print_load(&format!("  at {rate:.0} req/s"), &alone_paced);
     let (before, _) = tools::rss_mb(hs.child.id());
     let mut idle = Vec::with_capacity(idle_count);
     for _ in 0..idle_count {
@@ -96,6 +96,11 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
         &format!("  while {slow_count} send a byte a second"),
         &slowloris,
     );
+    // Alone again: the store has grown through the runs, so each is set against the mean of
+    // the runs alone before and after it.
+    let alone_after = run(&url)?;
+    print_load("  alone, again", &alone_after);
+    let alone_mean = (alone.per_second + alone_after.per_second) / 2.0;
     hs.stop();
     let _ = std::fs::remove_dir_all(&dir);
 
@@ -191,33 +196,50 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
             kept.push(conn);
         }
     });
+    // One server, two endpoints alike but for the forward: what forwarding costs is measured
+    // against capture of the same endpoint shape, before and after (the store grows meanwhile).
     let dir = data_dir(
         plan,
         "data-hanging",
         &format!(
-            "\n[[endpoints]]\npath = \"/hooks/bench\"\nforward = {{ to = \"http://{target}/webhooks\" }}\n"
+            "\n[[endpoints]]\npath = \"/hooks/bench\"\n\n[[endpoints]]\npath = \"/hooks/forwarded\"\nforward = {{ to = \"http://{target}/webhooks\" }}\n"
         ),
     )?;
     let mut hs = start_hookscope(&dir)?;
-    let forwarding_url = format!("http://{}/hooks/bench", hs.addr);
+    let bound_url = format!("http://{}/hooks/bench", hs.addr);
+    let forwarding_url = format!("http://{}/hooks/forwarded", hs.addr);
+    let bound_before = run(&bound_url)?;
     let forwarding = run(&forwarding_url)?;
+    let bound_after = run(&bound_url)?;
+    let bound_per_second = (bound_before.per_second + bound_after.per_second) / 2.0;
+    let bound_paced = paced(&bound_url)?;
     // The queue is full by now: every delivery of the paced run arrives to it.
     let forwarding_paced = paced(&forwarding_url)?;
     let (hanging_rss, hanging_peak) = tools::rss_mb(hs.child.id());
     let connections = accepted.load(std::sync::atomic::Ordering::Relaxed);
+    print_load("  the same endpoint, not forwarding", &bound_before);
     print_load("  forwarding to a handler that hangs", &forwarding);
-    print_load(&format!("    at {rate:.0} req/s"), &forwarding_paced);
+    print_load("  not forwarding, again", &bound_after);
+    print_load(
+        &format!("    at {rate:.0} req/s, not forwarding"),
+        &bound_paced,
+    );
+    print_load(
+        &format!("    at {rate:.0} req/s, forwarding"),
+        &forwarding_paced,
+    );
     println!(
         "  memory {hanging_rss:.1} MB (peak {hanging_peak:.1} MB); the handler got {connections} connections"
     );
     hs.stop();
     let _ = std::fs::remove_dir_all(&dir);
 
-    let ratio = |l: &Load| l.per_second / alone.per_second.max(1e-9);
+    let ratio = |l: &Load| l.per_second / alone_mean.max(1e-9);
     Ok(json!({
         "alone": super::load_json(&alone, None),
+        "alone_after": super::load_json(&alone_after, None),
+        "alone_mean_per_second": alone_mean,
         "paced_rate": rate as u64,
-        "alone_paced": super::load_json(&alone_paced, None),
         "idle": {
             "connections": idle_count,
             "load": super::merge(super::load_json(&beside, None), json!({ "ratio_to_alone": ratio(&beside) })),
@@ -248,10 +270,15 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
             "rss_after_mb": after_rss,
         },
         "hanging_forward": {
-            "load": super::merge(super::load_json(&forwarding, None), json!({ "ratio_to_alone": ratio(&forwarding) })),
+            "not_forwarding": [super::load_json(&bound_before, None), super::load_json(&bound_after, None)],
+            "not_forwarding_paced": super::load_json(&bound_paced, None),
+            "load": super::merge(
+                super::load_json(&forwarding, None),
+                json!({ "ratio_to_not_forwarding": forwarding.per_second / bound_per_second.max(1e-9) }),
+            ),
             "paced": super::merge(
                 super::load_json(&forwarding_paced, None),
-                json!({ "p99_to_alone": forwarding_paced.p99_ms / alone_paced.p99_ms.max(1e-9) }),
+                json!({ "p99_to_not_forwarding": forwarding_paced.p99_ms / bound_paced.p99_ms.max(1e-9) }),
             ),
             "rss_mb": hanging_rss,
             "peak_rss_mb": hanging_peak,

@@ -117,7 +117,12 @@ pub fn check_report(dir: &Path) -> Result<()> {
             && a["hanging_forward"]["paced"]["p99_ms"]
                 .as_f64()
                 .is_some_and(|x| x > 0.0)
-            && a["alone_paced"]["p99_ms"].as_f64().is_some_and(|x| x > 0.0)
+            && a["hanging_forward"]["not_forwarding_paced"]["p99_ms"]
+                .as_f64()
+                .is_some_and(|x| x > 0.0)
+            && a["hanging_forward"]["load"]["ratio_to_not_forwarding"]
+                .as_f64()
+                .is_some_and(|x| x > 0.0)
             && a["unfinished"]["peak_rss_mb"]
                 .as_f64()
                 .is_some_and(|x| x > 0.0)
