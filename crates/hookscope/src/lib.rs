@@ -30,6 +30,7 @@ pub mod net;
 pub mod profile;
 pub mod replay;
 pub mod reverify;
+pub mod rules;
 pub mod sample;
 pub mod server;
 pub mod signature;

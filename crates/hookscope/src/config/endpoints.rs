@@ -116,7 +116,9 @@ impl LiveEndpoints {
     }
 }
 
-pub(super) fn prefix_matches(prefix: &str, path: &str) -> bool {
+/// Whether `prefix` matches `path` by whole segments (`/hooks/a` matches `/hooks/a/b`, not
+/// `/hooks/ab`).
+pub fn prefix_matches(prefix: &str, path: &str) -> bool {
     let prefix = prefix.trim_end_matches('/');
     if prefix.is_empty() {
         return true;

@@ -8,10 +8,14 @@
 mod endpoints;
 mod file;
 pub mod private;
+mod rules;
 mod values;
 
-pub use endpoints::{Endpoints, LiveEndpoints, MAX_RETIRED_SECRETS, retire_secrets};
+pub use endpoints::{
+    Endpoints, LiveEndpoints, MAX_RETIRED_SECRETS, prefix_matches, retire_secrets,
+};
 pub use file::{write_capture_addr, write_desktop, write_endpoints, write_retention};
+pub use rules::{Arrival, RuleConfig, RuleDo, RuleMatch, check_rules};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};

@@ -18,7 +18,7 @@ const LAYERS: &[&[&str]] = &[
         "visible",
     ],
     &["config", "net"],
-    &["profile", "ack"],
+    &["profile", "ack", "rules"],
     &["model"],
     &["events"],
     &["store", "sample"],
