@@ -34,6 +34,7 @@ fn generate() -> String {
         FacetCount::decl(&cfg),
         ForwardInForce::decl(&cfg),
         HandlerAnswer::decl(&cfg),
+        crate::rules::RuleOutcome::decl(&cfg),
         StreamEvent::decl(&cfg),
         crate::content_coding::DecodedBody::decl(&cfg),
         crate::control::SampleSent::decl(&cfg),

@@ -46,6 +46,9 @@ pub struct NewDelivery {
     /// sent): stored with the delivery, as an attempt of it and its handler answer from the
     /// start. Its `delivery_id` is the delivery's, whatever it says.
     pub not_sent: Option<Box<NewAttempt>>,
+    /// The rules that hold for it before it is stored: the store decides among them once it
+    /// has counted the arrival, and stores the decision's status and summary.
+    pub rules: Option<Box<crate::rules::Considered>>,
 }
 
 /// Whether a delivery repeats an event already seen.
@@ -182,6 +185,8 @@ pub struct DeliverySummary {
     pub client_addr: Option<String>,
     /// Behind a tunnel or proxy: the URL the sender used.
     pub public_url: Option<String>,
+    /// The rules that applied to it and what they did; `None` when no rule matched.
+    pub rule: Option<crate::rules::RuleOutcome>,
 }
 
 /// A stored delivery with its headers and body.

@@ -88,6 +88,27 @@ impl Instance {
                 });
             }
         }
+        let rules =
+            crate::rules::RuleSet::compile(&config.rules, &[]).map_err(|e| Error::Config {
+                path: config_path.clone(),
+                message: e.to_string(),
+            })?;
+        for (i, rule) in config.rules.iter().enumerate() {
+            if let Some(vendor) = rule.when.vendor.iter().find(|v| loaded.get(v).is_none()) {
+                return Err(Error::Config {
+                    path: config_path,
+                    message: format!(
+                        "{}: match.vendor {vendor:?} is not a known profile, so the rule would never match ({})",
+                        rule.label(&format!("rules[{i}]")),
+                        loaded
+                            .profiles()
+                            .map(|p| p.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+            }
+        }
         let registry = Arc::new(LiveRegistry::new(loaded));
         let ack = crate::ack::AckIds::load_or_create(&data_dir)?;
         let (writer, writer_thread) =
@@ -110,6 +131,7 @@ impl Instance {
             forwarder: Arc::new(forwarder.clone()),
             in_flight: Arc::default(),
             ack: ack.clone(),
+            rules: Arc::new(crate::rules::LiveRules::new(rules)),
         });
         let control = Control::new(Parts {
             store,

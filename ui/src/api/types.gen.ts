@@ -57,7 +57,11 @@ client_addr: string | null,
 /**
  * Behind a tunnel or proxy: the URL the sender used.
  */
-public_url: string | null, };
+public_url: string | null, 
+/**
+ * The rules that applied to it and what they did; `None` when no rule matched.
+ */
+rule: RuleOutcome | null, };
 
 export type DeliveryDetail = { headers: Array<[string, string]>, 
 /**
@@ -109,7 +113,11 @@ client_addr: string | null,
 /**
  * Behind a tunnel or proxy: the URL the sender used.
  */
-public_url: string | null, };
+public_url: string | null, 
+/**
+ * The rules that applied to it and what they did; `None` when no rule matched.
+ */
+rule: RuleOutcome | null, };
 
 export type Page = { items: Array<DeliverySummary>, next_cursor: number | null, 
 /**
@@ -264,6 +272,20 @@ sent: boolean,
  * Why no answer came, or the first line of the answer's body.
  */
 note: string | null, };
+
+export type RuleOutcome = { 
+/**
+ * The rules applied, in order.
+ */
+rules: Array<string>, 
+/**
+ * What they did, in words ("answered 503; forwarded to 2 targets").
+ */
+did: string, 
+/**
+ * Why a rule's answer could not be made; the endpoint's answer was given instead.
+ */
+error?: string, };
 
 export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "check", run: CheckSummary, } | { "type": "lagged", missed: number, };
 

@@ -2,6 +2,7 @@ import { useVirtualizer } from "@tanstack/react-virtual";
 import { memo, useEffect, useLayoutEffect, useState } from "react";
 import type { DeliverySummary } from "../api/types.gen";
 import { exactTime, formatSize, relativeTime, visible } from "../lib/format";
+import { ruleTitle } from "./detail/rules";
 import type { DeliveryList as ListState } from "../lib/useDeliveries";
 import { useVendorName } from "../lib/useVendorNames";
 import { DuplicateBadge, HandlerAnswerBadge, MethodTag, SignatureBadge, StatusCode } from "./Badges";
@@ -190,8 +191,13 @@ const Row = memo(function Row({ row, index, now, selected, onSelect, onOpen, onC
         {formatSize(row.body_size)}
         {row.truncated && <span className="warn-mark"> ✂</span>}
       </span>
-      <span className="num cell-status">
+      <span
+        className="num cell-status"
+        title={row.rule ? ruleTitle(row.rule) : undefined}
+        data-testid={row.rule ? "row-rule" : undefined}
+      >
         <StatusCode status={row.response_status} />
+        {row.rule && <span className="rule-mark"> ⚑</span>}
       </span>
       <span>
         <HandlerAnswerBadge handler={row.handler} />

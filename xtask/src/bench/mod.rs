@@ -285,11 +285,18 @@ fn plan_json(p: &Plan) -> Value {
 /// A fresh data directory with a config: durable acks, retention out of the way, and with
 /// `signed` an endpoint bound to Cooledge with the benchmark's secret.
 fn fresh_data_dir(plan: &Plan, name: &str, signed: bool) -> Result<PathBuf> {
-    fresh_data_dir_learning(plan, name, signed, true)
+    fresh_data_dir_with(plan, name, signed, true, "")
 }
 
-/// [`fresh_data_dir`], with schema learning on or off (`capture.learn_schemas`).
-fn fresh_data_dir_learning(plan: &Plan, name: &str, signed: bool, learn: bool) -> Result<PathBuf> {
+/// [`fresh_data_dir`], with schema learning on or off (`capture.learn_schemas`) and `extra`
+/// config at its end.
+fn fresh_data_dir_with(
+    plan: &Plan,
+    name: &str,
+    signed: bool,
+    learn: bool,
+    extra: &str,
+) -> Result<PathBuf> {
     let dir = plan.out.join(name);
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir)?;
@@ -305,6 +312,7 @@ fn fresh_data_dir_learning(plan: &Plan, name: &str, signed: bool, learn: bool) -
             tools::SECRET
         ));
     }
+    config.push_str(extra);
     std::fs::write(dir.join("hookscope.toml"), config)?;
     Ok(dir)
 }
@@ -384,25 +392,29 @@ fn capture(plan: &Plan) -> Result<Value> {
     peer.stop();
     print_load("Mockoon CLI, transaction log on", &mockoon);
 
-    let measure = |name: &str, signed: bool, learn: bool| -> Result<(Load, f64, u64)> {
-        let dir = fresh_data_dir_learning(plan, name, signed, learn)?;
-        let mut hs = start_hookscope(&dir)?;
-        let load = run(&format!("http://{}/hooks/bench", hs.addr))?;
-        let (_, peak) = tools::rss_mb(hs.child.id());
-        let stored = api::api_json(&hs.api, "/api")?["deliveries"]
-            .as_u64()
-            .unwrap_or(0);
-        hs.stop();
-        let _ = std::fs::remove_dir_all(&dir);
-        Ok((load, peak, stored))
-    };
-    let (durable, durable_peak, durable_stored) = measure("data-durable", false, true)?;
+    let measure =
+        |name: &str, signed: bool, learn: bool, extra: &str| -> Result<(Load, f64, u64)> {
+            let dir = fresh_data_dir_with(plan, name, signed, learn, extra)?;
+            let mut hs = start_hookscope(&dir)?;
+            let load = run(&format!("http://{}/hooks/bench", hs.addr))?;
+            let (_, peak) = tools::rss_mb(hs.child.id());
+            let stored = api::api_json(&hs.api, "/api")?["deliveries"]
+                .as_u64()
+                .unwrap_or(0);
+            hs.stop();
+            let _ = std::fs::remove_dir_all(&dir);
+            Ok((load, peak, stored))
+        };
+    let (durable, durable_peak, durable_stored) = measure("data-durable", false, true, "")?;
     print_load("hookscope, durable acks", &durable);
-    let (signed, signed_peak, signed_stored) = measure("data-signed", true, true)?;
+    let (signed, signed_peak, signed_stored) = measure("data-signed", true, true, "")?;
     print_load("hookscope, + decode, verify, dedupe", &signed);
     let (unlearned, unlearned_peak, unlearned_stored) =
-        measure("data-signed-unlearned", true, false)?;
+        measure("data-signed-unlearned", true, false, "")?;
     print_load("hookscope, the same, learning off", &unlearned);
+    let (ruled, ruled_peak, ruled_stored) =
+        measure("data-signed-rules", true, true, &twenty_rules())?;
+    print_load("hookscope, the same, 20 rules", &ruled);
 
     Ok(json!({
         "baseline": load_json(&baseline, None),
@@ -418,7 +430,33 @@ fn capture(plan: &Plan) -> Result<Value> {
         "hookscope_signed_learning_off": merge(load_json(&unlearned, Some(&baseline)), json!({
             "peak_rss_mb": unlearned_peak, "stored": unlearned_stored,
         })),
+        "hookscope_signed_rules": merge(load_json(&ruled, Some(&baseline)), json!({
+            "peak_rss_mb": ruled_peak, "stored": ruled_stored, "rules": 20,
+            "vs_no_rules": ruled.per_second / signed.per_second.max(1e-9),
+        })),
     }))
+}
+
+/// Twenty rules as a user with several services might write them: nineteen that the load never
+/// matches (event types, headers, body values, paths), each tried in turn, and a last one that
+/// matches every delivery and answers with a templated header.
+fn twenty_rules() -> String {
+    let mut rules = String::new();
+    for i in 0..19 {
+        let when = match i % 4 {
+            0 => format!("event = \"never.{i}.*\""),
+            1 => format!("headers = {{ \"X-Route-{i}\" = \"*\" }}"),
+            2 => format!("body = {{ \"/never/{i}\" = {i} }}"),
+            _ => format!("path = \"/other/{i}/*\""),
+        };
+        rules.push_str(&format!(
+            "\n[[rules]]\nname = \"route {i}\"\nmatch = {{ {when} }}\ndo = {{ forward = \"http://127.0.0.1:9/service-{i}\" }}\n"
+        ));
+    }
+    rules.push_str(
+        "\n[[rules]]\nname = \"answer\"\nmatch = { vendor = \"cooledge\" }\ndo = { status = 200, headers = { \"X-Event\" = \"{{ event.type }}\" } }\n",
+    );
+    rules
 }
 
 fn merge(mut a: Value, b: Value) -> Value {

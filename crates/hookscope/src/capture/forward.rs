@@ -77,4 +77,8 @@ pub trait Forward: Send + Sync + 'static {
 
     /// Says that `attempt`, a forward not sent, was stored with delivery `id`.
     fn not_sent(&self, id: i64, attempt: &NewAttempt);
+
+    /// Stores `attempt`, a forward of stored delivery `id` decided against after it was stored
+    /// (a rule's target whose queue is full), and says so.
+    fn record_not_sent(&self, id: i64, attempt: NewAttempt) -> BoxFuture<'static, ()>;
 }

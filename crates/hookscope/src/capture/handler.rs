@@ -6,8 +6,9 @@
 use std::sync::Arc;
 
 use axum::extract::{Request, State};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use bytes::Bytes;
+use futures_util::future::BoxFuture;
 use http::{HeaderValue, StatusCode, header};
 use tracing::Instrument;
 
@@ -20,6 +21,7 @@ use crate::config::{
 use crate::head;
 use crate::model::{NewDelivery, now_us};
 use crate::profile::{Decoded, LiveRegistry, Received, failed_analysis};
+use crate::rules::{Decided, Facts, Forwarding};
 use crate::store::Writer;
 
 /// Shared by every capture request.
@@ -38,6 +40,8 @@ pub struct CaptureState {
     pub in_flight: Arc<std::sync::atomic::AtomicU64>,
     /// What a sender is told its delivery is: an opaque id, never the store's number.
     pub ack: crate::ack::AckIds,
+    /// The rules in force, swapped whole when they are reloaded.
+    pub rules: Arc<crate::rules::LiveRules>,
 }
 
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
@@ -120,6 +124,36 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     let mut status = route.status(&incoming);
     let endpoint = route.endpoint.map(|e| e.path.clone());
 
+    // The rules that can match, with their answers rendered; the store decides among them once
+    // it has counted the arrival. A request refused at capture is answered as refused.
+    let rules = state.rules.current();
+    let considered = (!rules.is_empty() && incoming.refused.is_none())
+        .then(|| {
+            let a = &decoded.analysis;
+            rules.consider(&Facts {
+                method: parts.method.as_str(),
+                path: &incoming.path,
+                query: incoming.query.as_deref(),
+                headers: &parts.headers,
+                body: &incoming.body,
+                endpoint: endpoint.as_deref(),
+                vendor: a.vendor.as_deref(),
+                event_type: a.event.event_type.as_deref(),
+                event_id: a.event.id.as_deref(),
+                signature: Some(a.signature.status.as_str()),
+            })
+        })
+        .filter(|c| !c.is_empty())
+        .map(Box::new);
+    // Where a delivery a rule may match is forwarded is known once it is decided.
+    let ruled = considered.is_some();
+    let endpoint_forward = route.forward;
+    let route = Route {
+        forward: route.forward.filter(|_| !ruled),
+        pass_through: route.pass_through && !ruled,
+        ..route
+    };
+
     // Decided before the delivery is stored: a forward that will not be sent (its target's
     // queue is full) is stored with it, in the same transaction, and adds no write of its own.
     let admitted = route.forward.map(|fwd| {
@@ -194,10 +228,22 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         decoded: Some(Box::new(decoded)),
         imported: false,
         not_sent: not_sent.clone(),
+        rules: considered,
     };
+    // Kept for forwards decided by the rules, after the delivery is stored.
+    let kept = ruled.then(|| Captured {
+        id: 0,
+        method: delivery.method.clone(),
+        path: delivery.path.clone(),
+        query: delivery.query.clone(),
+        endpoint: delivery.endpoint.clone(),
+        head: delivery.head.clone(),
+        body: delivery.body.clone(),
+        pass_through: false,
+    });
 
-    let id = match state.writer.insert(delivery).await {
-        Ok(id) => id,
+    let (id, decided) = match state.writer.insert_deciding(delivery).await {
+        Ok(stored) => stored,
         Err(e) => {
             // The writer says once that the disk is full; a line per refused delivery would
             // only fill the log (and the disk, when they share it).
@@ -213,6 +259,20 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     tracing::debug!(status = status.as_u16(), "delivery stored");
 
     let opaque = state.ack.encode(id);
+    if let (Some(decided), Some(captured)) = (decided, kept) {
+        return ruled_answer(
+            &state,
+            &route,
+            endpoint_forward,
+            *decided,
+            captured,
+            id,
+            &opaque,
+            status,
+            close,
+        )
+        .await;
+    }
     if let Some(attempt) = not_sent {
         state.forwarder.not_sent(id, &attempt);
         if route.pass_through {
@@ -243,6 +303,111 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         // Refused for want of room: a sender may come back in a moment.
         resp.headers_mut()
             .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+    }
+    respond::closing(resp, close)
+}
+
+/// Answers and forwards a stored delivery as the rules decided: their targets (or the
+/// endpoint's, or none), then their answer (or the endpoint's where they set none).
+#[allow(clippy::too_many_arguments)]
+async fn ruled_answer(
+    state: &Arc<CaptureState>,
+    route: &Route<'_>,
+    endpoint_forward: Option<&ForwardConfig>,
+    decided: Decided,
+    mut captured: Captured,
+    id: i64,
+    opaque: &str,
+    status: StatusCode,
+    close: bool,
+) -> Response {
+    let d = decided.decision;
+    if !d.errors.is_empty() {
+        tracing::warn!(errors = %d.errors.join("; "), "a rule's answer could not be made; the endpoint's was given");
+    }
+    captured.id = id;
+    let path_mode = endpoint_forward.map(|f| f.path).unwrap_or_default();
+    let targets: Vec<ForwardConfig> = match &d.forward {
+        Forwarding::AsEndpoint => endpoint_forward.cloned().into_iter().collect(),
+        Forwarding::Skip => Vec::new(),
+        Forwarding::To(list) => list
+            .iter()
+            .map(|to| ForwardConfig {
+                to: to.clone(),
+                path: path_mode,
+                pass_through: false,
+            })
+            .collect(),
+    };
+    let pass_through = d.pass_through
+        || (matches!(d.forward, Forwarding::AsEndpoint)
+            && endpoint_forward.is_some_and(|f| f.pass_through));
+    let mut relayed: Option<BoxFuture<'static, crate::model::Outcome>> = None;
+    for (i, fwd) in targets.into_iter().enumerate() {
+        let arrival = Arrival {
+            method: &captured.method,
+            path: &captured.path,
+            query: captured.query.as_deref(),
+            endpoint: captured.endpoint.as_deref(),
+            body_len: captured.body.len(),
+            truncated: false,
+        };
+        let relay = pass_through && i == 0;
+        match state.forwarder.admit(&fwd, &arrival) {
+            Admission::Queued(place) => {
+                let mut one = captured.clone();
+                one.pass_through = relay;
+                let run = state.forwarder.forward(fwd, one, place);
+                if relay {
+                    relayed = Some(run);
+                } else {
+                    tokio::spawn(run);
+                }
+            }
+            Admission::NotSent(attempt) => {
+                if relay {
+                    let outcome = attempt.outcome.clone();
+                    relayed = Some(Box::pin(async move { outcome }) as BoxFuture<'static, _>);
+                }
+                tokio::spawn(state.forwarder.record_not_sent(id, *attempt));
+            }
+        }
+    }
+    if let Some(run) = relayed {
+        return respond::closing(respond::passed_through(opaque, run.await), close);
+    }
+    let status = d
+        .status
+        .and_then(|s| StatusCode::from_u16(s).ok())
+        .unwrap_or(status);
+    if let Some(delay) = d.delay.filter(|d| !d.is_zero()) {
+        tokio::time::sleep(delay).await;
+    }
+    let mut resp = match (&d.body, route.custom) {
+        (Some(body), _) => {
+            // A body that reads as JSON says so; a rule's own Content-Type replaces it.
+            let kind = if serde_json::from_str::<serde::de::IgnoredAny>(body).is_ok() {
+                "application/json"
+            } else {
+                "text/plain; charset=utf-8"
+            };
+            (status, [(header::CONTENT_TYPE, kind)], body.clone()).into_response()
+        }
+        (None, Some(custom)) => {
+            let custom = ResponseConfig {
+                delay: if d.delay.is_some() {
+                    None
+                } else {
+                    custom.delay
+                },
+                ..custom.clone()
+            };
+            respond::custom(&custom, status, opaque).await
+        }
+        (None, None) => respond::ack(status, opaque),
+    };
+    for (name, value) in d.headers {
+        resp.headers_mut().insert(name, value);
     }
     respond::closing(resp, close)
 }

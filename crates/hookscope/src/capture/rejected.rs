@@ -63,6 +63,7 @@ pub(super) fn rejected_delivery(
     Some(NewDelivery {
         forwarded,
         not_sent: None,
+        rules: None,
         received_at_us: now_us(),
         method,
         path: path.to_owned(),

@@ -40,6 +40,9 @@ pub struct Config {
     pub store: StoreConfig,
     pub retention: RetentionConfig,
     pub endpoints: Vec<EndpointConfig>,
+    /// What is answered and where deliveries are forwarded, by what they say; tried in order
+    /// after an endpoint's own.
+    pub rules: Vec<RuleConfig>,
     pub desktop: DesktopConfig,
 }
 
@@ -280,6 +283,7 @@ impl Config {
 
     fn validate(&self) -> std::result::Result<(), String> {
         validate_endpoints(&self.endpoints)?;
+        check_rules("rules", &self.rules)?;
         if let Some(fwd) = &self.capture.forward {
             crate::target::check_target(&fwd.to).map_err(|e| format!("capture.forward: {e}"))?;
         }

@@ -210,6 +210,7 @@ pub async fn store(
         let delivery = NewDelivery {
             forwarded,
             not_sent: None,
+            rules: None,
             received_at_us: item.received_at_us,
             method: item.method,
             path: item.path,

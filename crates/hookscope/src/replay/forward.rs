@@ -368,4 +368,30 @@ impl Forward for Forwarder {
     fn not_sent(&self, id: i64, attempt: &NewAttempt) {
         Forwarder::not_sent(self, id, attempt);
     }
+
+    fn record_not_sent(&self, id: i64, mut attempt: NewAttempt) -> BoxFuture<'static, ()> {
+        let forwarder = self.clone();
+        Box::pin(async move {
+            Forwarder::not_sent(&forwarder, id, &attempt);
+            attempt.delivery_id = Some(id);
+            let store = forwarder.store.clone();
+            let recorded =
+                tokio::task::spawn_blocking(move || store.record_attempt(attempt, None)).await;
+            match recorded {
+                Ok(Ok(recorded)) => {
+                    if let Some(handler) = recorded.handler {
+                        forwarder.events.publish(StreamEvent::Answered {
+                            id,
+                            handler,
+                            response_status: None,
+                        });
+                    }
+                }
+                Ok(Err(e)) => {
+                    tracing::error!(error = %e, "a forward not sent could not be recorded")
+                }
+                Err(e) => tracing::error!(error = %e, "a forward not sent could not be recorded"),
+            }
+        })
+    }
 }

@@ -691,6 +691,25 @@ impl Decision {
     }
 }
 
+/// A delivery's decision with the summary stored of it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Decided {
+    pub decision: Decision,
+    pub outcome: Option<RuleOutcome>,
+}
+
+impl Decided {
+    pub fn new(decision: Decision) -> Decided {
+        let outcome = decision.outcome();
+        Decided { decision, outcome }
+    }
+
+    /// The status a delivery is answered (and stored) with: the rules', else `otherwise`.
+    pub fn status(decided: Option<&Decided>, otherwise: u16) -> u16 {
+        decided.and_then(|d| d.decision.status).unwrap_or(otherwise)
+    }
+}
+
 /// The rules in force, swapped whole on reload: a delivery is decided by one set, never by a
 /// half-loaded one.
 #[derive(Debug)]

@@ -10,6 +10,7 @@ use crate::model::{
     format_time_us,
 };
 use crate::profile::Analysis;
+use crate::rules::Decided;
 
 /// A summary's columns, from `deliveries d LEFT JOIN events e ON e.id = d.event_ref`.
 pub(super) const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
@@ -17,14 +18,14 @@ pub(super) const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.pa
      d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
      e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported, \
      d.handler_attempt, d.handler_status, d.handler_latency_us, d.handler_note, d.handler_kind, \
-     d.client_addr, d.public_url";
+     d.client_addr, d.public_url, d.rule";
 
 pub(super) const SUMMARY_JOIN: &str = "LEFT JOIN events e ON e.id = d.event_ref";
 
 pub(super) const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id = d.event_ref";
 
 /// Columns of the summary, for reads that add their own after them.
-pub(super) const SUMMARY_LEN: usize = 31;
+pub(super) const SUMMARY_LEN: usize = 32;
 
 pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
@@ -82,6 +83,9 @@ pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
     Ok(DeliverySummary {
         client_addr: row.get(29)?,
         public_url: row.get(30)?,
+        rule: row
+            .get::<_, Option<String>>(31)?
+            .and_then(|json| serde_json::from_str(&json).ok()),
         handler,
         pinned: row.get(22)?,
         imported: row.get(23)?,
@@ -122,7 +126,9 @@ pub(super) fn insert(
     d: &NewDelivery,
     event: Option<&(i64, Duplicate, Option<i64>)>,
     handler: Option<&HandlerAnswer>,
+    decided: Option<&Decided>,
 ) -> Result<(i64, u64)> {
+    let rule = decided.and_then(|r| r.outcome.as_ref());
     let stored_bytes = (d.head.len() + d.body.len()) as u64;
     let a = d.decoded.as_deref();
     let mut stmt = conn.prepare_cached(
@@ -131,10 +137,10 @@ pub(super) fn insert(
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
              warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported,
              tenant, client_addr, public_url, ord, handler_attempt, handler_kind,
-             handler_status, handler_latency_us, handler_note, handler)
+             handler_status, handler_latency_us, handler_note, handler, rule)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
              ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,
-             ?34, ?35, ?36)",
+             ?34, ?35, ?36, ?37)",
     )?;
     let mut ord = order::first_place(d.received_at_us);
     // A place taken (by another delivery of the same microsecond) fails only this statement;
@@ -153,7 +159,7 @@ pub(super) fn insert(
         d.body.len() as u64,
         stored_bytes,
         d.truncated,
-        d.response_status,
+        Decided::status(decided, d.response_status),
         d.note,
         a.and_then(|a| a.analysis.vendor.as_deref()),
         a.and_then(|a| a.analysis.event.event_type.as_deref()),
@@ -178,6 +184,7 @@ pub(super) fn insert(
             .map(|h| (h.latency_ms * 1000.0).round() as i64),
         handler.and_then(|h| h.note.as_deref()),
         handler.map_or_else(String::new, |h| HandlerAnswer::class(h.status)),
+        rule.map(|r| serde_json::to_string(r).unwrap_or_default()),
     ]) {
         if !order::is_taken(&e) {
             return Err(e.into());
@@ -247,11 +254,13 @@ pub(super) fn summary_of(
     d: &NewDelivery,
     duplicate: Option<Duplicate>,
     handler: Option<HandlerAnswer>,
+    decided: Option<&Decided>,
 ) -> DeliverySummary {
     let a = d.decoded.as_deref().map(|d| &d.analysis);
     DeliverySummary {
         client_addr: d.forwarded.as_ref().and_then(|f| f.client.clone()),
         public_url: d.forwarded.as_ref().and_then(|f| f.public_url.clone()),
+        rule: decided.and_then(|r| r.outcome.clone()),
         handler,
         pinned: false,
         imported: d.imported,
@@ -274,7 +283,7 @@ pub(super) fn summary_of(
         body_size: d.body_size,
         stored_size: d.body.len() as u64,
         truncated: d.truncated,
-        response_status: d.response_status,
+        response_status: Decided::status(decided, d.response_status),
         note: d.note.clone(),
     }
 }

@@ -52,6 +52,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0011_facet_hours.sql")),
     M::up(include_str!("../../migrations/0012_checks.sql")),
     M::up(include_str!("../../migrations/0013_learned.sql")),
+    M::up(include_str!("../../migrations/0014_rules.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -16,6 +16,7 @@ use crate::events::{Bus, Keeper, StreamEvent};
 use crate::learn::Learner;
 use crate::model::{Duplicate, NewAttempt, NewDelivery};
 use crate::profile::Decoded;
+use crate::rules::Decided;
 
 /// Most jobs one transaction takes; more wait for the next.
 const MAX_BATCH: usize = 1024;
@@ -41,7 +42,7 @@ const SAVE_LEARNED_EVERY: std::time::Duration = std::time::Duration::from_millis
 pub(super) enum Job {
     Insert {
         delivery: Box<NewDelivery>,
-        reply: oneshot::Sender<Result<i64>>,
+        reply: oneshot::Sender<Result<(i64, Option<Box<Decided>>)>>,
     },
     Delete {
         id: i64,
@@ -108,6 +109,21 @@ impl WriterThread {
 impl Writer {
     /// Stores a delivery; resolves with its id once the transaction holding it has committed.
     pub async fn insert(&self, delivery: NewDelivery) -> Result<i64> {
+        let (reply, rx) = oneshot::channel();
+        self.send(Job::Insert {
+            delivery: Box::new(delivery),
+            reply,
+        })
+        .await?;
+        rx.await.map_err(|_| Error::WriterGone)?.map(|(id, _)| id)
+    }
+
+    /// Stores a delivery as [`Writer::insert`] does, deciding among the rules it carries once
+    /// its arrival is counted; returns its id and that decision.
+    pub async fn insert_deciding(
+        &self,
+        delivery: NewDelivery,
+    ) -> Result<(i64, Option<Box<Decided>>)> {
         let (reply, rx) = oneshot::channel();
         self.send(Job::Insert {
             delivery: Box::new(delivery),
@@ -322,6 +338,7 @@ enum Done {
         id: i64,
         duplicate: Option<Duplicate>,
         handler: Option<crate::model::HandlerAnswer>,
+        decided: Option<Box<Decided>>,
     },
     Deleted {
         id: i64,
@@ -697,8 +714,19 @@ impl WriterState {
                         )),
                         None => None,
                     };
-                    let (id, b) =
-                        deliveries::insert(&tx, named, delivery, event.as_ref(), handler.as_ref())?;
+                    // The rules that wait on the arrival are decided now that it is counted.
+                    let decided = delivery.rules.as_ref().map(|rules| {
+                        let arrival = event.as_ref().map(|e| (e.1.kind.as_str(), e.1.attempt));
+                        Box::new(Decided::new(rules.decide(arrival)))
+                    });
+                    let (id, b) = deliveries::insert(
+                        &tx,
+                        named,
+                        delivery,
+                        event.as_ref(),
+                        handler.as_ref(),
+                        decided.as_deref(),
+                    )?;
                     debug_assert_eq!(id, next, "ids are assigned in order");
                     (last_id, newest_gone) = (id, false);
                     count += 1;
@@ -708,6 +736,7 @@ impl WriterState {
                         id,
                         duplicate: event.map(|e| e.1),
                         handler,
+                        decided,
                     }
                 }
                 Job::Delete { id, .. } => {
@@ -802,6 +831,7 @@ fn event_for(job: &Job, done: &Done) -> Option<StreamEvent> {
                 id,
                 duplicate,
                 handler,
+                decided,
             },
         ) => Some(StreamEvent::Delivery {
             delivery: Box::new(deliveries::summary_of(
@@ -809,6 +839,7 @@ fn event_for(job: &Job, done: &Done) -> Option<StreamEvent> {
                 delivery,
                 duplicate.clone(),
                 handler.clone(),
+                decided.as_deref(),
             )),
         }),
         (Job::Delete { .. }, Done::Deleted { id, existed: true }) => {
@@ -835,8 +866,8 @@ fn event_for(job: &Job, done: &Done) -> Option<StreamEvent> {
 /// Answers a committed job. A receiver that is gone (its request was cancelled) needs no answer.
 fn reply(job: Job, done: Done) {
     match (job, done) {
-        (Job::Insert { reply, .. }, Done::Inserted { id, .. }) => {
-            let _ = reply.send(Ok(id));
+        (Job::Insert { reply, .. }, Done::Inserted { id, decided, .. }) => {
+            let _ = reply.send(Ok((id, decided)));
         }
         (Job::Delete { reply, .. }, Done::Deleted { existed, .. }) => {
             let _ = reply.send(Ok(existed));

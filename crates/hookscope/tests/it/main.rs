@@ -23,6 +23,7 @@ mod process;
 mod profiles;
 mod replay;
 mod router;
+mod rules;
 mod sdk_vectors;
 mod search;
 mod send;

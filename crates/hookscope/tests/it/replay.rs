@@ -19,18 +19,18 @@ use tokio_util::sync::CancellationToken;
 
 /// What the target received: method, path and query, headers in order, body.
 #[derive(Debug, Clone)]
-struct Received {
-    method: String,
-    uri: String,
-    headers: Vec<(String, Vec<u8>)>,
-    body: Bytes,
-    at: Instant,
+pub(crate) struct Received {
+    pub method: String,
+    pub uri: String,
+    pub headers: Vec<(String, Vec<u8>)>,
+    pub body: Bytes,
+    pub at: Instant,
 }
 
-type Log = Arc<Mutex<Vec<Received>>>;
+pub(crate) type Log = Arc<Mutex<Vec<Received>>>;
 
 /// A handler that records every request; `/fail` answers 500, everything else 201.
-async fn target() -> (SocketAddr, Log) {
+pub(crate) async fn target() -> (SocketAddr, Log) {
     let log: Log = Arc::default();
     async fn record(State(log): State<Log>, req: Request) -> (http::StatusCode, &'static str) {
         let (parts, body) = req.into_parts();
@@ -671,7 +671,7 @@ async fn the_cli_replays_with_or_without_a_running_server() {
 }
 
 /// The attempts of a delivery, once `n` are recorded (forwards are recorded beside the answer).
-async fn attempts(t: &TestServer, id: i64, n: usize) -> Vec<Value> {
+pub(crate) async fn attempts(t: &TestServer, id: i64, n: usize) -> Vec<Value> {
     for _ in 0..200 {
         let (_, history) = t.api_get(&format!("/api/deliveries/{id}/attempts")).await;
         let items = history["items"].as_array().cloned().unwrap_or_default();

@@ -27,6 +27,7 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         imported: false,
         forwarded: None,
         not_sent: None,
+        rules: None,
     }
 }
 

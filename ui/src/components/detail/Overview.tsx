@@ -88,6 +88,21 @@ export function Overview({
           note={d.note}
         />
         <Fact label="Sender got" value={String(d.response_status)} note="the answer this delivery was given" />
+        {d.rule && (
+          <>
+            <dt>Rule</dt>
+            <dd data-testid="overview-rule">
+              <span className="mono">{d.rule.rules.join(", ")}</span>
+              <span className="fact-note"> {d.rule.did}</span>
+              {d.rule.error && (
+                <span className="fact-note warn" data-testid="overview-rule-error">
+                  {" "}
+                  (its answer could not be made, so the endpoint's was given: {visible(d.rule.error)})
+                </span>
+              )}
+            </dd>
+          </>
+        )}
         {d.handler && (
           <>
             <dt>Handler answered</dt>

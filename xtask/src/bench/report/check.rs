@@ -19,6 +19,7 @@ pub fn check_report(dir: &Path) -> Result<()> {
         "hookscope_durable",
         "hookscope_signed",
         "hookscope_signed_learning_off",
+        "hookscope_signed_rules",
     ] {
         let v = &j["capture"][key];
         for field in ["per_second", "p50_ms", "p99_ms", "p999_ms"] {

@@ -51,6 +51,10 @@ impl Report {
                     "hookscope_signed_learning_off",
                     "hookscope serve, the same without schema learning",
                 ),
+                (
+                    "hookscope_signed_rules",
+                    "hookscope serve, the same with 20 rules in force",
+                ),
             ] {
                 let v = &j["capture"][key];
                 let ratio = v["ratio_to_baseline"]

@@ -136,6 +136,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 imported: false,
                 forwarded: None,
                 not_sent: None,
+                rules: None,
             };
             pending.push(writer.insert(delivery));
             if n as u64 + 1 == nine_tenths {

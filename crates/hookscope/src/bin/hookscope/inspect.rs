@@ -343,6 +343,15 @@ pub fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
     if let Some(note) = &s.note {
         writeln!(out, "# {note}")?;
     }
+    if let Some(rule) = &s.rule {
+        writeln!(out, "# rule {}: {}", rule.rules.join(", "), rule.did)?;
+        if let Some(error) = &rule.error {
+            writeln!(
+                out,
+                "# its answer could not be made, so the endpoint's was given: {error}"
+            )?;
+        }
+    }
     describe(
         &mut out,
         s.vendor.as_deref(),

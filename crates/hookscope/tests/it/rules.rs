@@ -1,0 +1,300 @@
+//! Rules on real HTTP: deliveries routed by event type to two recording handlers, fanned out to
+//! three targets with one down, answered from templates, answered 503 twice and then 200 to a
+//! sender that retries, and a template that fails; each delivery says which rule matched.
+
+use std::time::Duration;
+
+use serde_json::{Value, json};
+
+use crate::common::{TestServer, start};
+use crate::replay::{attempts, target};
+
+/// A Stripe-shaped event (the endpoint binds Stripe; no secret, so its signature is unchecked).
+fn event(id: &str, kind: &str) -> String {
+    json!({
+        "id": id, "object": "event", "type": kind, "created": 1_700_000_000,
+        "data": { "object": { "id": format!("obj_{id}"), "amount": 1200 } }
+    })
+    .to_string()
+}
+
+async fn send(t: &TestServer, body: &str, headers: &[(&str, &str)]) -> reqwest::Response {
+    let mut req = t
+        .http
+        .post(t.capture_url("/hooks/stripe"))
+        .header("content-type", "application/json")
+        .body(body.to_owned());
+    for (n, v) in headers {
+        req = req.header(*n, *v);
+    }
+    req.send().await.unwrap()
+}
+
+/// The newest stored delivery, as the API lists it.
+async fn newest(t: &TestServer) -> Value {
+    let (_, page) = t.api_get("/api/deliveries?limit=1").await;
+    page["items"][0].clone()
+}
+
+fn closed_port() -> std::net::SocketAddr {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn rules_route_by_event_type_and_fan_out_with_one_target_down() {
+    let (orders, orders_log) = target().await;
+    let (invoices, invoices_log) = target().await;
+    let (audit, audit_log) = target().await;
+    let down = closed_port();
+    let t = start(&format!(
+        r#"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+
+[[rules]]
+name = "invoices"
+match = {{ event = "invoice.*" }}
+do = {{ forward = "http://{invoices}/invoices" }}
+
+[[rules]]
+name = "orders everywhere"
+match = {{ event = ["order.*", "charge.*"] }}
+do = {{ forward = ["http://{orders}/orders", "http://{down}/gone", "http://{audit}/audit"] }}
+"#
+    ))
+    .await;
+
+    let resp = send(&t, &event("evt_1", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 200);
+    let invoice = newest(&t).await;
+    assert_eq!(invoice["rule"]["rules"], json!(["rules[0] (\"invoices\")"]));
+    let id = invoice["id"].as_i64().unwrap();
+    assert_eq!(attempts(&t, id, 1).await[0]["status"], 201);
+    assert_eq!(invoices_log.lock().unwrap().len(), 1);
+
+    let resp = send(&t, &event("evt_2", "order.created"), &[]).await;
+    assert_eq!(
+        resp.status(),
+        200,
+        "the sender is answered whatever the targets do"
+    );
+    let order = newest(&t).await;
+    assert_eq!(
+        order["rule"]["did"], "forwarded to 3 targets",
+        "{}",
+        order["rule"]
+    );
+    let id = order["id"].as_i64().unwrap();
+    let tries = attempts(&t, id, 3).await;
+    let by_url = |part: &str| {
+        tries
+            .iter()
+            .find(|a| a["url"].as_str().unwrap().contains(part))
+            .unwrap_or_else(|| panic!("no attempt to {part}: {tries:?}"))
+            .clone()
+    };
+    assert_eq!(by_url("/orders")["status"], 201);
+    assert_eq!(by_url("/audit")["status"], 201);
+    let gone = by_url("/gone");
+    assert_eq!(gone["status"], Value::Null);
+    assert!(
+        gone["error"]
+            .as_str()
+            .unwrap()
+            .contains("connection refused"),
+        "{gone}"
+    );
+    assert_eq!(orders_log.lock().unwrap().len(), 1);
+    assert_eq!(audit_log.lock().unwrap().len(), 1);
+    assert_eq!(
+        invoices_log.lock().unwrap().len(),
+        1,
+        "an order is no invoice"
+    );
+    assert_eq!(
+        orders_log.lock().unwrap()[0].body.as_ref(),
+        event("evt_2", "order.created").as_bytes(),
+        "the bytes as sent"
+    );
+
+    // No rule matches: stored, answered as the endpoint says, forwarded nowhere.
+    send(&t, &event("evt_3", "customer.created"), &[]).await;
+    let other = newest(&t).await;
+    assert_eq!(other["rule"], Value::Null);
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn templated_answers_take_values_from_the_request() {
+    let t = start(
+        r#"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+
+[[rules]]
+name = "echo"
+match = { method = "POST", headers = { "X-Request-Id" = "*" }, body = { "/data/object/amount" = 1200 } }
+do = { status = 202, headers = { "X-Echo" = "{{ headers['X-Request-Id'] }}" }, body = '{"received": "{{ body.data.object.id }}", "type": "{{ event.type }}"}' }
+"#,
+    )
+    .await;
+    let resp = send(
+        &t,
+        &event("evt_9", "invoice.paid"),
+        &[("X-Request-Id", "req-77")],
+    )
+    .await;
+    assert_eq!(resp.status(), 202);
+    assert_eq!(resp.headers()["x-echo"], "req-77");
+    assert_eq!(resp.headers()["content-type"], "application/json");
+    let body: Value = resp.json().await.unwrap();
+    assert_eq!(
+        body,
+        json!({ "received": "obj_evt_9", "type": "invoice.paid" })
+    );
+    let stored = newest(&t).await;
+    assert_eq!(
+        stored["response_status"], 202,
+        "the status stored is the one sent"
+    );
+    assert_eq!(
+        stored["rule"]["did"],
+        "answered 202; with its own body; set x-echo"
+    );
+    // The command line says it too (the store is shared; the server holds no lock on reads).
+    let shown = crate::common::ok(&crate::common::hookscope(
+        t.dir.path(),
+        &["show", &stored["id"].to_string()],
+    ));
+    assert!(
+        shown.contains("# rule rules[0] (\"echo\"): answered 202; with its own body; set x-echo"),
+        "{shown}"
+    );
+
+    // Without the header the rule does not match: the usual acknowledgement.
+    let resp = send(&t, &event("evt_10", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 200);
+    let ack: Value = resp.json().await.unwrap();
+    assert!(ack["id"].is_string(), "{ack}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn answering_503_twice_then_200_shows_the_senders_retries() {
+    let t = start(
+        r#"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+
+[[rules]]
+name = "fail twice"
+match = { arrival = "1..2" }
+do = { status = 503, headers = { "Retry-After" = "0" } }
+"#,
+    )
+    .await;
+    // A sender that retries until it gets a 2xx, as a vendor does.
+    let body = event("evt_retry", "invoice.paid");
+    let mut statuses = Vec::new();
+    for _ in 0..5 {
+        let resp = send(&t, &body, &[]).await;
+        statuses.push(resp.status().as_u16());
+        if resp.status().is_success() {
+            break;
+        }
+        assert_eq!(resp.headers()["retry-after"], "0");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    assert_eq!(statuses, [503, 503, 200]);
+    let (_, page) = t.api_get("/api/deliveries?limit=10").await;
+    let items = page["items"].as_array().unwrap();
+    let stored: Vec<(Value, Value, Value)> = items
+        .iter()
+        .rev()
+        .map(|d| {
+            (
+                d["response_status"].clone(),
+                d["duplicate"]["attempt"].clone(),
+                d["rule"]["rules"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        stored,
+        [
+            (json!(503), json!(1), json!(["rules[0] (\"fail twice\")"])),
+            (json!(503), json!(2), json!(["rules[0] (\"fail twice\")"])),
+            (json!(200), json!(3), Value::Null),
+        ]
+    );
+    // Another event starts its own count.
+    assert_eq!(
+        send(&t, &event("evt_other", "invoice.paid"), &[])
+            .await
+            .status(),
+        503
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_template_that_fails_falls_back_to_the_endpoint_answer_and_says_why() {
+    let t = start(
+        r#"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+response = { status = 200, body = "endpoint answer" }
+
+[[rules]]
+name = "broken"
+do = { status = 201, body = "{{ body.data | no_such_filter }}" }
+"#,
+    )
+    .await;
+    let resp = send(&t, &event("evt_b", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.unwrap(), "endpoint answer");
+    let stored = newest(&t).await;
+    let error = stored["rule"]["error"].as_str().unwrap();
+    assert!(
+        error.starts_with("rules[0] (\"broken\"): do.body: ") && error.contains("no_such_filter"),
+        "{error}"
+    );
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn a_rule_that_cannot_be_compiled_or_never_match_stops_the_start() {
+    for (rules, says) in [
+        (
+            "[[rules]]\ndo = { body = \"{{ body.id \" }\n",
+            "rules[0]: do.body: syntax error",
+        ),
+        (
+            "[[rules]]\nmatch = { vendor = \"strype\" }\n",
+            "match.vendor \"strype\" is not a known profile",
+        ),
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let config: hookscope::config::Config = toml::from_str(rules).unwrap();
+        let err = hookscope::server::Server::start(hookscope::server::InstanceSetup {
+            config,
+            db: dir.path().join("hookscope.db"),
+            data_dir: dir.path().to_owned(),
+            config_path: dir.path().join("hookscope.toml"),
+        })
+        .await
+        .err()
+        .expect("refused");
+        let text = err.to_string();
+        assert!(text.contains(says), "{text}");
+        assert!(text.contains("hookscope.toml"), "names the file: {text}");
+    }
+}
