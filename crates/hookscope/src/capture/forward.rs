@@ -79,6 +79,12 @@ pub trait Forward: Send + Sync + 'static {
     fn not_sent(&self, id: i64, attempt: &NewAttempt);
 
     /// Stores `attempt`, a forward of stored delivery `id` decided against after it was stored
-    /// (a rule's target whose queue is full), and says so.
-    fn record_not_sent(&self, id: i64, attempt: NewAttempt) -> BoxFuture<'static, ()>;
+    /// (a rule's target whose queue is full), and says so; `sender_got` is the status the
+    /// sender was relayed instead (pass-through), stored as its answer.
+    fn record_not_sent(
+        &self,
+        id: i64,
+        attempt: NewAttempt,
+        sender_got: Option<u16>,
+    ) -> BoxFuture<'static, ()>;
 }

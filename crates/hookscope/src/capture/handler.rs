@@ -364,12 +364,18 @@ async fn ruled_answer(
                     tokio::spawn(run);
                 }
             }
+            Admission::NotSent(attempt) if relay => {
+                // Stored before the sender hears it, as a relayed answer is.
+                let outcome = attempt.outcome.clone();
+                let sender_got = Some(super::relayed_status(&outcome));
+                state
+                    .forwarder
+                    .record_not_sent(id, *attempt, sender_got)
+                    .await;
+                relayed = Some(Box::pin(async move { outcome }) as BoxFuture<'static, _>);
+            }
             Admission::NotSent(attempt) => {
-                if relay {
-                    let outcome = attempt.outcome.clone();
-                    relayed = Some(Box::pin(async move { outcome }) as BoxFuture<'static, _>);
-                }
-                tokio::spawn(state.forwarder.record_not_sent(id, *attempt));
+                tokio::spawn(state.forwarder.record_not_sent(id, *attempt, None));
             }
         }
     }

@@ -369,21 +369,27 @@ impl Forward for Forwarder {
         Forwarder::not_sent(self, id, attempt);
     }
 
-    fn record_not_sent(&self, id: i64, mut attempt: NewAttempt) -> BoxFuture<'static, ()> {
+    fn record_not_sent(
+        &self,
+        id: i64,
+        mut attempt: NewAttempt,
+        sender_got: Option<u16>,
+    ) -> BoxFuture<'static, ()> {
         let forwarder = self.clone();
         Box::pin(async move {
             Forwarder::not_sent(&forwarder, id, &attempt);
             attempt.delivery_id = Some(id);
             let store = forwarder.store.clone();
             let recorded =
-                tokio::task::spawn_blocking(move || store.record_attempt(attempt, None)).await;
+                tokio::task::spawn_blocking(move || store.record_attempt(attempt, sender_got))
+                    .await;
             match recorded {
                 Ok(Ok(recorded)) => {
                     if let Some(handler) = recorded.handler {
                         forwarder.events.publish(StreamEvent::Answered {
                             id,
                             handler,
-                            response_status: None,
+                            response_status: sender_got,
                         });
                     }
                 }

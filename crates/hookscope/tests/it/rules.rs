@@ -298,3 +298,38 @@ async fn a_rule_that_cannot_be_compiled_or_never_match_stops_the_start() {
         assert!(text.contains("hookscope.toml"), "names the file: {text}");
     }
 }
+
+#[tokio::test]
+async fn pass_through_relays_the_first_targets_answer_and_stores_it() {
+    let (handler, log) = target().await;
+    let down = closed_port();
+    let t = start(&format!(
+        r#"
+[[endpoints]]
+path = "/hooks/stripe"
+vendor = "stripe"
+
+[[rules]]
+match = {{ event = "invoice.*" }}
+do = {{ forward = "http://{handler}/in", pass_through = true }}
+
+[[rules]]
+match = {{ event = "order.*" }}
+do = {{ forward = "http://{down}/in", pass_through = true }}
+"#
+    ))
+    .await;
+    let resp = send(&t, &event("evt_p", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 201, "the handler's answer");
+    assert_eq!(resp.text().await.unwrap(), "handled");
+    assert_eq!(log.lock().unwrap().len(), 1);
+    let stored = newest(&t).await;
+    assert_eq!(stored["response_status"], 201);
+
+    let resp = send(&t, &event("evt_q", "order.created"), &[]).await;
+    assert_eq!(resp.status(), 502, "no answer came from the target");
+    let stored = newest(&t).await;
+    assert_eq!(stored["response_status"], 502, "{stored}");
+    assert_eq!(stored["handler"]["status"], Value::Null);
+    t.stop().await;
+}
