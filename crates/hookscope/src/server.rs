@@ -21,6 +21,7 @@ use crate::model::CaptureStatus;
 use crate::net;
 use crate::profile::{LiveRegistry, Registry};
 use crate::replay::forward::{Backlog, ForwardLimits, Forwarded, Forwarder};
+use crate::rules::{LiveRules, RuleSet};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 
 /// Folder of the data directory holding the user's vendor profiles (`*.json`).
@@ -28,6 +29,70 @@ pub const VENDORS_DIR: &str = "vendors";
 
 /// How long the API's open connections (event streams) get once shutdown starts.
 const API_GRACE: Duration = Duration::from_secs(3);
+
+/// How often the config file is looked at for changed rules.
+const RULES_POLL: Duration = Duration::from_millis(500);
+
+/// The config's rules compiled, or why they cannot be: a pattern or template that does not
+/// compile, or a vendor no profile has (the rule could never match).
+fn compile_rules(config: &Config, profiles: &Registry) -> std::result::Result<RuleSet, String> {
+    for (i, rule) in config.rules.iter().enumerate() {
+        if let Some(vendor) = rule.when.vendor.iter().find(|v| profiles.get(v).is_none()) {
+            return Err(format!(
+                "{}: match.vendor {vendor:?} is not a known profile, so the rule would never match ({})",
+                rule.label(&format!("rules[{i}]")),
+                profiles
+                    .profiles()
+                    .map(|p| p.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ));
+        }
+    }
+    RuleSet::compile(&config.rules, &[]).map_err(|e| e.to_string())
+}
+
+/// Puts the rules of `path` in force whenever the file changes, until `rules` is dropped with
+/// the server. Each delivery is decided by one whole set, the old or the new; a file that does
+/// not load or compile leaves the rules in force, and the log says why.
+async fn watch_rules(
+    path: PathBuf,
+    rules: std::sync::Weak<LiveRules>,
+    registry: Arc<LiveRegistry>,
+) {
+    let stamp = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .ok()
+            .map(|m| (m.modified().ok(), m.len()))
+    };
+    let mut seen = stamp(&path);
+    let mut tick = tokio::time::interval(RULES_POLL);
+    loop {
+        tick.tick().await;
+        let Some(live) = rules.upgrade() else { return };
+        let now = stamp(&path);
+        if now == seen || now.is_none() {
+            seen = now;
+            continue;
+        }
+        seen = now;
+        let loaded = Config::load(&path, true)
+            .map_err(|e| e.to_string())
+            .and_then(|config| compile_rules(&config, &registry.current()));
+        match loaded {
+            Ok(set) => {
+                let count = set.len();
+                live.replace(set);
+                tracing::info!(rules = count, file = %path.display(), "rules reloaded");
+            }
+            Err(error) => tracing::warn!(
+                file = %path.display(),
+                %error,
+                "the rules were not reloaded; the ones in force stay"
+            ),
+        }
+    }
+}
 
 /// Where an instance keeps its data and how it is configured.
 #[derive(Debug, Clone)]
@@ -88,27 +153,10 @@ impl Instance {
                 });
             }
         }
-        let rules =
-            crate::rules::RuleSet::compile(&config.rules, &[]).map_err(|e| Error::Config {
-                path: config_path.clone(),
-                message: e.to_string(),
-            })?;
-        for (i, rule) in config.rules.iter().enumerate() {
-            if let Some(vendor) = rule.when.vendor.iter().find(|v| loaded.get(v).is_none()) {
-                return Err(Error::Config {
-                    path: config_path,
-                    message: format!(
-                        "{}: match.vendor {vendor:?} is not a known profile, so the rule would never match ({})",
-                        rule.label(&format!("rules[{i}]")),
-                        loaded
-                            .profiles()
-                            .map(|p| p.id.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", ")
-                    ),
-                });
-            }
-        }
+        let rules = compile_rules(&config, &loaded).map_err(|message| Error::Config {
+            path: config_path.clone(),
+            message,
+        })?;
         let registry = Arc::new(LiveRegistry::new(loaded));
         let ack = crate::ack::AckIds::load_or_create(&data_dir)?;
         let (writer, writer_thread) =
@@ -131,8 +179,13 @@ impl Instance {
             forwarder: Arc::new(forwarder.clone()),
             in_flight: Arc::default(),
             ack: ack.clone(),
-            rules: Arc::new(crate::rules::LiveRules::new(rules)),
+            rules: Arc::new(LiveRules::new(rules)),
         });
+        tokio::spawn(watch_rules(
+            config_path.clone(),
+            Arc::downgrade(&capture_state.rules),
+            registry.clone(),
+        ));
         let control = Control::new(Parts {
             store,
             writer: writer.clone(),

@@ -333,3 +333,73 @@ do = {{ forward = "http://{down}/in", pass_through = true }}
     assert_eq!(stored["handler"]["status"], Value::Null);
     t.stop().await;
 }
+
+#[tokio::test]
+async fn rules_reload_when_the_config_file_changes_with_no_delivery_lost_or_half_decided() {
+    const ENDPOINT: &str = "[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\n";
+    let t = start(ENDPOINT).await;
+    let file = t.dir.path().join("hookscope.toml");
+    // Two rules that change together: a delivery answered by the new set has both.
+    let new_set = format!(
+        "{ENDPOINT}\n[[rules]]\nname = \"teapot\"\ndo = {{ status = 418, continue = true }}\n\n\
+         [[rules]]\nname = \"marked\"\ndo = {{ headers = {{ \"X-Set\" = \"new\" }} }}\n"
+    );
+    let sender = {
+        let http = t.http.clone();
+        let url = t.capture_url("/hooks/stripe");
+        tokio::spawn(async move {
+            let mut seen = Vec::new();
+            for i in 0..400 {
+                let resp = http
+                    .post(&url)
+                    .header("content-type", "application/json")
+                    .body(event(&format!("evt_r{i}"), "invoice.paid"))
+                    .send()
+                    .await
+                    .unwrap();
+                let marked = resp.headers().get("x-set").is_some();
+                seen.push((resp.status().as_u16(), marked));
+                if resp.status() == 418 && seen.len() > 20 {
+                    break;
+                }
+                tokio::time::sleep(Duration::from_millis(10)).await;
+            }
+            seen
+        })
+    };
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    std::fs::write(&file, &new_set).unwrap();
+    let seen = sender.await.unwrap();
+    assert!(
+        seen.iter()
+            .all(|&(status, marked)| (status == 418) == marked),
+        "every answer is from one whole set: {seen:?}"
+    );
+    assert_eq!(seen.first(), Some(&(200, false)), "the old set first");
+    assert_eq!(
+        seen.last(),
+        Some(&(418, true)),
+        "then the new one, without a restart"
+    );
+    let (_, info) = t.api_get("/api").await;
+    assert_eq!(
+        info["deliveries"].as_u64(),
+        Some(seen.len() as u64),
+        "every delivery stored: {info}"
+    );
+
+    // A file whose rules do not compile leaves the rules in force.
+    std::fs::write(
+        &file,
+        format!("{ENDPOINT}\n[[rules]]\ndo = {{ body = \"{{{{ body.id \" }}\n"),
+    )
+    .unwrap();
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    assert_eq!(
+        send(&t, &event("evt_z", "invoice.paid"), &[])
+            .await
+            .status(),
+        418
+    );
+    t.stop().await;
+}
