@@ -9,8 +9,8 @@ use hookscope::check::{CheckRun, StartCheck};
 use hookscope::config::{DesktopConfig, EndpointConfig};
 use hookscope::contract::SpecImported;
 use hookscope::control::{
-    DesktopSettings, EndpointsSaved, LearnedSchema, SampleRequest, SampleSent, SchemaFormat,
-    SchemaSummary, Startup, UiSettings,
+    DesktopSettings, EndpointsSaved, LearnedSchema, RulesChecked, RulesInForce, SampleRequest,
+    SampleSent, SchemaFormat, SchemaSummary, Startup, TryRules, UiSettings,
 };
 use hookscope::model::{
     Attempt, CaptureStatus, CheckSummary, CurlCommand, Deleted, DeliveryDetail, Facets,
@@ -20,6 +20,7 @@ use hookscope::profile::VendorProfile;
 use hookscope::profile::spec::{ImportRequest, VendorRemoved};
 use hookscope::replay::jobs::StartReplay;
 use hookscope::replay::{EditedRequest, ReplayOptions};
+use hookscope::rules::{ReloadSource, RuleSources, RuleTrial};
 use hookscope::store::ListParams;
 use hookscope::target::PathMode;
 use hookscope::{Error, Result};
@@ -160,6 +161,36 @@ pub async fn save_endpoints(
     items: Vec<EndpointConfig>,
 ) -> Result<EndpointsSaved> {
     state.get()?.control.save_endpoints(items).await
+}
+
+/// The rules in force, as `GET /api/rules` gives them.
+#[tauri::command]
+pub async fn rules(state: State<'_, Started>) -> Result<RulesInForce> {
+    Ok(state.get()?.control.rules())
+}
+
+/// Saves the rules and puts them in force, as `PUT /api/rules` does.
+#[tauri::command]
+pub async fn save_rules(state: State<'_, Started>, rules: RuleSources) -> Result<RulesInForce> {
+    state.get()?.control.save_rules(rules).await
+}
+
+/// Each rule's problem, as `POST /api/rules/check` gives them.
+#[tauri::command]
+pub async fn check_rules(state: State<'_, Started>, rules: RuleSources) -> Result<RulesChecked> {
+    Ok(state.get()?.control.check_rules(&rules))
+}
+
+/// Reads the config file's rules again, as `POST /api/rules/reload` does.
+#[tauri::command]
+pub async fn reload_rules(state: State<'_, Started>) -> Result<RulesInForce> {
+    state.get()?.control.reload_rules(ReloadSource::Ui).await
+}
+
+/// What the rules would do with a stored delivery, as `POST /api/rules/try` says.
+#[tauri::command]
+pub async fn try_rules(state: State<'_, Started>, request: TryRules) -> Result<RuleTrial> {
+    state.get()?.control.try_rules(request).await
 }
 
 /// Makes a vendor profile from its OpenAPI or AsyncAPI description (`text`), as

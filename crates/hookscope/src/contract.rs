@@ -320,6 +320,15 @@ pub fn commands() -> Vec<Command> {
             ),
         ),
         c(
+            "rules test",
+            "--json",
+            Document,
+            schema::<crate::rules::RuleTrial>(
+                "rules test",
+                "What the rules would do with a saved request or a stored delivery: the rules that apply, the answer, the delay and the forward targets; nothing is sent.",
+            ),
+        ),
+        c(
             "vendor list",
             "--json",
             Document,

@@ -64,6 +64,11 @@ pub enum StreamEvent {
     Check {
         run: CheckSummary,
     },
+    /// The rules were put in force (saved, or the config file changed), or a reload failed and
+    /// the rules in force stayed (`reload.failed`).
+    Rules {
+        reload: crate::rules::RulesReload,
+    },
     /// The receiver fell behind and `missed` events were dropped: re-read what is shown.
     Lagged {
         missed: u64,

@@ -174,6 +174,7 @@ fn endpoint(vendor: Option<&str>) -> EndpointConfig {
         signature: None,
         response: None,
         forward: None,
+        rules: Vec::new(),
     }
 }
 

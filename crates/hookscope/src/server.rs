@@ -15,13 +15,13 @@ use tokio::task::JoinHandle;
 use crate::api::{self, AllowedHosts, ApiState};
 use crate::capture::{self, CaptureState};
 use crate::config::{Config, LiveEndpoints};
-use crate::control::{Control, Parts};
+use crate::control::{Control, Parts, WeakControl};
 use crate::error::{Error, Result};
 use crate::model::CaptureStatus;
 use crate::net;
 use crate::profile::{LiveRegistry, Registry};
 use crate::replay::forward::{Backlog, ForwardLimits, Forwarded, Forwarder};
-use crate::rules::{LiveRules, RuleSet};
+use crate::rules::{LiveRules, ReloadSource, RuleSet, RuleSources};
 use crate::store::{ServeLock, Store, Writer, WriterThread};
 
 /// Folder of the data directory holding the user's vendor profiles (`*.json`).
@@ -36,30 +36,15 @@ const RULES_POLL: Duration = Duration::from_millis(500);
 /// The config's rules compiled, or why they cannot be: a pattern or template that does not
 /// compile, or a vendor no profile has (the rule could never match).
 fn compile_rules(config: &Config, profiles: &Registry) -> std::result::Result<RuleSet, String> {
-    for (i, rule) in config.rules.iter().enumerate() {
-        if let Some(vendor) = rule.when.vendor.iter().find(|v| profiles.get(v).is_none()) {
-            return Err(format!(
-                "{}: match.vendor {vendor:?} is not a known profile, so the rule would never match ({})",
-                rule.label(&format!("rules[{i}]")),
-                profiles
-                    .profiles()
-                    .map(|p| p.id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            ));
-        }
-    }
-    RuleSet::compile(&config.rules, &[]).map_err(|e| e.to_string())
+    let vendors: Vec<String> = profiles.profiles().map(|p| p.id.clone()).collect();
+    RuleSet::compile(&RuleSources::of(&config.rules, &config.endpoints), &vendors)
+        .map_err(|e| e.to_string())
 }
 
-/// Puts the rules of `path` in force whenever the file changes, until `rules` is dropped with
-/// the server. Each delivery is decided by one whole set, the old or the new; a file that does
-/// not load or compile leaves the rules in force, and the log says why.
-async fn watch_rules(
-    path: PathBuf,
-    rules: std::sync::Weak<LiveRules>,
-    registry: Arc<LiveRegistry>,
-) {
+/// Puts the rules of `path` in force whenever the file changes, until the instance's control is
+/// dropped. Each delivery is decided by one whole set, the old or the new; a file that does not
+/// load or compile leaves the rules in force, and the reload status and the log say why.
+async fn watch_rules(path: PathBuf, control: WeakControl) {
     let stamp = |p: &std::path::Path| {
         std::fs::metadata(p)
             .ok()
@@ -69,28 +54,17 @@ async fn watch_rules(
     let mut tick = tokio::time::interval(RULES_POLL);
     loop {
         tick.tick().await;
-        let Some(live) = rules.upgrade() else { return };
+        let Some(control) = control.upgrade() else {
+            return;
+        };
         let now = stamp(&path);
         if now == seen || now.is_none() {
             seen = now;
             continue;
         }
         seen = now;
-        let loaded = Config::load(&path, true)
-            .map_err(|e| e.to_string())
-            .and_then(|config| compile_rules(&config, &registry.current()));
-        match loaded {
-            Ok(set) => {
-                let count = set.len();
-                live.replace(set);
-                tracing::info!(rules = count, file = %path.display(), "rules reloaded");
-            }
-            Err(error) => tracing::warn!(
-                file = %path.display(),
-                %error,
-                "the rules were not reloaded; the ones in force stay"
-            ),
-        }
+        // A failure is recorded (and logged) by the reload itself.
+        let _ = control.reload_rules(ReloadSource::File).await;
     }
 }
 
@@ -181,22 +155,19 @@ impl Instance {
             ack: ack.clone(),
             rules: Arc::new(LiveRules::new(rules)),
         });
-        tokio::spawn(watch_rules(
-            config_path.clone(),
-            Arc::downgrade(&capture_state.rules),
-            registry.clone(),
-        ));
         let control = Control::new(Parts {
             store,
             writer: writer.clone(),
             registry,
             vendors_dir,
             endpoints,
-            config_path,
+            config_path: config_path.clone(),
             retention: config.retention.clone(),
             forward: config.capture.forward.clone(),
             ack,
+            rules: capture_state.rules.clone(),
         });
+        tokio::spawn(watch_rules(config_path.clone(), control.downgrade()));
         Ok(Instance {
             control,
             config,

@@ -27,6 +27,10 @@ import type {
   PathMode,
   ReplayJob,
   ReplayOptions,
+  RuleSources,
+  RuleTrial,
+  RulesChecked,
+  RulesInForce,
   SampleEvent,
   SampleRequest,
   SampleSent,
@@ -36,6 +40,7 @@ import type {
   StartCheck,
   StartReplay,
   StreamEvent,
+  TryRules,
   UiSettings,
   VendorProfile,
   VendorRemoved,
@@ -92,6 +97,16 @@ export interface Transport {
   schemaAs(vendor: string, eventType: string, format: SchemaFormat): Promise<string>;
   endpoints(): Promise<EndpointConfig[]>;
   saveEndpoints(items: EndpointConfig[]): Promise<EndpointConfig[]>;
+  /** The rules in force (global and each endpoint's) and when they were put in force. */
+  rules(): Promise<RulesInForce>;
+  /** Writes the rules to the config file and puts them in force; refused naming a rule's problem. */
+  saveRules(rules: RuleSources): Promise<RulesInForce>;
+  /** Each rule's problem (the key at fault and why), for rules being edited. */
+  checkRules(rules: RuleSources): Promise<RulesChecked>;
+  /** Reads the config file's rules again and puts them in force. */
+  reloadRules(): Promise<RulesInForce>;
+  /** What the rules in force (or `request.rules`) would do with a stored delivery; nothing is sent. */
+  tryRules(request: TryRules): Promise<RuleTrial>;
   vendors(): Promise<VendorProfile[]>;
   /**
    * Makes a vendor profile from its OpenAPI 3.1 or AsyncAPI description (the document's text,
@@ -287,6 +302,11 @@ export function httpTransport(
       ).text(),
     endpoints: async () => (await json<Items<EndpointConfig>>("GET", "/endpoints")).items,
     saveEndpoints: async (items) => (await json<EndpointsSaved>("PUT", "/endpoints", { items })).items,
+    rules: () => json<RulesInForce>("GET", "/rules"),
+    saveRules: (rules) => json<RulesInForce>("PUT", "/rules", rules),
+    checkRules: (rules) => json<RulesChecked>("POST", "/rules/check", rules),
+    reloadRules: () => json<RulesInForce>("POST", "/rules/reload"),
+    tryRules: (request) => json<RuleTrial>("POST", "/rules/try", request),
     vendors: async () => (await json<Items<VendorProfile>>("GET", "/vendors")).items,
     importSpec: async (text, request = {}) => {
       const query = new URLSearchParams();

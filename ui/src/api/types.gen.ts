@@ -287,7 +287,244 @@ did: string,
  */
 error?: string, };
 
-export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "check", run: CheckSummary, } | { "type": "lagged", missed: number, };
+export type RuleConfig = { 
+/**
+ * What the rule is shown as; by default its place (`rules[2]`).
+ */
+name?: string, 
+/**
+ * Every condition given must hold; a rule with none matches every delivery.
+ */
+match: RuleMatch, 
+/**
+ * What is done with a delivery it matches.
+ */
+do: RuleDo, };
+
+export type RuleMatch = { 
+/**
+ * Request methods, any case (`["POST", "PUT"]`, or one as a string).
+ */
+method: Array<string>, 
+/**
+ * The path: a glob when it holds `*`, `?` or `[`, else a prefix of whole segments.
+ */
+path?: string, 
+/**
+ * Headers by name (any case): a glob of the value, or `"*"` for any value present.
+ */
+headers: { [key in string]: string }, 
+/**
+ * Values in the JSON body by JSON pointer (`"/data/object/amount" = 1000`): equal, or for a
+ * string pattern, matching it as a glob.
+ */
+body: Record<string, unknown>, 
+/**
+ * Vendor profile ids (`stripe`), one or several.
+ */
+vendor: Array<string>, 
+/**
+ * Event types as globs (`invoice.*`), one or several.
+ */
+event: Array<string>, 
+/**
+ * Signature verdicts: `valid`, `invalid`, `missing`, `stale`, `malformed`, `unchecked`.
+ */
+signature: Array<string>, 
+/**
+ * Duplicate kinds: `first`, `retry`, `conflict`.
+ */
+duplicate: Array<string>, 
+/**
+ * Which arrival of its event id the delivery is (1 for the first): `2`, or a range as
+ * `"1..2"` (both ends included), `"3.."` or `"..2"`.
+ */
+arrival?: number | string, };
+
+export type RuleDo = { 
+/**
+ * The answer's status (200-599).
+ */
+status?: number, 
+/**
+ * The answer's headers; values are templates.
+ */
+headers: { [key in string]: string }, 
+/**
+ * The answer's body, a MiniJinja template: `{{ body.data.id }}`, `{{ headers["x-request-id"] }}`,
+ * `{{ event.type }}`, `{{ arrival }}`.
+ */
+body?: string, 
+/**
+ * Waited before answering (at most 10 minutes).
+ */
+delay?: string, 
+/**
+ * Forward to these targets (one URL, or several to fan out), in place of the endpoint's.
+ */
+forward: Array<string>, 
+/**
+ * Answer the sender with the first forward target's answer.
+ */
+pass_through: boolean, 
+/**
+ * Forward nowhere, not even to the endpoint's target.
+ */
+skip_forward: boolean, 
+/**
+ * Go on to the rules after this one: what they set replaces what this one set, and their
+ * forward targets are added.
+ */
+continue: boolean, };
+
+export type RuleSources = { 
+/**
+ * `[[rules]]`: tried for every delivery, after its endpoint's own.
+ */
+global: Array<RuleConfig>, 
+/**
+ * Each endpoint's `[[endpoints.rules]]`, by its path prefix.
+ */
+endpoints: Array<EndpointRules>, };
+
+export type EndpointRules = { 
+/**
+ * The endpoint's path prefix.
+ */
+path: string, rules: Array<RuleConfig>, };
+
+export type CompileError = { 
+/**
+ * The rule's name or place (`rules[2]`, `endpoint /hooks/a: rules[0] ("orders")`).
+ */
+rule: string, 
+/**
+ * Its endpoint's prefix; `None` for a global rule.
+ */
+endpoint: string | null, 
+/**
+ * Its place in its list.
+ */
+index: number, 
+/**
+ * `match.event`, `do.body`, `do.headers.Retry-After`.
+ */
+key: string, message: string, };
+
+export type ReloadSource = "start" | "file" | "ui";
+
+export type RulesReload = { 
+/**
+ * When (RFC 3339).
+ */
+at: string, source: ReloadSource, 
+/**
+ * How many rules are in force.
+ */
+rules: number, 
+/**
+ * The last reload, when it failed after this set was put in force: the set stayed.
+ */
+failed?: ReloadFailure, };
+
+export type ReloadFailure = { at: string, source: ReloadSource, 
+/**
+ * Why: the file does not load, or which rule does not compile and why.
+ */
+error: string, };
+
+export type RuleTrial = { 
+/**
+ * What the rules were shown of the request.
+ */
+facts: TrialFacts, 
+/**
+ * The rules whose conditions known before storing hold, in order; the arrival and the
+ * duplicate kind decide among them.
+ */
+considered: Array<string>, 
+/**
+ * The rules that would apply, in order; empty when none would.
+ */
+applied: Array<string>, 
+/**
+ * The answer's status (a rule's, else the endpoint's, else 200). With `pass_through` the
+ * sender gets the first target's instead.
+ */
+status: number, 
+/**
+ * The answer's headers: the endpoint's, with those a rule sets in their place.
+ */
+headers: { [key in string]: string }, 
+/**
+ * The answer's body: a rule's (rendered) or the endpoint's; `null` for the default, JSON
+ * naming the stored delivery.
+ */
+body: string | null, 
+/**
+ * Waited before answering, in milliseconds.
+ */
+delay_ms: number | null, 
+/**
+ * Where the delivery would be forwarded.
+ */
+forward: Array<string>, 
+/**
+ * What decides `forward`.
+ */
+forward_from: ForwardFrom, 
+/**
+ * The sender would get the first target's answer.
+ */
+pass_through: boolean, 
+/**
+ * Why a rule's answer could not be made (the endpoint's would be given).
+ */
+errors: Array<string>, 
+/**
+ * What the rules did, as the delivery would record it; `null` when none applied.
+ */
+did: string | null, };
+
+export type TrialFacts = { method: string, path: string, 
+/**
+ * The endpoint prefix it would come to.
+ */
+endpoint: string | null, vendor: string | null, event_type: string | null, event_id: string | null, 
+/**
+ * The signature verdict.
+ */
+signature: string | null, 
+/**
+ * Its duplicate kind (`first`, `retry`, `conflict`); `null` without an event id.
+ */
+duplicate: string | null, 
+/**
+ * Which arrival of its event id it is (1 for the first).
+ */
+arrival: number | null, };
+
+export type ForwardFrom = "rule" | "endpoint" | "none";
+
+export type RulesInForce = { global: Array<RuleConfig>, 
+/**
+ * Every endpoint in force, with its own rules.
+ */
+endpoints: Array<EndpointRules>, reload: RulesReload, };
+
+export type RulesChecked = { problems: Array<CompileError>, };
+
+export type TryRules = { delivery: number, 
+/**
+ * Try it as this arrival of its event id; by default the arrival it was.
+ */
+arrival?: number, 
+/**
+ * Rules being edited; by default the ones in force.
+ */
+rules?: RuleSources, };
+
+export type StreamEvent = { "type": "ready" } | { "type": "delivery", delivery: DeliverySummary, } | { "type": "deleted", id: number, } | { "type": "cleared", count: number, } | { "type": "pinned", id: number, pinned: boolean, } | { "type": "answered", id: number, handler: HandlerAnswer, response_status?: number, } | { "type": "pruned", through_id: number, count: number, } | { "type": "progress", task: string, done: number, total: number, } | { "type": "replay", job: ReplayJob, } | { "type": "check", run: CheckSummary, } | { "type": "rules", reload: RulesReload, } | { "type": "lagged", missed: number, };
 
 export type DecodedBody = { 
 /**
@@ -483,7 +720,12 @@ signature?: Record<string, unknown>, response?: ResponseConfig | null,
  * Also send every delivery to this target as it arrives (what `stripe listen --forward-to`
  * does); each forward is stored as an attempt of the delivery.
  */
-forward?: ForwardConfig, };
+forward?: ForwardConfig, 
+/**
+ * This endpoint's rules (`[[endpoints.rules]]`), tried before the global ones for its
+ * deliveries.
+ */
+rules?: Array<RuleConfig>, };
 
 export type ResponseConfig = { status: number, headers: { [key in string]: string }, 
 /**

@@ -8,6 +8,7 @@ mod deliveries;
 mod endpoints;
 mod export;
 mod replay;
+mod rules;
 mod samples;
 mod schemas;
 pub mod session;
@@ -95,6 +96,10 @@ pub fn router(state: ApiState) -> Router {
         .route("/schemas", get(schemas::list))
         .route("/schemas/{vendor}/{*event_type}", get(schemas::get))
         .route("/endpoints", get(endpoints::get).put(endpoints::put))
+        .route("/rules", get(rules::get).put(rules::put))
+        .route("/rules/check", post(rules::check))
+        .route("/rules/reload", post(rules::reload))
+        .route("/rules/try", post(rules::try_on))
         .route("/samples", post(samples::send).get(samples::catalog))
         .route("/settings", get(settings::get).put(settings::put))
         .route("/ui-link", post(ui_link))

@@ -9,7 +9,7 @@ use std::path::Path;
 use serde::Serialize;
 use toml_edit::{ArrayOfTables, DocumentMut, Item, Table};
 
-use super::{DesktopConfig, EndpointConfig, RetentionConfig};
+use super::{DesktopConfig, EndpointConfig, RetentionConfig, RuleConfig};
 use crate::error::{Error, Result};
 
 /// Rewrites the `endpoints` of the config file at `path`, keeping its other settings. An endpoint
@@ -72,8 +72,77 @@ pub fn write_capture_addr(path: &Path, addr: SocketAddr) -> Result<()> {
     })
 }
 
-/// Merges the one top-level `key` of `section` (a struct holding only it) into the file.
-fn write_section(path: &Path, key: &str, section: &impl Serialize) -> Result<()> {
+/// Writes the global rules (`[[rules]]`) and the endpoints with their own rules to the config
+/// file at `path` in one change, keeping its other settings; no global rules leave no `rules`.
+pub fn write_rules(path: &Path, rules: &[RuleConfig], endpoints: &[EndpointConfig]) -> Result<()> {
+    #[derive(Serialize)]
+    struct Rules<'a> {
+        rules: &'a [RuleConfig],
+    }
+    #[derive(Serialize)]
+    struct Endpoints<'a> {
+        endpoints: &'a [EndpointConfig],
+    }
+    let mut rules_item = section_item(path, "rules", &Rules { rules })?;
+    let mut endpoints_item = section_item(path, "endpoints", &Endpoints { endpoints })?;
+    tidy_rules(&mut rules_item);
+    if let Some(list) = endpoints_item.as_array_of_tables_mut() {
+        for endpoint in list.iter_mut() {
+            if let Some(own) = endpoint.get_mut("rules") {
+                tidy_rules(own);
+            }
+        }
+    }
+    update_file(path, |doc| {
+        let root = doc.as_table_mut();
+        if rules.is_empty() {
+            root.remove("rules");
+        } else {
+            put(root, "rules", rules_item);
+        }
+        put(root, "endpoints", endpoints_item);
+        Ok(())
+    })
+}
+
+/// Rules as a person writes them: `match = { … }` and `do = { … }` a line each, without the
+/// keys left at their defaults (empty lists and tables, `false`).
+fn tidy_rules(rules: &mut Item) {
+    let Some(list) = rules.as_array_of_tables_mut() else {
+        return;
+    };
+    for rule in list.iter_mut() {
+        for key in ["match", "do"] {
+            let inline = match rule.remove(key) {
+                Some(Item::Table(t)) => t.into_inline_table(),
+                Some(Item::Value(toml_edit::Value::InlineTable(t))) => t,
+                Some(other) => {
+                    rule.insert(key, other);
+                    continue;
+                }
+                None => continue,
+            };
+            let mut inline = inline;
+            inline.retain(|_, v| !is_default(v));
+            if !inline.is_empty() {
+                inline.fmt();
+                rule.insert(key, Item::Value(toml_edit::Value::InlineTable(inline)));
+            }
+        }
+    }
+}
+
+fn is_default(v: &toml_edit::Value) -> bool {
+    match v {
+        toml_edit::Value::Array(a) => a.is_empty(),
+        toml_edit::Value::InlineTable(t) => t.is_empty(),
+        toml_edit::Value::Boolean(b) => !*b.value(),
+        _ => false,
+    }
+}
+
+/// The one top-level `key` of `section` (a struct holding only it), as TOML.
+fn section_item(path: &Path, key: &str, section: &impl Serialize) -> Result<Item> {
     let text = toml::to_string(section).map_err(|e| Error::WriteConfig {
         path: path.to_owned(),
         message: e.to_string(),
@@ -82,15 +151,24 @@ fn write_section(path: &Path, key: &str, section: &impl Serialize) -> Result<()>
         path: path.to_owned(),
         message: format!("internal: {e}"),
     })?;
-    let new = fresh.as_table().get(key).cloned().unwrap_or(Item::None);
-    update_file(path, |doc| {
-        let root = doc.as_table_mut();
-        match root.get_mut(key) {
-            Some(existing) => merge(existing, new),
-            None => {
-                root.insert(key, detached(new));
-            }
+    Ok(fresh.as_table().get(key).cloned().unwrap_or(Item::None))
+}
+
+/// Merges `new` into the table's `key`.
+fn put(root: &mut Table, key: &str, new: Item) {
+    match root.get_mut(key) {
+        Some(existing) => merge(existing, new),
+        None => {
+            root.insert(key, detached(new));
         }
+    }
+}
+
+/// Merges the one top-level `key` of `section` (a struct holding only it) into the file.
+fn write_section(path: &Path, key: &str, section: &impl Serialize) -> Result<()> {
+    let new = section_item(path, key, section)?;
+    update_file(path, |doc| {
+        put(doc.as_table_mut(), key, new);
         Ok(())
     })
 }
@@ -308,6 +386,54 @@ vendor = "event-timestamp-payload"
             "{text}"
         );
         assert_eq!(Config::load(&path, true).unwrap().endpoints.len(), 1);
+    }
+
+    #[test]
+    fn rules_are_written_as_a_person_writes_them_and_read_back_the_same() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("hookscope.toml");
+        std::fs::write(&path, COMMENTED).unwrap();
+        let mut config = Config::load(&path, true).unwrap();
+        let global: Vec<RuleConfig> = toml::from_str::<Config>(
+            r#"
+[[rules]]
+name = "retry twice"
+match = { arrival = "1..2", event = "invoice.*" }
+do = { status = 503, headers = { "Retry-After" = "1" }, body = """
+{"id": "{{ body.id }}"}
+""" }
+"#,
+        )
+        .unwrap()
+        .rules;
+        config.endpoints[1].rules = vec![RuleConfig {
+            then: crate::config::RuleDo {
+                forward: vec![
+                    "http://localhost:3001/a".into(),
+                    "http://localhost:3002/b".into(),
+                ],
+                ..Default::default()
+            },
+            ..Default::default()
+        }];
+        write_rules(&path, &global, &config.endpoints).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(text.contains("# A handler under construction."), "{text}");
+        assert!(
+            text.contains(r#"match = { event = ["invoice.*"], arrival = "1..2" }"#),
+            "{text}"
+        );
+        assert!(!text.contains("pass_through = false"), "{text}");
+        assert!(!text.contains("method = []"), "{text}");
+        assert!(!text.contains("[rules.do]"), "{text}");
+        let reread = Config::load(&path, true).unwrap();
+        assert_eq!(reread.rules, global);
+        assert_eq!(reread.endpoints[1].rules, config.endpoints[1].rules);
+        // No rules left: no `rules` key, and the endpoint's go too.
+        config.endpoints[1].rules.clear();
+        write_rules(&path, &[], &config.endpoints).unwrap();
+        let text = std::fs::read_to_string(&path).unwrap();
+        assert!(!text.contains("rules"), "{text}");
     }
 
     #[test]

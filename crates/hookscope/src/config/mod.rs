@@ -14,8 +14,8 @@ mod values;
 pub use endpoints::{
     Endpoints, LiveEndpoints, MAX_RETIRED_SECRETS, prefix_matches, retire_secrets,
 };
-pub use file::{write_capture_addr, write_desktop, write_endpoints, write_retention};
-pub use rules::{Arrival, RuleConfig, RuleDo, RuleMatch, check_rules};
+pub use file::{write_capture_addr, write_desktop, write_endpoints, write_retention, write_rules};
+pub use rules::{Arrival, RuleConfig, RuleDo, RuleFault, RuleMatch, check_rule, check_rules};
 
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -210,6 +210,11 @@ pub struct EndpointConfig {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub forward: Option<ForwardConfig>,
+    /// This endpoint's rules (`[[endpoints.rules]]`), tried before the global ones for its
+    /// deliveries.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    #[cfg_attr(test, ts(type = "Array<RuleConfig>", optional))]
+    pub rules: Vec<RuleConfig>,
 }
 
 /// Live forwarding of an endpoint's deliveries to the handler being built.
@@ -348,6 +353,7 @@ pub fn validate_endpoints(endpoints: &[EndpointConfig]) -> std::result::Result<(
                 crate::target::check_target(&fwd.to)
                     .map_err(|e| format!("endpoint {}: forward: {e}", ep.path))?;
             }
+            check_rules(&format!("endpoint {}: rules", ep.path), &ep.rules)?;
             let Some(resp) = &ep.response else { continue };
             // HTTP status codes are three digits, but only 200-599 are final answers a sender
             // knows (999 would go out as `HTTP/1.1 999 <none>`).

@@ -224,102 +224,149 @@ impl RuleConfig {
     }
 }
 
+/// What is wrong with one rule: the key it is at (`do.status`, `match.event`) and why, in words
+/// that start with the key.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RuleFault {
+    pub key: String,
+    pub message: String,
+}
+
+fn fault(key: &str, message: String) -> RuleFault {
+    RuleFault {
+        key: key.to_owned(),
+        message,
+    }
+}
+
 /// Checks what needs no compiling (statuses, delays, targets, header names, the words of
 /// `signature` and `duplicate`); `place` says where the rules are (`rules`, or
 /// `endpoint /hooks/a: rules`). Patterns and templates are checked when the rules are compiled.
 pub fn check_rules(place: &str, rules: &[RuleConfig]) -> Result<(), String> {
     for (i, rule) in rules.iter().enumerate() {
-        let at = rule.label(&format!("{place}[{i}]"));
-        let w = &rule.when;
-        for m in &w.method {
-            http::Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| {
-                format!("{at}: match.method {m:?} is not a method (for example \"POST\")")
-            })?;
-        }
-        if let Some(p) = &w.path
-            && !p.starts_with('/')
-            && !p.starts_with('*')
-        {
-            return Err(format!(
-                "{at}: match.path {p:?} must start with '/' (for example \"/hooks/stripe\" or \"/hooks/*/events\")"
+        check_rule(rule)
+            .map_err(|f| format!("{}: {}", rule.label(&format!("{place}[{i}]")), f.message))?;
+    }
+    Ok(())
+}
+
+/// [`check_rules`] for one rule, naming the key at fault.
+pub fn check_rule(rule: &RuleConfig) -> Result<(), RuleFault> {
+    let w = &rule.when;
+    for m in &w.method {
+        http::Method::from_bytes(m.to_ascii_uppercase().as_bytes()).map_err(|_| {
+            fault(
+                "match.method",
+                format!("match.method {m:?} is not a method (for example \"POST\")"),
+            )
+        })?;
+    }
+    if let Some(p) = &w.path
+        && !p.starts_with('/')
+        && !p.starts_with('*')
+    {
+        return Err(fault(
+            "match.path",
+            format!(
+                "match.path {p:?} must start with '/' (for example \"/hooks/stripe\" or \"/hooks/*/events\")"
+            ),
+        ));
+    }
+    for name in w.headers.keys() {
+        http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            fault(
+                "match.headers",
+                format!("match.headers: {name:?} is not a header name (for example \"X-Env\")"),
+            )
+        })?;
+    }
+    for pointer in w.body.keys() {
+        if !pointer.is_empty() && !pointer.starts_with('/') {
+            return Err(fault(
+                "match.body",
+                format!(
+                    "match.body: {pointer:?} is not a JSON pointer (for example \"/data/object/id\")"
+                ),
             ));
         }
-        for name in w.headers.keys() {
-            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+    }
+    const SIGNATURES: [&str; 6] = [
+        "valid",
+        "invalid",
+        "missing",
+        "stale",
+        "malformed",
+        "unchecked",
+    ];
+    for s in &w.signature {
+        if !SIGNATURES.contains(&s.as_str()) {
+            return Err(fault(
+                "match.signature",
                 format!(
-                    "{at}: match.headers: {name:?} is not a header name (for example \"X-Env\")"
-                )
-            })?;
-        }
-        for pointer in w.body.keys() {
-            if !pointer.is_empty() && !pointer.starts_with('/') {
-                return Err(format!(
-                    "{at}: match.body: {pointer:?} is not a JSON pointer (for example \"/data/object/id\")"
-                ));
-            }
-        }
-        const SIGNATURES: [&str; 6] = [
-            "valid",
-            "invalid",
-            "missing",
-            "stale",
-            "malformed",
-            "unchecked",
-        ];
-        for s in &w.signature {
-            if !SIGNATURES.contains(&s.as_str()) {
-                return Err(format!(
-                    "{at}: match.signature {s:?} is not a verdict: one of {}",
+                    "match.signature {s:?} is not a verdict: one of {}",
                     SIGNATURES.join(", ")
-                ));
-            }
-        }
-        const DUPLICATES: [&str; 3] = ["first", "retry", "conflict"];
-        for s in &w.duplicate {
-            if !DUPLICATES.contains(&s.as_str()) {
-                return Err(format!(
-                    "{at}: match.duplicate {s:?} is not a kind: one of {}",
-                    DUPLICATES.join(", ")
-                ));
-            }
-        }
-        let d = &rule.then;
-        if let Some(status) = d.status
-            && !(200..=599).contains(&status)
-        {
-            return Err(format!(
-                "{at}: do.status {status} is not a final HTTP status (200-599, for example 503)"
+                ),
             ));
         }
-        if let Some(delay) = d.delay {
-            values::check_duration(&format!("{at}: do.delay"), delay, Duration::ZERO, MAX_DELAY)?;
-        }
-        for name in d.headers.keys() {
-            http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+    }
+    const DUPLICATES: [&str; 3] = ["first", "retry", "conflict"];
+    for s in &w.duplicate {
+        if !DUPLICATES.contains(&s.as_str()) {
+            return Err(fault(
+                "match.duplicate",
                 format!(
-                    "{at}: do.headers: {name:?} is not a header name (for example \"Retry-After\")"
-                )
-            })?;
+                    "match.duplicate {s:?} is not a kind: one of {}",
+                    DUPLICATES.join(", ")
+                ),
+            ));
         }
-        if d.forward.len() > MAX_TARGETS {
-            return Err(format!(
-                "{at}: do.forward names {} targets; at most {MAX_TARGETS}",
+    }
+    let d = &rule.then;
+    if let Some(status) = d.status
+        && !(200..=599).contains(&status)
+    {
+        return Err(fault(
+            "do.status",
+            format!("do.status {status} is not a final HTTP status (200-599, for example 503)"),
+        ));
+    }
+    if let Some(delay) = d.delay {
+        values::check_duration("do.delay", delay, Duration::ZERO, MAX_DELAY)
+            .map_err(|m| fault("do.delay", m))?;
+    }
+    for name in d.headers.keys() {
+        http::HeaderName::from_bytes(name.as_bytes()).map_err(|_| {
+            fault(
+                "do.headers",
+                format!("do.headers: {name:?} is not a header name (for example \"Retry-After\")"),
+            )
+        })?;
+    }
+    if d.forward.len() > MAX_TARGETS {
+        return Err(fault(
+            "do.forward",
+            format!(
+                "do.forward names {} targets; at most {MAX_TARGETS}",
                 d.forward.len()
-            ));
-        }
-        for to in &d.forward {
-            crate::target::check_target(to).map_err(|e| format!("{at}: do.forward: {e}"))?;
-        }
-        if d.skip_forward && !d.forward.is_empty() {
-            return Err(format!(
-                "{at}: do.skip_forward and do.forward cannot both be given (skip_forward sends nothing)"
-            ));
-        }
-        if d.pass_through && d.forward.is_empty() {
-            return Err(format!(
-                "{at}: do.pass_through relays the first forward target's answer: give do.forward (for example \"http://localhost:3000/webhooks\")"
-            ));
-        }
+            ),
+        ));
+    }
+    for to in &d.forward {
+        crate::target::check_target(to)
+            .map_err(|e| fault("do.forward", format!("do.forward: {e}")))?;
+    }
+    if d.skip_forward && !d.forward.is_empty() {
+        return Err(fault(
+            "do.skip_forward",
+            "do.skip_forward and do.forward cannot both be given (skip_forward sends nothing)"
+                .into(),
+        ));
+    }
+    if d.pass_through && d.forward.is_empty() {
+        return Err(fault(
+            "do.pass_through",
+            "do.pass_through relays the first forward target's answer: give do.forward (for example \"http://localhost:3000/webhooks\")".into(),
+        ));
     }
     Ok(())
 }

@@ -99,6 +99,7 @@ impl Control {
             signature: None,
             response: None,
             forward: None,
+            rules: Vec::new(),
         };
         Ok(registry.analyze(&crate::profile::Inspect {
             headers,

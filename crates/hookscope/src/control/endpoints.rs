@@ -53,12 +53,24 @@ impl Control {
                 )));
             }
         }
+        // The endpoints' own rules go in force with them, beside the global ones.
+        let _rules_unchanged_meanwhile = self.inner.rules_saving.lock().await;
+        let global = self.inner.rules.current().sources().global.clone();
+        let rules = crate::rules::RuleSet::compile(
+            &crate::rules::RuleSources::of(&global, &items),
+            &self.vendor_ids(),
+        )
+        .map_err(|e| Error::Invalid(e.to_string()))?;
         let items = retire_secrets(&self.inner.endpoints.get().list, items);
         let path = self.inner.config_path.clone();
         let to_write = items.clone();
         blocking(move || crate::config::write_endpoints(&path, &to_write)).await?;
 
         let old = self.inner.endpoints.replace(items);
+        self.inner
+            .rules
+            .replace(rules, crate::rules::ReloadSource::Ui);
+        self.announce_rules();
         let new = self.inner.endpoints.get();
         let task = crate::reverify::run(
             self.inner.store.clone(),

@@ -11,6 +11,7 @@ mod deliveries;
 mod endpoints;
 mod export;
 mod replay;
+mod rules;
 mod samples;
 pub mod schemas;
 mod settings;
@@ -21,6 +22,7 @@ use std::sync::{Arc, RwLock};
 pub use capture::CaptureWatch;
 pub use deliveries::resolve_filter;
 pub use endpoints::{EndpointsSaved, Reverify};
+pub use rules::{RulesChecked, RulesInForce, TryRules, try_on_delivery};
 pub use samples::{SampleAnswer, SampleRequest, SampleSent};
 pub use schemas::{LearnedSchema, SchemaFormat, SchemaSummary};
 pub use settings::{DesktopSettings, Retention, Startup, UiSettings};
@@ -63,6 +65,20 @@ struct Inner {
     decoded: DecodedCache,
     /// Senders' opaque ids for deliveries, and back.
     ack: crate::ack::AckIds,
+    /// The rules in force, shared with capture; one save or reload at a time.
+    rules: Arc<crate::rules::LiveRules>,
+    rules_saving: tokio::sync::Mutex<()>,
+}
+
+/// A [`Control`] that does not keep its instance open.
+#[derive(Clone)]
+pub struct WeakControl(std::sync::Weak<Inner>);
+
+impl WeakControl {
+    /// The control, while its instance is open.
+    pub fn upgrade(&self) -> Option<Control> {
+        self.0.upgrade().map(|inner| Control { inner })
+    }
 }
 
 type DecodedCache =
@@ -82,6 +98,8 @@ pub struct Parts {
     pub forward: Option<crate::config::ForwardConfig>,
     /// What the capture port tells senders their deliveries are.
     pub ack: crate::ack::AckIds,
+    /// The rules in force, as capture decides with them.
+    pub rules: Arc<crate::rules::LiveRules>,
 }
 
 impl Control {
@@ -103,8 +121,15 @@ impl Control {
                 checks: std::sync::Mutex::default(),
                 decoded: DecodedCache::default(),
                 ack: parts.ack,
+                rules: parts.rules,
+                rules_saving: tokio::sync::Mutex::new(()),
             }),
         }
+    }
+
+    /// A handle that does not keep the instance open: for background tasks that end with it.
+    pub fn downgrade(&self) -> WeakControl {
+        WeakControl(Arc::downgrade(&self.inner))
     }
 
     /// Senders' opaque ids: a delivery's, or the delivery one names.

@@ -48,6 +48,7 @@ fn endpoint(path: &str, vendor: Option<&str>) -> EndpointConfig {
         signature: None,
         response: None,
         forward: None,
+        rules: Vec::new(),
     }
 }
 
@@ -580,6 +581,7 @@ mod never_panics {
                 signature: None,
                 response: None,
                 forward: None,
+                rules: Vec::new(),
             };
             let a = r.analyze(&Inspect {
                 headers: &headers,

@@ -23,6 +23,9 @@ use serde::Serialize;
 
 use crate::config::{Arrival, RuleConfig};
 
+mod trial;
+pub use trial::{ForwardFrom, RuleTrial, TrialFacts, trial};
+
 /// Work a template may do per rendering (MiniJinja's fuel): ample for lookups and loops over a
 /// payload, short of a loop that would hold the capture path.
 const FUEL: u64 = 50_000;
@@ -64,6 +67,7 @@ pub struct RuleSet {
     env: Environment<'static>,
     /// Some rule reads the body as JSON (a condition or a template).
     reads_body: bool,
+    sources: RuleSources,
 }
 
 impl std::fmt::Debug for RuleSet {
@@ -117,27 +121,147 @@ struct Then {
     continues: bool,
 }
 
-/// A rule that cannot be compiled: where it is and why.
-#[derive(Debug, thiserror::Error)]
-#[error("{at}: {message}")]
+/// A rule that cannot be compiled: which rule, the key at fault and why.
+#[derive(Debug, Clone, thiserror::Error, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+#[error("{rule}: {key}: {message}")]
 pub struct CompileError {
-    pub at: String,
+    /// The rule's name or place (`rules[2]`, `endpoint /hooks/a: rules[0] ("orders")`).
+    pub rule: String,
+    /// Its endpoint's prefix; `None` for a global rule.
+    pub endpoint: Option<String>,
+    /// Its place in its list.
+    pub index: usize,
+    /// `match.event`, `do.body`, `do.headers.Retry-After`.
+    pub key: String,
     pub message: String,
+}
+
+/// The rules as written: the global ones and each endpoint's.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RuleSources {
+    /// `[[rules]]`: tried for every delivery, after its endpoint's own.
+    #[serde(default)]
+    pub global: Vec<RuleConfig>,
+    /// Each endpoint's `[[endpoints.rules]]`, by its path prefix.
+    #[serde(default)]
+    pub endpoints: Vec<EndpointRules>,
+}
+
+/// One endpoint's rules.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, serde::Deserialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct EndpointRules {
+    /// The endpoint's path prefix.
+    pub path: String,
+    #[serde(default)]
+    pub rules: Vec<RuleConfig>,
+}
+
+impl RuleSources {
+    /// The global `rules` and those of each of `endpoints`.
+    pub fn of(global: &[RuleConfig], endpoints: &[crate::config::EndpointConfig]) -> RuleSources {
+        RuleSources {
+            global: global.to_vec(),
+            endpoints: endpoints
+                .iter()
+                .filter(|e| !e.rules.is_empty())
+                .map(|e| EndpointRules {
+                    path: e.path.clone(),
+                    rules: e.rules.clone(),
+                })
+                .collect(),
+        }
+    }
+
+    /// Every rule with its endpoint (or `None`) and place in its list, endpoints' first.
+    fn each(&self) -> impl Iterator<Item = (Option<&str>, usize, &RuleConfig)> {
+        let own = self.endpoints.iter().flat_map(|e| {
+            e.rules
+                .iter()
+                .enumerate()
+                .map(move |(i, r)| (Some(e.path.as_str()), i, r))
+        });
+        own.chain(self.global.iter().enumerate().map(|(i, r)| (None, i, r)))
+    }
+
+    pub fn len(&self) -> usize {
+        self.each().count()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// What is wrong with each rule (its first fault), as the editor shows it: the checks that
+    /// need no compiling, then patterns and templates, then vendors none of `vendors` is.
+    pub fn problems(&self, vendors: &[String]) -> Vec<CompileError> {
+        let mut found = Vec::new();
+        for (endpoint, index, rule) in self.each() {
+            let rule_at = label_at(endpoint, index, rule);
+            if let Err(f) = crate::config::check_rule(rule) {
+                found.push(CompileError {
+                    rule: rule_at,
+                    endpoint: endpoint.map(str::to_owned),
+                    index,
+                    key: f.key,
+                    message: f.message,
+                });
+                continue;
+            }
+            let mut alone = RuleSet::empty();
+            alone.env = RuleSet::environment();
+            if let Err(e) = alone
+                .add(endpoint, index, rule)
+                .and_then(|()| check_vendors(endpoint, index, rule, vendors))
+            {
+                found.push(e);
+            }
+        }
+        found
+    }
+}
+
+fn label_at(endpoint: Option<&str>, index: usize, rule: &RuleConfig) -> String {
+    match endpoint {
+        Some(prefix) => rule.label(&format!("endpoint {prefix}: rules[{index}]")),
+        None => rule.label(&format!("rules[{index}]")),
+    }
+}
+
+/// A rule naming a vendor no profile has could never match.
+fn check_vendors(
+    endpoint: Option<&str>,
+    index: usize,
+    rule: &RuleConfig,
+    vendors: &[String],
+) -> Result<(), CompileError> {
+    match rule.when.vendor.iter().find(|v| !vendors.contains(v)) {
+        None => Ok(()),
+        Some(vendor) => Err(CompileError {
+            rule: label_at(endpoint, index, rule),
+            endpoint: endpoint.map(str::to_owned),
+            index,
+            key: "match.vendor".into(),
+            message: format!(
+                "{vendor:?} is not a known profile, so the rule would never match ({})",
+                vendors.join(", ")
+            ),
+        }),
+    }
 }
 
 fn is_glob(p: &str) -> bool {
     p.contains(['*', '?', '['])
 }
 
-fn glob(at: &str, pattern: &str, in_paths: bool) -> Result<GlobMatcher, CompileError> {
+fn glob(pattern: &str, in_paths: bool) -> Result<GlobMatcher, String> {
     GlobBuilder::new(pattern)
         .literal_separator(in_paths)
         .build()
         .map(|g| g.compile_matcher())
-        .map_err(|e| CompileError {
-            at: at.to_owned(),
-            message: format!("{pattern:?} is not a pattern: {e}"),
-        })
+        .map_err(|e| format!("{pattern:?} is not a pattern: {e}"))
 }
 
 impl RuleSet {
@@ -147,46 +271,59 @@ impl RuleSet {
             rules: Vec::new(),
             env: Environment::empty(),
             reads_body: false,
+            sources: RuleSources::default(),
         }
     }
 
-    /// Compiles each endpoint's rules (tried first, for its deliveries) and then the global
-    /// ones, naming the first rule that cannot be compiled and why.
-    pub fn compile(
-        global: &[RuleConfig],
-        endpoints: &[(String, Vec<RuleConfig>)],
-    ) -> Result<RuleSet, CompileError> {
+    fn environment() -> Environment<'static> {
         let mut env = Environment::new();
         env.set_fuel(Some(FUEL));
         env.set_undefined_behavior(minijinja::UndefinedBehavior::Chainable);
         // Answers are not HTML: nothing is escaped.
         env.set_auto_escape_callback(|_| minijinja::AutoEscape::None);
+        env
+    }
+
+    /// Compiles each endpoint's rules (tried first, for its deliveries) and then the global
+    /// ones, naming the first rule that cannot be compiled or names a vendor none of `vendors`
+    /// is (known profile ids), and why.
+    pub fn compile(sources: &RuleSources, vendors: &[String]) -> Result<RuleSet, CompileError> {
         let mut set = RuleSet {
             rules: Vec::new(),
-            env,
+            env: RuleSet::environment(),
             reads_body: false,
+            sources: sources.clone(),
         };
-        for (prefix, rules) in endpoints {
-            for (i, rule) in rules.iter().enumerate() {
-                let at = format!("endpoint {prefix}: rules[{i}]");
-                set.add(&at, Some(prefix.clone()), rule)?;
-            }
-        }
-        for (i, rule) in global.iter().enumerate() {
-            set.add(&format!("rules[{i}]"), None, rule)?;
+        for (endpoint, index, rule) in sources.each() {
+            check_vendors(endpoint, index, rule, vendors)?;
+            set.add(endpoint, index, rule)?;
         }
         Ok(set)
     }
 
+    /// The rules as written that this set was compiled from.
+    pub fn sources(&self) -> &RuleSources {
+        &self.sources
+    }
+
     fn add(
         &mut self,
-        place: &str,
-        endpoint: Option<String>,
+        endpoint: Option<&str>,
+        index: usize,
         rule: &RuleConfig,
     ) -> Result<(), CompileError> {
-        let label: Arc<str> = rule.label(place).into();
+        let label: Arc<str> = label_at(endpoint, index, rule).into();
+        let fault = |key: &str, message: String| CompileError {
+            rule: label.to_string(),
+            endpoint: endpoint.map(str::to_owned),
+            index,
+            key: key.to_owned(),
+            message,
+        };
+        let glob = |key: &str, pattern: &str, in_paths: bool| {
+            glob(pattern, in_paths).map_err(|m| fault(key, m))
+        };
         let w = &rule.when;
-        let at = |key: &str| format!("{label}: {key}");
         let mut when = Matcher {
             methods: w.method.iter().map(|m| m.to_ascii_uppercase()).collect(),
             vendors: w.vendor.clone(),
@@ -196,25 +333,23 @@ impl RuleSet {
             ..Matcher::default()
         };
         when.path = match &w.path {
-            Some(p) if is_glob(p) => Some(PathPattern::Glob(glob(&at("match.path"), p, true)?)),
+            Some(p) if is_glob(p) => Some(PathPattern::Glob(glob("match.path", p, true)?)),
             Some(p) => Some(PathPattern::Prefix(p.clone())),
             None => None,
         };
         for (name, pattern) in &w.headers {
-            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| CompileError {
-                at: at("match.headers"),
-                message: format!("{name:?} is not a header name"),
-            })?;
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| fault("match.headers", format!("{name:?} is not a header name")))?;
             let value = match pattern.as_str() {
                 "*" => None,
-                p => Some(glob(&at("match.headers"), p, false)?),
+                p => Some(glob("match.headers", p, false)?),
             };
             when.headers.push((header, value));
         }
         for (pointer, value) in &w.body {
             let pattern = match value {
                 serde_json::Value::String(s) if is_glob(s) => {
-                    ValuePattern::Glob(glob(&at("match.body"), s, false)?)
+                    ValuePattern::Glob(glob("match.body", s, false)?)
                 }
                 v => ValuePattern::Equal(v.clone()),
             };
@@ -222,7 +357,7 @@ impl RuleSet {
             self.reads_body = true;
         }
         for e in &w.event {
-            when.events.push(glob(&at("match.event"), e, false)?);
+            when.events.push(glob("match.event", e, false)?);
         }
         let d = &rule.then;
         let mut then = Then {
@@ -241,37 +376,35 @@ impl RuleSet {
             continues: d.and_continue,
         };
         for (name, value) in &d.headers {
-            let header = HeaderName::from_bytes(name.as_bytes()).map_err(|_| CompileError {
-                at: at("do.headers"),
-                message: format!("{name:?} is not a header name"),
-            })?;
-            let key = at(&format!("do.headers.{name}"));
-            self.template(&key, value)?;
-            then.headers.push((header, key));
+            let header = HeaderName::from_bytes(name.as_bytes())
+                .map_err(|_| fault("do.headers", format!("{name:?} is not a header name")))?;
+            let key = format!("do.headers.{name}");
+            let template = format!("{label}: {key}");
+            self.template(&template, value)
+                .map_err(|m| fault(&key, m))?;
+            then.headers.push((header, template));
         }
         if let Some(body) = &d.body {
-            let key = at("do.body");
-            self.template(&key, body)?;
-            then.body = Some(key);
+            let template = format!("{label}: do.body");
+            self.template(&template, body)
+                .map_err(|m| fault("do.body", m))?;
+            then.body = Some(template);
         }
         self.rules.push(Rule {
             label,
-            endpoint,
+            endpoint: endpoint.map(str::to_owned),
             when,
             then,
         });
         Ok(())
     }
 
-    fn template(&mut self, key: &str, source: &str) -> Result<(), CompileError> {
+    fn template(&mut self, name: &str, source: &str) -> Result<(), String> {
         self.env
-            .add_template_owned(key.to_owned(), source.to_owned())
-            .map_err(|e| CompileError {
-                at: key.to_owned(),
-                message: template_error(&e),
-            })?;
+            .add_template_owned(name.to_owned(), source.to_owned())
+            .map_err(|e| template_error(&e))?;
         // Whether it reads the body: the names it uses, as MiniJinja reports them.
-        if let Ok(t) = self.env.get_template(key)
+        if let Ok(t) = self.env.get_template(name)
             && t.undeclared_variables(false).contains("body")
         {
             self.reads_body = true;
@@ -547,6 +680,14 @@ pub struct Considered {
 }
 
 impl Considered {
+    /// The rules kept, in order.
+    pub fn labels(&self) -> Vec<String> {
+        self.candidates
+            .iter()
+            .map(|c| c.label.to_string())
+            .collect()
+    }
+
     /// No rule can match: the delivery is answered and forwarded as its endpoint says.
     pub fn is_empty(&self) -> bool {
         self.candidates.is_empty()
@@ -710,32 +851,114 @@ impl Decided {
     }
 }
 
+/// What put the rules in force, or tried to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub enum ReloadSource {
+    /// Read when the server started.
+    Start,
+    /// The config file changed.
+    File,
+    /// Saved or reloaded from the UI (or the control API).
+    Ui,
+}
+
+/// When the rules in force were put in force, and the last attempt since that failed.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct RulesReload {
+    /// When (RFC 3339).
+    pub at: String,
+    pub source: ReloadSource,
+    /// How many rules are in force.
+    pub rules: usize,
+    /// The last reload, when it failed after this set was put in force: the set stayed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    #[cfg_attr(test, ts(optional))]
+    pub failed: Option<ReloadFailure>,
+}
+
+/// A reload that left the rules in force as they were.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+#[cfg_attr(test, derive(ts_rs::TS))]
+pub struct ReloadFailure {
+    pub at: String,
+    pub source: ReloadSource,
+    /// Why: the file does not load, or which rule does not compile and why.
+    pub error: String,
+}
+
+fn now() -> String {
+    humantime::format_rfc3339_seconds(std::time::SystemTime::now()).to_string()
+}
+
 /// The rules in force, swapped whole on reload: a delivery is decided by one set, never by a
 /// half-loaded one.
 #[derive(Debug)]
-pub struct LiveRules(RwLock<Arc<RuleSet>>);
+pub struct LiveRules {
+    set: RwLock<Arc<RuleSet>>,
+    reload: RwLock<RulesReload>,
+}
 
 impl Default for LiveRules {
     fn default() -> Self {
-        LiveRules(RwLock::new(Arc::new(RuleSet::empty())))
+        LiveRules::new(RuleSet::empty())
     }
 }
 
 impl LiveRules {
     pub fn new(set: RuleSet) -> Self {
-        LiveRules(RwLock::new(Arc::new(set)))
+        let reload = RulesReload {
+            at: now(),
+            source: ReloadSource::Start,
+            rules: set.len(),
+            failed: None,
+        };
+        LiveRules {
+            set: RwLock::new(Arc::new(set)),
+            reload: RwLock::new(reload),
+        }
     }
 
     pub fn current(&self) -> Arc<RuleSet> {
-        self.0.read().unwrap_or_else(|e| e.into_inner()).clone()
+        self.set.read().unwrap_or_else(|e| e.into_inner()).clone()
     }
 
     /// Puts `set` in force; returns the set it replaced.
-    pub fn replace(&self, set: RuleSet) -> Arc<RuleSet> {
-        std::mem::replace(
-            &mut *self.0.write().unwrap_or_else(|e| e.into_inner()),
+    pub fn replace(&self, set: RuleSet, source: ReloadSource) -> Arc<RuleSet> {
+        let reload = RulesReload {
+            at: now(),
+            source,
+            rules: set.len(),
+            failed: None,
+        };
+        let old = std::mem::replace(
+            &mut *self.set.write().unwrap_or_else(|e| e.into_inner()),
             Arc::new(set),
-        )
+        );
+        *self.reload.write().unwrap_or_else(|e| e.into_inner()) = reload;
+        old
+    }
+
+    /// Records a reload that failed: the set in force stays.
+    pub fn failed(&self, source: ReloadSource, error: String) {
+        self.reload
+            .write()
+            .unwrap_or_else(|e| e.into_inner())
+            .failed = Some(ReloadFailure {
+            at: now(),
+            source,
+            error,
+        });
+    }
+
+    /// When the set in force was put in force, and the last failed attempt since.
+    pub fn status(&self) -> RulesReload {
+        self.reload
+            .read()
+            .unwrap_or_else(|e| e.into_inner())
+            .clone()
     }
 }
 

@@ -1,5 +1,9 @@
 use super::*;
 
+fn vendors() -> Vec<String> {
+    vec!["stripe".to_owned(), "github".to_owned()]
+}
+
 fn rules(text: &str) -> RuleSet {
     #[derive(serde::Deserialize)]
     struct File {
@@ -7,7 +11,7 @@ fn rules(text: &str) -> RuleSet {
     }
     let f: File = toml::from_str(text).unwrap();
     crate::config::check_rules("rules", &f.rules).unwrap();
-    RuleSet::compile(&f.rules, &[]).unwrap()
+    RuleSet::compile(&RuleSources::of(&f.rules, &[]), &vendors()).unwrap()
 }
 
 fn compile_error(text: &str) -> String {
@@ -16,7 +20,9 @@ fn compile_error(text: &str) -> String {
         rules: Vec<RuleConfig>,
     }
     let f: File = toml::from_str(text).unwrap();
-    RuleSet::compile(&f.rules, &[]).unwrap_err().to_string()
+    RuleSet::compile(&RuleSources::of(&f.rules, &[]), &vendors())
+        .unwrap_err()
+        .to_string()
 }
 
 struct Request {
@@ -316,14 +322,20 @@ fn endpoint_rules_come_first_and_only_for_their_endpoint() {
     }
     let global: File = toml::from_str("[[rules]]\ndo = { status = 200 }\n").unwrap();
     let own: File = toml::from_str("[[rules]]\ndo = { status = 418 }\n").unwrap();
-    let set = RuleSet::compile(
-        &global.rules,
-        &[
-            ("/hooks".to_owned(), own.rules.clone()),
-            ("/other".to_owned(), vec![RuleConfig::default()]),
+    let sources = RuleSources {
+        global: global.rules,
+        endpoints: vec![
+            EndpointRules {
+                path: "/hooks".to_owned(),
+                rules: own.rules.clone(),
+            },
+            EndpointRules {
+                path: "/other".to_owned(),
+                rules: vec![RuleConfig::default()],
+            },
         ],
-    )
-    .unwrap();
+    };
+    let set = RuleSet::compile(&sources, &vendors()).unwrap();
     let r = request("x", "{}");
     let d = set.consider(&r.facts()).decide(None);
     assert_eq!(d.status, Some(418));
@@ -341,4 +353,143 @@ fn no_rules_decide_nothing() {
     let d = considered.decide(Some(("first", 1)));
     assert!(!d.applied());
     assert_eq!(d.outcome(), None);
+}
+
+#[test]
+fn problems_name_each_rule_and_the_key_at_fault() {
+    #[derive(serde::Deserialize)]
+    struct File {
+        rules: Vec<RuleConfig>,
+    }
+    let f: File = toml::from_str(
+        r#"
+[[rules]]
+do = { body = "{{ body.id " }
+
+[[rules]]
+name = "fine"
+do = { status = 202, headers = { "X-Id" = "{{ event.id }}" } }
+
+[[rules]]
+match = { event = "[" }
+
+[[rules]]
+do = { status = 99 }
+
+[[rules]]
+match = { vendor = "nobody" }
+
+[[rules]]
+do = { headers = { "X-Id" = "{% if %}" } }
+"#,
+    )
+    .unwrap();
+    let sources = RuleSources::of(&f.rules, &[]);
+    let problems = sources.problems(&vendors());
+    let at: Vec<(usize, &str)> = problems.iter().map(|e| (e.index, e.key.as_str())).collect();
+    assert_eq!(
+        at,
+        [
+            (0, "do.body"),
+            (2, "match.event"),
+            (3, "do.status"),
+            (4, "match.vendor"),
+            (5, "do.headers.X-Id")
+        ]
+    );
+    assert!(
+        problems[0].message.contains("line 1"),
+        "{}",
+        problems[0].message
+    );
+    assert!(problems[3].message.contains("stripe, github"));
+    // Compiling refuses the set at its first problem, with the same words.
+    let first = RuleSet::compile(&sources, &vendors()).unwrap_err();
+    assert_eq!((first.index, first.key.as_str()), (0, "do.body"));
+    assert_eq!(
+        RuleSources::of(&f.rules[1..2], &[])
+            .problems(&vendors())
+            .len(),
+        0
+    );
+}
+
+#[test]
+fn a_trial_gives_the_answer_and_targets_with_the_endpoints_filled_in() {
+    let set = rules(
+        r#"
+[[rules]]
+name = "orders"
+match = { event = "order.*" }
+do = { status = 202, headers = { "X-Order" = "{{ body.data.id }}" }, forward = ["http://localhost:3001/a", "http://localhost:3002/b"] }
+
+[[rules]]
+name = "retries"
+match = { arrival = "2.." }
+do = { status = 503, skip_forward = true }
+"#,
+    );
+    let endpoint: crate::config::EndpointConfig = toml::from_str(
+        r#"
+path = "/hooks"
+forward = { to = "http://localhost:4000/" }
+response = { status = 201, headers = { "X-Env" = "test", "x-order" = "none" }, body = "ok" }
+"#,
+    )
+    .unwrap();
+    let r = request("order.paid", ORDER);
+    let t = trial(&set, &r.facts(), Some(("first", 1)), Some(&endpoint), None);
+    assert_eq!(
+        t.considered,
+        ["rules[0] (\"orders\")", "rules[1] (\"retries\")"]
+    );
+    assert_eq!(t.applied, ["rules[0] (\"orders\")"]);
+    assert_eq!(t.status, 202);
+    assert_eq!(t.headers.get("X-Env").map(String::as_str), Some("test"));
+    assert_eq!(t.headers.get("x-order").map(String::as_str), Some("ord_7"));
+    assert_eq!(t.headers.len(), 2, "{:?}", t.headers);
+    assert_eq!(t.body.as_deref(), Some("ok"));
+    assert_eq!(t.forward_from, ForwardFrom::Rule);
+    assert_eq!(t.forward.len(), 2);
+    assert_eq!(t.facts.arrival, Some(1));
+    // Its second arrival skips the first rule for none, as the arrival decides.
+    let other = request("refund.made", "{}");
+    let t = trial(
+        &set,
+        &other.facts(),
+        Some(("retry", 2)),
+        Some(&endpoint),
+        None,
+    );
+    assert_eq!(t.applied, ["rules[1] (\"retries\")"]);
+    assert_eq!((t.status, t.forward_from), (503, ForwardFrom::Rule));
+    assert!(t.forward.is_empty());
+    // No rule: the endpoint's answer and forward.
+    let t = trial(
+        &set,
+        &other.facts(),
+        Some(("first", 1)),
+        Some(&endpoint),
+        None,
+    );
+    assert!(t.applied.is_empty() && t.did.is_none());
+    assert_eq!((t.status, t.forward_from), (201, ForwardFrom::Endpoint));
+    assert_eq!(t.forward, ["http://localhost:4000/"]);
+}
+
+#[test]
+fn the_reload_status_says_what_is_in_force_and_what_failed_since() {
+    let live = LiveRules::new(RuleSet::empty());
+    assert_eq!(live.status().source, ReloadSource::Start);
+    live.failed(ReloadSource::File, "rules[0]: do.body: syntax error".into());
+    let s = live.status();
+    assert_eq!(s.rules, 0);
+    assert_eq!(s.failed.as_ref().unwrap().source, ReloadSource::File);
+    live.replace(
+        rules("[[rules]]\ndo = { status = 202 }\n"),
+        ReloadSource::Ui,
+    );
+    let s = live.status();
+    assert_eq!((s.source, s.rules, s.failed), (ReloadSource::Ui, 1, None));
+    assert_eq!(live.current().sources().global.len(), 1);
 }

@@ -231,6 +231,7 @@ pub fn endpoints(registry: &Registry) -> Vec<EndpointConfig> {
                 signature: None,
                 response: None,
                 forward: None,
+                rules: Vec::new(),
             })
         })
         .collect()

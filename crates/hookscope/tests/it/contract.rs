@@ -411,6 +411,79 @@ async fn every_command_prints_what_its_schema_says() {
     assert_eq!(verdict["signature"]["status"], "valid");
     seen.insert("verify");
 
+    // The rules a request would meet, from the saved request and from the stored delivery, with
+    // a config of its own (the running server's is left as it is).
+    let with_rules = format!(
+        "{}\n[[rules]]\nname = \"stripe events\"\nmatch = {{ vendor = \"stripe\", arrival = \"2..\" }}\ndo = {{ status = 503, headers = {{ \"X-Event\" = \"{{{{ event.type }}}}\" }} }}\n",
+        std::fs::read_to_string(d.join("hookscope.toml")).unwrap()
+    );
+    std::fs::write(d.join("rules.toml"), with_rules).unwrap();
+    let rules_config = d.join("rules.toml");
+    let rules_config = rules_config.to_str().unwrap();
+    let request_file = d.join("request.http");
+    let request_file = request_file.to_str().unwrap();
+    let first = document(
+        d,
+        "rules-test",
+        &[
+            "rules",
+            "test",
+            request_file,
+            "--config",
+            rules_config,
+            "--json",
+        ],
+    );
+    assert_eq!(first["facts"]["vendor"], "stripe");
+    assert_eq!(first["facts"]["arrival"], 1);
+    assert_eq!(
+        first["considered"],
+        serde_json::json!(["rules[0] (\"stripe events\")"])
+    );
+    assert_eq!(first["applied"], serde_json::json!([]));
+    let again = document(
+        d,
+        "rules-test",
+        &[
+            "rules",
+            "test",
+            &id,
+            "--arrival",
+            "2",
+            "--config",
+            rules_config,
+            "--json",
+        ],
+    );
+    assert_eq!(
+        again["applied"],
+        serde_json::json!(["rules[0] (\"stripe events\")"])
+    );
+    assert_eq!(again["status"], 503);
+    let event_type = again["facts"]["event_type"].as_str().unwrap();
+    assert_eq!(again["headers"]["x-event"], event_type);
+    let read = hookscope(
+        d,
+        &[
+            "rules",
+            "test",
+            request_file,
+            "--arrival",
+            "2",
+            "--config",
+            rules_config,
+        ],
+    );
+    let text = String::from_utf8_lossy(&read.stdout);
+    assert!(read.status.success(), "{read:?}");
+    assert!(
+        text.contains("applies: rules[0] (\"stripe events\")"),
+        "{text}"
+    );
+    assert!(text.contains("answer 503"), "{text}");
+    assert!(text.contains(&format!("x-event: {event_type}")), "{text}");
+    seen.insert("rules-test");
+
     // Hookscope's own capture port as the handler: it takes everything, forgeries too, so the
     // check fails (status 1) and still prints its whole report.
     let checked = hookscope(

@@ -38,6 +38,7 @@ fn every_signed_fixture_gets_its_expected_verdict() {
             signature: None,
             response: None,
             forward: None,
+            rules: Vec::new(),
         };
         let a = registry.analyze(&Inspect {
             headers: &headers,

@@ -36,6 +36,13 @@ async fn newest(t: &TestServer) -> Value {
     page["items"][0].clone()
 }
 
+/// A request to the control API with the token.
+fn api(t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
+    t.http
+        .request(method, t.api_url(path))
+        .bearer_auth(&t.token)
+}
+
 fn closed_port() -> std::net::SocketAddr {
     std::net::TcpListener::bind("127.0.0.1:0")
         .unwrap()
@@ -279,7 +286,7 @@ async fn a_rule_that_cannot_be_compiled_or_never_match_stops_the_start() {
         ),
         (
             "[[rules]]\nmatch = { vendor = \"strype\" }\n",
-            "match.vendor \"strype\" is not a known profile",
+            "rules[0]: match.vendor: \"strype\" is not a known profile",
         ),
     ] {
         let dir = tempfile::tempdir().unwrap();
@@ -401,5 +408,174 @@ async fn rules_reload_when_the_config_file_changes_with_no_delivery_lost_or_half
             .status(),
         418
     );
+    // And the API says so: what is in force, and why the file was not put in force.
+    let (_, rules) = t.api_get("/api/rules").await;
+    assert_eq!(rules["reload"]["source"], "file", "{rules}");
+    assert_eq!(rules["reload"]["rules"], 2, "{rules}");
+    assert_eq!(rules["reload"]["failed"]["source"], "file", "{rules}");
+    let error = rules["reload"]["failed"]["error"].as_str().unwrap();
+    assert!(error.contains("rules[0]: do.body: syntax error"), "{error}");
+    t.stop().await;
+}
+
+#[tokio::test]
+async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_delivery() {
+    let t = start(
+        "[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\n\n\
+         [[endpoints]]\npath = \"/hooks/other\"\n",
+    )
+    .await;
+    let file = t.dir.path().join("hookscope.toml");
+
+    // Each rule's problem, where it is, while it is edited.
+    let broken = json!({
+        "global": [{ "match": {}, "do": { "body": "{{ body.id " } }],
+        "endpoints": [
+            { "path": "/hooks/stripe", "rules": [{ "match": { "event": ["["] }, "do": {} }] },
+            { "path": "/hooks/nowhere", "rules": [] }
+        ]
+    });
+    let checked: Value = api(&t, reqwest::Method::POST, "/api/rules/check")
+        .json(&broken)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let at: Vec<(Value, Value, Value)> = checked["problems"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| (p["endpoint"].clone(), p["index"].clone(), p["key"].clone()))
+        .collect();
+    assert_eq!(
+        at,
+        [
+            (json!("/hooks/stripe"), json!(0), json!("match.event")),
+            (json!(null), json!(0), json!("do.body")),
+            (json!("/hooks/nowhere"), json!(0), json!("")),
+        ],
+        "{checked}"
+    );
+    let refused = api(&t, reqwest::Method::PUT, "/api/rules")
+        .json(&broken)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), 400);
+    assert!(
+        !std::fs::read_to_string(&file)
+            .unwrap_or_default()
+            .contains("rules")
+    );
+
+    // Saved: in force for the next delivery, and in the file.
+    let rules = json!({
+        "global": [{ "name": "teapot", "match": {}, "do": { "status": 418 } }],
+        "endpoints": [{ "path": "/hooks/stripe", "rules": [{
+            "name": "invoices",
+            "match": { "event": ["invoice.*"] },
+            "do": { "status": 202, "body": "{{ body.id }}" }
+        }] }]
+    });
+    let saved = api(&t, reqwest::Method::PUT, "/api/rules")
+        .json(&rules)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(saved.status(), 200);
+    let saved: Value = saved.json().await.unwrap();
+    assert_eq!(saved["reload"]["source"], "ui");
+    assert_eq!(saved["reload"]["rules"], 2);
+    assert_eq!(
+        saved["endpoints"][1],
+        json!({ "path": "/hooks/other", "rules": [] })
+    );
+    let text = std::fs::read_to_string(&file).unwrap();
+    assert!(text.contains("[[endpoints.rules]]"), "{text}");
+    assert!(text.contains("[[rules]]"), "{text}");
+
+    let resp = send(&t, &event("evt_e1", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 202);
+    assert_eq!(resp.text().await.unwrap(), "evt_e1");
+    let first = newest(&t).await;
+    assert_eq!(
+        first["rule"]["rules"],
+        json!(["endpoint /hooks/stripe: rules[0] (\"invoices\")"])
+    );
+    let other = t
+        .http
+        .post(t.capture_url("/hooks/other/x"))
+        .body("{}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        other.status(),
+        418,
+        "the global rule for the other endpoint"
+    );
+
+    // Tried on the stored delivery: with the rules in force, and with a draft.
+    let id = first["id"].as_i64().unwrap();
+    let tried: Value = api(&t, reqwest::Method::POST, "/api/rules/try")
+        .json(&json!({ "delivery": id }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(tried["status"], 202, "{tried}");
+    assert_eq!(tried["body"], "evt_e1");
+    assert_eq!(tried["facts"]["arrival"], 1);
+    let drafted: Value = api(&t, reqwest::Method::POST, "/api/rules/try")
+        .json(&json!({ "delivery": id, "rules": { "global": [], "endpoints": [] } }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(drafted["applied"], json!([]), "{drafted}");
+    assert_eq!(drafted["status"], 200);
+
+    // Endpoints saved as the API lists them keep their rules; an endpoint removed takes its own.
+    let (_, listed) = t.api_get("/api/endpoints").await;
+    let kept = api(&t, reqwest::Method::PUT, "/api/endpoints")
+        .json(&listed)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(kept.status(), 200);
+    let resp = send(&t, &event("evt_e2", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 202);
+    let only_other = json!({ "items": [listed["items"][1].clone()] });
+    api(&t, reqwest::Method::PUT, "/api/endpoints")
+        .json(&only_other)
+        .send()
+        .await
+        .unwrap();
+    let resp = send(&t, &event("evt_e3", "invoice.paid"), &[]).await;
+    assert_eq!(resp.status(), 418, "only the global rule is left");
+
+    // Reloaded from the UI: a file that does not compile is refused, and the status says so.
+    let mut text = std::fs::read_to_string(&file).unwrap();
+    text.push_str("\n[[rules]]\ndo = { status = 700 }\n");
+    std::fs::write(&file, text).unwrap();
+    let reload = api(&t, reqwest::Method::POST, "/api/rules/reload")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reload.status(), 400);
+    assert!(reload.text().await.unwrap().contains("do.status 700"));
+    let (_, status) = t.api_get("/api/rules").await;
+    assert!(
+        status["reload"]["failed"]["source"] == "ui"
+            || status["reload"]["failed"]["source"] == "file",
+        "{status}"
+    );
+    assert_eq!(status["global"].as_array().unwrap().len(), 1);
     t.stop().await;
 }

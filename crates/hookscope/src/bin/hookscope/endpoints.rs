@@ -184,6 +184,7 @@ fn add_endpoint(args: AddArgs, data_dir: &Path) -> Result<()> {
         signature: None,
         response: None,
         forward: None,
+        rules: Vec::new(),
     };
     let db = db_path(&args.db, data_dir);
     let running = crate::through::Running::find(

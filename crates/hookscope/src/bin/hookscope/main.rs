@@ -11,6 +11,7 @@ mod learned;
 mod mcp;
 mod open;
 mod replay;
+mod rules;
 mod send;
 mod serve;
 mod through;
@@ -87,6 +88,10 @@ enum Command {
     /// List the endpoints and their secrets; `endpoints add` makes one (with a secret of its
     /// own, for CI).
     Endpoints(endpoints::EndpointsArgs),
+    /// Rules: `rules test` says which rules a saved request or a stored delivery would match
+    /// and what would be answered and forwarded, nothing sent.
+    #[command(subcommand)]
+    Rules(rules::RulesCommand),
     /// Serve Hookscope's tools to a coding agent over MCP on standard input and output
     /// (capturing meanwhile): list, read and wait for deliveries, send signed test events.
     Mcp(mcp::McpArgs),
@@ -252,6 +257,7 @@ impl Command {
             }) => &a.db,
             Command::Endpoints(_) => return None,
             Command::Mcp(a) => &a.db,
+            Command::Rules(c) => c.db(),
             Command::Verify(_) | Command::Vendor(_) | Command::Schema(_) => return None,
         };
         arg.db.as_deref()
@@ -287,6 +293,7 @@ fn run(cli: Cli) -> Result<()> {
         Command::Open(args) => open::open(args, &data_dir),
         Command::Endpoints(args) => endpoints::endpoints(args, &data_dir),
         Command::Mcp(args) => mcp::mcp(args, data_dir),
+        Command::Rules(command) => rules::rules(command, &data_dir),
         Command::Schema(args) => schema(args),
     }
 }

@@ -84,6 +84,7 @@ pub fn verify(args: VerifyArgs, data_dir: &std::path::Path) -> Result<()> {
         signature: None,
         response: None,
         forward: None,
+        rules: Vec::new(),
     };
     let analysis = registry.analyze(&Inspect {
         headers: &headers,
