@@ -1,12 +1,18 @@
 //! The native menu: the usual File, Edit, View and Help items. Items that act on the UI (copy
-//! the capture URL, send a sample, open settings) are sent to the window as a `menu` event
+//! the capture URL, send a sample, open the rules or settings) are sent to the window as a `menu` event
 //! carrying the item's id.
 
 use tauri::menu::{AboutMetadataBuilder, Menu, MenuEvent, MenuItemBuilder, SubmenuBuilder};
 use tauri::{AppHandle, Emitter, Runtime};
 
 /// Menu items the UI handles, by id.
-const UI_ITEMS: &[&str] = &["copy-capture-url", "send-sample", "settings", "reload"];
+const UI_ITEMS: &[&str] = &[
+    "copy-capture-url",
+    "send-sample",
+    "rules",
+    "settings",
+    "reload",
+];
 
 pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
     let file = SubmenuBuilder::new(app, "File")
@@ -17,6 +23,7 @@ pub fn build<R: Runtime>(app: &AppHandle<R>) -> tauri::Result<Menu<R>> {
         )
         .item(&MenuItemBuilder::with_id("send-sample", "Send a Sample Delivery").build(app)?)
         .separator()
+        .item(&MenuItemBuilder::with_id("rules", "Rules…").build(app)?)
         .item(
             &MenuItemBuilder::with_id("settings", "Settings…")
                 .accelerator("CmdOrCtrl+,")

@@ -5,6 +5,7 @@
 import assert from "node:assert/strict";
 import { execFileSync, spawn } from "node:child_process";
 import {
+  appendFileSync,
   copyFileSync,
   mkdirSync,
   mkdtempSync,
@@ -1423,7 +1424,7 @@ describe("layout", () => {
           return bar.scrollWidth - bar.clientWidth;
         });
         assert.ok(overflow <= 0, `${width}: the top bar overflows by ${overflow}px`);
-        if (width < 1280) await page.click("[data-testid=topbar-menu]");
+        if (width < 1360) await page.click("[data-testid=topbar-menu]");
         await page.click("button:has-text('Settings')");
         await page.waitForSelector("[data-testid=settings]");
         const modal = await page.evaluate(() => {
@@ -1524,6 +1525,144 @@ describe("screenshots", () => {
       } finally {
         await empty.stop();
       }
+    } finally {
+      await server.stop();
+    }
+  });
+});
+
+describe("rules", () => {
+  it("edits, checks, saves and tries rules, and says when the config file's rules do not reload", async () => {
+    const server = await startServer({
+      config: `[[endpoints]]\npath = "/hooks/shop"\n\n[[rules]]\nname = "elsewhere"\nmatch = { path = "/other" }\ndo = { status = 201 }\n`,
+    });
+    const configFile = join(server.dir, "hookscope.toml");
+    const order = () =>
+      fetch(`${server.capture}/hooks/shop/x`, {
+        method: "POST",
+        body: JSON.stringify({ order: "o-1" }),
+        headers: { "Content-Type": "application/json" },
+      });
+    try {
+      const { page, problems } = await openPage(browser, server.ui);
+      await page.click("[data-testid=open-rules]");
+      await page.waitForSelector("[data-testid=rules] [data-testid=rule-card]");
+      // The global rule in force, as the config file has it.
+      assert.equal(await page.inputValue("[data-testid=rule-name]"), "elsewhere");
+      assert.equal(await page.inputValue("[data-testid=rule-path]"), "/other");
+      assert.equal(await page.inputValue("[data-testid=rule-status]"), "201");
+      assert.match(await page.textContent("[data-testid=rules-status]"), /^1 rule in force since .+ \(at start\)$/);
+
+      // A rule of the endpoint's own.
+      await page.selectOption("[data-testid=rules-scope]", "/hooks/shop");
+      await page.waitForSelector("[data-testid=rules-none]");
+      await page.click("[data-testid=add-rule]");
+      const card = page.locator("[data-testid=rule-card]");
+      assert.equal(await card.count(), 1);
+      await card.locator("[data-testid=rule-name]").fill("seen");
+      await card.locator("[data-testid=rule-path]").fill("/hooks/shop");
+      await card.locator("[data-testid=rule-status]").fill("202");
+      const save = page.locator("[data-testid=save-rules]");
+
+      // An event type glob that does not compile, then a template that does not parse: each is
+      // said at its own field, and saving waits.
+      await card.locator("[data-testid=rule-event]").fill("order.[");
+      const eventProblem = card.locator("[data-field='match.event'] [data-testid=rule-problem]");
+      await eventProblem.waitFor();
+      assert.ok(await save.isDisabled());
+      await card.locator("[data-testid=rule-event]").fill("");
+      await eventProblem.waitFor({ state: "detached" });
+      await card.locator("[data-testid=rule-body]").fill('{"seen": "{{ body.order ');
+      const bodyProblem = card.locator("[data-field='do.body'] [data-testid=rule-problem]");
+      await bodyProblem.waitFor();
+      assert.match(await bodyProblem.textContent(), /\(line 1\)/);
+      assert.equal(await card.locator("[data-testid=rule-problem]").count(), 1, "only the body has a problem");
+      assert.equal(await card.locator("[data-testid=rule-body]").getAttribute("aria-invalid"), "true");
+      assert.ok(await save.isDisabled());
+      await card.locator("[data-testid=rule-body]").fill('{"seen": "{{ body.order }}"}');
+      await bodyProblem.waitFor({ state: "detached" });
+      await page.waitForSelector("[data-testid=save-rules]:not([disabled])");
+      await save.click();
+      await page.waitForSelector("[data-testid=rules-message]:has-text('Saved to the config file')");
+      assert.match(await page.textContent("[data-testid=rules-status]"), /^2 rules in force since .+ \(saved here\)$/);
+      // The server sees its own write to the config file as no change: still "saved here".
+      await new Promise((r) => setTimeout(r, 1200));
+      assert.match(await page.textContent("[data-testid=rules-status]"), /\(saved here\)$/);
+
+      // In force at once, without a restart; the global rule is kept.
+      const answer = await order();
+      assert.equal(answer.status, 202);
+      assert.equal(await answer.text(), '{"seen": "o-1"}');
+      const other = await fetch(`${server.capture}/other`, { method: "POST", body: "{}" });
+      assert.equal(other.status, 201);
+      await other.text();
+      const written = readFileSync(configFile, "utf8");
+      assert.match(written, /\[\[endpoints\.rules\]\]\s+name = "seen"/);
+      assert.ok(written.includes('{"seen": "{{ body.order }}"}'), written);
+      assert.match(written, /name = "elsewhere"/);
+
+      // Tried on that delivery: the one selected in the list is offered, and the trial uses the
+      // rules as edited (203, not yet saved) where the rules in force answered 202.
+      const stored = (await server.apiGet("/api/deliveries?path=/hooks/shop")).items;
+      assert.equal(stored.length, 1);
+      const id = stored[0].id;
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=rules]", { state: "detached" });
+      await page.click(`.row[data-id="${id}"]`);
+      await page.click("[data-testid=open-rules]");
+      await page.waitForSelector("[data-testid=rule-card]");
+      assert.equal(await page.inputValue("[data-testid=try-delivery]"), String(id));
+      await page.click("[data-testid=try-rules]");
+      await page.waitForSelector("[data-testid=rules-trial]");
+      assert.equal(await page.textContent("[data-testid=trial-status]"), "202");
+      assert.match(await page.textContent("[data-testid=trial-applied]"), /Rule applied: endpoint \/hooks\/shop: rules\[0\] \("seen"\)/);
+      assert.equal(await page.textContent("[data-testid=trial-body]"), '{"seen": "o-1"}');
+      await page.selectOption("[data-testid=rules-scope]", "/hooks/shop");
+      await page.fill("[data-testid=rule-status]", "203");
+      await page.waitForSelector("[data-testid=rules-dirty]");
+      await page.waitForSelector("[data-testid=try-rules]:not([disabled])");
+      await page.click("[data-testid=try-rules]");
+      await page.waitForFunction(() => document.querySelector("[data-testid=trial-status]")?.textContent === "203");
+      await page.screenshot({ path: artifact("rules.png") });
+
+      // A rule written into the file by hand that does not compile: the editor and the page say
+      // so, and the rules in force stay.
+      appendFileSync(configFile, '\n[[rules]]\ndo = { body = "{{ x " }\n');
+      const failed = page.locator("[data-testid=rules-reload-failed]");
+      await failed.waitFor({ timeout: 10_000 });
+      assert.match(
+        await failed.textContent(),
+        /^The config file's rules were not reloaded at .+: .*rules\[1\]: do\.body: .*\. The rules in force are unchanged\.$/,
+      );
+      assert.match(await page.textContent("[data-testid=rules-banner]"), /Rules not reloaded: .*do\.body/);
+      const still = await order();
+      assert.equal(still.status, 202);
+      assert.equal(await still.text(), '{"seen": "o-1"}');
+      // Reloading by hand fails the same way; what is edited here stays.
+      await page.click("[data-testid=reload-rules]");
+      await page.waitForSelector("[data-testid=reload-rules]:not([disabled])");
+      await failed.waitFor();
+      assert.equal(await page.inputValue("[data-testid=rule-status]"), "203");
+
+      // The banner opens the editor, and can be dismissed.
+      await page.keyboard.press("Escape");
+      await page.waitForSelector("[data-testid=rules]", { state: "detached" });
+      await page.click("[data-testid=rules-banner-open]");
+      await page.waitForSelector("[data-testid=rules] [data-testid=rules-reload-failed]");
+      await page.keyboard.press("Escape");
+      await page.click("[data-testid=rules-banner-dismiss]");
+      await page.waitForSelector("[data-testid=rules-banner]", { state: "detached" });
+      assert.deepEqual(problems, []);
+      await page.context().close();
+
+      // In the narrow bar, Rules is in the menu, and the menu closes as the editor opens.
+      const narrow = await openPage(browser, server.ui, { viewport: { width: 1024, height: 800 } });
+      await narrow.page.click("[data-testid=topbar-menu]");
+      await narrow.page.click("[data-testid=open-rules]");
+      await narrow.page.waitForSelector("[data-testid=rules] [data-testid=rule-card]");
+      assert.equal(await narrow.page.getAttribute(".topbar-menu-panel", "data-open"), "false");
+      assert.deepEqual(narrow.problems, []);
+      await narrow.context.close();
     } finally {
       await server.stop();
     }

@@ -1,12 +1,14 @@
 import { useCallback, useEffect, useRef, useState } from "react";
 import { useTransport } from "./api/context";
 import type { StreamEvent } from "./api/transport";
-import type { CaptureStatus, ServerInfo } from "./api/types.gen";
+import type { CaptureStatus, RulesReload, ServerInfo } from "./api/types.gen";
 import { CaptureBanner, CaptureState } from "./components/Capture";
 import { copyText } from "./lib/clipboard";
 import { DeliveryList, ROW_HEIGHT } from "./components/DeliveryList";
 import { Detail, type Tab } from "./components/Detail";
 import { EmptyState } from "./components/EmptyState";
+import { Rules } from "./components/Rules";
+import { failureReason, reloadFailure } from "./components/rules/status";
 import { Settings } from "./components/Settings";
 import { Sidebar } from "./components/Sidebar";
 import { SplitHandle, useDetailWidth } from "./components/SplitHandle";
@@ -21,6 +23,11 @@ export function App() {
   const [tab, setTab] = useState<Tab>("overview");
   const [info, setInfo] = useState<ServerInfo | null>(null);
   const [settings, setSettings] = useState(false);
+  const [rulesOpen, setRulesOpen] = useState(false);
+  // The rules in force as the stream last announced them; a reload that failed is said above
+  // the list until dismissed.
+  const [rulesReload, setRulesReload] = useState<RulesReload | null>(null);
+  const [dismissedFailure, setDismissedFailure] = useState<string | null>(null);
   const [scrollTo, setScrollTo] = useState<number | null>(null);
   const scrollRef = useRef<HTMLDivElement>(null);
   const searchRef = useRef<HTMLInputElement>(null);
@@ -30,14 +37,25 @@ export function App() {
   const [detailVersion, setDetailVersion] = useState(0);
   const selectedRef = useRef(selected);
   selectedRef.current = selected;
-  const onEvent = useCallback((event: StreamEvent) => {
-    if (
-      (event.type === "pinned" && event.id === selectedRef.current) ||
-      (event.type === "progress" && event.done === event.total)
-    ) {
-      setDetailVersion((v) => v + 1);
-    }
-  }, []);
+  const onEvent = useCallback(
+    (event: StreamEvent) => {
+      if (
+        (event.type === "pinned" && event.id === selectedRef.current) ||
+        (event.type === "progress" && event.done === event.total)
+      ) {
+        setDetailVersion((v) => v + 1);
+      }
+      if (event.type === "rules") setRulesReload(event.reload);
+      // On (re)connecting, what was announced while the stream was down is read.
+      if (event.type === "ready") {
+        transport.rules().then(
+          (r) => setRulesReload(r.reload),
+          () => {},
+        );
+      }
+    },
+    [transport],
+  );
   const list = useDeliveries(transport, filters, atTop, onEvent);
 
   // Server facts for the status line, kept fresh while the page is open; the desktop app also
@@ -73,6 +91,9 @@ export function App() {
         switch (item) {
           case "settings":
             setSettings(true);
+            break;
+          case "rules":
+            setRulesOpen(true);
             break;
           case "send-sample":
             transport.sendSample().then(
@@ -116,6 +137,7 @@ export function App() {
   }, []);
 
   const select = useCallback((id: number) => setSelected(id), []);
+  const closeRules = useCallback(() => setRulesOpen(false), []);
   // Opening moves the keyboard focus into the detail, once it has loaded.
   const [focusDetail, setFocusDetail] = useState(false);
   const open = useCallback((id: number) => {
@@ -134,7 +156,7 @@ export function App() {
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       const target = e.target as HTMLElement;
-      if (settings || e.ctrlKey || e.metaKey || e.altKey) return;
+      if (settings || rulesOpen || e.ctrlKey || e.metaKey || e.altKey) return;
       // Fields, the editor and a diff (n/j and p/k move between its changes) keep their keys.
       if (target.closest("input, textarea, select, .cm-editor, .diff-view")) return;
       const move = (step: number) => {
@@ -173,27 +195,49 @@ export function App() {
     };
     window.addEventListener("keydown", onKey);
     return () => window.removeEventListener("keydown", onKey);
-  }, [list, selected, settings, open]);
+  }, [list, selected, settings, rulesOpen, open]);
 
   const empty = list.total === 0 && !hasFilters(filters);
   // The list takes the room until a delivery is selected; then the split is the user's.
   const split = selected !== null && !empty;
   const [detailWidth, setDetailWidth] = useDetailWidth();
+  const rulesFailed = reloadFailure(rulesReload);
   const mainStyle = (
     split && detailWidth !== null ? { "--detail-width": `min(${detailWidth}px, calc(100vw - 560px))` } : {}
   ) as React.CSSProperties;
   return (
-    <div className={capture && !capture.listening && capture.error ? "app app-banner" : "app"}>
+    <div className="app">
       <TopBar
         filters={filters}
         onChange={setFilters}
         status={list.status}
         searchRef={searchRef}
         onSettings={() => setSettings(true)}
+        onRules={() => setRulesOpen(true)}
         total={list.total}
         onSent={select}
       />
-      {capture && <CaptureBanner capture={capture} />}
+      <div className="banners">
+        {capture && <CaptureBanner capture={capture} />}
+        {rulesFailed && rulesFailed.at !== dismissedFailure && (
+          <div className="banner" role="alert" data-testid="rules-banner">
+            <span>
+              <strong>Rules not reloaded:</strong> {failureReason(rulesFailed)}. The rules in force are unchanged.
+            </span>
+            <button type="button" onClick={() => setRulesOpen(true)} data-testid="rules-banner-open">
+              Open Rules
+            </button>
+            <button
+              type="button"
+              className="link"
+              onClick={() => setDismissedFailure(rulesFailed.at)}
+              data-testid="rules-banner-dismiss"
+            >
+              Dismiss
+            </button>
+          </div>
+        )}
+      </div>
       <div className={split ? "main main-split" : "main"} style={mainStyle}>
         <Sidebar filters={filters} onChange={setFilters} refreshKey={`${list.total}:${list.fresh}`} />
         <section className="list-pane" aria-label="Delivery list">
@@ -311,6 +355,7 @@ export function App() {
         <span>{info ? `Hookscope ${info.version}` : ""}</span>
       </footer>
       {settings && <Settings onClose={() => setSettings(false)} />}
+      {rulesOpen && <Rules delivery={selected} announced={rulesReload} onClose={closeRules} />}
     </div>
   );
 }

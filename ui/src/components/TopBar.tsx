@@ -13,6 +13,7 @@ interface Props {
   status: StreamStatus;
   searchRef: React.RefObject<HTMLInputElement | null>;
   onSettings(): void;
+  onRules(): void;
   /** How many deliveries the filters select, when known. */
   total: number | null;
   /** A test event was stored here: select it. */
@@ -66,9 +67,10 @@ function useMediaQuery(query: string): boolean {
   return matches;
 }
 
-export function TopBar({ filters, onChange, status, searchRef, onSettings, total, onSent }: Props) {
-  // Below this width the actions go into a menu, so the bar never runs off screen.
-  const narrow = useMediaQuery("(max-width: 1279px)");
+export function TopBar({ filters, onChange, status, searchRef, onSettings, onRules, total, onSent }: Props) {
+  // Below this width the actions go into a menu, so the bar never runs off screen (nor do its
+  // buttons wrap their labels).
+  const narrow = useMediaQuery("(max-width: 1359px)");
   const [menuOpen, setMenuOpen] = useState(false);
   const menuRef = useRef<HTMLDivElement>(null);
   // The menu closes on a click outside it, and on Escape.
@@ -210,18 +212,28 @@ export function TopBar({ filters, onChange, status, searchRef, onSettings, total
                 setMenuOpen(false);
                 onSettings();
               }}
+              onRules={() => {
+                setMenuOpen(false);
+                onRules();
+              }}
             />
           </div>
         </div>
       ) : (
-        <Actions filters={filters} total={total} onSent={onSent} onSettings={onSettings} />
+        <Actions filters={filters} total={total} onSent={onSent} onSettings={onSettings} onRules={onRules} />
       )}
     </header>
   );
 }
 
-/** Export, import, bulk replay, test events and Settings: inline, or in the narrow bar's menu. */
-function Actions({ filters, total, onSent, onSettings }: Pick<Props, "filters" | "total" | "onSent" | "onSettings">) {
+/** Export, import, bulk replay, test events, Rules and Settings: inline, or in the narrow bar's menu. */
+function Actions({
+  filters,
+  total,
+  onSent,
+  onSettings,
+  onRules,
+}: Pick<Props, "filters" | "total" | "onSent" | "onSettings" | "onRules">) {
   return (
     <>
       <ExportImport filters={filters} total={total} />
@@ -229,6 +241,15 @@ function Actions({ filters, total, onSent, onSettings }: Pick<Props, "filters" |
       <TestEvent onSent={onSent} />
       <CheckHandler />
       <SchemasButton />
+      <button
+        type="button"
+        className="icon-button"
+        onClick={onRules}
+        title="Rules: what Hookscope answers and where it forwards, by what a delivery says"
+        data-testid="open-rules"
+      >
+        ⚑ Rules
+      </button>
       <button type="button" className="icon-button" onClick={onSettings} title="Settings">
         ⚙ Settings
       </button>

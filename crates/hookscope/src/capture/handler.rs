@@ -111,7 +111,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     let incoming = read_request(&state, &parts, body).await;
     let endpoints = state.endpoints.get();
     let route = Route::resolve(&state, &endpoints, &incoming);
-    let decoded = analyze(
+    let mut decoded = analyze(
         &state,
         &endpoints,
         route.endpoint_index,
@@ -127,10 +127,12 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     // The rules that can match, with their answers rendered; the store decides among them once
     // it has counted the arrival. A request refused at capture is answered as refused.
     let rules = state.rules.current();
+    let json = decoded.body.take();
     let considered = (!rules.is_empty() && incoming.refused.is_none())
         .then(|| {
             let a = &decoded.analysis;
             rules.consider(&Facts {
+                json,
                 method: parts.method.as_str(),
                 path: &incoming.path,
                 query: incoming.query.as_deref(),

@@ -138,6 +138,14 @@ impl Control {
             Ok((set, endpoints))
         });
         match compiled {
+            Ok((set, _))
+                if source == ReloadSource::File
+                    && set.sources() == self.inner.rules.current().sources()
+                    && self.inner.rules.status().failed.is_none() =>
+            {
+                // The file holds the rules in force (it was just saved from here, say).
+                Ok(self.rules())
+            }
             Ok((set, endpoints)) => {
                 let count = set.len();
                 self.put_in_force(set, endpoints, source);
@@ -256,6 +264,7 @@ pub fn try_on_delivery(
     crate::rules::trial(
         set,
         &crate::rules::Facts {
+            json: None,
             method: &s.method,
             path: &s.path,
             query: s.query.as_deref(),

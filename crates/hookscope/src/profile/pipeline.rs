@@ -15,12 +15,19 @@ pub struct Decoded {
     pub analysis: Analysis,
     /// `analysis` as JSON, made off the writer thread.
     pub json: String,
+    /// The body as parsed for the analysis (an object or an array), for the rules to read
+    /// rather than parse again; capture takes it before the delivery goes to the store.
+    pub body: Option<std::sync::Arc<serde_json::Value>>,
 }
 
 impl Decoded {
     pub fn new(analysis: Analysis) -> Self {
         let json = serde_json::to_string(&analysis).unwrap_or_default();
-        Decoded { analysis, json }
+        Decoded {
+            analysis,
+            json,
+            body: None,
+        }
     }
 
     pub fn warnings(&self) -> usize {
@@ -99,7 +106,10 @@ impl Registry {
                 Some("the body was truncated (see the note), so its signature cannot match".into());
             analysis.signature.doctor = None;
         }
-        Decoded::new(analysis)
+        Decoded {
+            body: json.map(std::sync::Arc::new),
+            ..Decoded::new(analysis)
+        }
     }
 }
 

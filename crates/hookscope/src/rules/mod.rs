@@ -35,6 +35,9 @@ const MAX_RENDERED: usize = 1024 * 1024;
 
 /// What the rules see of a delivery before it is stored.
 pub struct Facts<'a> {
+    /// `body` already parsed as JSON (by the analysis), if it was; else the rules parse it
+    /// when one reads it.
+    pub json: Option<Arc<serde_json::Value>>,
     pub method: &'a str,
     pub path: &'a str,
     pub query: Option<&'a str>,
@@ -426,12 +429,16 @@ impl RuleSet {
         if self.rules.is_empty() {
             return Considered::default();
         }
-        let json: OnceCell<Option<serde_json::Value>> = OnceCell::new();
+        let json: OnceCell<Option<Arc<serde_json::Value>>> = OnceCell::new();
         let body = || {
             json.get_or_init(|| {
-                self.reads_body
-                    .then(|| serde_json::from_slice(facts.body).ok())
-                    .flatten()
+                if !self.reads_body {
+                    return None;
+                }
+                facts
+                    .json
+                    .clone()
+                    .or_else(|| serde_json::from_slice(facts.body).ok().map(Arc::new))
             })
             .as_ref()
         };
@@ -440,7 +447,7 @@ impl RuleSet {
         for rule in &self.rules {
             if !rule
                 .when
-                .holds_before_storing(rule.endpoint.as_deref(), facts, body)
+                .holds_before_storing(rule.endpoint.as_deref(), facts, || body().map(|j| &**j))
             {
                 continue;
             }
@@ -458,7 +465,7 @@ impl RuleSet {
                 error: None,
             };
             if rule.then.body.is_some() || !rule.then.headers.is_empty() {
-                let ctx = context.get_or_init(|| template_context(facts, body()));
+                let ctx = context.get_or_init(|| template_context(facts, body().cloned()));
                 if let Err(e) = self.render(rule, ctx, &mut prepared) {
                     // The rule's answer falls back to the endpoint's; what it forwards stands.
                     prepared.status = None;
@@ -618,13 +625,106 @@ impl Object for Headers {
     }
 }
 
+/// A JSON body as templates see it, looked into only as far as a template reaches: a payload is
+/// not converted whole for each delivery. `path` leads from `root` to this value.
+#[derive(Debug)]
+struct Json {
+    root: Arc<serde_json::Value>,
+    path: Vec<Step>,
+}
+
+#[derive(Debug, Clone)]
+enum Step {
+    Key(Arc<str>),
+    Index(usize),
+}
+
+impl Json {
+    fn get(&self) -> &serde_json::Value {
+        let mut at = &*self.root;
+        for step in &self.path {
+            at = match (step, at) {
+                (Step::Key(k), serde_json::Value::Object(m)) => &m[&**k],
+                (Step::Index(i), serde_json::Value::Array(a)) => &a[*i],
+                _ => unreachable!("a path is made only of steps that exist"),
+            };
+        }
+        at
+    }
+
+    fn child(&self, step: Step) -> Json {
+        let mut path = self.path.clone();
+        path.push(step);
+        Json {
+            root: self.root.clone(),
+            path,
+        }
+    }
+}
+
+/// A JSON value for a template: a number, string, boolean or none as itself, an object or an
+/// array as a [`Json`] looked into lazily.
+fn json_value(node: &Json) -> Value {
+    match node.get() {
+        serde_json::Value::Null => Value::from(()),
+        serde_json::Value::Bool(b) => Value::from(*b),
+        serde_json::Value::Number(n) => n
+            .as_i64()
+            .map(Value::from)
+            .or_else(|| n.as_u64().map(Value::from))
+            .unwrap_or_else(|| Value::from(n.as_f64().unwrap_or(f64::NAN))),
+        serde_json::Value::String(s) => Value::from(s.as_str()),
+        serde_json::Value::Object(_) | serde_json::Value::Array(_) => Value::from_object(Json {
+            root: node.root.clone(),
+            path: node.path.clone(),
+        }),
+    }
+}
+
+impl Object for Json {
+    fn repr(self: &Arc<Self>) -> ObjectRepr {
+        match self.get() {
+            serde_json::Value::Array(_) => ObjectRepr::Seq,
+            _ => ObjectRepr::Map,
+        }
+    }
+
+    fn get_value(self: &Arc<Self>, key: &Value) -> Option<Value> {
+        let step = match self.get() {
+            serde_json::Value::Object(m) => {
+                let k = key.as_str()?;
+                m.contains_key(k).then(|| Step::Key(k.into()))?
+            }
+            serde_json::Value::Array(a) => {
+                let i = key.as_usize()?;
+                (i < a.len()).then_some(Step::Index(i))?
+            }
+            _ => return None,
+        };
+        Some(json_value(&self.child(step)))
+    }
+
+    fn enumerate(self: &Arc<Self>) -> Enumerator {
+        match self.get() {
+            serde_json::Value::Object(m) => {
+                Enumerator::Values(m.keys().map(|k| Value::from(k.as_str())).collect())
+            }
+            serde_json::Value::Array(a) => Enumerator::Seq(a.len()),
+            _ => Enumerator::Empty,
+        }
+    }
+}
+
 /// What a template sees: `body` (the JSON body, or its text), `raw_body`, `headers`, `method`,
 /// `path`, `query` (its parameters), `endpoint`, `vendor`, `event.type`, `event.id` and
 /// `signature`.
-fn template_context(f: &Facts<'_>, json: Option<&serde_json::Value>) -> Value {
+fn template_context(f: &Facts<'_>, json: Option<Arc<serde_json::Value>>) -> Value {
     let text = String::from_utf8_lossy(f.body);
     let body = match json {
-        Some(v) => Value::from(minijinja::value::Serde(v)),
+        Some(root) => json_value(&Json {
+            root,
+            path: Vec::new(),
+        }),
         None if f.body.is_empty() => Value::from(()),
         None => Value::from(text.as_ref()),
     };

@@ -55,6 +55,7 @@ fn request(event_type: &'static str, body: &str) -> Request {
 impl Request {
     fn facts(&self) -> Facts<'_> {
         Facts {
+            json: None,
             method: self.method,
             path: self.path,
             query: self.query,
@@ -492,4 +493,30 @@ fn the_reload_status_says_what_is_in_force_and_what_failed_since() {
     let s = live.status();
     assert_eq!((s.source, s.rules, s.failed), (ReloadSource::Ui, 1, None));
     assert_eq!(live.current().sources().global.len(), 1);
+}
+
+#[test]
+fn templates_reach_into_the_json_body_as_far_as_they_go() {
+    let set = rules(
+        r#"
+[[rules]]
+do = { body = "{{ body.data.tags | length }} {{ body.data.tags[1] }} {{ body.data.amount + 1 }} {% for k in body.data %}{{ k }},{% endfor %} {% for t in body.data.tags %}{{ loop.index }}={{ t }};{% endfor %} {{ body.data.missing is undefined }} {{ body.data | tojson }}" }
+"#,
+    );
+    let r = request("order.paid", ORDER);
+    let parsed = serde_json::from_str(ORDER).map(Arc::new).unwrap();
+    // The analysis's parse and the rules' own give the same answer.
+    for json in [None, Some(parsed)] {
+        let mut facts = r.facts();
+        facts.json = json;
+        let d = set.consider(&facts).decide(None);
+        assert_eq!(
+            d.body.as_deref(),
+            Some(
+                r#"2 b 1001 amount,id,tags, 1=a;2=b; True {"amount": 1000, "id": "ord_7", "tags": ["a", "b"]}"#
+            ),
+            "{:?}",
+            d.errors
+        );
+    }
 }

@@ -4,7 +4,11 @@
 
 use std::time::Duration;
 
+use reqwest::Method;
 use serde_json::{Value, json};
+
+const POST: Method = Method::POST;
+const PUT: Method = Method::PUT;
 
 use crate::common::{TestServer, start};
 use crate::replay::{attempts, target};
@@ -36,11 +40,23 @@ async fn newest(t: &TestServer) -> Value {
     page["items"][0].clone()
 }
 
-/// A request to the control API with the token.
-fn api(t: &TestServer, method: reqwest::Method, path: &str) -> reqwest::RequestBuilder {
-    t.http
+/// A request to the control API with the token and a JSON body: its status and JSON answer (or
+/// text, as a JSON string, when it is not JSON).
+async fn call(t: &TestServer, method: Method, path: &str, body: &Value) -> (u16, Value) {
+    let resp = t
+        .http
         .request(method, t.api_url(path))
         .bearer_auth(&t.token)
+        .json(body)
+        .send()
+        .await
+        .unwrap();
+    let status = resp.status().as_u16();
+    let text = resp.text().await.unwrap();
+    (
+        status,
+        serde_json::from_str(&text).unwrap_or(Value::String(text)),
+    )
 }
 
 fn closed_port() -> std::net::SocketAddr {
@@ -435,14 +451,7 @@ async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_del
             { "path": "/hooks/nowhere", "rules": [] }
         ]
     });
-    let checked: Value = api(&t, reqwest::Method::POST, "/api/rules/check")
-        .json(&broken)
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, checked) = call(&t, POST, "/api/rules/check", &broken).await;
     let at: Vec<(Value, Value, Value)> = checked["problems"]
         .as_array()
         .unwrap()
@@ -458,12 +467,8 @@ async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_del
         ],
         "{checked}"
     );
-    let refused = api(&t, reqwest::Method::PUT, "/api/rules")
-        .json(&broken)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(refused.status(), 400);
+    let (status, _) = call(&t, PUT, "/api/rules", &broken).await;
+    assert_eq!(status, 400);
     assert!(
         !std::fs::read_to_string(&file)
             .unwrap_or_default()
@@ -479,13 +484,8 @@ async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_del
             "do": { "status": 202, "body": "{{ body.id }}" }
         }] }]
     });
-    let saved = api(&t, reqwest::Method::PUT, "/api/rules")
-        .json(&rules)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(saved.status(), 200);
-    let saved: Value = saved.json().await.unwrap();
+    let (status, saved) = call(&t, PUT, "/api/rules", &rules).await;
+    assert_eq!(status, 200, "{saved}");
     assert_eq!(saved["reload"]["source"], "ui");
     assert_eq!(saved["reload"]["rules"], 2);
     assert_eq!(
@@ -519,44 +519,27 @@ async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_del
 
     // Tried on the stored delivery: with the rules in force, and with a draft.
     let id = first["id"].as_i64().unwrap();
-    let tried: Value = api(&t, reqwest::Method::POST, "/api/rules/try")
-        .json(&json!({ "delivery": id }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, tried) = call(&t, POST, "/api/rules/try", &json!({ "delivery": id })).await;
     assert_eq!(tried["status"], 202, "{tried}");
     assert_eq!(tried["body"], "evt_e1");
     assert_eq!(tried["facts"]["arrival"], 1);
-    let drafted: Value = api(&t, reqwest::Method::POST, "/api/rules/try")
-        .json(&json!({ "delivery": id, "rules": { "global": [], "endpoints": [] } }))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let (_, drafted) = call(
+        &t,
+        POST,
+        "/api/rules/try",
+        &json!({ "delivery": id, "rules": { "global": [], "endpoints": [] } }),
+    )
+    .await;
     assert_eq!(drafted["applied"], json!([]), "{drafted}");
     assert_eq!(drafted["status"], 200);
 
     // Endpoints saved as the API lists them keep their rules; an endpoint removed takes its own.
     let (_, listed) = t.api_get("/api/endpoints").await;
-    let kept = api(&t, reqwest::Method::PUT, "/api/endpoints")
-        .json(&listed)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(kept.status(), 200);
+    assert_eq!(call(&t, PUT, "/api/endpoints", &listed).await.0, 200);
     let resp = send(&t, &event("evt_e2", "invoice.paid"), &[]).await;
     assert_eq!(resp.status(), 202);
     let only_other = json!({ "items": [listed["items"][1].clone()] });
-    api(&t, reqwest::Method::PUT, "/api/endpoints")
-        .json(&only_other)
-        .send()
-        .await
-        .unwrap();
+    assert_eq!(call(&t, PUT, "/api/endpoints", &only_other).await.0, 200);
     let resp = send(&t, &event("evt_e3", "invoice.paid"), &[]).await;
     assert_eq!(resp.status(), 418, "only the global rule is left");
 
@@ -564,12 +547,9 @@ async fn rules_are_edited_per_endpoint_through_the_api_and_tried_on_a_stored_del
     let mut text = std::fs::read_to_string(&file).unwrap();
     text.push_str("\n[[rules]]\ndo = { status = 700 }\n");
     std::fs::write(&file, text).unwrap();
-    let reload = api(&t, reqwest::Method::POST, "/api/rules/reload")
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(reload.status(), 400);
-    assert!(reload.text().await.unwrap().contains("do.status 700"));
+    let (status, refused) = call(&t, POST, "/api/rules/reload", &Value::Null).await;
+    assert_eq!(status, 400);
+    assert!(refused.to_string().contains("do.status 700"), "{refused}");
     let (_, status) = t.api_get("/api/rules").await;
     assert!(
         status["reload"]["failed"]["source"] == "ui"

@@ -142,6 +142,7 @@ fn try_file(
     Ok(hookscope::rules::trial(
         set,
         &hookscope::rules::Facts {
+            json: None,
             method: head.method,
             path,
             query,
