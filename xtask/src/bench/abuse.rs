@@ -44,16 +44,9 @@ pub fn abuse(plan: &Plan) -> Result<Value> {
     print_load("hookscope, durable acks", &alone);
     // The rate the hanging handler was first seen at (the soak), open loop.
     let rate = if plan.quick { 200.0 } else { 1000.0 };
-    let paced = |url: &str| {
-        tools::oha(
-            &plan.oha,
-            url,
-            rate,
-            plan.seconds,
-            plan.connections,
-            &plan.out,
-        )
-    };
+    let tool = plan.paced()?;
+    let paced =
+        |url: &str| tools::paced(tool, url, rate, plan.seconds, plan.connections, &plan.out);
     let (before, _) = tools::rss_mb(hs.child.id());
     let mut idle = Vec::with_capacity(idle_count);
     for _ in 0..idle_count {

@@ -5,7 +5,8 @@
 //! - `capture`: closed-loop throughput and latency, 1 KiB signed JSON bodies, 64 connections,
 //!   one wrk thread, for the baseline, the peer, Hookscope with durable acks, and Hookscope with
 //!   an endpoint bound to the vendor and its secret (decode + verify + dedupe).
-//! - `latency`: Hookscope (decode + verify + dedupe) at a fixed rate, half its maximum (oha).
+//! - `latency`: Hookscope (decode + verify + dedupe) at a fixed rate, half its maximum (oha;
+//!   Debian's `hey` in a quick run).
 //! - `durability`: `kill -9` under full load, restart, count the acknowledged deliveries present.
 //! - `store`: a store filled by `hookscope generate`, then list, filter, search, read and count
 //!   through the control API over loopback; memory idle with it all stored.
@@ -106,13 +107,21 @@ struct Plan {
     /// Distinct signed deliveries the load cycles through.
     request_set: usize,
     out: PathBuf,
-    oha: PathBuf,
+    /// What drives a fixed rate (`None` when no benchmark run needs one).
+    paced: Option<tools::Paced>,
     mockoon: PathBuf,
 }
 
 impl Plan {
     fn runs(&self, only: Option<Bench>, b: Bench) -> bool {
         only.is_none_or(|o| o == b)
+    }
+
+    /// The fixed-rate load generator, set up for every run that drives one.
+    fn paced(&self) -> Result<&tools::Paced> {
+        self.paced
+            .as_ref()
+            .context("internal: no fixed-rate load generator was set up for this run")
     }
 }
 
@@ -203,10 +212,10 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         repeat: args.repeat.unwrap_or(if q { 20 } else { 200 }),
         kills: args.kills.unwrap_or(if q { 1 } else { 3 }),
         request_set: if q { 2000 } else { 20_000 },
-        oha: if needs_load {
-            tools::ensure_oha(&tools_dir)?
+        paced: if needs_load {
+            Some(tools::Paced::for_run(q, &tools_dir)?)
         } else {
-            PathBuf::new()
+            None
         },
         mockoon: if only.is_none_or(|o| o == Bench::Capture) {
             tools::ensure_mockoon(&tools_dir)?
@@ -215,7 +224,7 @@ pub fn bench(args: &BenchArgs) -> Result<()> {
         },
         out,
     };
-    let mut report = report::Report::new(&plan_json(&plan), &plan.oha, &plan.mockoon);
+    let mut report = report::Report::new(&plan_json(&plan), plan.paced.as_ref(), &plan.mockoon);
 
     let args = &BenchArgs {
         only,
@@ -481,20 +490,14 @@ fn latency(plan: &Plan, max: Option<f64>) -> Result<Value> {
         }
     };
     let rate = max / 2.0;
-    let load = tools::oha(
-        &plan.oha,
-        &url,
-        rate,
-        plan.seconds,
-        plan.connections,
-        &plan.out,
-    )?;
+    let tool = plan.paced()?;
+    let load = tools::paced(tool, &url, rate, plan.seconds, plan.connections, &plan.out)?;
     hs.stop();
     let _ = std::fs::remove_dir_all(&dir);
     print_load(&format!("hookscope at {rate:.0} req/s"), &load);
     Ok(merge(
         load_json(&load, None),
-        json!({ "target_rate": rate, "max_rate": max }),
+        json!({ "target_rate": rate, "max_rate": max, "driven_by": tool.describe() }),
     ))
 }
 

@@ -25,8 +25,9 @@ pub fn soak(plan: &Plan, soak: &Soak) -> Result<Value> {
     let dir = fresh_data_dir(plan, "data-soak", true)?;
     let mut hs = start_hookscope(&dir)?;
     let url = format!("http://{}/hooks/bench", hs.addr);
-    let (oha, out, rate, seconds) = (plan.oha.clone(), plan.out.clone(), soak.rate, soak.seconds);
-    let load = std::thread::spawn(move || tools::oha(&oha, &url, rate, seconds, 16, &out));
+    let tool = plan.paced()?.clone();
+    let (out, rate, seconds) = (plan.out.clone(), soak.rate, soak.seconds);
+    let load = std::thread::spawn(move || tools::paced(&tool, &url, rate, seconds, 16, &out));
     let started = Instant::now();
     let mut samples = Vec::new();
     while !load.is_finished() {

@@ -13,7 +13,7 @@ use hmac::{KeyInit, Mac};
 use crate::setup;
 
 /// Exactly what a load run measured.
-#[derive(Debug, Clone, Copy, Default, serde::Serialize)]
+#[derive(Debug, Clone, Copy, Default, PartialEq, serde::Serialize)]
 pub struct Load {
     pub requests: u64,
     pub per_second: f64,
@@ -156,10 +156,60 @@ pub fn parse_wrk(text: &str) -> Option<Load> {
     })
 }
 
-/// Open loop at a fixed rate (oha with latency correction, so a stall counts against every
-/// request it delayed).
-pub fn oha(
-    oha: &Path,
+/// What drives a fixed rate.
+#[derive(Debug, Clone)]
+pub enum Paced {
+    /// oha, open loop with latency correction, so a stall counts against every request it
+    /// delayed: the figures a full run reports.
+    Oha(PathBuf),
+    /// Debian's `hey`, its workers rate-limited (no latency correction): for `--quick`, which
+    /// only checks that the report comes out, with a tool from a package rather than a
+    /// 4-minute `cargo install`.
+    Hey,
+}
+
+impl Paced {
+    /// The tool a run uses: `hey` for a quick run, else oha (installed if missing).
+    pub fn for_run(quick: bool, tools: &Path) -> Result<Paced> {
+        if quick {
+            setup::ensure_packages(&[setup::Package {
+                deb: "hey",
+                provides: "hey",
+            }])?;
+            return Ok(Paced::Hey);
+        }
+        Ok(Paced::Oha(ensure_oha(tools)?))
+    }
+
+    /// Its name and version, for the report.
+    pub fn version(&self) -> (&'static str, String) {
+        match self {
+            Paced::Oha(bin) => ("oha", super::report::version(bin, "--version")),
+            Paced::Hey => {
+                let out = Command::new("dpkg-query")
+                    .args(["-W", "-f", "${Version}", "hey"])
+                    .output();
+                let v = out.map_or_else(
+                    |_| "unknown".to_owned(),
+                    |o| String::from_utf8_lossy(&o.stdout).trim().to_owned(),
+                );
+                ("hey", format!("hey {v} (Debian)"))
+            }
+        }
+    }
+
+    /// How the load is described in the report.
+    pub fn describe(&self) -> &'static str {
+        match self {
+            Paced::Oha(_) => "oha, open loop with latency correction",
+            Paced::Hey => "hey (quick run), rate-limited workers without latency correction",
+        }
+    }
+}
+
+/// Signed deliveries to `url` at a fixed `rate` for `seconds` over `connections`.
+pub fn paced(
+    tool: &Paced,
     url: &str,
     rate: f64,
     seconds: u32,
@@ -168,33 +218,82 @@ pub fn oha(
 ) -> Result<Load> {
     let mut rng = fastrand::Rng::with_seed(7);
     let (id, sig, body) = signed_request(&mut rng);
-    let body_path = dir.join("oha-body.json");
+    let body_path = dir.join("paced-body.json");
     std::fs::write(&body_path, body)?;
-    let output = Command::new(oha)
-        .args(["-z", &format!("{seconds}s"), "-c", &connections.to_string()])
-        .args(["-q", &format!("{:.0}", rate.max(1.0))])
-        .args([
-            "--latency-correction",
-            "--no-tui",
-            "--output-format",
-            "json",
-        ])
-        .args(["-m", "POST", "-T", "application/json"])
+    let (program, mut cmd) = match tool {
+        Paced::Oha(bin) => {
+            let mut cmd = Command::new(bin);
+            cmd.args(["-z", &format!("{seconds}s"), "-c", &connections.to_string()])
+                .args(["-q", &format!("{:.0}", rate.max(1.0))])
+                .args([
+                    "--latency-correction",
+                    "--no-tui",
+                    "--output-format",
+                    "json",
+                ])
+                .args(["-m", "POST", "-T", "application/json"]);
+            ("oha", cmd)
+        }
+        Paced::Hey => {
+            let mut cmd = Command::new("hey");
+            // hey's -q is each worker's rate.
+            let per_worker = (rate / f64::from(connections.max(1))).max(1.0);
+            cmd.args(["-z", &format!("{seconds}s"), "-c", &connections.to_string()])
+                .args(["-q", &format!("{per_worker:.2}")])
+                .args(["-o", "csv"])
+                .args(["-m", "POST", "-T", "application/json"]);
+            ("hey", cmd)
+        }
+    };
+    let output = cmd
         .args(["-H", &format!("X-Cooledge-Event-Id: {id}")])
         .args(["-H", &format!("X-Cooledge-Signature: sha256={sig}")])
         .arg("-D")
         .arg(&body_path)
         .arg(url)
         .output()
-        .context("cannot run oha")?;
+        .with_context(|| format!("cannot run {program}"))?;
     let text = String::from_utf8_lossy(&output.stdout);
     if !output.status.success() {
         bail!(
-            "oha failed: {text}{}",
+            "{program} failed: {text}{}",
             String::from_utf8_lossy(&output.stderr)
         );
     }
-    parse_oha(&text).with_context(|| format!("cannot read oha's figures:\n{text}"))
+    let load = match tool {
+        Paced::Oha(_) => parse_oha(&text),
+        Paced::Hey => parse_hey_csv(&text, seconds),
+    };
+    load.with_context(|| format!("cannot read {program}'s figures:\n{text}"))
+}
+
+/// hey's `-o csv`: one line per request, its response time (s) first and its status code
+/// seventh.
+pub fn parse_hey_csv(text: &str, seconds: u32) -> Option<Load> {
+    let mut times = Vec::new();
+    let mut errors = 0;
+    for line in text.lines().skip(1).filter(|l| !l.trim().is_empty()) {
+        let fields: Vec<&str> = line.split(',').collect();
+        let time: f64 = fields.first()?.trim().parse().ok()?;
+        let status: u16 = fields.get(6)?.trim().parse().ok()?;
+        if !(200..300).contains(&status) {
+            errors += 1;
+        }
+        times.push(time * 1000.0);
+    }
+    if times.is_empty() {
+        return None;
+    }
+    times.sort_by(f64::total_cmp);
+    let at = |q: f64| times[((times.len() as f64 * q).ceil() as usize).clamp(1, times.len()) - 1];
+    Some(Load {
+        requests: times.len() as u64,
+        per_second: times.len() as f64 / f64::from(seconds.max(1)),
+        p50_ms: at(0.50),
+        p99_ms: at(0.99),
+        p999_ms: at(0.999),
+        errors,
+    })
 }
 
 pub fn parse_oha(text: &str) -> Option<Load> {
@@ -405,6 +504,20 @@ mod tests {
         assert!((l.p999_ms - 9.0).abs() < 1e-9);
         assert_eq!(l.errors, 3);
         assert!(parse_wrk("no figures").is_none());
+    }
+
+    #[test]
+    fn reads_hey_csv() {
+        let text = "response-time,DNS+dialup,DNS,Request-write,Response-delay,Response-read,status-code,offset\n\
+                    0.0010,0.0001,0.0000,0.0000,0.0009,0.0000,200,0.0100\n\
+                    0.0030,0.0000,0.0000,0.0000,0.0029,0.0000,200,0.0200\n\
+                    0.0020,0.0000,0.0000,0.0000,0.0019,0.0000,503,0.0300\n";
+        let load = parse_hey_csv(text, 1).unwrap();
+        assert_eq!(load.requests, 3);
+        assert_eq!(load.errors, 1);
+        assert!((load.p50_ms - 2.0).abs() < 1e-9, "{}", load.p50_ms);
+        assert!((load.p99_ms - 3.0).abs() < 1e-9, "{}", load.p99_ms);
+        assert_eq!(parse_hey_csv("response-time\n", 1), None);
     }
 
     #[test]

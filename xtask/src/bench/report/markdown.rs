@@ -74,9 +74,10 @@ impl Report {
         if j["latency"].is_object() {
             let l = &j["latency"];
             md.push_str(&format!(
-                "\n## Latency at a fixed rate\n\nHookscope with decode, verify and dedupe, driven by oha at half its maximum rate ({} of {} req/s), open loop with latency correction.\n\n| achieved req/s | p50 ms | p99 ms | p99.9 ms | errors |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n",
+                "\n## Latency at a fixed rate\n\nHookscope with decode, verify and dedupe, at half its maximum rate ({} of {} req/s), driven by {}.\n\n| achieved req/s | p50 ms | p99 ms | p99.9 ms | errors |\n|---:|---:|---:|---:|---:|\n| {} | {} | {} | {} | {} |\n",
                 f(l, "target_rate", 0),
                 f(l, "max_rate", 0),
+                l["driven_by"].as_str().unwrap_or("oha, open loop with latency correction"),
                 f(l, "per_second", 0),
                 f(l, "p50_ms", 2),
                 f(l, "p99_ms", 2),

@@ -19,7 +19,7 @@ pub struct Report {
     json: Value,
 }
 
-fn version(cmd: &Path, arg: &str) -> String {
+pub(crate) fn version(cmd: &Path, arg: &str) -> String {
     Command::new(cmd)
         .arg(arg)
         .output()
@@ -60,7 +60,7 @@ fn machine() -> Value {
 }
 
 impl Report {
-    pub fn new(plan: &Value, oha: &Path, mockoon: &Path) -> Report {
+    pub fn new(plan: &Value, paced: Option<&super::tools::Paced>, mockoon: &Path) -> Report {
         let args: Vec<String> = std::env::args().skip(1).collect();
         let seconds = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
@@ -70,8 +70,9 @@ impl Report {
             "rustc": version(Path::new("rustc"), "--version"),
             "wrk": version(Path::new("wrk"), "-v"),
         });
-        if !oha.as_os_str().is_empty() {
-            versions["oha"] = json!(version(oha, "--version"));
+        if let Some(tool) = paced {
+            let (name, v) = tool.version();
+            versions[name] = json!(v);
         }
         if !mockoon.as_os_str().is_empty() {
             versions["mockoon"] = json!(version(mockoon, "--version"));
