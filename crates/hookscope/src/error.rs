@@ -103,6 +103,10 @@ pub enum Error {
     #[error("a background task failed: {0}")]
     Task(String),
 
+    /// A stored head or body that cannot be decompressed (the database was damaged).
+    #[error("{0}")]
+    Unpack(String),
+
     /// Writing an export failed (the output, not the request, is at fault).
     #[error("cannot write the export: {0}")]
     Export(String),

@@ -27,6 +27,7 @@ pub mod log;
 pub mod mcp;
 pub mod model;
 pub mod net;
+pub mod packed;
 pub mod profile;
 pub mod replay;
 pub mod reverify;

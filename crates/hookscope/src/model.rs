@@ -49,6 +49,9 @@ pub struct NewDelivery {
     /// The rules that hold for it before it is stored: the store decides among them once it
     /// has counted the arrival, and stores the decision's status and summary.
     pub rules: Option<Box<crate::rules::Considered>>,
+    /// `head` and `body` as they will be stored (compressed), made off the writer thread; the
+    /// store packs them itself when this is `None`.
+    pub packed: Option<Box<crate::packed::Packed>>,
 }
 
 /// Whether a delivery repeats an event already seen.

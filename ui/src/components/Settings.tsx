@@ -111,7 +111,7 @@ function RetentionSection() {
           />
         </label>
         <label className="field">
-          <span>and at most (MiB of heads and bodies)</span>
+          <span>and at most (MiB of heads and bodies, as stored compressed)</span>
           <input value={mib} onChange={(e) => setMib(e.target.value)} inputMode="numeric" data-testid="retention-mib" />
         </label>
         <button

@@ -48,6 +48,18 @@ pub struct CaptureState {
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
 /// [`Registry::analyze_delivery`], on a blocking thread for large bodies.
+/// The head and body compressed for the store, here rather than on the writer's one thread (a
+/// large body on a blocking thread); `None` leaves it to the store.
+async fn pack(head: &[u8], body: &Bytes) -> Option<Box<crate::packed::Packed>> {
+    if body.len() <= INLINE_ANALYSIS_MAX {
+        return Some(Box::new(crate::packed::pack(head, body)));
+    }
+    let (head, body) = (head.to_vec(), body.clone());
+    tokio::task::spawn_blocking(move || Box::new(crate::packed::pack(&head, &body)))
+        .await
+        .ok()
+}
+
 async fn analyze(
     state: &Arc<CaptureState>,
     endpoints: &Arc<Endpoints>,
@@ -207,6 +219,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
             target,
         )
     };
+    let packed = pack(&incoming.head, &incoming.body).await;
     let delivery = NewDelivery {
         forwarded,
         received_at_us,
@@ -231,6 +244,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
         imported: false,
         not_sent: not_sent.clone(),
         rules: considered,
+        packed,
     };
     // Kept for forwards decided by the rules, after the delivery is stored.
     let kept = ruled.then(|| Captured {

@@ -64,6 +64,7 @@ pub(super) fn rejected_delivery(
         forwarded,
         not_sent: None,
         rules: None,
+        packed: None,
         received_at_us: now_us(),
         method,
         path: path.to_owned(),

@@ -167,7 +167,8 @@ pub struct StoreConfig {
 pub struct RetentionConfig {
     /// Oldest deliveries are pruned beyond this many.
     pub max_deliveries: u64,
-    /// Oldest deliveries are pruned while stored heads and bodies exceed this.
+    /// Oldest deliveries are pruned while stored heads and bodies (compressed, as stored)
+    /// exceed this.
     #[serde(deserialize_with = "values::size")]
     pub max_bytes: ByteSize,
 }

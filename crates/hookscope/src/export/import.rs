@@ -211,6 +211,7 @@ pub async fn store(
             forwarded,
             not_sent: None,
             rules: None,
+            packed: None,
             received_at_us: item.received_at_us,
             method: item.method,
             path: item.path,

@@ -9,6 +9,7 @@ use crate::model::{
     AttemptKind, Delivery, DeliverySummary, Duplicate, DuplicateKind, HandlerAnswer, NewDelivery,
     format_time_us,
 };
+use crate::packed;
 use crate::profile::Analysis;
 use crate::rules::Decided;
 
@@ -129,7 +130,15 @@ pub(super) fn insert(
     decided: Option<&Decided>,
 ) -> Result<(i64, u64)> {
     let rule = decided.and_then(|r| r.outcome.as_ref());
-    let stored_bytes = (d.head.len() + d.body.len()) as u64;
+    let packed_here;
+    let packed = match &d.packed {
+        Some(p) => &**p,
+        None => {
+            packed_here = crate::packed::pack(&d.head, &d.body);
+            &packed_here
+        }
+    };
+    let stored_bytes = packed.stored_bytes();
     let a = d.decoded.as_deref();
     let mut stmt = conn.prepare_cached(
         "INSERT INTO deliveries (id, received_at_us, method, path, query, http_version,
@@ -193,9 +202,16 @@ pub(super) fn insert(
     }
     let id = conn.last_insert_rowid();
     let mut stmt = conn.prepare_cached(
-        "INSERT INTO payloads (delivery_id, head, head_exact, body) VALUES (?1, ?2, ?3, ?4)",
+        "INSERT INTO payloads (delivery_id, head, head_exact, body, codec)
+         VALUES (?1, ?2, ?3, ?4, ?5)",
     )?;
-    stmt.execute(params![id, d.head, d.head_exact, &d.body[..]])?;
+    stmt.execute(params![
+        id,
+        packed.head,
+        d.head_exact,
+        packed.body,
+        packed.codec
+    ])?;
     Ok((id, stored_bytes))
 }
 
@@ -290,32 +306,45 @@ pub(super) fn summary_of(
 
 pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
     let sql = format!(
-        "SELECT {SUMMARY_COLUMNS}, p.head, p.head_exact, p.body
+        "SELECT {SUMMARY_COLUMNS}, p.head, p.head_exact, p.body, p.codec
          FROM {SUMMARY_FROM} JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let delivery = stmt
+    let row = stmt
         .query_row([id], |row| {
-            Ok(Delivery {
-                summary: summary(row)?,
-                head: row.get(SUMMARY_LEN)?,
-                head_exact: row.get(SUMMARY_LEN + 1)?,
-                body: row.get(SUMMARY_LEN + 2)?,
-            })
+            Ok((
+                summary(row)?,
+                row.get::<_, Vec<u8>>(SUMMARY_LEN)?,
+                row.get(SUMMARY_LEN + 1)?,
+                row.get::<_, Vec<u8>>(SUMMARY_LEN + 2)?,
+                row.get::<_, i64>(SUMMARY_LEN + 3)?,
+            ))
         })
         .optional()?;
-    Ok(delivery)
+    let Some((summary, head, head_exact, body, codec)) = row else {
+        return Ok(None);
+    };
+    Ok(Some(Delivery {
+        summary,
+        head: packed::unpack(codec, packed::HEAD, head, id)?,
+        head_exact,
+        body: packed::unpack(codec, packed::BODY, body, id)?,
+    }))
 }
 
 /// The body and content type only, for raw downloads.
 pub fn body(conn: &Connection, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
     let mut stmt = conn.prepare_cached(
-        "SELECT d.content_type, p.body FROM deliveries d JOIN payloads p ON p.delivery_id = d.id
-         WHERE d.id = ?1",
+        "SELECT d.content_type, p.body, p.codec FROM deliveries d
+         JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1",
     )?;
-    Ok(stmt
-        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?)))
-        .optional()?)
+    let row: Option<(Option<String>, Vec<u8>, i64)> = stmt
+        .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
+        .optional()?;
+    row.map(|(content_type, body, codec)| {
+        Ok((content_type, packed::unpack(codec, packed::BODY, body, id)?))
+    })
+    .transpose()
 }
 
 pub fn count(conn: &Connection) -> Result<u64> {

@@ -53,6 +53,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0012_checks.sql")),
     M::up(include_str!("../../migrations/0013_learned.sql")),
     M::up(include_str!("../../migrations/0014_rules.sql")),
+    M::up(include_str!("../../migrations/0015_packed_payloads.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

@@ -51,17 +51,18 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
         return Ok(0);
     };
     batch.sort_unstable_by_key(|&(_, ord)| ord);
-    let mut text = conn.prepare_cached(&format!(
-        "SELECT head, ifnull(substr(body, 1, {INDEX_BODY_MAX}), x'') FROM payloads WHERE delivery_id = ?1"
-    ))?;
+    let mut text =
+        conn.prepare_cached("SELECT head, body, codec FROM payloads WHERE delivery_id = ?1")?;
     let mut insert =
         conn.prepare_cached("INSERT INTO search (rowid, head, body) VALUES (?1, ?2, ?3)")?;
     let n = batch.len();
     for (id, ord) in batch {
-        let (head, body_bytes): (Vec<u8>, Vec<u8>) =
-            text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let (head, body_bytes, codec): (Vec<u8>, Vec<u8>, i64) =
+            text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
+        let head = crate::packed::unpack(codec, crate::packed::HEAD, head, id)?;
         let head = String::from_utf8_lossy(&head).into_owned();
-        let cut = &body_bytes[..];
+        let body_bytes = crate::packed::unpack(codec, crate::packed::BODY, body_bytes, id)?;
+        let cut = &body_bytes[..body_bytes.len().min(INDEX_BODY_MAX)];
         let body = match std::str::from_utf8(cut) {
             Ok(text) => text,
             // Cut inside a character at the limit: index the text before it.

@@ -13,6 +13,7 @@ const LAYERS: &[&[&str]] = &[
         "learn",
         "log",
         "content_coding",
+        "packed",
         "signature",
         "target",
         "visible",

@@ -28,7 +28,14 @@ fn delivery(path: &str, body: &[u8]) -> NewDelivery {
         forwarded: None,
         not_sent: None,
         rules: None,
+        packed: None,
     }
+}
+
+/// `len` bytes that do not compress: what retention counts is what they take as stored.
+fn dense(len: usize) -> Vec<u8> {
+    let mut rng = fastrand::Rng::with_seed(len as u64);
+    (0..len).map(|_| rng.u8(..)).collect()
 }
 
 fn ids(store: &Store) -> Vec<i64> {
@@ -100,7 +107,7 @@ async fn retention_prunes_oldest_first_by_count_and_by_bytes() {
     for i in 0..4 {
         inserted.push(
             writer
-                .insert(delivery(&format!("/b{i}"), &[b'x'; 3072]))
+                .insert(delivery(&format!("/b{i}"), &dense(3072)))
                 .await
                 .unwrap(),
         );
@@ -127,7 +134,7 @@ async fn a_delivery_larger_than_the_byte_budget_is_still_kept_until_the_next_one
         max_bytes: ByteSize::b(100),
     };
     let (writer, _thread) = store.start_writer(Durability::Full, &retention).unwrap();
-    let big = writer.insert(delivery("/big", &[0u8; 1000])).await.unwrap();
+    let big = writer.insert(delivery("/big", &dense(1000))).await.unwrap();
     // Acknowledged, so it must be there.
     assert!(store.get(big).unwrap().is_some());
     let next = writer.insert(delivery("/next", b"")).await.unwrap();
@@ -579,4 +586,76 @@ async fn counts_under_search_stop_at_the_cap_and_say_so() {
 
     writer.close().await;
     thread.join();
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn heads_and_bodies_are_compressed_at_rest_and_read_back_exactly() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("h.db");
+    let store = Store::open(&db).unwrap();
+    let retention = RetentionConfig {
+        max_deliveries: 100,
+        max_bytes: ByteSize::mib(10),
+    };
+    let (writer, _thread) = store.start_writer(Durability::Full, &retention).unwrap();
+    let json = serde_json::json!({
+        "type": "invoice.paid",
+        "data": { "lines": (0..200).map(|i| serde_json::json!({ "id": format!("il_{i}"), "amount": 1200 })).collect::<Vec<_>>() }
+    })
+    .to_string();
+    let packed_id = writer
+        .insert(delivery("/json", json.as_bytes()))
+        .await
+        .unwrap();
+    let dense_body = dense(4096);
+    let dense_id = writer
+        .insert(delivery("/dense", &dense_body))
+        .await
+        .unwrap();
+    let empty_id = writer.insert(delivery("/empty", b"")).await.unwrap();
+
+    // Every reader gets the bytes as received.
+    let got = store.get(packed_id).unwrap().unwrap();
+    assert_eq!(got.body, json.as_bytes());
+    assert_eq!(got.head, b"POST /json HTTP/1.1\r\nHost: h\r\n\r\n");
+    assert_eq!(got.summary.stored_size, json.len() as u64);
+    assert_eq!(store.get(dense_id).unwrap().unwrap().body, dense_body);
+    assert_eq!(store.get(empty_id).unwrap().unwrap().body, b"");
+    assert_eq!(store.body(packed_id).unwrap().unwrap().1, json.as_bytes());
+
+    // On disk the JSON body is a fraction of itself; the dense one is kept as it is.
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let stored = |id: i64| -> (i64, i64) {
+        conn.query_row(
+            "SELECT length(body), codec FROM payloads WHERE delivery_id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let (len, codec) = stored(packed_id);
+    assert!(len * 5 < json.len() as i64, "{len} of {}", json.len());
+    assert_eq!(codec & hookscope::packed::BODY, hookscope::packed::BODY);
+    assert_eq!(stored(dense_id), (4096, 0));
+
+    // And search finds words inside the compressed body, once the writer has indexed it.
+    for _ in 0..2000 {
+        let (indexed, newest) = store.search_progress().unwrap();
+        if indexed == newest {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+    }
+    let filter = ListParams {
+        q: Some("il_199".into()),
+        limit: Some(10),
+        ..Default::default()
+    }
+    .parse()
+    .unwrap();
+    let found = store.list(&filter).unwrap();
+    assert_eq!(
+        found.items.iter().map(|d| d.id).collect::<Vec<_>>(),
+        [packed_id]
+    );
 }

@@ -137,6 +137,7 @@ pub fn generate(args: GenerateArgs, data_dir: &Path) -> Result<()> {
                 forwarded: None,
                 not_sent: None,
                 rules: None,
+                packed: None,
             };
             pending.push(writer.insert(delivery));
             if n as u64 + 1 == nine_tenths {
