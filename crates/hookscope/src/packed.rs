@@ -4,6 +4,8 @@
 //! `codec` column says which of the two parts are frames.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
+use std::sync::{Arc, RwLock};
 
 use crate::error::{Error, Result};
 
@@ -17,6 +19,9 @@ const LEVEL: i32 = 3;
 
 /// A part shorter than this is stored as it is: the frame's own bytes would eat the saving.
 const MIN_LEN: usize = 64;
+
+/// Compression contexts kept per thread (one per dictionary in use, and one without).
+const CONTEXTS_KEPT: usize = 16;
 
 /// A delivery's head and body as stored.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -34,46 +39,145 @@ impl Packed {
     }
 }
 
-thread_local! {
-    /// One compression context per thread, reused: making one costs more than a small frame.
-    static COMPRESSOR: RefCell<Option<zstd::bulk::Compressor<'static>>> = const { RefCell::new(None) };
-    static DECOMPRESSOR: RefCell<Option<zstd::bulk::Decompressor<'static>>> = const { RefCell::new(None) };
+/// A dictionary trained on one vendor's heads or bodies: its zstd id (written in every frame
+/// made with it, so a reader knows which to undo it with) and its bytes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Dictionary {
+    pub id: u32,
+    pub bytes: Arc<[u8]>,
 }
 
-/// `head` and `body` as they are stored: each compressed when that makes it smaller.
-pub fn pack(head: &[u8], body: &[u8]) -> Packed {
-    COMPRESSOR.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = zstd::bulk::Compressor::new(LEVEL).ok();
+impl Dictionary {
+    /// A dictionary as stored; `None` when the bytes are not a zstd dictionary with an id.
+    pub fn from_bytes(bytes: Vec<u8>) -> Option<Dictionary> {
+        let id = zstd::zstd_safe::get_dict_id_from_dict(&bytes)?.get();
+        Some(Dictionary {
+            id,
+            bytes: bytes.into(),
+        })
+    }
+}
+
+/// The dictionaries one vendor's new payloads are packed with.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ForVendor {
+    pub head: Option<Dictionary>,
+    pub body: Option<Dictionary>,
+}
+
+/// A store's dictionaries: the newest per vendor and part (what new payloads are packed with)
+/// and every one by id (what a stored frame may name). Only ever added to.
+#[derive(Debug, Default)]
+pub struct Dictionaries(RwLock<Known>);
+
+#[derive(Debug, Default)]
+struct Known {
+    by_vendor: HashMap<String, ForVendor>,
+    by_id: HashMap<u32, Arc<[u8]>>,
+}
+
+impl Dictionaries {
+    /// Adds `dict`, trained on `vendor`'s heads (`part` [`HEAD`]) or bodies ([`BODY`]): the
+    /// one new payloads of that vendor are packed with.
+    pub fn add(&self, vendor: &str, part: i64, dict: Dictionary) {
+        let mut known = self.0.write().unwrap_or_else(|e| e.into_inner());
+        known.by_id.insert(dict.id, dict.bytes.clone());
+        let slot = known.by_vendor.entry(vendor.to_owned()).or_default();
+        if part == HEAD {
+            slot.head = Some(dict);
+        } else {
+            slot.body = Some(dict);
         }
-        let mut squeeze = |raw: &[u8]| -> Option<Vec<u8>> {
-            if raw.len() < MIN_LEN {
-                return None;
-            }
-            let frame = slot.as_mut()?.compress(raw).ok()?;
-            (frame.len() < raw.len()).then_some(frame)
+    }
+
+    /// What `vendor`'s payloads are packed with (nothing for an unknown vendor).
+    pub fn for_vendor(&self, vendor: Option<&str>) -> ForVendor {
+        let Some(vendor) = vendor else {
+            return ForVendor::default();
         };
-        let (mut codec, mut packed_head, mut packed_body) = (0, None, None);
-        if let Some(frame) = squeeze(head) {
-            codec |= HEAD;
-            packed_head = Some(frame);
+        let known = self.0.read().unwrap_or_else(|e| e.into_inner());
+        known.by_vendor.get(vendor).cloned().unwrap_or_default()
+    }
+
+    /// Whether `vendor` has a dictionary for its bodies.
+    pub fn has_body(&self, vendor: &str) -> bool {
+        let known = self.0.read().unwrap_or_else(|e| e.into_inner());
+        known
+            .by_vendor
+            .get(vendor)
+            .is_some_and(|v| v.body.is_some())
+    }
+
+    /// Whether the dictionary with this id is here.
+    pub fn knows(&self, id: u32) -> bool {
+        self.get(id).is_some()
+    }
+
+    fn get(&self, id: u32) -> Option<Arc<[u8]>> {
+        let known = self.0.read().unwrap_or_else(|e| e.into_inner());
+        known.by_id.get(&id).cloned()
+    }
+}
+
+thread_local! {
+    /// Compression contexts, by the id of the dictionary loaded in each (0 for none), reused:
+    /// making one, or loading a dictionary, costs more than a small frame.
+    static COMPRESSORS: RefCell<HashMap<u32, zstd::bulk::Compressor<'static>>> = RefCell::new(HashMap::new());
+    static DECOMPRESSORS: RefCell<HashMap<u32, zstd::bulk::Decompressor<'static>>> = RefCell::new(HashMap::new());
+}
+
+/// `raw` as a frame, with `dict` when given; `None` when that is not smaller.
+fn squeeze(raw: &[u8], dict: Option<&Dictionary>) -> Option<Vec<u8>> {
+    if raw.len() < MIN_LEN {
+        return None;
+    }
+    COMPRESSORS.with(|cell| {
+        let mut contexts = cell.borrow_mut();
+        let id = dict.map_or(0, |d| d.id);
+        if !contexts.contains_key(&id) {
+            if contexts.len() >= CONTEXTS_KEPT {
+                contexts.clear();
+            }
+            let made = match dict {
+                Some(d) => zstd::bulk::Compressor::with_dictionary(LEVEL, &d.bytes),
+                None => zstd::bulk::Compressor::new(LEVEL),
+            };
+            contexts.insert(id, made.ok()?);
         }
-        if let Some(frame) = squeeze(body) {
-            codec |= BODY;
-            packed_body = Some(frame);
-        }
-        Packed {
-            codec,
-            head: packed_head.unwrap_or_else(|| head.to_vec()),
-            body: packed_body.unwrap_or_else(|| body.to_vec()),
-        }
+        let frame = contexts.get_mut(&id)?.compress(raw).ok()?;
+        (frame.len() < raw.len()).then_some(frame)
     })
 }
 
-/// One part as received: `stored` itself, or the frame it is undone. `part` (`HEAD` or `BODY`)
-/// says which part it is; `id` names the delivery when it cannot be read back.
-pub fn unpack(codec: i64, part: i64, stored: Vec<u8>, id: i64) -> Result<Vec<u8>> {
+/// `head` and `body` as they are stored: each compressed (with the vendor's dictionary for it,
+/// when there is one) when that makes it smaller.
+pub fn pack(head: &[u8], body: &[u8], dicts: &ForVendor) -> Packed {
+    let (mut codec, mut packed_head, mut packed_body) = (0, None, None);
+    if let Some(frame) = squeeze(head, dicts.head.as_ref()) {
+        codec |= HEAD;
+        packed_head = Some(frame);
+    }
+    if let Some(frame) = squeeze(body, dicts.body.as_ref()) {
+        codec |= BODY;
+        packed_body = Some(frame);
+    }
+    Packed {
+        codec,
+        head: packed_head.unwrap_or_else(|| head.to_vec()),
+        body: packed_body.unwrap_or_else(|| body.to_vec()),
+    }
+}
+
+/// One part as received: `stored` itself, or the frame it is undone (with the dictionary the
+/// frame names, from `dicts`). `part` (`HEAD` or `BODY`) says which part it is; `id` names the
+/// delivery when it cannot be read back.
+pub fn unpack(
+    codec: i64,
+    part: i64,
+    stored: Vec<u8>,
+    id: i64,
+    dicts: &Dictionaries,
+) -> Result<Vec<u8>> {
     if codec & part == 0 {
         return Ok(stored);
     }
@@ -87,16 +191,43 @@ pub fn unpack(codec: i64, part: i64, stored: Vec<u8>, id: i64) -> Result<Vec<u8>
         .map_err(|e| failed(format!("not a zstd frame ({e:?})")))?
         .ok_or_else(|| failed("the frame does not say its size".into()))?;
     let size = usize::try_from(size).map_err(|_| failed(format!("{size} bytes is too large")))?;
-    DECOMPRESSOR.with(|cell| {
-        let mut slot = cell.borrow_mut();
-        if slot.is_none() {
-            *slot = Some(zstd::bulk::Decompressor::new().map_err(|e| failed(e.to_string()))?);
+    let dict_id = zstd::zstd_safe::get_dict_id_from_frame(&stored).map_or(0, |d| d.get());
+    let dict = match dict_id {
+        0 => None,
+        d => Some(
+            dicts
+                .get(d)
+                .ok_or_else(|| failed(format!("its dictionary {d} is not in the store")))?,
+        ),
+    };
+    DECOMPRESSORS.with(|cell| {
+        let mut contexts = cell.borrow_mut();
+        if !contexts.contains_key(&dict_id) {
+            if contexts.len() >= CONTEXTS_KEPT {
+                contexts.clear();
+            }
+            let made = match &dict {
+                Some(bytes) => zstd::bulk::Decompressor::with_dictionary(bytes),
+                None => zstd::bulk::Decompressor::new(),
+            };
+            contexts.insert(dict_id, made.map_err(|e| failed(e.to_string()))?);
         }
-        let decompressor = slot.as_mut().expect("made above");
-        decompressor
+        contexts
+            .get_mut(&dict_id)
+            .expect("made above")
             .decompress(&stored, size)
             .map_err(|e| failed(e.to_string()))
     })
+}
+
+/// Most bytes a dictionary is trained to: zstd's advice is about a hundredth of the samples.
+pub const DICTIONARY_MAX: usize = 16 * 1024;
+
+/// A dictionary trained on `samples` (a vendor's heads, or its bodies), of at most `max`
+/// bytes; `None` when they are too few or too alike to train on.
+pub fn train(samples: &[Vec<u8>], max: usize) -> Option<Dictionary> {
+    let bytes = zstd::dict::from_samples(samples, max).ok()?;
+    Dictionary::from_bytes(bytes)
 }
 
 #[cfg(test)]
@@ -112,7 +243,7 @@ mod tests {
         })
         .to_string()
         .into_bytes();
-        let p = pack(&head, &body);
+        let p = pack(&head, &body, &ForVendor::default());
         // A short head seldom shrinks without a dictionary; the body does.
         assert_eq!(p.codec & BODY, BODY);
         assert!(
@@ -121,38 +252,93 @@ mod tests {
             p.body.len(),
             body.len()
         );
-        assert_eq!(unpack(p.codec, HEAD, p.head.clone(), 1).unwrap(), head);
-        assert_eq!(unpack(p.codec, BODY, p.body.clone(), 1).unwrap(), body);
+        let none = Dictionaries::default();
+        assert_eq!(
+            unpack(p.codec, HEAD, p.head.clone(), 1, &none).unwrap(),
+            head
+        );
+        assert_eq!(
+            unpack(p.codec, BODY, p.body.clone(), 1, &none).unwrap(),
+            body
+        );
 
         // Short, or already dense: stored as it is.
         let random: Vec<u8> = (0..4096u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
             .collect();
-        let p = pack(b"GET / HTTP/1.1\r\n\r\n", &random);
+        let p = pack(b"GET / HTTP/1.1\r\n\r\n", &random, &ForVendor::default());
         assert_eq!(p.codec & HEAD, 0);
         assert_eq!(p.head, b"GET / HTTP/1.1\r\n\r\n");
         if p.codec & BODY == 0 {
             assert_eq!(p.body, random);
         }
-        assert_eq!(unpack(p.codec, BODY, p.body, 2).unwrap(), random);
-        let empty = pack(b"", b"");
+        assert_eq!(unpack(p.codec, BODY, p.body, 2, &none).unwrap(), random);
+        let empty = pack(b"", b"", &ForVendor::default());
         assert_eq!((empty.codec, empty.stored_bytes()), (0, 0));
     }
 
     #[test]
     fn a_damaged_frame_is_an_error_naming_the_delivery() {
         let body = vec![b'a'; 1000];
-        let mut p = pack(b"", &body);
+        let none = Dictionaries::default();
+        let mut p = pack(b"", &body, &ForVendor::default());
         assert_eq!(p.codec, BODY);
         p.body.truncate(p.body.len() / 2);
-        let e = unpack(p.codec, BODY, p.body, 42).unwrap_err().to_string();
+        let e = unpack(p.codec, BODY, p.body, 42, &none)
+            .unwrap_err()
+            .to_string();
         assert!(
             e.contains("delivery 42: its stored body cannot be decompressed"),
             "{e}"
         );
-        let e = unpack(BODY, BODY, b"not zstd".to_vec(), 7)
+        let e = unpack(BODY, BODY, b"not zstd".to_vec(), 7, &none)
             .unwrap_err()
             .to_string();
         assert!(e.contains("delivery 7"), "{e}");
+    }
+
+    #[test]
+    fn a_vendors_dictionary_packs_its_payloads_far_smaller_and_a_reader_needs_it() {
+        let event = |i: u32| {
+            serde_json::json!({
+                "id": format!("evt_{i:08}"), "object": "event", "type": "invoice.paid",
+                "created": 1_700_000_000 + i, "livemode": false,
+                "data": { "object": { "id": format!("in_{i}"), "object": "invoice", "amount_due": i * 7,
+                    "currency": "usd", "customer": format!("cus_{}", i % 97), "status": "paid" } }
+            })
+            .to_string()
+            .into_bytes()
+        };
+        let samples: Vec<Vec<u8>> = (0..600).map(event).collect();
+        let dict = train(&samples, DICTIONARY_MAX).expect("trained");
+        let dicts = Dictionaries::default();
+        dicts.add("stripe", BODY, dict.clone());
+        let vendor = dicts.for_vendor(Some("stripe"));
+        assert_eq!(vendor.body.as_ref(), Some(&dict));
+        assert!(dicts.has_body("stripe") && !dicts.has_body("github"));
+        assert_eq!(dicts.for_vendor(None), ForVendor::default());
+
+        let body = event(10_001);
+        let plain = pack(b"", &body, &ForVendor::default());
+        let with = pack(b"", &body, &vendor);
+        assert!(
+            with.body.len() * 2 < plain.body.len(),
+            "{} with the dictionary, {} without",
+            with.body.len(),
+            plain.body.len()
+        );
+        assert_eq!(
+            unpack(with.codec, BODY, with.body.clone(), 3, &dicts).unwrap(),
+            body
+        );
+        // A store without that dictionary cannot read the frame, and says so.
+        let e = unpack(with.codec, BODY, with.body, 3, &Dictionaries::default())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            e.contains(&format!("dictionary {} is not in the store", dict.id)),
+            "{e}"
+        );
+        assert_eq!(train(&[b"x".to_vec()], DICTIONARY_MAX), None);
     }
 }

@@ -50,12 +50,16 @@ const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 /// [`Registry::analyze_delivery`], on a blocking thread for large bodies.
 /// The head and body compressed for the store, here rather than on the writer's one thread (a
 /// large body on a blocking thread); `None` leaves it to the store.
-async fn pack(head: &[u8], body: &Bytes) -> Option<Box<crate::packed::Packed>> {
+async fn pack(
+    head: &[u8],
+    body: &Bytes,
+    dicts: crate::packed::ForVendor,
+) -> Option<Box<crate::packed::Packed>> {
     if body.len() <= INLINE_ANALYSIS_MAX {
-        return Some(Box::new(crate::packed::pack(head, body)));
+        return Some(Box::new(crate::packed::pack(head, body, &dicts)));
     }
     let (head, body) = (head.to_vec(), body.clone());
-    tokio::task::spawn_blocking(move || Box::new(crate::packed::pack(&head, &body)))
+    tokio::task::spawn_blocking(move || Box::new(crate::packed::pack(&head, &body, &dicts)))
         .await
         .ok()
 }
@@ -219,7 +223,15 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
             target,
         )
     };
-    let packed = pack(&incoming.head, &incoming.body).await;
+    let packed = pack(
+        &incoming.head,
+        &incoming.body,
+        state
+            .writer
+            .dictionaries()
+            .for_vendor(decoded.analysis.vendor.as_deref()),
+    )
+    .await;
     let delivery = NewDelivery {
         forwarded,
         received_at_us,

@@ -3,7 +3,7 @@
 
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
-use super::order;
+use super::{dictionaries, order};
 use crate::error::Result;
 use crate::model::{
     AttemptKind, Delivery, DeliverySummary, Duplicate, DuplicateKind, HandlerAnswer, NewDelivery,
@@ -128,13 +128,18 @@ pub(super) fn insert(
     event: Option<&(i64, Duplicate, Option<i64>)>,
     handler: Option<&HandlerAnswer>,
     decided: Option<&Decided>,
+    dicts: &packed::Dictionaries,
 ) -> Result<(i64, u64)> {
     let rule = decided.and_then(|r| r.outcome.as_ref());
     let packed_here;
     let packed = match &d.packed {
         Some(p) => &**p,
         None => {
-            packed_here = crate::packed::pack(&d.head, &d.body);
+            let vendor = d
+                .decoded
+                .as_ref()
+                .and_then(|a| a.analysis.vendor.as_deref());
+            packed_here = packed::pack(&d.head, &d.body, &dicts.for_vendor(vendor));
             &packed_here
         }
     };
@@ -304,7 +309,7 @@ pub(super) fn summary_of(
     }
 }
 
-pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
+pub fn get(conn: &Connection, id: i64, dicts: &packed::Dictionaries) -> Result<Option<Delivery>> {
     let sql = format!(
         "SELECT {SUMMARY_COLUMNS}, p.head, p.head_exact, p.body, p.codec
          FROM {SUMMARY_FROM} JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
@@ -326,14 +331,18 @@ pub fn get(conn: &Connection, id: i64) -> Result<Option<Delivery>> {
     };
     Ok(Some(Delivery {
         summary,
-        head: packed::unpack(codec, packed::HEAD, head, id)?,
+        head: dictionaries::unpack(conn, dicts, codec, packed::HEAD, head, id)?,
         head_exact,
-        body: packed::unpack(codec, packed::BODY, body, id)?,
+        body: dictionaries::unpack(conn, dicts, codec, packed::BODY, body, id)?,
     }))
 }
 
 /// The body and content type only, for raw downloads.
-pub fn body(conn: &Connection, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
+pub fn body(
+    conn: &Connection,
+    id: i64,
+    dicts: &packed::Dictionaries,
+) -> Result<Option<(Option<String>, Vec<u8>)>> {
     let mut stmt = conn.prepare_cached(
         "SELECT d.content_type, p.body, p.codec FROM deliveries d
          JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1",
@@ -342,7 +351,10 @@ pub fn body(conn: &Connection, id: i64) -> Result<Option<(Option<String>, Vec<u8
         .query_row([id], |row| Ok((row.get(0)?, row.get(1)?, row.get(2)?)))
         .optional()?;
     row.map(|(content_type, body, codec)| {
-        Ok((content_type, packed::unpack(codec, packed::BODY, body, id)?))
+        Ok((
+            content_type,
+            dictionaries::unpack(conn, dicts, codec, packed::BODY, body, id)?,
+        ))
     })
     .transpose()
 }

@@ -8,6 +8,7 @@ mod attempts;
 mod checks;
 mod dedupe;
 mod deliveries;
+mod dictionaries;
 mod facets;
 mod filter;
 mod learned;
@@ -54,6 +55,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0013_learned.sql")),
     M::up(include_str!("../../migrations/0014_rules.sql")),
     M::up(include_str!("../../migrations/0015_packed_payloads.sql")),
+    M::up(include_str!("../../migrations/0016_dictionaries.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -68,6 +70,9 @@ pub struct Store {
     /// from the replay and forward tasks, which may run without a server (`hookscope replay`),
     /// so they have a group commit of their own.
     attempts: Arc<AttemptLog>,
+    /// The dictionaries payloads are packed with, loaded at open and added to as the writer
+    /// trains them.
+    dicts: Arc<crate::packed::Dictionaries>,
 }
 
 /// Most attempts committed in one transaction.
@@ -201,6 +206,8 @@ impl Store {
         if stored.is_some() {
             tracing::info!("store upgraded");
         }
+        let dicts = Arc::new(crate::packed::Dictionaries::default());
+        dictionaries::load(&conn, &dicts)?;
         drop(conn);
 
         // Read-write flags with `query_only`: a read-only open of a WAL database fails while its
@@ -224,6 +231,7 @@ impl Store {
                 jobs: std::sync::OnceLock::new(),
                 writer: std::sync::Mutex::new(None),
             }),
+            dicts,
         })
     }
 
@@ -237,6 +245,12 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The dictionaries payloads are packed with: capture packs with them before the writer
+    /// stores.
+    pub fn dictionaries(&self) -> Arc<crate::packed::Dictionaries> {
+        self.dicts.clone()
     }
 
     /// Starts the writer thread, which owns the only write connection.
@@ -254,7 +268,7 @@ impl Store {
                 Durability::Normal => "NORMAL",
             },
         )?;
-        let (writer, thread) = writer::start(conn, retention)?;
+        let (writer, thread) = writer::start(conn, retention, self.dicts.clone())?;
         *self
             .attempts
             .writer
@@ -273,7 +287,7 @@ impl Store {
     }
 
     pub fn get(&self, id: i64) -> Result<Option<Delivery>> {
-        deliveries::get(&*self.pool.get()?, id)
+        deliveries::get(&*self.pool.get()?, id, &self.dicts)
     }
 
     /// The schemas learned from the deliveries stored, as last saved (a running server saves
@@ -284,7 +298,7 @@ impl Store {
 
     /// The body bytes and content type of one delivery.
     pub fn body(&self, id: i64) -> Result<Option<(Option<String>, Vec<u8>)>> {
-        deliveries::body(&*self.pool.get()?, id)
+        deliveries::body(&*self.pool.get()?, id, &self.dicts)
     }
 
     /// Whether any stored delivery has the event type `t` (from the kept facet counts).

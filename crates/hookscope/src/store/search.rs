@@ -19,16 +19,24 @@ const INDEX_BODY_MAX: usize = 256 * 1024;
 
 /// Indexes up to `limit` deliveries newer than the search high-water mark, in one transaction;
 /// returns how many.
-pub(super) fn index_pending(conn: &Connection, limit: usize) -> Result<usize> {
+pub(super) fn index_pending(
+    conn: &Connection,
+    limit: usize,
+    dicts: &crate::packed::Dictionaries,
+) -> Result<usize> {
     // Immediate: the write lock first. A deferred transaction that reads and then writes fails
     // at once (not after the busy timeout) when another connection wrote in between.
     let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
-    let n = index_into(&tx, limit)?;
+    let n = index_into(&tx, limit, dicts)?;
     tx.commit()?;
     Ok(n)
 }
 
-fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
+fn index_into(
+    conn: &Connection,
+    limit: usize,
+    dicts: &crate::packed::Dictionaries,
+) -> Result<usize> {
     let through: i64 = conn.query_row(
         "SELECT coalesce((SELECT value FROM meta WHERE key = 'search_indexed_through'), 0)",
         [],
@@ -59,9 +67,10 @@ fn index_into(conn: &Connection, limit: usize) -> Result<usize> {
     for (id, ord) in batch {
         let (head, body_bytes, codec): (Vec<u8>, Vec<u8>, i64) =
             text.query_row([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?;
-        let head = crate::packed::unpack(codec, crate::packed::HEAD, head, id)?;
+        let head = super::dictionaries::unpack(conn, dicts, codec, crate::packed::HEAD, head, id)?;
         let head = String::from_utf8_lossy(&head).into_owned();
-        let body_bytes = crate::packed::unpack(codec, crate::packed::BODY, body_bytes, id)?;
+        let body_bytes =
+            super::dictionaries::unpack(conn, dicts, codec, crate::packed::BODY, body_bytes, id)?;
         let cut = &body_bytes[..body_bytes.len().min(INDEX_BODY_MAX)];
         let body = match std::str::from_utf8(cut) {
             Ok(text) => text,

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::space::{DiskState, Space, is_disk_full};
-use super::{attempts, dedupe, deliveries, learned, retention, search};
+use super::{attempts, dedupe, deliveries, dictionaries, learned, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::events::{Bus, Keeper, StreamEvent};
@@ -88,6 +88,7 @@ fn takes_room(job: &Job) -> bool {
 /// and the jobs already sent are committed.
 #[derive(Clone)]
 pub struct Writer {
+    dicts: Arc<crate::packed::Dictionaries>,
     jobs: mpsc::Sender<Job>,
     /// Weak, so that event streams end when the writer thread stops.
     events: Bus,
@@ -229,6 +230,11 @@ impl Writer {
         &self.learner
     }
 
+    /// The dictionaries payloads are packed with: capture packs with them, off this thread.
+    pub fn dictionaries(&self) -> &Arc<crate::packed::Dictionaries> {
+        &self.dicts
+    }
+
     /// Stops the writer once everything sent before has been committed; later writes fail with
     /// [`Error::WriterGone`]. Join the [`WriterThread`] to wait for it.
     pub async fn close(&self) {
@@ -243,6 +249,7 @@ impl Writer {
 pub(super) fn start(
     conn: Connection,
     retention: &RetentionConfig,
+    dicts: Arc<crate::packed::Dictionaries>,
 ) -> Result<(Writer, WriterThread)> {
     let (count, bytes) = retention::totals(&conn)?;
     let (newest_id, high_water) = deliveries::last_ids(&conn)?;
@@ -264,6 +271,8 @@ pub(super) fn start(
         max_bytes: retention.max_bytes.as_u64(),
         learner: learner.clone(),
         learned_saved: std::time::Instant::now(),
+        dicts: dicts.clone(),
+        sampler: dictionaries::Sampler::default(),
     };
     let thread = std::thread::Builder::new()
         .name("hookscope-store-writer".into())
@@ -302,6 +311,7 @@ pub(super) fn start(
         .map_err(|e| Error::Commit(format!("cannot start the writer thread: {e}")))?;
     Ok((
         Writer {
+            dicts,
             jobs,
             events: bus,
             disk,
@@ -330,6 +340,9 @@ struct WriterState {
     learner: Arc<Learner>,
     /// When learned schemas were last saved.
     learned_saved: std::time::Instant,
+    /// What payloads are packed with, and the samples each vendor's are trained on.
+    dicts: Arc<crate::packed::Dictionaries>,
+    sampler: dictionaries::Sampler,
 }
 
 /// What a job did inside the transaction, announced after commit.
@@ -475,6 +488,7 @@ impl WriterState {
                 self.commit(&mut batch);
             }
             self.save_learned(closing);
+            self.save_dictionaries();
             if closing {
                 // Jobs already queued behind the close are refused: their senders see the
                 // writer gone and answer that nothing was stored.
@@ -483,6 +497,31 @@ impl WriterState {
             }
         }
         self.save_learned(true);
+    }
+
+    /// Stores the dictionaries trained since the last batch, each in a transaction of its own,
+    /// then packs the vendor's next payloads with them (only once stored: a frame never names a
+    /// dictionary the store lacks).
+    fn save_dictionaries(&mut self) {
+        for trained in self.sampler.take_trained() {
+            for (part, dict) in [
+                (crate::packed::HEAD, &trained.head),
+                (crate::packed::BODY, &trained.body),
+            ] {
+                let Some(dict) = dict else { continue };
+                let saved =
+                    dictionaries::save(&self.conn, &trained.vendor, part, dict, trained.samples);
+                match saved {
+                    Ok(()) => {
+                        self.dicts.add(&trained.vendor, part, dict.clone());
+                        tracing::debug!(vendor = %trained.vendor, part, bytes = dict.bytes.len(), "dictionary trained");
+                    }
+                    Err(e) => {
+                        tracing::warn!(vendor = %trained.vendor, error = %e, "a trained dictionary was not stored; payloads are packed without it");
+                    }
+                }
+            }
+        }
     }
 
     /// Saves the learned schemas that grew, if the last save is [`SAVE_LEARNED_EVERY`] ago (or
@@ -566,6 +605,17 @@ impl WriterState {
                 }
                 self.last_id = applied.last_id;
                 self.newest_gone = applied.newest_gone;
+                for job in batch.iter() {
+                    if let Job::Insert { delivery, .. } = job
+                        && let Some(vendor) = delivery
+                            .decoded
+                            .as_ref()
+                            .and_then(|d| d.analysis.vendor.as_deref())
+                    {
+                        self.sampler
+                            .note(&self.dicts, vendor, &delivery.head, &delivery.body);
+                    }
+                }
                 if let Some((max_count, max_bytes)) = applied.retention {
                     (self.max_count, self.max_bytes) = (max_count, max_bytes);
                 }
@@ -659,7 +709,7 @@ impl WriterState {
             self.search_caught_up = true;
             return false;
         }
-        let indexed = search::index_pending(&self.conn, INDEX_BATCH);
+        let indexed = search::index_pending(&self.conn, INDEX_BATCH, &self.dicts);
         match indexed {
             Ok(n) => {
                 self.search_caught_up = n < INDEX_BATCH;
@@ -726,6 +776,7 @@ impl WriterState {
                         event.as_ref(),
                         handler.as_ref(),
                         decided.as_deref(),
+                        &self.dicts,
                     )?;
                     debug_assert_eq!(id, next, "ids are assigned in order");
                     (last_id, newest_gone) = (id, false);

@@ -659,3 +659,71 @@ async fn heads_and_bodies_are_compressed_at_rest_and_read_back_exactly() {
         [packed_id]
     );
 }
+
+/// A vendor's first deliveries train its dictionaries; later ones are packed with them, far
+/// smaller, and every reader (the server, and a store opened before they were trained) gets each
+/// delivery back exactly.
+#[tokio::test(flavor = "multi_thread")]
+async fn a_vendors_first_deliveries_train_dictionaries_that_pack_the_rest() {
+    let t = crate::common::start("[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\n")
+        .await;
+    let db = t.dir.path().join("hookscope.db");
+    let reader = Store::open_existing(&db).unwrap();
+    let event = |i: usize| {
+        serde_json::json!({
+            "id": format!("evt_{i:08}"), "object": "event", "type": "invoice.paid",
+            "created": 1_700_000_000 + i, "livemode": false, "api_version": "2024-06-20",
+            "data": { "object": { "id": format!("in_{i}"), "object": "invoice",
+                "amount_due": i * 7, "currency": "usd", "customer": format!("cus_{}", i % 97),
+                "status": "paid", "lines": { "object": "list", "data": [] } } }
+        })
+        .to_string()
+    };
+    let n = 700;
+    let mut ids = Vec::new();
+    for i in 0..n {
+        ids.push(t.post("/hooks/stripe", event(i)).await);
+        if i == 520 {
+            // Training runs beside the writer: give it a moment before the rest arrive.
+            tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+        }
+    }
+    let conn = rusqlite::Connection::open(&db).unwrap();
+    let trained: Vec<(String, i64)> = conn
+        .prepare("SELECT vendor, part FROM dictionaries ORDER BY part")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        trained,
+        [("stripe".to_owned(), 1), ("stripe".to_owned(), 2)],
+        "a head and a body dictionary"
+    );
+    let stored = |id: i64| -> usize {
+        conn.query_row(
+            "SELECT length(body) FROM payloads WHERE delivery_id = ?1",
+            [id],
+            |r| r.get(0),
+        )
+        .unwrap()
+    };
+    let (early, late) = (stored(ids[10]), stored(ids[n - 1]));
+    assert!(
+        late * 2 < early,
+        "packed with the dictionary: {late} bytes, without: {early}"
+    );
+    for i in (0..n).step_by(37).chain([n - 1]) {
+        let id = ids[i];
+        assert_eq!(t.delivery(id).await["body"], event(i), "delivery {id}");
+        assert_eq!(reader.get(id).unwrap().unwrap().body, event(i).as_bytes());
+    }
+    // Opened afresh, the store reads its dictionaries.
+    let again = Store::open_existing(&db).unwrap();
+    assert_eq!(
+        again.get(ids[n - 1]).unwrap().unwrap().body,
+        event(n - 1).as_bytes()
+    );
+    t.stop().await;
+}
