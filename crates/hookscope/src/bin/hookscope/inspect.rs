@@ -300,23 +300,31 @@ pub fn describe(
     Ok(())
 }
 
-pub fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
-    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
-    let id = args
-        .id
+/// The stored delivery `text` names: its number, or the opaque id its sender was given.
+pub fn stored_delivery(
+    store: &Store,
+    data_dir: &std::path::Path,
+    text: &str,
+) -> Result<hookscope::model::Delivery> {
+    let id = text
         .parse::<i64>()
         .ok()
-        .or_else(|| hookscope::ack::AckIds::load(data_dir)?.decode(args.id.trim()))
+        .or_else(|| hookscope::ack::AckIds::load(data_dir)?.decode(text.trim()))
         .with_context(|| {
             format!(
                 "{:?} is neither a delivery number nor an id this instance gave a sender; see `hookscope list`",
-                hookscope::visible::visible(&args.id)
+                hookscope::visible::visible(text)
             )
         })?;
-    let delivery = store
+    store
         .get(id)?
         .ok_or(hookscope::Error::NotFound(id))
-        .context("see `hookscope list` for the stored ids")?;
+        .context("see `hookscope list` for the stored ids")
+}
+
+pub fn show(args: ShowArgs, data_dir: &std::path::Path) -> Result<()> {
+    let store = Store::open_existing(&db_path(&args.db, data_dir))?;
+    let delivery = stored_delivery(&store, data_dir, &args.id)?;
     let mut out = std::io::stdout().lock();
     if args.raw {
         out.write_all(&delivery.body)?;

@@ -68,21 +68,7 @@ fn test(args: TestArgs, data_dir: &Path) -> Result<()> {
         try_file(file, &set, &registry, &endpoints, forward, args.arrival)?
     } else {
         let store = Store::open_existing(&db_path(&args.db, data_dir))?;
-        let id = args
-            .request
-            .parse::<i64>()
-            .ok()
-            .or_else(|| hookscope::ack::AckIds::load(data_dir)?.decode(args.request.trim()))
-            .or_usage(|| {
-                format!(
-                    "{:?} is neither a file nor a stored delivery's number (see `hookscope list`)",
-                    hookscope::visible::visible(&args.request)
-                )
-            })?;
-        let delivery = store
-            .get(id)?
-            .ok_or(hookscope::Error::NotFound(id))
-            .context("see `hookscope list` for the stored ids")?;
+        let delivery = crate::inspect::stored_delivery(&store, data_dir, &args.request)?;
         hookscope::control::try_on_delivery(&set, &delivery, &endpoints, forward, args.arrival)
     };
     let mut out = std::io::stdout().lock();
