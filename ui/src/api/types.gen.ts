@@ -352,7 +352,7 @@ status?: number,
 headers: { [key in string]: string }, 
 /**
  * The answer's body, a MiniJinja template: `{{ body.data.id }}`, `{{ headers["x-request-id"] }}`,
- * `{{ event.type }}`, `{{ arrival }}`.
+ * `{{ event.type }}` (rendered before the arrival is counted, so not the arrival itself).
  */
 body?: string, 
 /**

@@ -169,7 +169,7 @@ pub struct RuleDo {
     #[serde(default)]
     pub headers: IndexMap<String, String>,
     /// The answer's body, a MiniJinja template: `{{ body.data.id }}`, `{{ headers["x-request-id"] }}`,
-    /// `{{ event.type }}`, `{{ arrival }}`.
+    /// `{{ event.type }}` (rendered before the arrival is counted, so not the arrival itself).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     #[cfg_attr(test, ts(optional))]
     pub body: Option<String>,
