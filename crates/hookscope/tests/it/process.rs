@@ -23,6 +23,16 @@ struct Serve {
     log: Arc<std::sync::Mutex<String>>,
 }
 
+/// A server a test did not stop (or that failed first) is killed, not left running.
+impl Drop for Serve {
+    fn drop(&mut self) {
+        if let Ok(None) = self.child.try_wait() {
+            let _ = self.child.kill();
+            let _ = self.child.wait();
+        }
+    }
+}
+
 impl Serve {
     /// Waits until a printed line contains every one of `parts`; returns it.
     async fn printed(&self, parts: &[&str]) -> String {
@@ -1247,4 +1257,5 @@ async fn serve_sums_up_what_a_hanging_handler_could_not_take() {
         "each delivery is still printed: {output:#?}"
     );
     let _ = release.send(true);
+    stop(server);
 }
