@@ -2,8 +2,8 @@
 //! through cargo fuzz on the nightly toolchain. `cargo xtask fuzz` runs them longer and keeps
 //! what they find worth keeping in `fuzz/corpus` (commit it); `cargo xtask test` runs each one
 //! briefly, from the committed corpus, keeping nothing. The suite builds them (an instrumented
-//! build of the core, minutes on two cores) in the background at the lowest priority while the
-//! browser and desktop suites run, which mostly wait.
+//! build of the core, unoptimised: its runs are seconds long) in the background at the lowest
+//! priority from its start, in what the other steps leave of the CPU.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -36,7 +36,7 @@ pub fn fuzz(args: &FuzzArgs) -> Result<()> {
     };
     build(&fuzz)?;
     for target in &targets {
-        run(&fuzz, target, args.seconds, None)?;
+        run(&fuzz, Profile::Release, target, args.seconds, None)?;
     }
     eprintln!(
         "New inputs are in fuzz/corpus: `cargo fuzz cmin` keeps the fewest that cover as much, then commit them."
@@ -76,7 +76,7 @@ pub fn start_brief() -> Result<Background> {
                 root.join("bin/cargo-fuzz")
             }
         };
-        quiet(niced(command(&fuzz)).args(BUILD_ARGS))?;
+        quiet(niced(command(&fuzz)).args(build_args(Profile::Dev)))?;
         Ok(fuzz)
     });
     Ok(Background { build: Some(build) })
@@ -105,7 +105,7 @@ pub fn brief(background: Background, seconds: u32) -> Result<()> {
     for target in targets()? {
         let dir = scratch.join(&target);
         std::fs::create_dir_all(&dir)?;
-        run(&fuzz, &target, seconds, Some(&dir))?;
+        run(&fuzz, Profile::Dev, &target, seconds, Some(&dir))?;
     }
     Ok(())
 }
@@ -207,18 +207,45 @@ fn command(fuzz: &Path) -> Command {
 fn build(fuzz: &Path) -> Result<()> {
     step(
         "fuzzers: build (nightly, instrumented)",
-        command(fuzz).args(BUILD_ARGS),
+        command(fuzz).args(build_args(Profile::Release)),
     )
 }
 
-const BUILD_ARGS: [&str; 4] = ["build", "--sanitizer", "none", "--debug-assertions"];
+/// How the fuzzers are compiled: optimised for the long runs; unoptimised for the suite's runs
+/// of seconds, where the build is most of the time (about half the release build's).
+#[derive(Clone, Copy)]
+enum Profile {
+    Release,
+    Dev,
+}
+
+/// What `cargo fuzz build` and `cargo fuzz run` share: the profile, no sanitizer, assertions on.
+fn profile_args(profile: Profile) -> Vec<&'static str> {
+    let mut args = vec!["--sanitizer", "none", "--debug-assertions"];
+    if let Profile::Dev = profile {
+        args.push("--dev");
+    }
+    args
+}
+
+fn build_args(profile: Profile) -> Vec<&'static str> {
+    let mut args = vec!["build"];
+    args.extend(profile_args(profile));
+    args
+}
 
 /// One target for `seconds`, its new inputs written to `scratch` (or the committed corpus). A
 /// failing input is kept in `fuzz/artifacts/<target>/`, which libFuzzer names.
-fn run(fuzz: &Path, target: &str, seconds: u32, scratch: Option<&Path>) -> Result<()> {
+fn run(
+    fuzz: &Path,
+    profile: Profile,
+    target: &str,
+    seconds: u32,
+    scratch: Option<&Path>,
+) -> Result<()> {
     let corpus = Path::new("fuzz/corpus").join(target);
     let mut cmd = command(fuzz);
-    cmd.args(["run", "--sanitizer", "none", "--debug-assertions", target]);
+    cmd.arg("run").args(profile_args(profile)).arg(target);
     if let Some(scratch) = scratch {
         cmd.arg(scratch);
     }

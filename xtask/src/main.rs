@@ -11,6 +11,7 @@ mod ui;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Instant;
 
 use anyhow::{Context, Result, bail};
@@ -82,6 +83,34 @@ pub(crate) fn cargo() -> Command {
 pub(crate) fn test_build() -> Command {
     let mut cmd = cargo();
     cmd.args(["test", "--workspace", "--all-targets", "--no-run"]);
+    linted(&mut cmd);
+    cmd
+}
+
+/// Set by `cargo xtask test`: its debug builds compile the workspace's own crates through
+/// clippy-driver, so that one build both lints them (warnings denied, as `cargo clippy
+/// --workspace --all-targets -- -D warnings`) and makes the binaries the suites run, where a
+/// separate `cargo clippy` would check every dependency a second time. Every build of the run
+/// carries it: cargo keeps crates built with and without the wrapper apart.
+static LINTED: AtomicBool = AtomicBool::new(false);
+
+fn linted(cmd: &mut Command) -> &mut Command {
+    if LINTED.load(Ordering::Relaxed) {
+        // The driver of the toolchain that runs this task (rustup sets CARGO to its cargo).
+        let beside_cargo = std::env::var_os("CARGO")
+            .map(PathBuf::from)
+            .and_then(|cargo| Some(cargo.parent()?.join("clippy-driver")))
+            .filter(|driver| driver.is_file());
+        cmd.env(
+            "RUSTC_WORKSPACE_WRAPPER",
+            beside_cargo.unwrap_or_else(|| "clippy-driver".into()),
+        )
+        // What cargo-clippy hands its driver for `-- -D warnings`.
+        .env(
+            "CLIPPY_ARGS",
+            "-D__CLIPPY_HACKERY__warnings__CLIPPY_HACKERY__",
+        );
+    }
     cmd
 }
 
@@ -123,6 +152,11 @@ fn serve(args: &[String]) -> Result<()> {
 fn test() -> Result<()> {
     let started = Instant::now();
     setup::ensure_rust_components(&["rustfmt", "clippy"])?;
+    LINTED.store(true, Ordering::Relaxed);
+    // The fuzzers build from the start, at the lowest priority, in what the other steps leave
+    // of the CPU; each runs briefly at the end, from the committed corpus (which the
+    // integration tests also replay).
+    let fuzzing = fuzz::start_brief()?;
     step(
         "format check",
         cargo().args(["fmt", "--all", "--", "--check"]),
@@ -132,18 +166,11 @@ fn test() -> Result<()> {
     ui::test()?;
     desktop::ensure_build_deps()?;
     step(
-        "clippy",
-        cargo().args([
-            "clippy",
-            "--workspace",
-            "--all-targets",
-            "--",
-            "-D",
-            "warnings",
-        ]),
+        "build every target, linted (clippy, warnings denied)",
+        &mut test_build(),
     )?;
     // Deliveries signed by the vendors' own SDKs (Python and Node), posted to a real capture
-    // port: the one ignored test, run with the others so the workspace is built once.
+    // port: the one ignored test, run with the others.
     let python = setup::python_venv(
         &workspace_root().join("target/sdk-venv"),
         Path::new("tests/sdk/requirements.txt"),
@@ -151,19 +178,18 @@ fn test() -> Result<()> {
     setup::npm_ci(Path::new("tests/sdk"))?;
     step(
         "unit and integration tests, and vendor SDK signatures",
-        cargo()
-            .args([
-                "test",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "--include-ignored",
-            ])
-            .env("HOOKSCOPE_SDK_PYTHON", &python),
+        linted(
+            cargo()
+                .args([
+                    "test",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "--include-ignored",
+                ])
+                .env("HOOKSCOPE_SDK_PYTHON", &python),
+        ),
     )?;
-    // The fuzzers build in the background while the browser and desktop suites run; then each
-    // runs briefly from the committed corpus (which the integration tests also replay).
-    let fuzzing = fuzz::start_brief()?;
     ui::browser_tests()?;
     desktop::e2e()?;
 
