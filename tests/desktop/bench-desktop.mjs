@@ -3,9 +3,11 @@
 // start (/proc) to the first screen painted in its window (the page's performance marks, after
 // the paint that follows the first list or empty state). Memory: the app's process and the
 // webview's processes, a few seconds after that paint, as RSS and PSS (PSS shares each library
-// page among the processes mapping it, so the sum is not inflated).
+// page among the processes mapping it, so the sum is not inflated). With BARE_BIN, the same for
+// a bare Tauri window with an empty page (crates/bare-tauri), the limit the app is compared with,
+// launched the same way in the same run.
 //
-// Usage: node bench-desktop.mjs APP_BIN HOOKSCOPE_BIN DELIVERIES [RUNS]; prints JSON.
+// Usage: node bench-desktop.mjs APP_BIN HOOKSCOPE_BIN DELIVERIES [RUNS] [BARE_BIN]; prints JSON.
 
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
@@ -13,13 +15,13 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { launch, memory, processTree, sleep, startDisplay, startedAt, until } from "./harness.mjs";
 
-const [bin, hookscope, count, runsArg] = process.argv.slice(2);
+const [app, hookscope, count, runsArg, bare] = process.argv.slice(2);
 const deliveries = Number(count);
 const runs = Number(runsArg ?? 3);
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
-async function measure(display, dataDir, mark) {
+async function measure(bin, display, dataDir, mark) {
   const starts = [];
   let mem = null;
   for (let run = 0; run < runs; run++) {
@@ -60,11 +62,17 @@ try {
     stdio: ["ignore", "ignore", "inherit"],
   });
   if (generated.status !== 0) throw new Error("hookscope generate failed");
-  const idle = await measure(display, empty, "hookscope:empty-painted");
-  const stored = await measure(display, full, "hookscope:list-painted");
+  const figures = { binary: app, deliveries, runs };
+  if (bare) {
+    const dir = mkdtempSync(join(tmpdir(), "hookscope-bench-bare-"));
+    figures.bare = { binary: bare, ...(await measure(bare, display, dir, "bare:painted")) };
+    rmSync(dir, { recursive: true, force: true });
+  }
+  figures.empty = await measure(app, display, empty, "hookscope:empty-painted");
+  figures.stored = await measure(app, display, full, "hookscope:list-painted");
   rmSync(empty, { recursive: true, force: true });
   rmSync(full, { recursive: true, force: true });
-  console.log(JSON.stringify({ binary: bin, deliveries, runs, empty: idle, stored }));
+  console.log(JSON.stringify(figures));
 } finally {
   stop();
 }

@@ -1,7 +1,8 @@
-//! Heads and bodies compressed at rest with zstd, out of every reader's sight: [`pack`] makes a
-//! payload as stored (off the writer thread, for captured deliveries), [`unpack`] gives the
-//! bytes back exactly as received; the store calls them. A part that would not get smaller is stored as it is, and the
-//! `codec` column says which of the two parts are frames.
+//! Heads, bodies and analyses compressed at rest with zstd, out of every reader's sight: [`pack`]
+//! makes a delivery's payload and analysis as stored (off the writer thread, for captured
+//! deliveries), [`unpack`] and [`unpack_analysis`] give them back exactly; the store calls them.
+//! A part that would not get smaller is stored as it is: the `codec` column says which of head
+//! and body are frames, and an analysis frame is a BLOB where the plain one is TEXT.
 
 use std::cell::RefCell;
 use std::collections::HashMap;
@@ -13,6 +14,8 @@ use crate::error::{Error, Result};
 pub const HEAD: i64 = 1;
 /// `codec` bit: the body is a zstd frame.
 pub const BODY: i64 = 2;
+/// The part a dictionary is trained on: a vendor's analyses (`deliveries.analysis_packed`).
+pub const ANALYSIS: i64 = 4;
 
 /// zstd's level: its default, the usual balance of speed and size for small JSON documents.
 const LEVEL: i32 = 3;
@@ -23,17 +26,19 @@ const MIN_LEN: usize = 64;
 /// Compression contexts kept per thread (one per dictionary in use, and one without).
 const CONTEXTS_KEPT: usize = 16;
 
-/// A delivery's head and body as stored.
+/// A delivery's head and body as stored, and its analysis when that packs smaller.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Packed {
     /// Which parts are frames ([`HEAD`], [`BODY`]).
     pub codec: i64,
     pub head: Vec<u8>,
     pub body: Vec<u8>,
+    /// The analysis JSON as a frame; `None` stores it as text.
+    pub analysis: Option<Vec<u8>>,
 }
 
 impl Packed {
-    /// What the payload takes in the store, for retention.
+    /// What the payload takes in the store, for retention (the analysis is the store's own).
     pub fn stored_bytes(&self) -> u64 {
         (self.head.len() + self.body.len()) as u64
     }
@@ -63,6 +68,7 @@ impl Dictionary {
 pub struct ForVendor {
     pub head: Option<Dictionary>,
     pub body: Option<Dictionary>,
+    pub analysis: Option<Dictionary>,
 }
 
 /// A store's dictionaries: the newest per vendor and part (what new payloads are packed with)
@@ -77,16 +83,18 @@ struct Known {
 }
 
 impl Dictionaries {
-    /// Adds `dict`, trained on `vendor`'s heads (`part` [`HEAD`]) or bodies ([`BODY`]): the
-    /// one new payloads of that vendor are packed with.
+    /// Adds `dict`, trained on `vendor`'s heads (`part` [`HEAD`]), bodies ([`BODY`]) or
+    /// analyses ([`ANALYSIS`]): the one new ones of that vendor are packed with.
     pub fn add(&self, vendor: &str, part: i64, dict: Dictionary) {
         let mut known = self.0.write().unwrap_or_else(|e| e.into_inner());
         known.by_id.insert(dict.id, dict.bytes.clone());
         let slot = known.by_vendor.entry(vendor.to_owned()).or_default();
-        if part == HEAD {
-            slot.head = Some(dict);
-        } else {
-            slot.body = Some(dict);
+        match part {
+            HEAD => slot.head = Some(dict),
+            BODY => slot.body = Some(dict),
+            ANALYSIS => slot.analysis = Some(dict),
+            // A part of a later version: readable by its id, not packed with here.
+            _ => {}
         }
     }
 
@@ -99,13 +107,14 @@ impl Dictionaries {
         known.by_vendor.get(vendor).cloned().unwrap_or_default()
     }
 
-    /// Whether `vendor` has a dictionary for its bodies.
-    pub fn has_body(&self, vendor: &str) -> bool {
+    /// Whether `vendor` has a dictionary for its bodies and one for its analyses (a store from
+    /// before analyses were packed has the first only, and trains again).
+    pub fn is_trained(&self, vendor: &str) -> bool {
         let known = self.0.read().unwrap_or_else(|e| e.into_inner());
         known
             .by_vendor
             .get(vendor)
-            .is_some_and(|v| v.body.is_some())
+            .is_some_and(|v| v.body.is_some() && v.analysis.is_some())
     }
 
     /// Whether the dictionary with this id is here.
@@ -149,9 +158,9 @@ fn squeeze(raw: &[u8], dict: Option<&Dictionary>) -> Option<Vec<u8>> {
     })
 }
 
-/// `head` and `body` as they are stored: each compressed (with the vendor's dictionary for it,
-/// when there is one) when that makes it smaller.
-pub fn pack(head: &[u8], body: &[u8], dicts: &ForVendor) -> Packed {
+/// `head`, `body` and the `analysis` JSON as they are stored: each compressed (with the vendor's
+/// dictionary for it, when there is one) when that makes it smaller.
+pub fn pack(head: &[u8], body: &[u8], analysis: Option<&str>, dicts: &ForVendor) -> Packed {
     let (mut codec, mut packed_head, mut packed_body) = (0, None, None);
     if let Some(frame) = squeeze(head, dicts.head.as_ref()) {
         codec |= HEAD;
@@ -165,7 +174,78 @@ pub fn pack(head: &[u8], body: &[u8], dicts: &ForVendor) -> Packed {
         codec,
         head: packed_head.unwrap_or_else(|| head.to_vec()),
         body: packed_body.unwrap_or_else(|| body.to_vec()),
+        analysis: analysis.and_then(|json| pack_analysis(json, dicts)),
     }
+}
+
+/// An analysis JSON as a frame (with the vendor's analysis dictionary), when that is smaller.
+pub fn pack_analysis(json: &str, dicts: &ForVendor) -> Option<Vec<u8>> {
+    squeeze(json.as_bytes(), dicts.analysis.as_ref())
+}
+
+/// A frame names a dictionary this reader does not know: trained since it loaded them, by
+/// another process. The store reads its dictionaries again and retries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct UnknownDictionary(pub u32);
+
+impl std::fmt::Display for UnknownDictionary {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "dictionary {} is not in the store", self.0)
+    }
+}
+
+impl std::error::Error for UnknownDictionary {}
+
+/// A stored analysis frame's JSON text.
+pub fn unpack_analysis(
+    frame: &[u8],
+    dicts: &Dictionaries,
+) -> std::result::Result<String, FrameError> {
+    let bytes = decompress(frame, dicts)?;
+    String::from_utf8(bytes).map_err(|_| FrameError::Damaged("not UTF-8".into()))
+}
+
+/// Why a stored frame could not be undone.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FrameError {
+    Unknown(UnknownDictionary),
+    Damaged(String),
+}
+
+/// The bytes of one frame, with the dictionary it names.
+fn decompress(stored: &[u8], dicts: &Dictionaries) -> std::result::Result<Vec<u8>, FrameError> {
+    let damaged = FrameError::Damaged;
+    let size = zstd::zstd_safe::get_frame_content_size(stored)
+        .map_err(|e| damaged(format!("not a zstd frame ({e:?})")))?
+        .ok_or_else(|| damaged("the frame does not say its size".into()))?;
+    let size = usize::try_from(size).map_err(|_| damaged(format!("{size} bytes is too large")))?;
+    let dict_id = zstd::zstd_safe::get_dict_id_from_frame(stored).map_or(0, |d| d.get());
+    let dict = match dict_id {
+        0 => None,
+        d => Some(
+            dicts
+                .get(d)
+                .ok_or(FrameError::Unknown(UnknownDictionary(d)))?,
+        ),
+    };
+    DECOMPRESSORS.with(|cell| {
+        let mut contexts = cell.borrow_mut();
+        if !contexts.contains_key(&dict_id) {
+            if contexts.len() >= CONTEXTS_KEPT {
+                contexts.clear();
+            }
+            let made = match &dict {
+                Some(bytes) => zstd::bulk::Decompressor::with_dictionary(bytes),
+                None => zstd::bulk::Decompressor::new(),
+            };
+            contexts.insert(dict_id, made.map_err(|e| damaged(e.to_string()))?);
+        }
+        contexts
+            .get_mut(&dict_id)
+            .expect("made above")
+            .decompress(stored, size)
+            .map_err(|e| damaged(e.to_string()))
+    })
 }
 
 /// One part as received: `stored` itself, or the frame it is undone (with the dictionary the
@@ -182,41 +262,14 @@ pub fn unpack(
         return Ok(stored);
     }
     let what = if part == HEAD { "head" } else { "body" };
-    let failed = |message: String| {
+    decompress(&stored, dicts).map_err(|e| {
+        let message = match e {
+            FrameError::Unknown(unknown) => unknown.to_string(),
+            FrameError::Damaged(message) => message,
+        };
         Error::Unpack(format!(
             "delivery {id}: its stored {what} cannot be decompressed: {message}"
         ))
-    };
-    let size = zstd::zstd_safe::get_frame_content_size(&stored)
-        .map_err(|e| failed(format!("not a zstd frame ({e:?})")))?
-        .ok_or_else(|| failed("the frame does not say its size".into()))?;
-    let size = usize::try_from(size).map_err(|_| failed(format!("{size} bytes is too large")))?;
-    let dict_id = zstd::zstd_safe::get_dict_id_from_frame(&stored).map_or(0, |d| d.get());
-    let dict = match dict_id {
-        0 => None,
-        d => Some(
-            dicts
-                .get(d)
-                .ok_or_else(|| failed(format!("its dictionary {d} is not in the store")))?,
-        ),
-    };
-    DECOMPRESSORS.with(|cell| {
-        let mut contexts = cell.borrow_mut();
-        if !contexts.contains_key(&dict_id) {
-            if contexts.len() >= CONTEXTS_KEPT {
-                contexts.clear();
-            }
-            let made = match &dict {
-                Some(bytes) => zstd::bulk::Decompressor::with_dictionary(bytes),
-                None => zstd::bulk::Decompressor::new(),
-            };
-            contexts.insert(dict_id, made.map_err(|e| failed(e.to_string()))?);
-        }
-        contexts
-            .get_mut(&dict_id)
-            .expect("made above")
-            .decompress(&stored, size)
-            .map_err(|e| failed(e.to_string()))
     })
 }
 
@@ -243,7 +296,7 @@ mod tests {
         })
         .to_string()
         .into_bytes();
-        let p = pack(&head, &body, &ForVendor::default());
+        let p = pack(&head, &body, None, &ForVendor::default());
         // A short head seldom shrinks without a dictionary; the body does.
         assert_eq!(p.codec & BODY, BODY);
         assert!(
@@ -266,14 +319,19 @@ mod tests {
         let random: Vec<u8> = (0..4096u32)
             .map(|i| (i.wrapping_mul(2_654_435_761) >> 13) as u8)
             .collect();
-        let p = pack(b"GET / HTTP/1.1\r\n\r\n", &random, &ForVendor::default());
+        let p = pack(
+            b"GET / HTTP/1.1\r\n\r\n",
+            &random,
+            None,
+            &ForVendor::default(),
+        );
         assert_eq!(p.codec & HEAD, 0);
         assert_eq!(p.head, b"GET / HTTP/1.1\r\n\r\n");
         if p.codec & BODY == 0 {
             assert_eq!(p.body, random);
         }
         assert_eq!(unpack(p.codec, BODY, p.body, 2, &none).unwrap(), random);
-        let empty = pack(b"", b"", &ForVendor::default());
+        let empty = pack(b"", b"", None, &ForVendor::default());
         assert_eq!((empty.codec, empty.stored_bytes()), (0, 0));
     }
 
@@ -281,7 +339,7 @@ mod tests {
     fn a_damaged_frame_is_an_error_naming_the_delivery() {
         let body = vec![b'a'; 1000];
         let none = Dictionaries::default();
-        let mut p = pack(b"", &body, &ForVendor::default());
+        let mut p = pack(b"", &body, None, &ForVendor::default());
         assert_eq!(p.codec, BODY);
         p.body.truncate(p.body.len() / 2);
         let e = unpack(p.codec, BODY, p.body, 42, &none)
@@ -315,12 +373,12 @@ mod tests {
         dicts.add("stripe", BODY, dict.clone());
         let vendor = dicts.for_vendor(Some("stripe"));
         assert_eq!(vendor.body.as_ref(), Some(&dict));
-        assert!(dicts.has_body("stripe") && !dicts.has_body("github"));
+        assert!(!dicts.is_trained("stripe") && !dicts.is_trained("github"));
         assert_eq!(dicts.for_vendor(None), ForVendor::default());
 
         let body = event(10_001);
-        let plain = pack(b"", &body, &ForVendor::default());
-        let with = pack(b"", &body, &vendor);
+        let plain = pack(b"", &body, None, &ForVendor::default());
+        let with = pack(b"", &body, None, &vendor);
         assert!(
             with.body.len() * 2 < plain.body.len(),
             "{} with the dictionary, {} without",
@@ -340,5 +398,54 @@ mod tests {
             "{e}"
         );
         assert_eq!(train(&[b"x".to_vec()], DICTIONARY_MAX), None);
+    }
+
+    #[test]
+    fn an_analysis_packs_with_its_dictionary_and_a_reader_without_it_is_told_which() {
+        let analysis = |i: u32| {
+            serde_json::json!({
+                "vendor": "stripe", "detected_by": "endpoint /hooks/stripe is bound to stripe",
+                "event": { "type": "invoice.paid", "id": format!("evt_{i:08}"), "tenant": null },
+                "signature": { "status": "valid", "scheme": "stripe", "reason": null,
+                    "received": format!("{:064x}", u64::from(i) * 2_654_435_761),
+                    "documented": true },
+                "validation": []
+            })
+            .to_string()
+        };
+        let samples: Vec<Vec<u8>> = (0..500).map(|i| analysis(i).into_bytes()).collect();
+        let dict = train(&samples, 4096).expect("trained");
+        let dicts = Dictionaries::default();
+        assert!(!dicts.is_trained("stripe"));
+        dicts.add("stripe", ANALYSIS, dict.clone());
+        dicts.add("stripe", BODY, dict.clone());
+        assert!(dicts.is_trained("stripe"));
+        let vendor = dicts.for_vendor(Some("stripe"));
+        assert_eq!(vendor.analysis.as_ref(), Some(&dict));
+        assert_eq!(vendor.head.as_ref(), None);
+
+        let json = analysis(9_999);
+        let plain = pack_analysis(&json, &ForVendor::default()).expect("smaller without");
+        let with = pack(b"", b"", Some(&json), &vendor)
+            .analysis
+            .expect("smaller with");
+        assert!(
+            with.len() * 2 < plain.len(),
+            "{} with the dictionary, {} without",
+            with.len(),
+            plain.len()
+        );
+        assert_eq!(unpack_analysis(&with, &dicts).unwrap(), json);
+        assert_eq!(unpack_analysis(&plain, &dicts).unwrap(), json);
+        assert_eq!(
+            unpack_analysis(&with, &Dictionaries::default()),
+            Err(FrameError::Unknown(UnknownDictionary(dict.id)))
+        );
+        assert!(matches!(
+            unpack_analysis(b"not zstd", &dicts),
+            Err(FrameError::Damaged(_))
+        ));
+        // Too short to gain: kept as text.
+        assert_eq!(pack(b"", b"", Some("{}"), &vendor).analysis, None);
     }
 }

@@ -1,8 +1,10 @@
 //! The desktop app's start and memory: `tests/desktop/bench-desktop.mjs` launches it through
 //! tauri-driver under Xvfb with an empty store and with many stored deliveries, and measures the
 //! time from the process's start to the first screen painted, and the memory of the app and its
-//! webview processes. The full run measures the release build (`cargo xtask run`'s); `--quick`
-//! the debug build the desktop test suite already made, so CI does not build the app twice.
+//! webview processes. Beside it, in the same run and the same way, a bare Tauri window with an
+//! empty page (`crates/bare-tauri`): the limit the app is compared with. The full run measures
+//! the release builds (`cargo xtask run`'s); `--quick` the debug builds the desktop test suite
+//! already made, so CI does not build the app twice.
 
 use std::process::Command;
 
@@ -18,18 +20,29 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
     crate::ui::build()?;
     crate::desktop::ensure_build_deps()?;
     let driver = crate::desktop::ensure_e2e_tools()?;
-    let bin = if plan.quick {
+    let (bin, bare) = if plan.quick {
         step(
-            "desktop app build (debug, the test step's)",
+            "desktop app and bare window build (debug, the test step's)",
             &mut crate::test_build(),
         )?;
-        "target/debug/hookscope-desktop"
+        ("target/debug/hookscope-desktop", "target/debug/bare_tauri")
     } else {
+        // One command, so that both get the same Tauri (cargo unifies the features of a build).
         step(
-            "desktop app build (release)",
-            cargo().args(["build", "--release", "--package", "hookscope-desktop"]),
+            "desktop app and bare window build (release)",
+            cargo().args([
+                "build",
+                "--release",
+                "--package",
+                "hookscope-desktop",
+                "--package",
+                "bare-tauri",
+            ]),
         )?;
-        "target/release/hookscope-desktop"
+        (
+            "target/release/hookscope-desktop",
+            "target/release/bare_tauri",
+        )
     };
     crate::setup::npm_ci(std::path::Path::new("tests/desktop"))?;
     let out = Command::new("node")
@@ -37,7 +50,8 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
         .arg(std::path::absolute(bin)?)
         .arg(std::path::absolute(hookscope())?)
         .arg(n.to_string())
-        .arg(if plan.quick { "1" } else { "3" })
+        .arg(if plan.quick { "1" } else { "5" })
+        .arg(std::path::absolute(bare)?)
         .env("TAURI_DRIVER", driver)
         .output()
         .context("cannot run node")?;
@@ -58,6 +72,16 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
         serde_json::from_str(last).context("bench-desktop.mjs printed no JSON")?;
     figures["build"] = Value::from(if plan.quick { "debug" } else { "release" });
     let f = |v: &Value| v.as_f64().unwrap_or(f64::NAN);
+    let bare = &figures["bare"];
+    println!(
+        "  bare Tauri window: start to first paint {:.0} ms; memory (PSS, all processes) {:.0} MB",
+        f(&bare["start_p50_ms"]),
+        f(&bare["memory"]["pss_mb"]),
+    );
+    // The app against the bare window: its first screen (the empty store's), and its memory then.
+    let start = f(&figures["empty"]["start_p50_ms"]) / f(&bare["start_p50_ms"]);
+    let memory = f(&figures["empty"]["memory"]["pss_mb"]) / f(&bare["memory"]["pss_mb"]);
+    figures["vs_bare"] = serde_json::json!({ "start": start, "pss": memory });
     println!(
         "  start to first screen: empty {:.0} ms, {n} stored {:.0} ms; memory (PSS, all processes): empty {:.0} MB, {n} stored {:.0} MB",
         f(&figures["empty"]["start_p50_ms"]),
@@ -65,5 +89,6 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
         f(&figures["empty"]["memory"]["pss_mb"]),
         f(&figures["stored"]["memory"]["pss_mb"]),
     );
+    println!("  against the bare window: start {start:.2} x, memory {memory:.2} x");
     Ok(figures)
 }

@@ -47,23 +47,31 @@ pub struct CaptureState {
 /// Bodies larger than this are analysed on a blocking thread, off the async workers.
 const INLINE_ANALYSIS_MAX: usize = 256 * 1024;
 
-/// [`Registry::analyze_delivery`], on a blocking thread for large bodies.
-/// The head and body compressed for the store, here rather than on the writer's one thread (a
-/// large body on a blocking thread); `None` leaves it to the store.
+/// The head, body and analysis compressed for the store, here rather than on the writer's one
+/// thread (a large body on a blocking thread); `None` leaves it to the store.
 async fn pack(
     head: &[u8],
     body: &Bytes,
+    analysis: &str,
     dicts: crate::packed::ForVendor,
 ) -> Option<Box<crate::packed::Packed>> {
     if body.len() <= INLINE_ANALYSIS_MAX {
-        return Some(Box::new(crate::packed::pack(head, body, &dicts)));
+        return Some(Box::new(crate::packed::pack(
+            head,
+            body,
+            Some(analysis),
+            &dicts,
+        )));
     }
-    let (head, body) = (head.to_vec(), body.clone());
-    tokio::task::spawn_blocking(move || Box::new(crate::packed::pack(&head, &body, &dicts)))
-        .await
-        .ok()
+    let (head, body, analysis) = (head.to_vec(), body.clone(), analysis.to_owned());
+    tokio::task::spawn_blocking(move || {
+        Box::new(crate::packed::pack(&head, &body, Some(&analysis), &dicts))
+    })
+    .await
+    .ok()
 }
 
+/// [`Registry::analyze_delivery`], on a blocking thread for large bodies.
 async fn analyze(
     state: &Arc<CaptureState>,
     endpoints: &Arc<Endpoints>,
@@ -226,6 +234,7 @@ async fn receive(state: Arc<CaptureState>, req: Request) -> Response {
     let packed = pack(
         &incoming.head,
         &incoming.body,
+        &decoded.json,
         state
             .writer
             .dictionaries()

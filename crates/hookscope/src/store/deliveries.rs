@@ -1,6 +1,7 @@
 //! Queries on the `deliveries` and `payloads` tables: a delivery's row and its head and body,
 //! written by the writer and read back by id. Every statement binds its parameters.
 
+use rusqlite::types::ValueRef;
 use rusqlite::{Connection, OptionalExtension, Row, params};
 
 use super::{dictionaries, order};
@@ -16,7 +17,8 @@ use crate::rules::Decided;
 /// A summary's columns, from `deliveries d LEFT JOIN events e ON e.id = d.event_ref`.
 pub(super) const SUMMARY_COLUMNS: &str = "d.id, d.received_at_us, d.method, d.path, d.query, \
      d.http_version, d.remote_addr, d.endpoint, d.content_type, d.body_size, d.stored_size, \
-     d.truncated, d.response_status, d.note, d.vendor, d.analysis, d.dup_kind, d.dup_attempt, \
+     d.truncated, d.response_status, d.note, d.vendor, coalesce(d.analysis_packed, d.analysis), \
+     d.dup_kind, d.dup_attempt, \
      e.first_id, e.count, d.dup_gap_us, e.first_received_us, d.pinned, d.imported, \
      d.handler_attempt, d.handler_status, d.handler_latency_us, d.handler_note, d.handler_kind, \
      d.client_addr, d.public_url, d.rule";
@@ -28,11 +30,40 @@ pub(super) const SUMMARY_FROM: &str = "deliveries d LEFT JOIN events e ON e.id =
 /// Columns of the summary, for reads that add their own after them.
 pub(super) const SUMMARY_LEN: usize = 32;
 
-pub(super) fn summary(row: &Row<'_>) -> rusqlite::Result<DeliverySummary> {
+/// A delivery's stored analysis: JSON text, or a frame of it (migration 0017). A frame naming a
+/// dictionary `dicts` does not know fails with [`packed::UnknownDictionary`], which
+/// [`dictionaries::reading`] answers by reading them again.
+fn analysis(
+    row: &Row<'_>,
+    column: usize,
+    dicts: &packed::Dictionaries,
+) -> rusqlite::Result<Option<Analysis>> {
+    match row.get_ref(column)? {
+        ValueRef::Text(json) => Ok(serde_json::from_slice(json).ok()),
+        ValueRef::Blob(frame) => match packed::unpack_analysis(frame, dicts) {
+            Ok(json) => Ok(serde_json::from_str(&json).ok()),
+            Err(packed::FrameError::Unknown(unknown)) => {
+                Err(rusqlite::Error::FromSqlConversionFailure(
+                    column,
+                    rusqlite::types::Type::Blob,
+                    Box::new(unknown),
+                ))
+            }
+            Err(packed::FrameError::Damaged(message)) => {
+                tracing::warn!(%message, "a stored analysis cannot be decompressed; shown without it");
+                Ok(None)
+            }
+        },
+        _ => Ok(None),
+    }
+}
+
+pub(super) fn summary(
+    row: &Row<'_>,
+    dicts: &packed::Dictionaries,
+) -> rusqlite::Result<DeliverySummary> {
     let received_at_us: i64 = row.get(1)?;
-    let analysis: Option<Analysis> = row
-        .get::<_, Option<String>>(15)?
-        .and_then(|json| serde_json::from_str(&json).ok());
+    let analysis = analysis(row, 15, dicts)?;
     let duplicate = match (
         row.get::<_, Option<String>>(16)?
             .as_deref()
@@ -139,7 +170,12 @@ pub(super) fn insert(
                 .decoded
                 .as_ref()
                 .and_then(|a| a.analysis.vendor.as_deref());
-            packed_here = packed::pack(&d.head, &d.body, &dicts.for_vendor(vendor));
+            packed_here = packed::pack(
+                &d.head,
+                &d.body,
+                d.decoded.as_ref().map(|a| a.json.as_str()),
+                &dicts.for_vendor(vendor),
+            );
             &packed_here
         }
     };
@@ -151,10 +187,10 @@ pub(super) fn insert(
              truncated, response_status, note, vendor, event_type, event_id, signature_status,
              warnings, event_ref, dup_kind, dup_attempt, analysis, dup_gap_us, imported,
              tenant, client_addr, public_url, ord, handler_attempt, handler_kind,
-             handler_status, handler_latency_us, handler_note, handler, rule)
+             handler_status, handler_latency_us, handler_note, handler, rule, analysis_packed)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17,
              ?18, ?19, ?20, ?21, ?22, ?23, ?24, ?25, ?26, ?27, ?28, ?29, ?30, ?31, ?32, ?33,
-             ?34, ?35, ?36, ?37)",
+             ?34, ?35, ?36, ?37, ?38)",
     )?;
     let mut ord = order::first_place(d.received_at_us);
     // A place taken (by another delivery of the same microsecond) fails only this statement;
@@ -183,7 +219,8 @@ pub(super) fn insert(
         event.map(|e| e.0),
         event.map(|e| e.1.kind.as_str()),
         event.map(|e| e.1.attempt),
-        a.map(|a| a.json.as_str()),
+        a.filter(|_| packed.analysis.is_none())
+            .map(|a| a.json.as_str()),
         event.and_then(|e| e.2),
         d.imported,
         a.and_then(|a| a.analysis.event.tenant.as_deref()),
@@ -199,6 +236,7 @@ pub(super) fn insert(
         handler.and_then(|h| h.note.as_deref()),
         handler.map_or_else(String::new, |h| HandlerAnswer::class(h.status)),
         rule.map(|r| serde_json::to_string(r).unwrap_or_default()),
+        packed.analysis,
     ]) {
         if !order::is_taken(&e) {
             return Err(e.into());
@@ -247,12 +285,15 @@ pub(super) fn update_analysis(
     id: i64,
     endpoint: Option<&str>,
     d: &crate::profile::Decoded,
+    dicts: &packed::Dictionaries,
 ) -> Result<bool> {
     let a = &d.analysis;
+    let frame = packed::pack_analysis(&d.json, &dicts.for_vendor(a.vendor.as_deref()));
     let n = conn
         .prepare_cached(
             "UPDATE deliveries SET endpoint = ?2, vendor = ?3, event_type = ?4, event_id = ?5,
-                 signature_status = ?6, warnings = ?7, analysis = ?8, tenant = ?9
+                 signature_status = ?6, warnings = ?7, analysis = ?8, tenant = ?9,
+                 analysis_packed = ?10
              WHERE id = ?1",
         )?
         .execute(params![
@@ -263,8 +304,9 @@ pub(super) fn update_analysis(
             a.event.id,
             a.signature.status.as_str(),
             d.warnings() as i64,
-            d.json,
+            Some(&d.json).filter(|_| frame.is_none()),
             a.event.tenant,
+            frame,
         ])?;
     Ok(n == 1)
 }
@@ -315,17 +357,19 @@ pub fn get(conn: &Connection, id: i64, dicts: &packed::Dictionaries) -> Result<O
          FROM {SUMMARY_FROM} JOIN payloads p ON p.delivery_id = d.id WHERE d.id = ?1"
     );
     let mut stmt = conn.prepare_cached(&sql)?;
-    let row = stmt
-        .query_row([id], |row| {
-            Ok((
-                summary(row)?,
-                row.get::<_, Vec<u8>>(SUMMARY_LEN)?,
-                row.get(SUMMARY_LEN + 1)?,
-                row.get::<_, Vec<u8>>(SUMMARY_LEN + 2)?,
-                row.get::<_, i64>(SUMMARY_LEN + 3)?,
-            ))
-        })
-        .optional()?;
+    let row = dictionaries::reading(conn, dicts, || {
+        Ok(stmt
+            .query_row([id], |row| {
+                Ok((
+                    summary(row, dicts)?,
+                    row.get::<_, Vec<u8>>(SUMMARY_LEN)?,
+                    row.get(SUMMARY_LEN + 1)?,
+                    row.get::<_, Vec<u8>>(SUMMARY_LEN + 2)?,
+                    row.get::<_, i64>(SUMMARY_LEN + 3)?,
+                ))
+            })
+            .optional()?)
+    })?;
     let Some((summary, head, head_exact, body, codec)) = row else {
         return Ok(None);
     };

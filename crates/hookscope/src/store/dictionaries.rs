@@ -5,7 +5,7 @@
 
 use rusqlite::{Connection, params};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::packed::{self, Dictionaries, Dictionary};
 
 /// Payloads of one vendor kept to train its dictionaries on.
@@ -14,8 +14,8 @@ pub(super) const SAMPLES: usize = 500;
 /// A part larger than this is not kept as a sample: dictionaries pay on small payloads.
 const SAMPLE_MAX: usize = 16 * 1024;
 
-/// Most bytes of a head dictionary: heads are short and alike.
-const HEAD_DICTIONARY_MAX: usize = 4 * 1024;
+/// Most bytes of a head or analysis dictionary: they are short and alike.
+const SMALL_DICTIONARY_MAX: usize = 4 * 1024;
 
 /// Every dictionary stored, into `dicts` (older first, so the newest of each vendor and part is
 /// the one new payloads get).
@@ -80,12 +80,31 @@ pub(super) fn unpack(
     packed::unpack(codec, part, stored, id, dicts)
 }
 
+/// `read`, and once more after reading the dictionaries again when a frame it met named one not
+/// known here (an analysis read in a row mapper, which cannot reach the table itself).
+pub(super) fn reading<T>(
+    conn: &Connection,
+    dicts: &Dictionaries,
+    mut read: impl FnMut() -> Result<T>,
+) -> Result<T> {
+    match read() {
+        Err(Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(_, _, e)))
+            if e.is::<packed::UnknownDictionary>() =>
+        {
+            load(conn, dicts)?;
+            read()
+        }
+        other => other,
+    }
+}
+
 /// The dictionaries a vendor's payloads are trained into, and what training one made.
 pub(super) struct Trained {
     pub vendor: String,
     pub samples: usize,
     pub head: Option<Dictionary>,
     pub body: Option<Dictionary>,
+    pub analysis: Option<Dictionary>,
 }
 
 /// The writer's samples of each vendor without a dictionary; at [`SAMPLES`] a thread trains its
@@ -103,19 +122,28 @@ pub(super) struct Sampler {
 struct Samples {
     heads: Vec<Vec<u8>>,
     bodies: Vec<Vec<u8>>,
+    analyses: Vec<Vec<u8>>,
     /// Sent to train (or trained): no more samples are kept.
     done: bool,
 }
 
 impl Sampler {
-    /// Keeps a stored payload of `vendor` as a sample while it has no body dictionary.
-    pub fn note(&mut self, dicts: &Dictionaries, vendor: &str, head: &[u8], body: &[u8]) {
+    /// Keeps a stored payload of `vendor` (and its analysis) as a sample while it lacks a body or
+    /// an analysis dictionary.
+    pub fn note(
+        &mut self,
+        dicts: &Dictionaries,
+        vendor: &str,
+        head: &[u8],
+        body: &[u8],
+        analysis: Option<&str>,
+    ) {
         if body.len() > SAMPLE_MAX || head.len() > SAMPLE_MAX {
             return;
         }
         let samples = match self.vendors.get_mut(vendor) {
             Some(s) => s,
-            None if dicts.has_body(vendor) => return,
+            None if dicts.is_trained(vendor) => return,
             None => self.vendors.entry(vendor.to_owned()).or_default(),
         };
         if samples.done {
@@ -123,13 +151,17 @@ impl Sampler {
         }
         samples.heads.push(head.to_vec());
         samples.bodies.push(body.to_vec());
+        if let Some(json) = analysis {
+            samples.analyses.push(json.as_bytes().to_vec());
+        }
         if samples.bodies.len() < SAMPLES {
             return;
         }
         samples.done = true;
-        let (heads, bodies) = (
+        let (heads, bodies, analyses) = (
             std::mem::take(&mut samples.heads),
             std::mem::take(&mut samples.bodies),
+            std::mem::take(&mut samples.analyses),
         );
         let (tx, _) = self.trained.get_or_insert_with(std::sync::mpsc::channel);
         let (tx, vendor) = (tx.clone(), vendor.to_owned());
@@ -139,8 +171,9 @@ impl Sampler {
             .spawn(move || {
                 let _ = tx.send(Trained {
                     samples: bodies.len(),
-                    head: packed::train(&heads, HEAD_DICTIONARY_MAX),
+                    head: packed::train(&heads, SMALL_DICTIONARY_MAX),
                     body: packed::train(&bodies, packed::DICTIONARY_MAX),
+                    analysis: packed::train(&analyses, SMALL_DICTIONARY_MAX),
                     vendor,
                 });
             });

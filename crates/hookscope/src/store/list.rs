@@ -162,7 +162,7 @@ pub(super) fn filtered(f: &Filter, at: Places, joins: &str) -> (String, Vec<Valu
 
 /// One page, newest first in receive order, by cursor: a page costs the same at any depth. An
 /// `offset` is turned into a cursor first, by a walk over the filter's index alone.
-pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
+pub fn list(conn: &Connection, f: &Filter, dicts: &crate::packed::Dictionaries) -> Result<Page> {
     let mut at = Places::of(conn, f)?;
     let (total, total_capped) = if f.want_total {
         let (n, capped) = count_at(conn, f, at)?;
@@ -194,9 +194,11 @@ pub fn list(conn: &Connection, f: &Filter) -> Result<Page> {
     args.push(i64::from(f.limit + 1).into());
 
     let mut stmt = conn.prepare_cached(&sql)?;
-    let mut items = stmt
-        .query_map(params_from_iter(args), summary)?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
+    let mut items = super::dictionaries::reading(conn, dicts, || {
+        Ok(stmt
+            .query_map(params_from_iter(&args), |row| summary(row, dicts))?
+            .collect::<rusqlite::Result<Vec<_>>>()?)
+    })?;
     let next_cursor = if items.len() > f.limit as usize {
         items.truncate(f.limit as usize);
         items.last().map(|d| d.id)

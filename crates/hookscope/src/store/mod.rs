@@ -56,6 +56,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0014_rules.sql")),
     M::up(include_str!("../../migrations/0015_packed_payloads.sql")),
     M::up(include_str!("../../migrations/0016_dictionaries.sql")),
+    M::up(include_str!("../../migrations/0017_packed_analysis.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 
@@ -278,7 +279,7 @@ impl Store {
     }
 
     pub fn list(&self, filter: &Filter) -> Result<Page> {
-        list::list(&*self.pool.get()?, filter)
+        list::list(&*self.pool.get()?, filter, &self.dicts)
     }
 
     /// Counts for the filter sidebar, of the deliveries matching `filter`.

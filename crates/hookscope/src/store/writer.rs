@@ -507,6 +507,7 @@ impl WriterState {
             for (part, dict) in [
                 (crate::packed::HEAD, &trained.head),
                 (crate::packed::BODY, &trained.body),
+                (crate::packed::ANALYSIS, &trained.analysis),
             ] {
                 let Some(dict) = dict else { continue };
                 let saved =
@@ -607,13 +608,16 @@ impl WriterState {
                 self.newest_gone = applied.newest_gone;
                 for job in batch.iter() {
                     if let Job::Insert { delivery, .. } = job
-                        && let Some(vendor) = delivery
-                            .decoded
-                            .as_ref()
-                            .and_then(|d| d.analysis.vendor.as_deref())
+                        && let Some(decoded) = delivery.decoded.as_ref()
+                        && let Some(vendor) = decoded.analysis.vendor.as_deref()
                     {
-                        self.sampler
-                            .note(&self.dicts, vendor, &delivery.head, &delivery.body);
+                        self.sampler.note(
+                            &self.dicts,
+                            vendor,
+                            &delivery.head,
+                            &delivery.body,
+                            Some(&decoded.json),
+                        );
                     }
                 }
                 if let Some((max_count, max_bytes)) = applied.retention {
@@ -831,7 +835,13 @@ impl WriterState {
                     decoded,
                     ..
                 } => Done::Reanalyzed {
-                    existed: deliveries::update_analysis(&tx, *id, endpoint.as_deref(), decoded)?,
+                    existed: deliveries::update_analysis(
+                        &tx,
+                        *id,
+                        endpoint.as_deref(),
+                        decoded,
+                        &self.dicts,
+                    )?,
                 },
                 Job::Attempt {
                     attempt,

@@ -660,15 +660,16 @@ async fn heads_and_bodies_are_compressed_at_rest_and_read_back_exactly() {
     );
 }
 
-/// A vendor's first deliveries train its dictionaries; later ones are packed with them, far
-/// smaller, and every reader (the server, and a store opened before they were trained) gets each
-/// delivery back exactly.
+/// A vendor's first deliveries train its dictionaries; later ones (payloads and analyses) are
+/// packed with them, far smaller, and every reader (the server, and stores opened before they
+/// were trained, reading one delivery or a page) gets each delivery back exactly.
 #[tokio::test(flavor = "multi_thread")]
 async fn a_vendors_first_deliveries_train_dictionaries_that_pack_the_rest() {
     let t = crate::common::start("[[endpoints]]\npath = \"/hooks/stripe\"\nvendor = \"stripe\"\n")
         .await;
     let db = t.dir.path().join("hookscope.db");
     let reader = Store::open_existing(&db).unwrap();
+    let lister = Store::open_existing(&db).unwrap();
     let event = |i: usize| {
         serde_json::json!({
             "id": format!("evt_{i:08}"), "object": "event", "type": "invoice.paid",
@@ -698,8 +699,27 @@ async fn a_vendors_first_deliveries_train_dictionaries_that_pack_the_rest() {
         .unwrap();
     assert_eq!(
         trained,
-        [("stripe".to_owned(), 1), ("stripe".to_owned(), 2)],
-        "a head and a body dictionary"
+        [
+            ("stripe".to_owned(), 1),
+            ("stripe".to_owned(), 2),
+            ("stripe".to_owned(), 4)
+        ],
+        "a head, a body and an analysis dictionary"
+    );
+    // Analyses are frames (the text column empty), the late ones far smaller.
+    let analysis = |id: i64| -> (Option<String>, usize) {
+        conn.query_row(
+            "SELECT analysis, length(analysis_packed) FROM deliveries WHERE id = ?1",
+            [id],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap()
+    };
+    let ((text, early), (late_text, late)) = (analysis(ids[10]), analysis(ids[n - 1]));
+    assert_eq!((text, late_text), (None, None));
+    assert!(
+        late * 2 < early,
+        "an analysis packed with the dictionary: {late} bytes, without: {early}"
     );
     let stored = |id: i64| -> usize {
         conn.query_row(
@@ -714,10 +734,32 @@ async fn a_vendors_first_deliveries_train_dictionaries_that_pack_the_rest() {
         late * 2 < early,
         "packed with the dictionary: {late} bytes, without: {early}"
     );
+    let event_id = |i: usize| Some(format!("evt_{i:08}"));
     for i in (0..n).step_by(37).chain([n - 1]) {
         let id = ids[i];
-        assert_eq!(t.delivery(id).await["body"], event(i), "delivery {id}");
-        assert_eq!(reader.get(id).unwrap().unwrap().body, event(i).as_bytes());
+        let served = t.delivery(id).await;
+        assert_eq!(served["body"], event(i), "delivery {id}");
+        assert_eq!(served["event"]["id"], event_id(i).unwrap(), "delivery {id}");
+        let got = reader.get(id).unwrap().unwrap();
+        assert_eq!(got.body, event(i).as_bytes());
+        assert_eq!(got.summary.event.and_then(|e| e.id), event_id(i));
+        assert_eq!(
+            got.summary.signature.and_then(|s| s.scheme).as_deref(),
+            Some("stripe")
+        );
+    }
+    // A page read by a store opened before the training: each row's analysis, undone.
+    let page = lister
+        .list(&ListParams::default().parse().unwrap())
+        .unwrap();
+    assert_eq!(page.items.len(), 50);
+    for (k, d) in page.items.iter().enumerate() {
+        assert_eq!(d.id, ids[n - 1 - k]);
+        assert_eq!(
+            d.event.as_ref().and_then(|e| e.id.clone()),
+            event_id(n - 1 - k)
+        );
+        assert_eq!(d.vendor.as_deref(), Some("stripe"));
     }
     // Opened afresh, the store reads its dictionaries.
     let again = Store::open_existing(&db).unwrap();

@@ -79,7 +79,7 @@ pub fn check_report(dir: &Path) -> Result<()> {
         ui["scroll"]["last_row_index"],
         ui["deliveries"]
     );
-    for key in ["empty", "stored"] {
+    for key in ["bare", "empty", "stored"] {
         let d = &j["desktop"][key];
         ensure!(
             d["start_p50_ms"].as_f64().is_some_and(|x| x > 0.0),

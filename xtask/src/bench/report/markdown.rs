@@ -166,11 +166,14 @@ impl Report {
                 )
             };
             md.push_str(&format!(
-                "\n## The desktop app\n\nThe {} build of `hookscope-desktop` under Xvfb (WebKitGTK, software rendering), launched through tauri-driver (`tests/desktop/bench-desktop.mjs`), p50 of {} launches. Start: from the process's start (`/proc`) to the first screen painted (the page's performance mark after the paint that follows the empty state or the first rows). Memory: the app and its webview processes (WebKitWebProcess, WebKitNetworkProcess) 3 s after that paint; PSS counts shared library pages once, RSS counts them in each process.\n\n| store | start to first screen | memory, PSS | memory, RSS |\n|---|---:|---:|---:|\n{}{}",
+                "\n## The desktop app\n\nThe {} build of `hookscope-desktop` under Xvfb (WebKitGTK, software rendering), launched through tauri-driver (`tests/desktop/bench-desktop.mjs`), p50 of {} launches, beside a bare Tauri window with an empty page (`crates/bare-tauri`, the same Tauri, window size and launch). Start: from the process's start (`/proc`) to the first screen painted (the page's performance mark after the paint that follows the empty state, the first rows, or the bare page). Memory: the app and its webview processes (WebKitWebProcess, WebKitNetworkProcess) 3 s after that paint; PSS counts shared library pages once, RSS counts them in each process.\n\n| window | start to first screen | memory, PSS | memory, RSS |\n|---|---:|---:|---:|\n{}{}{}\nAgainst the bare window (empty store): start {} x, memory (PSS) {} x.\n",
                 d["build"].as_str().unwrap_or("?"),
                 d["runs"],
-                row("empty", "empty"),
-                row(&format!("{} deliveries", d["deliveries"]), "stored"),
+                row("bare Tauri window, empty page", "bare"),
+                row("Hookscope, empty store", "empty"),
+                row(&format!("Hookscope, {} deliveries", d["deliveries"]), "stored"),
+                f(&d["vs_bare"], "start", 2),
+                f(&d["vs_bare"], "pss", 2),
             ));
         }
         if let Some(runs) = j["replay"]["runs"].as_array() {

@@ -216,6 +216,23 @@ impl Report {
             "ms",
             start.is_some_and(|s| s < 1500.0),
         );
+        let vs_bare = &j["desktop"]["vs_bare"];
+        let start = vs_bare["start"].as_f64();
+        target(
+            "desktop app: start to first screen (empty store), vs a bare Tauri window",
+            "<= 1.2 x",
+            start,
+            "x",
+            start.is_some_and(|s| s <= 1.2),
+        );
+        let pss = vs_bare["pss"].as_f64();
+        target(
+            "desktop app: memory (PSS, all processes, empty store), vs a bare Tauri window",
+            "<= 1.1 x",
+            pss,
+            "x",
+            pss.is_some_and(|m| m <= 1.1),
+        );
         let replayed = j["replay"]["runs"][0]["per_second"].as_f64();
         target(
             "replay: stored deliveries sent to a local target, one at a time, attempts stored",
