@@ -5,6 +5,7 @@
 //! small pool of read-only connections, which WAL lets run beside the writer.
 
 mod attempts;
+mod checkpoint;
 mod checks;
 mod dedupe;
 mod deliveries;

@@ -9,7 +9,7 @@ use rusqlite::Connection;
 use tokio::sync::{mpsc, oneshot};
 
 use super::space::{DiskState, Space, is_disk_full};
-use super::{attempts, dedupe, deliveries, dictionaries, learned, retention, search};
+use super::{attempts, checkpoint, dedupe, deliveries, dictionaries, learned, retention, search};
 use crate::config::RetentionConfig;
 use crate::error::{Error, Result};
 use crate::events::{Bus, Keeper, StreamEvent};
@@ -258,6 +258,20 @@ pub(super) fn start(
     let (bus, events) = Bus::new();
     let space = Space::new(conn.path().map(std::path::Path::new));
     let disk = space.state();
+    // The log is copied into the database on a thread of its own, not in the commits.
+    let finisher = checkpoint::Finisher::default();
+    let checkpointer = match conn.path().filter(|p| !p.is_empty()) {
+        Some(path) => {
+            let copier = super::open_connection(std::path::Path::new(path))?;
+            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
+            Some(
+                checkpoint::Checkpointer::start(copier, &finisher).map_err(|e| {
+                    Error::Commit(format!("cannot start the checkpoint thread: {e}"))
+                })?,
+            )
+        }
+        None => None,
+    };
     let mut state = WriterState {
         space,
         conn,
@@ -273,6 +287,8 @@ pub(super) fn start(
         learned_saved: std::time::Instant::now(),
         dicts: dicts.clone(),
         sampler: dictionaries::Sampler::default(),
+        finisher,
+        _checkpointer: checkpointer,
     };
     let thread = std::thread::Builder::new()
         .name("hookscope-store-writer".into())
@@ -322,6 +338,10 @@ pub(super) fn start(
 }
 
 struct WriterState {
+    /// Finishes copying a long write-ahead log between batches.
+    finisher: checkpoint::Finisher,
+    /// Copies the write-ahead log beside the writer (stopped with it).
+    _checkpointer: Option<checkpoint::Checkpointer>,
     /// Room on the disk: the reserve, and whether the last write found none.
     space: Space,
     conn: Connection,
@@ -486,6 +506,8 @@ impl WriterState {
             }
             if !batch.is_empty() {
                 self.commit(&mut batch);
+                // After the answers went out: nobody waits for this.
+                self.finisher.finish_if_long(&self.conn);
             }
             self.save_learned(closing);
             self.save_dictionaries();

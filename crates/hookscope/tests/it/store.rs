@@ -769,3 +769,46 @@ async fn a_vendors_first_deliveries_train_dictionaries_that_pack_the_rest() {
     );
     t.stop().await;
 }
+
+/// The write-ahead log is copied into the database beside the writer (its own commits never
+/// checkpoint): written through at more than twice the length at which the writer finishes a
+/// copy, the log starts over instead of growing, and every delivery reads back.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_log_is_copied_beside_the_writer_and_starts_over_instead_of_growing() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("w.db");
+    let store = Store::open(&db).unwrap();
+    let retention = RetentionConfig {
+        max_deliveries: 100_000,
+        max_bytes: ByteSize::gib(1),
+    };
+    let (writer, thread) = store.start_writer(Durability::Full, &retention).unwrap();
+    let wal = dir.path().join("w.db-wal");
+    let mut longest = 0;
+    let mut ids = Vec::new();
+    // 40 MiB of bodies zstd cannot shrink, in batches of 16 as concurrent captures commit.
+    for round in 0..320u32 {
+        let sends = (0..16u32).map(|i| {
+            let mut body = dense(8192);
+            body[..4].copy_from_slice(&(round * 16 + i).to_le_bytes());
+            writer.insert(delivery("/w", &body))
+        });
+        ids.extend(
+            futures_util::future::join_all(sends)
+                .await
+                .into_iter()
+                .map(Result::unwrap),
+        );
+        longest = longest.max(std::fs::metadata(&wal).map_or(0, |m| m.len()));
+    }
+    assert!(
+        longest < 28 << 20,
+        "the log grew to {longest} bytes for 40 MiB written"
+    );
+    assert!(longest > 0, "no write-ahead log seen");
+    for &id in ids.iter().step_by(97) {
+        assert_eq!(store.get(id).unwrap().unwrap().body.len(), 8192);
+    }
+    writer.close().await;
+    thread.join();
+}
