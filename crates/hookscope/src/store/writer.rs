@@ -736,6 +736,9 @@ impl WriterState {
             return false;
         }
         let indexed = search::index_pending(&self.conn, INDEX_BATCH, &self.dicts);
+        // Indexing runs batch after batch while the writer is idle: the log must start over
+        // between them too.
+        self.finisher.finish_if_long(&self.conn);
         match indexed {
             Ok(n) => {
                 self.search_caught_up = n < INDEX_BATCH;

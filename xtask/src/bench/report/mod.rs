@@ -122,6 +122,14 @@ impl Report {
             "%",
             ratio.is_some_and(|r| r >= 0.70),
         );
+        let plain = j["capture"]["hookscope_durable"]["p99_ms"].as_f64();
+        target(
+            "plain capture (durable acks) p99 under full load",
+            "<= 10 ms",
+            plain,
+            "ms",
+            plain.is_some_and(|p| p <= 10.0),
+        );
         let times = signed["times_mockoon"].as_f64();
         target(
             "capture with decode + verify + dedupe, vs Mockoon",
@@ -176,6 +184,20 @@ impl Report {
                     got.is_some_and(|g| g < limit),
                 );
             }
+            // The baseline: the million-delivery store before compression took 5.5 GB.
+            let share = j["store"]["file_bytes"]
+                .as_f64()
+                .filter(|_| n > 0)
+                .map(|b| b * 100.0 / (5_500.0 * n as f64));
+            target(
+                &format!(
+                    "store of {n} deliveries on disk, vs before compression (5.5 GB a million)"
+                ),
+                "<= 40 %",
+                share,
+                "%",
+                share.is_some_and(|s| s <= 40.0),
+            );
             let idle = j["store"]["idle_rss_mb"].as_f64();
             target(
                 &format!("memory of hookscope serve idle with {n} stored"),
