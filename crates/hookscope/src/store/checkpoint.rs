@@ -8,12 +8,13 @@
 //! two commits, and the log only starts over once it is copied whole, so the writer finishes
 //! the job itself when the log is long ([`Finisher`]): by then it has little left to copy.
 
-use std::sync::Arc;
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::cell::Cell;
+use std::os::raw::c_int;
 use std::sync::mpsc;
 use std::time::Duration;
 
 use rusqlite::Connection;
+use rusqlite::hooks::Wal;
 
 /// How often the log is copied.
 const EVERY: Duration = Duration::from_millis(50);
@@ -35,48 +36,60 @@ pub(super) struct Checkpointer {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+thread_local! {
+    /// The log's length after the last commit on this thread, in pages: told by SQLite after
+    /// each commit of the writer's connection, read by the same thread's [`Finisher`].
+    static LOG_PAGES: Cell<i64> = const { Cell::new(0) };
+}
+
+/// Called by SQLite after each commit of the connection it is registered on.
+fn heard(_: &Wal, pages: c_int) -> rusqlite::Result<()> {
+    LOG_PAGES.set(i64::from(pages));
+    Ok(())
+}
+
 /// What the writer reads after a commit: whether the log is long enough to finish copying.
-#[derive(Default)]
 pub(super) struct Finisher {
-    /// The log's length at the last copy, in pages (the copying thread writes it).
-    log_pages: Arc<AtomicI64>,
-    /// When the writer last finished a copy: a reader holding on to the log's end keeps it long,
-    /// and the writer tries again only after the next copy.
+    /// When the writer last finished a copy: a reader holding on to the log's end (or the
+    /// copying thread, busy copying) keeps it long, and the writer tries again a little later.
     finished: Option<std::time::Instant>,
 }
 
 impl Finisher {
+    /// Turns the automatic checkpoint off on `writer` and has SQLite tell, after each of its
+    /// commits, how long the log is (so the length read is never older than the last commit).
+    pub fn new(writer: &Connection) -> rusqlite::Result<Finisher> {
+        writer.pragma_update(None, "wal_autocheckpoint", 0)?;
+        // After the pragma, which registers a hook of its own.
+        writer.wal_hook(Some(heard));
+        Ok(Finisher { finished: None })
+    }
+
     /// Copies what is left of a long log on `writer` (the one connection that writes, between
     /// its transactions, so nothing is added meanwhile and the next commit starts the log over).
+    /// Call it on the thread that commits on `writer`.
     pub fn finish_if_long(&mut self, writer: &Connection) {
-        if self.log_pages.load(Ordering::Relaxed) < FINISH_AT_PAGES
-            || self.finished.is_some_and(|at| at.elapsed() < EVERY)
+        if LOG_PAGES.get() < FINISH_AT_PAGES || self.finished.is_some_and(|at| at.elapsed() < EVERY)
         {
             return;
         }
         self.finished = Some(std::time::Instant::now());
-        match checkpoint(writer, "PASSIVE") {
-            Ok((log, copied)) => {
-                // Until the next copy says otherwise, what is left is what this one left.
-                self.log_pages.store(log - copied, Ordering::Relaxed);
-            }
-            Err(e) => tracing::debug!(error = %e, "the writer could not finish a checkpoint"),
+        if let Err(e) = checkpoint(writer, "PASSIVE") {
+            tracing::debug!(error = %e, "the writer could not finish a checkpoint");
         }
     }
 }
 
 impl Checkpointer {
-    /// Starts copying the log of the database `conn` is open on; `finisher` hears its length.
-    pub fn start(conn: Connection, finisher: &Finisher) -> std::io::Result<Checkpointer> {
-        let log_pages = finisher.log_pages.clone();
+    /// Starts copying the log of the database `conn` is open on.
+    pub fn start(conn: Connection) -> std::io::Result<Checkpointer> {
         let (stop, stopped) = mpsc::channel::<()>();
         let thread = std::thread::Builder::new()
             .name("hookscope-checkpoint".into())
             .spawn(move || {
                 while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-                    match checkpoint(&conn, "PASSIVE") {
-                        Ok((log, _)) => log_pages.store(log, Ordering::Relaxed),
-                        Err(e) => tracing::debug!(error = %e, "checkpoint failed; retried"),
+                    if let Err(e) = checkpoint(&conn, "PASSIVE") {
+                        tracing::debug!(error = %e, "checkpoint failed; retried");
                     }
                 }
             })?;

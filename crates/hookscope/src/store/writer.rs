@@ -259,19 +259,17 @@ pub(super) fn start(
     let space = Space::new(conn.path().map(std::path::Path::new));
     let disk = space.state();
     // The log is copied into the database on a thread of its own, not in the commits.
-    let finisher = checkpoint::Finisher::default();
-    let checkpointer = match conn.path().filter(|p| !p.is_empty()) {
-        Some(path) => {
-            let copier = super::open_connection(std::path::Path::new(path))?;
-            conn.pragma_update(None, "wal_autocheckpoint", 0)?;
-            Some(
-                checkpoint::Checkpointer::start(copier, &finisher).map_err(|e| {
+    let finisher = checkpoint::Finisher::new(&conn)?;
+    let checkpointer =
+        match conn.path().filter(|p| !p.is_empty()) {
+            Some(path) => {
+                let copier = super::open_connection(std::path::Path::new(path))?;
+                Some(checkpoint::Checkpointer::start(copier).map_err(|e| {
                     Error::Commit(format!("cannot start the checkpoint thread: {e}"))
-                })?,
-            )
-        }
-        None => None,
-    };
+                })?)
+            }
+            None => None,
+        };
     let mut state = WriterState {
         space,
         conn,
