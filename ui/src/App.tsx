@@ -1,20 +1,25 @@
-import { useCallback, useEffect, useRef, useState } from "react";
+import { Suspense, lazy, useCallback, useEffect, useRef, useState } from "react";
 import { useTransport } from "./api/context";
 import type { StreamEvent } from "./api/transport";
 import type { CaptureStatus, RulesReload, ServerInfo } from "./api/types.gen";
 import { CaptureBanner, CaptureState } from "./components/Capture";
 import { copyText } from "./lib/clipboard";
 import { DeliveryList, ROW_HEIGHT } from "./components/DeliveryList";
-import { Detail, type Tab } from "./components/Detail";
+import type { Tab } from "./components/Detail";
 import { EmptyState } from "./components/EmptyState";
-import { Rules } from "./components/Rules";
 import { failureReason, reloadFailure } from "./components/rules/status";
-import { Settings } from "./components/Settings";
 import { Sidebar } from "./components/Sidebar";
 import { SplitHandle, useDetailWidth } from "./components/SplitHandle";
 import { TopBar } from "./components/TopBar";
 import { type Filters, filterParams, hasFilters, parseFilters, parseSelected, viewSearch } from "./lib/filters";
 import { useDeliveries } from "./lib/useDeliveries";
+
+// What the first screen does not show is loaded when first opened: the first screen's script is
+// a third of the whole (CodeMirror, the detail's tabs, settings and rules are the rest), and the
+// desktop window parses all of it before its first paint.
+const Detail = lazy(() => import("./components/Detail").then((m) => ({ default: m.Detail })));
+const Rules = lazy(() => import("./components/Rules").then((m) => ({ default: m.Rules })));
+const Settings = lazy(() => import("./components/Settings").then((m) => ({ default: m.Settings })));
 
 export function App() {
   const transport = useTransport();
@@ -304,20 +309,22 @@ export function App() {
         {split && <SplitHandle width={detailWidth ?? Math.round(window.innerWidth * 0.4)} onResize={setDetailWidth} />}
         {split && selected !== null && (
           <div className="detail-pane">
-            <Detail
-              id={selected}
-              captureUrl={info?.capture_url ?? ""}
-              version={detailVersion}
-              focusPending={focusDetail}
-              onFocused={focused}
-              onSelect={select}
-              onDeleted={() => setSelected(null)}
-              tab={tab}
-              onTab={setTab}
-              onFilter={(patch) => setFilters({ ...filters, ...patch })}
-              search={filters.q}
-              compareWith={compareWith}
-            />
+            <Suspense fallback={<p className="muted loading">Loading…</p>}>
+              <Detail
+                id={selected}
+                captureUrl={info?.capture_url ?? ""}
+                version={detailVersion}
+                focusPending={focusDetail}
+                onFocused={focused}
+                onSelect={select}
+                onDeleted={() => setSelected(null)}
+                tab={tab}
+                onTab={setTab}
+                onFilter={(patch) => setFilters({ ...filters, ...patch })}
+                search={filters.q}
+                compareWith={compareWith}
+              />
+            </Suspense>
           </div>
         )}
       </div>
@@ -354,8 +361,10 @@ export function App() {
         </span>
         <span>{info ? `Hookscope ${info.version}` : ""}</span>
       </footer>
-      {settings && <Settings onClose={() => setSettings(false)} />}
-      {rulesOpen && <Rules delivery={selected} announced={rulesReload} onClose={closeRules} />}
+      <Suspense fallback={null}>
+        {settings && <Settings onClose={() => setSettings(false)} />}
+        {rulesOpen && <Rules delivery={selected} announced={rulesReload} onClose={closeRules} />}
+      </Suspense>
     </div>
   );
 }
