@@ -5,7 +5,10 @@
 // webview's processes, a few seconds after that paint, as RSS and PSS (PSS shares each library
 // page among the processes mapping it, so the sum is not inflated). With BARE_BIN, the same for
 // a bare Tauri window with an empty page (crates/bare-tauri), the limit the app is compared with,
-// launched the same way in the same run.
+// launched the same way in the same run. Each start is also split where the page starts (the
+// navigation's time origin): before it, the process, Tauri, the app's own start (store, listener)
+// and the webview's processes; after it, the page's script loaded and run (DOMContentLoaded),
+// then its first render and paint.
 //
 // Usage: node bench-desktop.mjs APP_BIN HOOKSCOPE_BIN DELIVERIES [RUNS] [BARE_BIN]; prints JSON.
 
@@ -23,6 +26,8 @@ const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 
 async function measure(bin, display, dataDir, mark) {
   const starts = [];
+  const native = [];
+  const script = [];
   let mem = null;
   for (let run = 0; run < runs; run++) {
     const { client, close } = await launch({ bin, display, dataDir });
@@ -36,9 +41,16 @@ async function measure(bin, display, dataDir, mark) {
           ),
         60_000,
       );
+      const [origin, loaded] = await client.executeScript(
+        `return [performance.timeOrigin, performance.getEntriesByType("navigation")[0]?.domContentLoadedEventEnd ?? null];`,
+        [],
+      );
       const tree = processTree(bin);
       if (!tree) throw new Error(`no process of ${bin}`);
-      starts.push(painted - startedAt(tree[0].pid));
+      const processStart = startedAt(tree[0].pid);
+      starts.push(painted - processStart);
+      native.push(origin - processStart);
+      script.push(loaded);
       if (run === runs - 1) {
         await sleep(3000);
         const processes = memory(processTree(bin));
@@ -50,7 +62,15 @@ async function measure(bin, display, dataDir, mark) {
     }
     await sleep(500);
   }
-  return { start_ms: starts, start_p50_ms: median(starts), memory: mem };
+  return {
+    start_ms: starts,
+    start_p50_ms: median(starts),
+    // The split of the start, p50 of each part.
+    to_page_p50_ms: median(native),
+    script_p50_ms: median(script),
+    page_p50_ms: median(starts.map((s, i) => s - native[i])),
+    memory: mem,
+  };
 }
 
 const { display, stop } = await startDisplay();

@@ -89,6 +89,21 @@ pub fn desktop(plan: &Plan) -> Result<Value> {
         f(&figures["empty"]["memory"]["pss_mb"]),
         f(&figures["stored"]["memory"]["pss_mb"]),
     );
+    let split = |key: &str| {
+        let d = &figures[key];
+        format!(
+            "{:.0} + {:.0} ms (script run by {:.0})",
+            f(&d["to_page_p50_ms"]),
+            f(&d["page_p50_ms"]),
+            f(&d["script_p50_ms"]),
+        )
+    };
+    println!(
+        "  start, to the page's start + the page to first screen: bare {}, empty {}, stored {}",
+        split("bare"),
+        split("empty"),
+        split("stored"),
+    );
     println!("  against the bare window: start {start:.2} x, memory {memory:.2} x");
     Ok(figures)
 }

@@ -159,14 +159,17 @@ impl Report {
             let row = |name: &str, key: &str| {
                 let m = &d[key]["memory"];
                 format!(
-                    "| {name} | {} ms | {} MB | {} MB |\n",
+                    "| {name} | {} ms | {} ms | {} ms | {} ms | {} MB | {} MB |\n",
                     f(&d[key], "start_p50_ms", 0),
+                    f(&d[key], "to_page_p50_ms", 0),
+                    f(&d[key], "script_p50_ms", 0),
+                    f(&d[key], "page_p50_ms", 0),
                     f(m, "pss_mb", 0),
                     f(m, "rss_mb", 0)
                 )
             };
             md.push_str(&format!(
-                "\n## The desktop app\n\nThe {} build of `hookscope-desktop` under Xvfb (WebKitGTK, software rendering), launched through tauri-driver (`tests/desktop/bench-desktop.mjs`), p50 of {} launches, beside a bare Tauri window with an empty page (`crates/bare-tauri`, the same Tauri, window size and launch). Start: from the process's start (`/proc`) to the first screen painted (the page's performance mark after the paint that follows the empty state, the first rows, or the bare page). Memory: the app and its webview processes (WebKitWebProcess, WebKitNetworkProcess) 3 s after that paint; PSS counts shared library pages once, RSS counts them in each process.\n\n| window | start to first screen | memory, PSS | memory, RSS |\n|---|---:|---:|---:|\n{}{}{}\nAgainst the bare window (empty store): start {} x, memory (PSS) {} x.\n",
+                "\n## The desktop app\n\nThe {} build of `hookscope-desktop` under Xvfb (WebKitGTK, software rendering), launched through tauri-driver (`tests/desktop/bench-desktop.mjs`), p50 of {} launches, beside a bare Tauri window with an empty page (`crates/bare-tauri`, the same Tauri, window size and launch). Start: from the process's start (`/proc`) to the first screen painted (the page's performance mark after the paint that follows the empty state, the first rows, or the bare page). Memory: the app and its webview processes (WebKitWebProcess, WebKitNetworkProcess) 3 s after that paint; PSS counts shared library pages once, RSS counts them in each process. The start is split where the page starts (its navigation's time origin): before, the process, Tauri, the app's own start (store, capture listener) and the webview's processes; after, the page's script loaded and run (to DOMContentLoaded), then its first render and paint.\n\n| window | start to first screen | to the page's start | page: script run | page: to first screen | memory, PSS | memory, RSS |\n|---|---:|---:|---:|---:|---:|---:|\n{}{}{}\nAgainst the bare window (empty store): start {} x, memory (PSS) {} x.\n",
                 d["build"].as_str().unwrap_or("?"),
                 d["runs"],
                 row("bare Tauri window, empty page", "bare"),
