@@ -740,6 +740,10 @@ impl WriterState {
         match indexed {
             Ok(n) => {
                 self.search_caught_up = n < INDEX_BATCH;
+                if self.search_caught_up {
+                    // Idle until the next capture: the pages cached for indexing go back.
+                    let _ = self.conn.execute_batch("PRAGMA shrink_memory");
+                }
                 !self.search_caught_up
             }
             Err(e) => {
