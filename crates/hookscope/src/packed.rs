@@ -80,6 +80,18 @@ pub struct Dictionaries(RwLock<Known>);
 struct Known {
     by_vendor: HashMap<String, ForVendor>,
     by_id: HashMap<u32, Arc<[u8]>>,
+    /// Each dictionary prepared for decompression once, shared by every thread (`None` when
+    /// zstd would not load it: its frames read as damaged).
+    prepared: HashMap<u32, Option<Arc<Prepared>>>,
+}
+
+/// A dictionary as zstd decompresses with it (its bytes copied and its tables built).
+struct Prepared(zstd::zstd_safe::DDict<'static>);
+
+impl std::fmt::Debug for Prepared {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Prepared")
+    }
 }
 
 impl Dictionaries {
@@ -88,6 +100,9 @@ impl Dictionaries {
     pub fn add(&self, vendor: &str, part: i64, dict: Dictionary) {
         let mut known = self.0.write().unwrap_or_else(|e| e.into_inner());
         known.by_id.insert(dict.id, dict.bytes.clone());
+        let prepared =
+            zstd::zstd_safe::DDict::try_create(&dict.bytes).map(|d| Arc::new(Prepared(d)));
+        known.prepared.insert(dict.id, prepared);
         let slot = known.by_vendor.entry(vendor.to_owned()).or_default();
         match part {
             HEAD => slot.head = Some(dict),
@@ -126,13 +141,22 @@ impl Dictionaries {
         let known = self.0.read().unwrap_or_else(|e| e.into_inner());
         known.by_id.get(&id).cloned()
     }
+
+    /// The dictionary with this id prepared for decompression: `None` when it is not here,
+    /// `Some(None)` when zstd would not load it.
+    fn prepared(&self, id: u32) -> Option<Option<Arc<Prepared>>> {
+        let known = self.0.read().unwrap_or_else(|e| e.into_inner());
+        known.prepared.get(&id).cloned()
+    }
 }
 
 thread_local! {
     /// Compression contexts, by the id of the dictionary loaded in each (0 for none), reused:
     /// making one, or loading a dictionary, costs more than a small frame.
     static COMPRESSORS: RefCell<HashMap<u32, zstd::bulk::Compressor<'static>>> = RefCell::new(HashMap::new());
-    static DECOMPRESSORS: RefCell<HashMap<u32, zstd::bulk::Decompressor<'static>>> = RefCell::new(HashMap::new());
+    /// One decompression context a thread, whichever dictionary a frame names (the dictionaries
+    /// are prepared once, in [`Dictionaries`]).
+    static DECOMPRESSOR: RefCell<zstd::zstd_safe::DCtx<'static>> = RefCell::new(zstd::zstd_safe::DCtx::create());
 }
 
 /// `raw` as a frame, with `dict` when given; `None` when that is not smaller.
@@ -224,28 +248,28 @@ fn decompress(stored: &[u8], dicts: &Dictionaries) -> std::result::Result<Vec<u8
         0 => None,
         d => Some(
             dicts
-                .get(d)
-                .ok_or(FrameError::Unknown(UnknownDictionary(d)))?,
+                .prepared(d)
+                .ok_or(FrameError::Unknown(UnknownDictionary(d)))?
+                .ok_or_else(|| damaged(format!("dictionary {d} does not load")))?,
         ),
     };
-    DECOMPRESSORS.with(|cell| {
-        let mut contexts = cell.borrow_mut();
-        if !contexts.contains_key(&dict_id) {
-            if contexts.len() >= CONTEXTS_KEPT {
-                contexts.clear();
+    let mut out = Vec::with_capacity(size);
+    DECOMPRESSOR
+        .with(|cell| {
+            let mut dctx = cell.borrow_mut();
+            match &dict {
+                Some(prepared) => dctx.decompress_using_ddict(&mut out, stored, &prepared.0),
+                None => dctx.decompress(&mut out, stored),
             }
-            let made = match &dict {
-                Some(bytes) => zstd::bulk::Decompressor::with_dictionary(bytes),
-                None => zstd::bulk::Decompressor::new(),
-            };
-            contexts.insert(dict_id, made.map_err(|e| damaged(e.to_string()))?);
-        }
-        contexts
-            .get_mut(&dict_id)
-            .expect("made above")
-            .decompress(stored, size)
-            .map_err(|e| damaged(e.to_string()))
-    })
+        })
+        .map_err(|code| damaged(zstd::zstd_safe::get_error_name(code).to_owned()))?;
+    if out.len() != size {
+        return Err(damaged(format!(
+            "the frame holds {} bytes, not the {size} it says",
+            out.len()
+        )));
+    }
+    Ok(out)
 }
 
 /// One part as received: `stored` itself, or the frame it is undone (with the dictionary the
