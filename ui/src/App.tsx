@@ -15,7 +15,7 @@ import { type Filters, filterParams, hasFilters, parseFilters, parseSelected, vi
 import { useDeliveries } from "./lib/useDeliveries";
 
 // What the first screen does not show is loaded when first opened: the first screen's script is
-// a third of the whole (CodeMirror, the detail's tabs, settings and rules are the rest), and the
+// under half of the whole (CodeMirror, the detail's tabs, settings and rules are the rest), and the
 // desktop window parses all of it before its first paint.
 const Detail = lazy(() => import("./components/Detail").then((m) => ({ default: m.Detail })));
 const Rules = lazy(() => import("./components/Rules").then((m) => ({ default: m.Rules })));

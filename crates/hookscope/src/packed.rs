@@ -79,10 +79,9 @@ pub struct Dictionaries(RwLock<Known>);
 #[derive(Debug, Default)]
 struct Known {
     by_vendor: HashMap<String, ForVendor>,
-    by_id: HashMap<u32, Arc<[u8]>>,
-    /// Each dictionary prepared for decompression once, shared by every thread (`None` when
-    /// zstd would not load it: its frames read as damaged).
-    prepared: HashMap<u32, Option<Arc<Prepared>>>,
+    /// Every dictionary by id, prepared for decompression once and shared by every thread
+    /// (`None` when zstd would not load it: its frames read as damaged).
+    by_id: HashMap<u32, Option<Arc<Prepared>>>,
 }
 
 /// A dictionary as zstd decompresses with it (its bytes copied and its tables built).
@@ -99,10 +98,9 @@ impl Dictionaries {
     /// analyses ([`ANALYSIS`]): the one new ones of that vendor are packed with.
     pub fn add(&self, vendor: &str, part: i64, dict: Dictionary) {
         let mut known = self.0.write().unwrap_or_else(|e| e.into_inner());
-        known.by_id.insert(dict.id, dict.bytes.clone());
         let prepared =
             zstd::zstd_safe::DDict::try_create(&dict.bytes).map(|d| Arc::new(Prepared(d)));
-        known.prepared.insert(dict.id, prepared);
+        known.by_id.insert(dict.id, prepared);
         let slot = known.by_vendor.entry(vendor.to_owned()).or_default();
         match part {
             HEAD => slot.head = Some(dict),
@@ -134,19 +132,14 @@ impl Dictionaries {
 
     /// Whether the dictionary with this id is here.
     pub fn knows(&self, id: u32) -> bool {
-        self.get(id).is_some()
-    }
-
-    fn get(&self, id: u32) -> Option<Arc<[u8]>> {
-        let known = self.0.read().unwrap_or_else(|e| e.into_inner());
-        known.by_id.get(&id).cloned()
+        self.prepared(id).is_some()
     }
 
     /// The dictionary with this id prepared for decompression: `None` when it is not here,
     /// `Some(None)` when zstd would not load it.
     fn prepared(&self, id: u32) -> Option<Option<Arc<Prepared>>> {
         let known = self.0.read().unwrap_or_else(|e| e.into_inner());
-        known.prepared.get(&id).cloned()
+        known.by_id.get(&id).cloned()
     }
 }
 
