@@ -818,9 +818,10 @@ async fn the_log_is_copied_beside_the_writer_and_starts_over_instead_of_growing(
     }
     assert_eq!(store.search_progress().unwrap().0, *ids.last().unwrap());
     assert!(longest > 0, "no write-ahead log seen");
-    // The writer finishes the copy at 16 MiB; one more batch of search's index may land first
-    // (23 MB here, on a loaded machine too; 337 MB when only the copying thread copies).
-    assert!(longest < 32 << 20, "the log grew to {longest} bytes");
+    // The writer finishes the copy at 16 MiB; batches of search's index may land first while the
+    // copying thread holds the copy (23 MB alone, 35–36 MB beside the rest of the suite on a
+    // loaded machine; 337 MB when only the copying thread copies).
+    assert!(longest < 64 << 20, "the log grew to {longest} bytes");
     for &id in ids.iter().step_by(97) {
         assert!(store.get(id).unwrap().unwrap().body.starts_with(b"doc"));
     }
