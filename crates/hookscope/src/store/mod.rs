@@ -58,6 +58,7 @@ const MIGRATION_LIST: &[M<'static>] = &[
     M::up(include_str!("../../migrations/0015_packed_payloads.sql")),
     M::up(include_str!("../../migrations/0016_dictionaries.sql")),
     M::up(include_str!("../../migrations/0017_packed_analysis.sql")),
+    M::up(include_str!("../../migrations/0018_search_merges.sql")),
 ];
 const MIGRATIONS: Migrations<'static> = Migrations::from_slice(MIGRATION_LIST);
 

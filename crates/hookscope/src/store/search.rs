@@ -91,6 +91,24 @@ fn index_into(
     Ok(n)
 }
 
+/// Leaf pages of the search index one merge step writes: about a millisecond's work, so that a
+/// capture arriving meanwhile waits no longer than that.
+const MERGE_PAGES: i64 = 32;
+
+/// Merges some of the search index's segments, in a transaction of its own (the writer runs
+/// these between captures: FTS5's own merging is off, see migration 0018); `true` when there is
+/// more to merge.
+pub(super) fn merge_some(conn: &Connection) -> Result<bool> {
+    let tx = rusqlite::Transaction::new_unchecked(conn, rusqlite::TransactionBehavior::Immediate)?;
+    let before = tx.total_changes();
+    tx.prepare_cached("INSERT INTO search (search, rank) VALUES ('merge', ?1)")?
+        .execute([MERGE_PAGES])?;
+    // FTS5's documented test: fewer than two changes means there was nothing left to merge.
+    let more = tx.total_changes() - before >= 2;
+    tx.commit()?;
+    Ok(more)
+}
+
 /// How far the search index has got, and the newest delivery.
 pub fn search_progress(conn: &Connection) -> Result<(i64, i64)> {
     Ok(conn.query_row(

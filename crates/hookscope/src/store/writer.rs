@@ -279,6 +279,7 @@ pub(super) fn start(
         last_id: newest_id.max(high_water),
         newest_gone: high_water > newest_id,
         search_caught_up: false,
+        merge_pending: true,
         max_count: retention.max_deliveries,
         max_bytes: retention.max_bytes.as_u64(),
         learner: learner.clone(),
@@ -348,8 +349,10 @@ struct WriterState {
     bytes: u64,
     /// The highest id assigned; the next insert takes the one after.
     last_id: i64,
-    /// Nothing is waiting to be indexed for search (until the next insert).
+    /// Nothing is waiting to be indexed for search, nor merged (until the next insert).
     search_caught_up: bool,
+    /// The search index has segments to merge (see [`search::merge_some`]).
+    merge_pending: bool,
     /// Deliveries were deleted since the last insert, perhaps the newest: the next insert names
     /// its id instead of taking SQLite's next rowid, which could reuse a deleted one.
     newest_gone: bool,
@@ -721,8 +724,8 @@ impl WriterState {
         }
     }
 
-    /// Indexes a few deliveries for search, in their own transaction; `true` when there may be
-    /// more to index.
+    /// Indexes a few deliveries for search, or merges some of the index's segments, in a
+    /// transaction of its own; `true` when there may be more to do.
     fn index_some(&mut self) -> bool {
         if self.search_caught_up {
             return false;
@@ -733,13 +736,29 @@ impl WriterState {
             self.search_caught_up = true;
             return false;
         }
+        if self.merge_pending {
+            // Merging goes first, a step at a time: left behind, the segments would pile up
+            // until FTS5 merged a whole level of them inside an indexing transaction.
+            let merged = search::merge_some(&self.conn);
+            self.finisher.finish_if_long(&self.conn);
+            self.merge_pending = match merged {
+                Ok(more) => more,
+                Err(e) => {
+                    tracing::warn!(error = %e, "merging the search index failed; it is tried again after the next index batch");
+                    false
+                }
+            };
+            // Whether there is more to index, the next call finds out.
+            return true;
+        }
         let indexed = search::index_pending(&self.conn, INDEX_BATCH, &self.dicts);
         // Indexing runs batch after batch while the writer is idle: the log must start over
         // between them too.
         self.finisher.finish_if_long(&self.conn);
         match indexed {
             Ok(n) => {
-                self.search_caught_up = n < INDEX_BATCH;
+                self.merge_pending = n > 0;
+                self.search_caught_up = n < INDEX_BATCH && !self.merge_pending;
                 if self.search_caught_up {
                     // Idle until the next capture: the pages cached for indexing go back.
                     let _ = self.conn.execute_batch("PRAGMA shrink_memory");

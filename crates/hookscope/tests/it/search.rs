@@ -130,3 +130,57 @@ async fn an_empty_body_does_not_stop_the_index() {
     let (_, page) = t.api_get("/api/deliveries?q=xylophone").await;
     assert_eq!(page_ids(&page), [after]);
 }
+
+/// The index's segments are merged by the writer in steps of their own, never by FTS5 inside an
+/// indexing transaction (a capture would wait for the whole merge): automatic merging is off,
+/// and once the writer has caught up, nothing is left to merge.
+#[tokio::test(flavor = "multi_thread")]
+async fn the_writer_merges_the_index_itself() {
+    let t = start("").await;
+    // Sent one at a time, so that the writer indexes between them in many small batches: a
+    // segment each, four to a level before a merge is due.
+    for i in 0..400 {
+        t.post("/m", format!("{{\"n\": {i}, \"word\": \"w{}\"}}", i % 7))
+            .await;
+        if i % 50 == 0 {
+            wait_indexed(&t).await;
+        }
+    }
+    wait_indexed(&t).await;
+    let conn = rusqlite::Connection::open(t.dir.path().join("hookscope.db")).unwrap();
+    conn.busy_timeout(Duration::from_secs(5)).unwrap();
+    let automerge: i64 = conn
+        .query_row(
+            "SELECT v FROM search_config WHERE k = 'automerge'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(automerge, 0, "FTS5's own merging is off");
+    // FTS5's test for work left: a merge step that changes fewer than two rows found none. It
+    // runs in a transaction rolled back, so the store is left as the writer made it.
+    let mut left = 0;
+    for _ in 0..200 {
+        let tx = conn.unchecked_transaction().unwrap();
+        let before = tx.total_changes();
+        tx.execute(
+            "INSERT INTO search (search, rank) VALUES ('merge', 1000)",
+            [],
+        )
+        .unwrap();
+        left = tx.total_changes() - before;
+        tx.rollback().unwrap();
+        if left < 2 {
+            break;
+        }
+        // The writer may still be merging after the last batch: give it a moment.
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    assert!(left < 2, "segments were left unmerged ({left} changes)");
+    let (_, page) = t.api_get("/api/deliveries?q=w3").await;
+    assert_eq!(
+        page_ids(&page).len(),
+        50,
+        "the merged index still finds them"
+    );
+}
