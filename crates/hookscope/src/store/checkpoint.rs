@@ -3,8 +3,9 @@
 //! SQLite's automatic checkpoint runs in the commit that takes the log past 1,000 pages: that
 //! commit, and every capture waiting for its acknowledgement, waits while the log is copied and
 //! the database file synced (the 15–20 ms p99 of plain capture under load). The writer turns it
-//! off; this thread, on a connection of its own, copies the log every [`EVERY`] without ever
-//! blocking the writer (a passive checkpoint). A passive copy may never find the writer between
+//! off; this thread, on a connection of its own, copies the log every [`WHILE_WRITING_EVERY`]
+//! while commits come (every [`EVERY`] otherwise) without ever blocking the writer (a passive
+//! checkpoint). A passive copy may never find the writer between
 //! two commits, and the log only starts over once it is copied whole, so the writer finishes
 //! the job itself when the log is long ([`Finisher`]): by then it has little left to copy.
 
@@ -16,8 +17,13 @@ use std::time::Duration;
 use rusqlite::Connection;
 use rusqlite::hooks::Wal;
 
-/// How often the log is copied.
+/// How often the log is copied while nothing is being written.
 const EVERY: Duration = Duration::from_millis(50);
+/// How often the log is copied while commits keep coming: what is left for the writer to copy
+/// when it finishes a long log (a capture arriving meanwhile waits for it) is at most this much
+/// of the log. Every 50 ms instead: plain capture's p99 under full load 8.8–9.1 ms against
+/// 6.9 ms, p99 at 8,000/s 5.4–6.1 ms against 4.7–5.2 ms, the rate the same.
+const WHILE_WRITING_EVERY: Duration = Duration::from_millis(10);
 
 /// Log pages (4 KiB each) past which the writer copies the rest itself, between two batches,
 /// so that the log starts over: 16 MiB.
@@ -87,9 +93,23 @@ impl Checkpointer {
         let thread = std::thread::Builder::new()
             .name("hookscope-checkpoint".into())
             .spawn(move || {
-                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(EVERY) {
-                    if let Err(e) = checkpoint(&conn, "PASSIVE") {
-                        tracing::debug!(error = %e, "checkpoint failed; retried");
+                let mut every = EVERY;
+                // How much of the log the last copy had copied: a change means commits came.
+                let mut copied_before = 0;
+                while let Err(mpsc::RecvTimeoutError::Timeout) = stopped.recv_timeout(every) {
+                    match checkpoint(&conn, "PASSIVE") {
+                        Ok((_, copied)) => {
+                            every = if copied == copied_before {
+                                EVERY
+                            } else {
+                                WHILE_WRITING_EVERY
+                            };
+                            copied_before = copied;
+                        }
+                        Err(e) => {
+                            every = EVERY;
+                            tracing::debug!(error = %e, "checkpoint failed; retried");
+                        }
                     }
                 }
             })?;
