@@ -5,9 +5,9 @@
 //! the database file synced (the 15–20 ms p99 of plain capture under load). The writer turns it
 //! off; this thread, on a connection of its own, copies the log every [`WHILE_WRITING_EVERY`]
 //! while commits come (every [`EVERY`] otherwise) without ever blocking the writer (a passive
-//! checkpoint). A passive copy may never find the writer between
-//! two commits, and the log only starts over once it is copied whole, so the writer finishes
-//! the job itself when the log is long ([`Finisher`]): by then it has little left to copy.
+//! checkpoint). A passive copy may never find the writer between two commits, and the log only
+//! starts over once it is copied whole, so the writer finishes the job itself when the log is
+//! long ([`Finisher`]): by then it has little left to copy.
 
 use std::cell::Cell;
 use std::os::raw::c_int;
